@@ -1,0 +1,182 @@
+"""Journeys in the database: list, load, save drafts, import and export files."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.journey import Journey, JourneyError
+from storage.models import Enrollment, JourneyVersion
+from storage.models import Journey as JourneyRow
+
+
+class StoreError(Exception):
+    """A journey that cannot be found, read or written; `code` says which, the text what to do."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class JourneySummary:
+    id: str
+    name: str
+    status: str
+    live_version: int | None
+    nodes: int
+    active: int
+    updated_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "live_version": self.live_version,
+            "nodes": self.nodes,
+            "active_customers": self.active,
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def list_journeys(session: Session) -> list[JourneySummary]:
+    active = dict(
+        session.execute(
+            select(Enrollment.journey_id, func.count())
+            .where(Enrollment.status == "active")
+            .group_by(Enrollment.journey_id)
+        ).all()
+    )
+    rows = session.scalars(select(JourneyRow).order_by(JourneyRow.updated_at.desc(), JourneyRow.name))
+    return [
+        JourneySummary(
+            id=row.id,
+            name=row.name,
+            status=row.status,
+            live_version=row.live_version,
+            nodes=len(row.draft.get("nodes", [])),
+            active=int(active.get(row.id, 0)),
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+
+
+def find_row(session: Session, ref: str) -> JourneyRow:
+    """A journey by its id, a unique id prefix (≥4 characters), or its exact name."""
+    ref = ref.strip()
+    row = session.get(JourneyRow, ref)
+    if row is not None:
+        return row
+    matches: list[JourneyRow] = []
+    if len(ref) >= 4:
+        matches = list(session.scalars(select(JourneyRow).where(JourneyRow.id.startswith(ref))))
+    if not matches:
+        matches = list(session.scalars(select(JourneyRow).where(JourneyRow.name == ref)))
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise StoreError("not_found", f"no journey '{ref}'; `journey list` shows the ids")
+    raise StoreError("ambiguous", f"'{ref}' matches {len(matches)} journeys; give more of the id")
+
+
+def load(session: Session, ref: str) -> Journey:
+    row = find_row(session, ref)
+    return Journey.from_dict(row.draft)
+
+
+def save_draft(session: Session, journey: Journey, clock: Clock, *, template_id: str | None = None) -> JourneyRow:
+    """Insert or update a journey's draft graph (a live journey keeps running its published version)."""
+    data = journey.to_dict()
+    row = session.get(JourneyRow, journey.id)
+    now = clock.now()
+    if row is None:
+        row = JourneyRow(
+            id=journey.id,
+            name=journey.name,
+            status="draft",
+            draft=data,
+            template_id=template_id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+    else:
+        row.name = journey.name
+        row.draft = data
+        row.updated_at = now
+    session.flush()
+    return row
+
+
+def read_file(path: Path) -> Journey:
+    """Parse a journey file; every way it can be wrong becomes one StoreError line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise StoreError("unreadable", f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise StoreError("unreadable", f"{path}: not a UTF-8 text file; save it as UTF-8 JSON") from None
+    except OSError as exc:
+        raise StoreError("unreadable", f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            "bad_json", f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        ) from None
+    try:
+        return Journey.from_dict(data)
+    except JourneyError as exc:
+        raise StoreError("bad_format", f"{path}: not a journey file ({describe_error(exc)})") from None
+
+
+def write_file(journey: Journey, path: Path) -> None:
+    """Write atomically, so a failure never leaves a half-written file behind."""
+    text = json.dumps(journey.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError("unwritable", f"{path}: cannot write ({exc.strerror})") from None
+
+
+def import_journey(session: Session, path: Path, clock: Clock) -> JourneyRow:
+    """Add a journey file as a new draft; an id already in use gets a fresh one, never overwritten."""
+    journey = read_file(path)
+    if session.get(JourneyRow, journey.id) is not None:
+        data = journey.to_dict()
+        data["id"] = new_id()
+        journey = Journey.from_dict(data)
+    return save_draft(session, journey, clock)
+
+
+def versions(session: Session, journey_id: str) -> list[JourneyVersion]:
+    return list(
+        session.scalars(
+            select(JourneyVersion).where(JourneyVersion.journey_id == journey_id).order_by(JourneyVersion.version)
+        )
+    )
+
+
+def describe_error(exc: JourneyError) -> str:
+    """One line for a JourneyError: its code and its parameters."""
+    code = getattr(exc, "code", "error")
+    params = getattr(exc, "params", {}) or {}
+    detail = ", ".join(f"{key}={value}" for key, value in params.items())
+    return f"{code}: {detail}" if detail else str(code)

@@ -1,0 +1,396 @@
+"""Advancing customers: each due enrollment steps through instant nodes until a wait or the end.
+
+A batch of due rows is claimed, stepped in memory and written back in one short write
+transaction (enrollment updates, step log, outbox, actions), so a crash leaves either the
+whole batch done or none of it: nothing is lost or done twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from engine import config
+from engine.clock import Clock
+from engine.messaging.adlaw import ShopInfo
+from engine.messaging.compose import compose
+from engine.messaging.render import Renderer, RenderError
+from engine.runtime.compiled import CompiledJourney, CompiledNode
+from engine.runtime.conditions import condition_holds, needed_facts
+from engine.runtime.facts import Thresholds, load_facts
+from engine.runtime.variables import message_variables
+from engine.runtime.versions import VersionCache
+from engine.runtime.waits import wake_time
+from engine.runtime.writes import insert_ignore
+from storage.db import Database
+from storage.models import Coupon, Customer, CustomerTag, Enrollment, OutboxMessage, ShopEvent, StepLog
+
+MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
+EVENT_KINDS = {
+    "order_placed": ("order_placed",),
+    "order_status_changed": ("order_status_changed",),
+    "cart_updated": ("cart_updated",),
+    "signed_up": ("signed_up",),
+}
+
+
+@dataclass
+class AdvanceCounts:
+    advanced: int = 0
+    queued: int = 0
+    waiting: int = 0
+    completed: int = 0
+    exited: int = 0
+    failed: int = 0
+    actions: int = 0
+
+    def add(self, other: AdvanceCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Everything a pass needs that does not change during it."""
+
+    now: datetime
+    zone: ZoneInfo
+    shop: ShopInfo
+    limits: Thresholds
+    prices: dict[str, int]
+
+
+def load_run_context(session: Session, clock: Clock) -> RunContext:
+    get = config.get
+    return RunContext(
+        now=clock.now(),
+        zone=ZoneInfo(str(get(session, "shop.timezone"))),
+        shop=ShopInfo(
+            name=str(get(session, "shop.name")),
+            contact=str(get(session, "shop.contact")),
+            optout_number=str(get(session, "shop.optout_number")),
+            email=str(get(session, "shop.email")),
+            url=str(get(session, "shop.url")),
+        ),
+        limits=Thresholds(
+            at_risk_days=int(get(session, "segments.at_risk_days")),
+            lapsed_days=int(get(session, "segments.lapsed_days")),
+            vip_min_spent=int(get(session, "segments.vip_min_spent")),
+            vip_window_days=int(get(session, "segments.vip_window_days")),
+            vip_min_orders=int(get(session, "segments.vip_min_orders")),
+        ),
+        prices={
+            "sms": int(get(session, "sms.cost_won")),
+            "lms": int(get(session, "lms.cost_won")),
+            "kakao": int(get(session, "kakao.cost_won")),
+            "email": 0,
+        },
+    )
+
+
+@dataclass
+class _Writes:
+    """What one batch will write, gathered while stepping and flushed at once."""
+
+    enrollments: list[dict[str, Any]] = field(default_factory=list)
+    logs: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    coupons: list[dict[str, Any]] = field(default_factory=list)
+    tags_add: list[dict[str, Any]] = field(default_factory=list)
+    tags_remove: list[tuple[int, str]] = field(default_factory=list)
+    attributes: dict[int, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def split_arm(journey_id: str, customer_id: int, node: CompiledNode) -> str:
+    """A customer's arm of a random split: stable for this journey and node, so re-entry keeps it."""
+    digest = hashlib.sha256(f"{journey_id}:{customer_id}:{node.id}".encode()).digest()
+    bucket = int.from_bytes(digest[:8], "big") % 10_000 / 100  # 0.00 … 99.99
+    a = float(node.params.get("a_percent", 50) or 0)
+    b = float(node.params.get("b_percent", 50) or 0)
+    if bucket < a:
+        return "a"
+    if bucket < a + b:
+        return "b"
+    return "holdout"
+
+
+def coupon_code(prefix: str, enrollment_id: int, node_id: str) -> str:
+    """A code that is the same if the same step runs again (so a retried batch issues no second coupon)."""
+    digest = hashlib.sha256(f"coupon:{enrollment_id}:{node_id}".encode()).hexdigest().upper()
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    body = "".join(alphabet[int(digest[i : i + 2], 16) % len(alphabet)] for i in range(0, 16, 2))
+    clean = "".join(ch for ch in prefix.upper() if ch.isalnum())[:12]
+    return f"{clean}-{body}" if clean else body
+
+
+class Advancer:
+    """Steps due enrollments; one instance per runner keeps the compiled versions and templates."""
+
+    def __init__(self, versions: VersionCache | None = None, renderer: Renderer | None = None) -> None:
+        self.versions = versions or VersionCache()
+        self.renderer = renderer or Renderer()
+
+    def advance_due(
+        self, db: Database, clock: Clock, *, batch_size: int = 1000, max_batches: int | None = None
+    ) -> AdvanceCounts:
+        total = AdvanceCounts()
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            with db.write_session() as session:
+                context = load_run_context(session, clock)
+                rows = session.execute(
+                    select(
+                        Enrollment.id, Enrollment.journey_id, Enrollment.version_id, Enrollment.customer_id,
+                        Enrollment.node_id, Enrollment.wake_at, Enrollment.data, Enrollment.arm,
+                    )
+                    .where(Enrollment.status == "active", Enrollment.wake_at <= context.now)
+                    .order_by(Enrollment.wake_at, Enrollment.id)
+                    .limit(batch_size)
+                ).all()
+                if not rows:
+                    break
+                total.add(self._advance_batch(session, context, rows))
+            batches += 1
+            if len(rows) < batch_size:
+                break
+        return total
+
+    def _advance_batch(self, session: Session, ctx: RunContext, rows: list[Any]) -> AdvanceCounts:
+        counts = AdvanceCounts()
+        writes = _Writes()
+        compiled_by_version: dict[int, CompiledJourney | None] = {}
+        for row in rows:
+            if row.version_id not in compiled_by_version:
+                compiled_by_version[row.version_id] = self.versions.get(session, row.version_id)
+        needs: set[str] = set()
+        for compiled in compiled_by_version.values():
+            if compiled is not None:
+                for node in compiled.nodes.values():
+                    if node.kind == "condition":
+                        needs |= needed_facts(node.params.get("rules") or [])
+        facts = load_facts(session, {row.customer_id for row in rows}, ctx.now, ctx.limits, needs)
+        sent_nodes: dict[int, set[str]] = defaultdict(set)
+        if "got_message_in_journey" in needs:
+            for enrollment_id, node_id in session.execute(
+                select(OutboxMessage.enrollment_id, OutboxMessage.node_id).where(
+                    OutboxMessage.enrollment_id.in_([row.id for row in rows]),
+                    OutboxMessage.status.in_(("queued", "sending", "sent")),
+                )
+            ):
+                sent_nodes[enrollment_id].add(node_id)
+        for row in rows:
+            compiled = compiled_by_version.get(row.version_id)
+            customer = facts.get(row.customer_id)
+            counts.advanced += 1
+            if compiled is None or customer is None:
+                self._finish(writes, ctx, row, row.node_id, "failed", "version_missing" if compiled is None
+                             else "customer_missing", counts)
+                continue
+            self._step(session, ctx, compiled, row, customer, sent_nodes[row.id], writes, counts)
+        self._flush(session, writes)
+        return counts
+
+    def _log(self, writes: _Writes, row: Any, at: datetime, node_id: str | None, event: str,
+             reason: str | None = None, **detail: Any) -> None:
+        writes.logs.append({
+            "at": at, "customer_id": row.customer_id, "journey_id": row.journey_id, "version_id": row.version_id,
+            "enrollment_id": row.id, "node_id": node_id, "event": event, "reason": reason, "detail": detail,
+        })
+
+    def _finish(self, writes: _Writes, ctx: RunContext, row: Any, node_id: str, status: str, reason: str,
+                counts: AdvanceCounts, data: dict[str, Any] | None = None) -> None:
+        writes.enrollments.append({
+            "_id": row.id, "node_id": node_id, "status": status, "wake_at": None, "updated_at": ctx.now,
+            "ended_at": ctx.now, "end_reason": reason, "data": data if data is not None else dict(row.data or {}),
+            "arm": row.arm,
+        })
+        self._log(writes, row, ctx.now, node_id, status, reason)
+        setattr(counts, status, getattr(counts, status) + 1)  # status is completed, exited or failed
+
+    def _step(self, session: Session, ctx: RunContext, compiled: CompiledJourney, row: Any,
+              customer: dict[str, Any], sent: set[str], writes: _Writes, counts: AdvanceCounts) -> None:
+        data = dict(row.data or {})
+        arm = row.arm
+        at: datetime = row.wake_at or ctx.now  # the instant this step was planned for
+        current = compiled.node(row.node_id)
+        if current is None:
+            self._finish(writes, ctx, row, row.node_id, "exited", "node_removed", counts, data)
+            return
+        port: str | None
+        if current.category in {"trigger", "goal"}:
+            port = "out"
+        elif current.category == "wait":
+            port = str(data.pop("resume_port", "timeout")) if current.kind == "wait.event" else "out"
+            data.pop("wait_since", None)
+            data.pop("waiting_for", None)
+            self._log(writes, row, at, current.id, "resumed", port if current.kind == "wait.event" else None)
+        else:
+            port = None  # an instant node the customer was placed on (e.g. moved by a republish)
+        for _ in range(MAX_STEPS):
+            if port is not None:
+                target = current.next.get(port)
+                if target is None:
+                    reason = "goal_reached" if current.kind == "goal" else "end_of_path"
+                    self._finish(writes, ctx, row, current.id, "completed", reason, counts, data)
+                    return
+                node = compiled.node(target)
+                if node is None:
+                    self._finish(writes, ctx, row, current.id, "failed", "broken_edge", counts, data)
+                    return
+                current, port = node, None
+            category = current.category
+            params = current.params
+            if category == "wait":
+                wake = wake_time(current.kind, params, at, ctx.zone)
+                if current.kind == "wait.event":
+                    happened = self._event_between(session, row.customer_id, str(params.get("event")), at,
+                                                   min(wake, ctx.now)) if wake <= ctx.now else None
+                    if wake > ctx.now:
+                        data["wait_since"] = at.isoformat()
+                        data["waiting_for"] = str(params.get("event"))
+                        self._park(writes, ctx, row, current.id, wake, data, arm, counts)
+                        return
+                    port = "event" if happened else "timeout"
+                    at = happened or wake
+                    self._log(writes, row, at, current.id, "resumed", port, caught_up=True)
+                    continue
+                if wake > ctx.now:
+                    self._park(writes, ctx, row, current.id, wake, data, arm, counts)
+                    return
+                self._log(writes, row, wake, current.id, "resumed", None, caught_up=True)
+                at, port = wake, "out"
+            elif category == "condition":
+                facts = {**customer, "got_message_in_journey": sent}
+                port = "yes" if condition_holds(params, facts) else "no"
+                self._log(writes, row, at, current.id, "branch", port)
+            elif category == "split":
+                chosen = split_arm(row.journey_id, row.customer_id, current)
+                data.setdefault("arms", {})[current.id] = chosen
+                arm = arm or chosen
+                port = chosen
+                self._log(writes, row, at, current.id, "split", chosen)
+            elif category == "message":
+                if self._enqueue(ctx, compiled, current, row, customer, data, at, writes):
+                    sent.add(current.id)
+                    counts.queued += 1
+                port = "out"
+            elif category == "action":
+                self._act(ctx, current, row, data, at, writes)
+                counts.actions += 1
+                port = "out"
+            elif category == "exit":
+                self._finish(writes, ctx, row, current.id, "exited", "exit_node", counts, data)
+                return
+            else:
+                port = "out"  # a trigger or goal reached by an edge passes straight through
+        self._finish(writes, ctx, row, current.id, "failed", "too_many_steps", counts, data)
+
+    def _park(self, writes: _Writes, ctx: RunContext, row: Any, node_id: str, wake: datetime,
+              data: dict[str, Any], arm: str | None, counts: AdvanceCounts) -> None:
+        writes.enrollments.append({
+            "_id": row.id, "node_id": node_id, "status": "active", "wake_at": wake, "updated_at": ctx.now,
+            "ended_at": None, "end_reason": None, "data": data, "arm": arm,
+        })
+        self._log(writes, row, ctx.now, node_id, "waiting", None, until=wake.isoformat())
+        counts.waiting += 1
+
+    def _event_between(self, session: Session, customer_id: int, kind: str, start: datetime,
+                       end: datetime) -> datetime | None:
+        """When the awaited event first happened in [start, end], for catching up after downtime."""
+        kinds = EVENT_KINDS.get(kind, (kind,))
+        return session.scalar(
+            select(ShopEvent.occurred_at)
+            .where(ShopEvent.customer_id == customer_id, ShopEvent.kind.in_(kinds),
+                   ShopEvent.occurred_at >= start, ShopEvent.occurred_at <= end)
+            .order_by(ShopEvent.occurred_at)
+            .limit(1)
+        )
+
+    def _enqueue(self, ctx: RunContext, compiled: CompiledJourney, node: CompiledNode, row: Any,
+                 customer: dict[str, Any], data: dict[str, Any], at: datetime, writes: _Writes) -> bool:
+        channel = node.kind.split(".", 1)[1]
+        variables = message_variables(customer, ctx.shop, data, ctx.zone)
+        try:
+            message = compose(channel, node.params, variables, ctx.shop, self.renderer, prices=ctx.prices)
+        except RenderError as exc:
+            self._log(writes, row, at, node.id, "failed", "render_error", code=exc.code, **exc.params)
+            return False
+        recipient = customer["email"] if channel == "email" else customer["phone"]
+        writes.outbox.append({
+            "idem_key": f"{row.id}:{node.id}", "enrollment_id": row.id, "journey_id": row.journey_id,
+            "node_id": node.id, "customer_id": row.customer_id, "channel": channel, "is_ad": message.is_ad,
+            "recipient": recipient or "", "subject": message.subject, "body": message.body, "status": "queued",
+            "not_before": at, "due_at": at, "lateness": str(node.params.get("lateness", "skip_if_late")),
+            "lateness_hours": int(node.params.get("lateness_hours", 24) or 0),
+            "cap_policy": str(node.params.get("cap_policy", "reschedule")), "attempts": 0,
+            "cost_won": message.cost_hint, "created_at": ctx.now,
+        })
+        self._log(writes, row, at, node.id, "queued", None, channel=channel, kind=message.kind, ad=message.is_ad)
+        return True
+
+    def _act(self, ctx: RunContext, node: CompiledNode, row: Any, data: dict[str, Any], at: datetime,
+             writes: _Writes) -> None:
+        params = node.params
+        if node.kind == "action.tag":
+            tag = str(params.get("tag") or "").strip()
+            if params.get("op") == "remove":
+                writes.tags_remove.append((row.customer_id, tag))
+            else:
+                writes.tags_add.append({"customer_id": row.customer_id, "tag": tag, "added_at": at})
+            self._log(writes, row, at, node.id, "action", f"tag_{params.get('op', 'add')}", tag=tag)
+        elif node.kind == "action.coupon":
+            code = coupon_code(str(params.get("code_prefix") or ""), row.id, node.id)
+            amount = int(params.get("amount") or 0)
+            kind = str(params.get("discount_type") or "percent")
+            expires = at + timedelta(days=int(params.get("valid_days") or 14))
+            writes.coupons.append({
+                "code": code, "customer_id": row.customer_id, "journey_id": row.journey_id, "node_id": node.id,
+                "discount_type": kind, "amount": amount, "issued_at": at, "expires_at": expires,
+            })
+            data["coupon"] = {"code": code, "discount_type": kind, "amount": amount,
+                              "expires_at": expires.isoformat()}
+            self._log(writes, row, at, node.id, "action", "coupon_issued", code=code)
+        elif node.kind == "action.set_field":
+            name = str(params.get("field") or "").strip()
+            writes.attributes[row.customer_id][name] = params.get("value")
+            self._log(writes, row, at, node.id, "action", "field_set", field=name)
+        elif node.kind == "action.notify_owner":
+            text = str(params.get("text") or "")
+            writes.outbox.append({
+                "idem_key": f"{row.id}:{node.id}", "enrollment_id": row.id, "journey_id": row.journey_id,
+                "node_id": node.id, "customer_id": row.customer_id, "channel": "owner", "is_ad": False,
+                "recipient": ctx.shop.email, "subject": "단골여정 알림", "body": text, "status": "queued",
+                "not_before": at, "due_at": at, "lateness": "send_late", "lateness_hours": 0,
+                "cap_policy": "reschedule", "attempts": 0, "cost_won": 0, "created_at": ctx.now,
+            })
+            self._log(writes, row, at, node.id, "action", "owner_notified")
+        else:
+            self._log(writes, row, at, node.id, "failed", "unknown_action", kind=node.kind)
+
+    def _flush(self, session: Session, writes: _Writes) -> None:
+        if writes.enrollments:
+            session.execute(
+                update(Enrollment).where(Enrollment.id == bindparam("_id")).execution_options(synchronize_session=False),
+                writes.enrollments,
+            )
+        if writes.outbox:
+            insert_ignore(session, OutboxMessage, writes.outbox)
+        if writes.coupons:
+            insert_ignore(session, Coupon, writes.coupons)
+        if writes.tags_add:
+            insert_ignore(session, CustomerTag, writes.tags_add)
+        for customer_id, tag in writes.tags_remove:
+            session.query(CustomerTag).filter_by(customer_id=customer_id, tag=tag).delete()
+        for customer_id, changes in writes.attributes.items():
+            customer = session.get(Customer, customer_id)
+            if customer is not None:
+                customer.attributes = {**(customer.attributes or {}), **changes}
+        if writes.logs:
+            session.execute(StepLog.__table__.insert(), writes.logs)

@@ -1,0 +1,69 @@
+"""A published graph prepared for execution: nodes by id, next node per port, goal listeners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.journey import default_params
+
+
+@dataclass(frozen=True)
+class CompiledNode:
+    id: str
+    kind: str
+    params: dict[str, Any]
+    next: dict[str, str]  # port → target node id; a missing port means the customer's path ends there
+
+    @property
+    def category(self) -> str:
+        return self.kind.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class CompiledJourney:
+    journey_id: str
+    version_id: int
+    name: str
+    settings: dict[str, Any]
+    nodes: dict[str, CompiledNode]
+    trigger: CompiledNode
+    goals: tuple[CompiledNode, ...] = field(default=())
+
+    def node(self, node_id: str) -> CompiledNode | None:
+        return self.nodes.get(node_id)
+
+    @property
+    def priority(self) -> int:
+        return int(self.settings.get("priority", 0) or 0)
+
+    @property
+    def exclusion_group(self) -> str:
+        return str(self.settings.get("exclusion_group", "") or "")
+
+
+class CompileError(Exception):
+    """A published graph the runner cannot execute (it should have failed validation)."""
+
+
+def compile_graph(journey_id: str, version_id: int, graph: dict[str, Any]) -> CompiledJourney:
+    nodes: dict[str, CompiledNode] = {}
+    targets: dict[str, dict[str, str]] = {}
+    for edge in graph.get("edges", []):
+        targets.setdefault(edge["source"], {})[edge["source_port"]] = edge["target"]
+    for raw in graph.get("nodes", []):
+        params = {**default_params(raw["kind"]), **(raw.get("params") or {})}
+        nodes[raw["id"]] = CompiledNode(raw["id"], raw["kind"], params, targets.get(raw["id"], {}))
+    triggers = [node for node in nodes.values() if node.category == "trigger"]
+    if len(triggers) != 1:
+        raise CompileError(f"journey {journey_id} v{version_id} has {len(triggers)} triggers")
+    goals = tuple(node for node in nodes.values() if node.kind == "goal")
+    return CompiledJourney(
+        journey_id=journey_id,
+        version_id=version_id,
+        name=str(graph.get("name", "")),
+        settings=dict(graph.get("settings") or {}),
+        nodes=nodes,
+        trigger=triggers[0],
+        goals=goals,
+    )

@@ -1,0 +1,159 @@
+"""What the engine knows about a batch of customers, loaded in a few set-based queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Consent, Customer, CustomerStats, CustomerTag, Order, OrderItem
+
+COUNTED_STATUSES = ("paid", "shipped", "delivered", "confirmed")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    at_risk_days: int = 90
+    lapsed_days: int = 365
+    vip_min_spent: int = 300_000
+    vip_window_days: int = 180
+    vip_min_orders: int = 3
+
+
+def lifecycle(order_count: int, last_order_at: datetime | None, now: datetime, limits: Thresholds) -> str:
+    if not order_count or last_order_at is None:
+        return "new"
+    days = (now - last_order_at).days
+    if days >= limits.lapsed_days:
+        return "lapsed"
+    if days >= limits.at_risk_days:
+        return "at_risk"
+    return "active"
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def load_facts(
+    session: Session,
+    customer_ids: Collection[int],
+    now: datetime,
+    limits: Thresholds,
+    needs: Collection[str] = (),
+) -> dict[int, dict[str, Any]]:
+    """Facts per customer id: profile, stats, consent, lifecycle; costly ones only when `needs` names them."""
+    ids = sorted(set(customer_ids))
+    facts: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(
+                Customer.id, Customer.name, Customer.email, Customer.phone, Customer.attributes,
+                Customer.birthday, Customer.signed_up_at, Customer.grade,
+                CustomerStats.order_count, CustomerStats.total_spent, CustomerStats.last_order_at,
+                CustomerStats.first_order_at, CustomerStats.categories,
+            )
+            .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
+            .where(Customer.id.in_(chunk))
+        ).all()
+        for row in rows:
+            count = int(row.order_count or 0)
+            spent = int(row.total_spent or 0)
+            last = row.last_order_at
+            facts[row.id] = {
+                "id": row.id,
+                "name": row.name or "",
+                "email": row.email or "",
+                "phone": row.phone or "",
+                "attributes": dict(row.attributes or {}),
+                "birthday": row.birthday,
+                "signed_up_at": row.signed_up_at,
+                "grade": row.grade,
+                "order_count": count,
+                "total_spent": spent,
+                "aov": spent // count if count else 0,
+                "last_order_at": last,
+                "first_order_at": row.first_order_at,
+                "days_since_last_order": (now - last).days if last else None,
+                "categories": list(row.categories or []),
+                "lifecycle": lifecycle(count, last, now, limits),
+                "consent_email": False,
+                "consent_sms": False,
+                "consent_kakao": False,
+                "consent_night": False,
+            }
+        for customer_id, channel, granted in session.execute(
+            select(Consent.customer_id, Consent.channel, Consent.granted).where(Consent.customer_id.in_(chunk))
+        ):
+            if customer_id in facts:
+                facts[customer_id][f"consent_{channel}"] = bool(granted)
+    needs = set(needs)
+    if "has_tag" in needs:
+        _load_tags(session, facts)
+    if needs & {"bought_product", "bought_category"}:
+        _load_purchases(session, facts)
+    if "is_vip" in needs:
+        _load_vip(session, facts, now, limits)
+    return facts
+
+
+def _load_tags(session: Session, facts: dict[int, dict[str, Any]]) -> None:
+    tags: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(facts)):
+        for customer_id, tag in session.execute(
+            select(CustomerTag.customer_id, CustomerTag.tag).where(CustomerTag.customer_id.in_(chunk))
+        ):
+            tags[customer_id].add(tag)
+    for customer_id, entry in facts.items():
+        entry["has_tag"] = tags.get(customer_id, set())
+
+
+def _load_purchases(session: Session, facts: dict[int, dict[str, Any]]) -> None:
+    products: dict[int, set[str]] = defaultdict(set)
+    categories: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(facts)):
+        query = (
+            select(Order.customer_id, OrderItem.product_id, OrderItem.product_name, OrderItem.category)
+            .join(OrderItem, OrderItem.order_id == Order.id)
+            .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES))
+        )
+        for customer_id, product_id, product_name, category in session.execute(query):
+            if product_id is not None:
+                products[customer_id].add(str(product_id))
+            products[customer_id].add(product_name)
+            if category:
+                categories[customer_id].add(category)
+    for customer_id, entry in facts.items():
+        entry["bought_product"] = products.get(customer_id, set())
+        entry["bought_category"] = categories.get(customer_id, set())
+
+
+def _load_vip(session: Session, facts: dict[int, dict[str, Any]], now: datetime, limits: Thresholds) -> None:
+    since = now - timedelta(days=limits.vip_window_days)
+    spent: dict[int, int] = {}
+    repeat: set[int] = set()
+    for chunk in _chunks(sorted(facts)):
+        spent.update(
+            session.execute(
+                select(Order.customer_id, func.sum(Order.amount))
+                .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES), Order.ordered_at >= since)
+                .group_by(Order.customer_id)
+            ).tuples()
+        )
+        per_category = (
+            select(Order.customer_id, OrderItem.category, func.count(func.distinct(Order.id)).label("n"))
+            .join(OrderItem, and_(OrderItem.order_id == Order.id))
+            .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES), Order.ordered_at >= since)
+            .group_by(Order.customer_id, OrderItem.category)
+        ).subquery()
+        repeat.update(
+            session.scalars(select(per_category.c.customer_id).where(per_category.c.n >= limits.vip_min_orders))
+        )
+    for customer_id, entry in facts.items():
+        entry["is_vip"] = int(spent.get(customer_id) or 0) >= limits.vip_min_spent or customer_id in repeat

@@ -1,0 +1,52 @@
+"""One engine pass: triggers → events → due steps → delivery; the deterministic unit tests drive."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.clock import Clock
+from engine.delivery.channels.base import Channel
+from engine.delivery.dispatch import deliver_due
+from engine.runtime.advance import Advancer
+from engine.runtime.events import EventScanner
+from engine.runtime.triggers import TriggerScanner
+from engine.runtime.versions import VersionCache
+from storage.db import Database
+
+
+@dataclass
+class Engine:
+    """The runtime's parts sharing one cache of compiled versions; one per runner process."""
+
+    db: Database
+    channels: Mapping[str, Channel]
+    versions: VersionCache = field(default_factory=VersionCache)
+
+    def __post_init__(self) -> None:
+        self.triggers = TriggerScanner(self.versions)
+        self.events = EventScanner(self.versions)
+        self.advancer = Advancer(self.versions)
+
+    def run_once(self, clock: Clock, *, deliver: bool = True) -> dict[str, Any]:
+        entries = self.triggers.scan(self.db, clock)
+        moves = self.events.scan(self.db, clock)
+        steps = self.advancer.advance_due(self.db, clock)
+        summary: dict[str, Any] = {
+            "entered": entries.entered,
+            "entry_blocked": entries.blocked,
+            "resumed_by_event": moves.resumed,
+            "goals": moves.goals,
+            "advanced": steps.advanced,
+            "queued": steps.queued,
+            "waiting": steps.waiting,
+            "completed": steps.completed,
+            "exited": steps.exited,
+            "failed_steps": steps.failed,
+            "actions": steps.actions,
+        }
+        delivered = deliver_due(self.db, clock, self.channels) if deliver else None
+        for name in ("sent", "skipped", "deferred", "held", "failed", "retried"):
+            summary[name] = int(getattr(delivered, name, 0)) if delivered is not None else 0
+        return summary

@@ -1,0 +1,133 @@
+"""The background runner: APScheduler as the clock, SQLite rows as the truth.
+
+The scheduler only decides *when* to look; every waiting customer lives in the enrollments table,
+so a job the scheduler loses (a crash, a sleeping PC) loses nothing: the next tick finds it due.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import func, select
+
+from engine.clock import Clock
+from engine.delivery.channels.base import Channel
+from engine.runtime.lease import Lease
+from engine.runtime.run import Engine
+from storage.db import Database, data_dir
+from storage.models import Enrollment, Journey, OutboxMessage
+
+log = logging.getLogger("dangol.runner")
+TICK_MAX = timedelta(seconds=60)
+TICK_MIN = timedelta(seconds=1)
+HEARTBEAT_SECONDS = 10
+
+
+def log_dir() -> Path:
+    import os
+
+    from platformdirs import user_log_path
+
+    return data_dir() / "logs" if os.environ.get("DANGOL_HOME") else user_log_path("Dangol", appauthor=False)
+
+
+def setup_logging(folder: Path | None = None) -> Path:
+    """A rotating log file (no personal data is logged: ids and counts only)."""
+    folder = folder or log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "runner.log"
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("dangol")
+    root.setLevel(logging.INFO)
+    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    return path
+
+
+def next_due(db: Database) -> datetime | None:
+    """The earliest moment anything is due: a waiting customer or a queued message of a live journey."""
+    with db.session() as session:
+        wake = session.scalar(select(func.min(Enrollment.wake_at)).where(Enrollment.status == "active"))
+        send = session.scalar(
+            select(func.min(OutboxMessage.not_before))
+            .outerjoin(Journey, Journey.id == OutboxMessage.journey_id)
+            .where(OutboxMessage.status == "queued", func.coalesce(Journey.status, "live") != "paused")
+        )
+    candidates = [value for value in (wake, send) if value is not None]
+    return min(candidates) if candidates else None
+
+
+class Runner:
+    """Runs ticks until stopped; `stop()` is safe from a signal handler or another thread."""
+
+    def __init__(self, db: Database, clock: Clock, channels: Mapping[str, Channel], *,
+                 nightly: Callable[[], Any] | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.engine = Engine(db, channels)
+        self.lease = Lease(db)
+        self.nightly = nightly
+        self.stopping = threading.Event()
+        self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
+        self.ticks = 0
+
+    def tick(self) -> None:
+        if self.stopping.is_set():
+            return
+        try:
+            summary = self.engine.run_once(self.clock)
+            self.ticks += 1
+            busy = {key: value for key, value in summary.items() if value}
+            if busy:
+                log.info("tick %s", busy)
+        except Exception:
+            log.exception("tick failed; the next tick retries (nothing is lost: state is in the database)")
+        self._schedule_next()
+
+    def _schedule_next(self) -> None:
+        now = datetime.now(UTC)
+        due = next_due(self.db)
+        delay = TICK_MAX
+        if due is not None:
+            delay = max(TICK_MIN, min(TICK_MAX, due - self.clock.now()))
+        if not self.stopping.is_set() and self.scheduler.get_job("tick") is not None:
+            self.scheduler.modify_job("tick", next_run_time=now + delay)
+
+    def heartbeat(self) -> None:
+        if not self.lease.heartbeat():
+            log.error("the runner lease was taken by another runner; stopping")
+            self.stop()
+
+    def stop(self, *_: Any) -> None:
+        self.stopping.set()
+
+    def run(self, *, install_signals: bool = True, max_ticks: int | None = None) -> int:
+        self.lease.acquire()
+        log.info("runner started (pid %s)", self.lease.pid)
+        if install_signals:
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+        self.scheduler.add_job(self.tick, "interval", seconds=int(TICK_MAX.total_seconds()), id="tick",
+                               next_run_time=datetime.now(UTC))
+        self.scheduler.add_job(self.heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat")
+        if self.nightly is not None:
+            self.scheduler.add_job(self.nightly, "cron", hour=18, minute=0, id="nightly")  # 03:00 in Seoul
+        self.scheduler.start()
+        try:
+            while not self.stopping.wait(0.2):
+                if max_ticks is not None and self.ticks >= max_ticks:
+                    self.stop()
+        finally:
+            self.scheduler.shutdown(wait=True)
+            self.lease.release()
+            log.info("runner stopped")
+        return 0

@@ -1,0 +1,452 @@
+"""Entering journeys: trigger occurrences since each journey's cursor become enrollments.
+
+Every occurrence has a key, so it enters a customer at most once however often the scan runs
+(`enrollments.dedupe_key` is unique). Re-entry policy, priority and exclusion groups decide
+whether an occurrence may enter; a refusal is written to the customer's timeline.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import holidays
+from sqlalchemy import Integer, and_, func, select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.runtime.advance import RunContext, load_run_context
+from engine.runtime.compiled import CompiledJourney
+from engine.runtime.conditions import condition_holds, needed_facts
+from engine.runtime.facts import COUNTED_STATUSES, load_facts
+from engine.runtime.versions import VersionCache
+from engine.runtime.waits import parse_hhmm
+from engine.runtime.writes import insert_ignore
+from storage.db import Database
+from storage.models import (
+    Cart,
+    Cursor,
+    Customer,
+    CustomerStats,
+    Enrollment,
+    Order,
+    OrderItem,
+    ShopEvent,
+    StepLog,
+)
+from storage.models import Journey as JourneyRow
+
+EVENT_CHUNK = 2000
+ENTRY_CHUNK = 2000
+SEGMENT_RESCAN = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One trigger firing for one customer: when, its unique key, and what templates may use."""
+
+    customer_id: int
+    at: datetime
+    key: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TriggerCounts:
+    entered: int = 0
+    blocked: int = 0
+
+
+def cursor(session: Session, name: str) -> Cursor:
+    row = session.get(Cursor, name)
+    if row is None:
+        row = Cursor(name=name, last_id=0)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def start_cursor(session: Session, journey_id: str, compiled: CompiledJourney, now: datetime,
+                 zone: Any) -> None:
+    """At first publish: only what happens from now on triggers (no flood of two years of history)."""
+    row = cursor(session, f"trigger:{journey_id}")
+    row.last_id = int(session.scalar(select(func.max(ShopEvent.id))) or 0)
+    row.last_at = now
+    local = now.astimezone(zone)
+    fire_at = parse_hhmm(compiled.trigger.params.get("time"))
+    row.last_date = local.date() if local.time() >= fire_at else local.date() - timedelta(days=1)
+
+
+class TriggerScanner:
+    def __init__(self, versions: VersionCache) -> None:
+        self.versions = versions
+
+    def scan(self, db: Database, clock: Clock) -> TriggerCounts:
+        counts = TriggerCounts()
+        with db.session() as session:
+            journeys = [(row.id, compiled.version_id) for row, compiled in self.versions.live(session)]
+        for journey_id, version_id in journeys:
+            while True:
+                with db.write_session() as session:
+                    ctx = load_run_context(session, clock)
+                    compiled = self.versions.get(session, version_id)
+                    row = session.get(JourneyRow, journey_id)
+                    if compiled is None or row is None or row.status != "live":
+                        break
+                    more = self._scan_journey(session, ctx, compiled, counts)
+                if not more:
+                    break
+        return counts
+
+    def _scan_journey(self, session: Session, ctx: RunContext, compiled: CompiledJourney,
+                      counts: TriggerCounts) -> bool:
+        """One bounded chunk of one journey's trigger; True when there is more to read."""
+        state = cursor(session, f"trigger:{compiled.journey_id}")
+        if state.last_at is None:
+            start_cursor(session, compiled.journey_id, compiled, ctx.now, ctx.zone)
+        kind = compiled.trigger.kind
+        params = compiled.trigger.params
+        more = False
+        if kind in {"trigger.signed_up", "trigger.order_placed", "trigger.order_status"}:
+            occurrences, more = self._from_events(session, state, kind, params)
+        elif kind == "trigger.cart_abandoned":
+            occurrences = list(self._abandoned_carts(session, state, params, ctx.now))
+            state.last_at = ctx.now
+        elif kind == "trigger.segment_entered":
+            occurrences = list(self._segment_entries(session, state, params, ctx))
+        elif kind == "trigger.date":
+            occurrences = list(self._dates(session, state, params, ctx))
+        else:  # trigger.manual: entries come from enroll_manual only
+            occurrences = []
+        rules = list(params.get("rules") or [])
+        if rules and occurrences:
+            facts = load_facts(session, {o.customer_id for o in occurrences}, ctx.now, ctx.limits,
+                               needed_facts(rules))
+            occurrences = [o for o in occurrences
+                           if o.customer_id in facts and condition_holds(params, facts[o.customer_id])]
+        self._enter(session, ctx, compiled, occurrences, counts)
+        return more
+
+    # --- sources -------------------------------------------------------------------------------
+
+    def _from_events(self, session: Session, state: Cursor, kind: str,
+                     params: dict[str, Any]) -> tuple[list[Occurrence], bool]:
+        wanted = {"trigger.signed_up": "signed_up", "trigger.order_placed": "order_placed",
+                  "trigger.order_status": "order_status_changed"}[kind]
+        events = session.execute(
+            select(ShopEvent.id, ShopEvent.customer_id, ShopEvent.occurred_at, ShopEvent.ref, ShopEvent.payload)
+            .where(ShopEvent.id > state.last_id, ShopEvent.kind == wanted)
+            .order_by(ShopEvent.id)
+            .limit(EVENT_CHUNK)
+        ).all()
+        if not events:
+            return [], False
+        state.last_id = events[-1].id
+        occurrences: list[Occurrence] = []
+        orders = self._orders_for(session, [e.ref for e in events if e.ref]) if wanted != "signed_up" else {}
+        for event in events:
+            if event.customer_id is None:
+                continue
+            payload = dict(event.payload or {})
+            if wanted == "signed_up":
+                occurrences.append(Occurrence(event.customer_id, event.occurred_at, f"signup:{event.id}"))
+                continue
+            order = orders.get(event.ref or "")
+            if wanted == "order_status_changed":
+                status = str(payload.get("status") or (order or {}).get("status") or "")
+                if status != params.get("status"):
+                    continue
+                occurrences.append(Occurrence(event.customer_id, event.occurred_at,
+                                              f"status:{event.ref}:{status}", {"order": order or {}}))
+                continue
+            if order is None or not self._order_matches(session, order, event.customer_id, params):
+                continue
+            occurrences.append(Occurrence(event.customer_id, event.occurred_at, f"order:{event.ref}",
+                                          {"order": order}))
+        return occurrences, len(events) == EVENT_CHUNK
+
+    def _orders_for(self, session: Session, refs: list[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(refs), 900):
+            chunk = refs[start : start + 900]
+            rows = session.execute(
+                select(Order.id, Order.external_id, Order.amount, Order.status, Order.ordered_at,
+                       Order.customer_id).where(Order.external_id.in_(chunk))
+            ).all()
+            by_id = {row.id: row for row in rows}
+            items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for order_id, name, category, quantity, amount in session.execute(
+                select(OrderItem.order_id, OrderItem.product_name, OrderItem.category, OrderItem.quantity,
+                       OrderItem.amount).where(OrderItem.order_id.in_(list(by_id)))
+            ):
+                items[order_id].append({"name": name, "category": category, "quantity": quantity,
+                                        "amount": amount})
+            for row in rows:
+                found[row.external_id] = {
+                    "id": row.external_id, "amount": int(row.amount), "status": row.status,
+                    "ordered_at": row.ordered_at.isoformat(), "items": items.get(row.id, []), "_pk": row.id,
+                }
+        return found
+
+    def _order_matches(self, session: Session, order: dict[str, Any], customer_id: int,
+                       params: dict[str, Any]) -> bool:
+        if order["status"] not in COUNTED_STATUSES:
+            return False
+        if int(order["amount"]) < int(params.get("min_amount") or 0):
+            return False
+        category = str(params.get("category") or "").strip()
+        if category and not any(item.get("category") == category for item in order["items"]):
+            return False
+        which = params.get("which", "any")
+        if which == "any":
+            return True
+        earlier = session.scalar(
+            select(func.count()).select_from(Order).where(
+                Order.customer_id == customer_id, Order.status.in_(COUNTED_STATUSES),
+                Order.ordered_at < datetime.fromisoformat(order["ordered_at"]),
+            )
+        ) or 0
+        position = earlier + 1
+        return position == 1 if which == "first" else position == int(params.get("n") or 2)
+
+    def _abandoned_carts(self, session: Session, state: Cursor, params: dict[str, Any],
+                         now: datetime) -> Iterator[Occurrence]:
+        hours = timedelta(hours=int(params.get("hours") or 3))
+        since = state.last_at or now
+        later_order = (
+            select(Order.id)
+            .where(Order.customer_id == Cart.customer_id, Order.ordered_at > Cart.updated_at)
+            .exists()
+        )
+        rows = session.execute(
+            select(Cart.id, Cart.customer_id, Cart.updated_at, Cart.amount, Cart.items, Cart.external_id)
+            .where(Cart.ordered_at.is_(None), Cart.customer_id.is_not(None),
+                   Cart.updated_at > since - hours, Cart.updated_at <= now - hours,
+                   Cart.amount >= int(params.get("min_amount") or 0), ~later_order)
+            .order_by(Cart.updated_at)
+        ).all()
+        for row in rows:
+            if not row.items:
+                continue
+            stamp = row.updated_at.strftime("%Y%m%d%H%M%S")
+            yield Occurrence(row.customer_id, row.updated_at + hours, f"cart:{row.id}:{stamp}",
+                             {"cart": {"id": row.external_id, "amount": int(row.amount), "items": list(row.items)}})
+
+    def _segment_entries(self, session: Session, state: Cursor, params: dict[str, Any],
+                         ctx: RunContext) -> Iterator[Occurrence]:
+        segment = params.get("segment", "at_risk")
+        since = state.last_at or ctx.now
+        if segment in {"at_risk", "lapsed"}:
+            days = ctx.limits.at_risk_days if segment == "at_risk" else ctx.limits.lapsed_days
+            start, end = since - timedelta(days=days), ctx.now - timedelta(days=days)
+            rows = session.execute(
+                select(CustomerStats.customer_id, CustomerStats.last_order_at)
+                .where(CustomerStats.order_count > 0, CustomerStats.last_order_at > start,
+                       CustomerStats.last_order_at <= end)
+            ).all()
+            state.last_at = ctx.now
+            for customer_id, last in rows:
+                crossed = last + timedelta(days=days)
+                yield Occurrence(customer_id, crossed, f"{segment}:{last.strftime('%Y%m%d%H%M%S')}")
+            return
+        if segment == "new":
+            rows = session.execute(
+                select(Customer.id, Customer.signed_up_at)
+                .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
+                .where(Customer.signed_up_at > since, Customer.signed_up_at <= ctx.now,
+                       func.coalesce(CustomerStats.order_count, 0) == 0)
+            ).all()
+            state.last_at = ctx.now
+            for customer_id, signed in rows:
+                yield Occurrence(customer_id, signed, "new")
+            return
+        if segment == "active":
+            rows = session.execute(
+                select(CustomerStats.customer_id, CustomerStats.last_order_at)
+                .where(CustomerStats.last_order_at > since, CustomerStats.last_order_at <= ctx.now)
+            ).all()
+            state.last_at = ctx.now
+            for customer_id, last in rows:
+                yield Occurrence(customer_id, last, f"active:{last.strftime('%Y%m%d%H%M%S')}")
+            return
+        if segment == "vip":
+            if state.last_date is not None and state.last_at and ctx.now - state.last_at < SEGMENT_RESCAN:
+                return
+            buyers = list(session.scalars(select(CustomerStats.customer_id).where(CustomerStats.order_count > 0)))
+            state.last_at = ctx.now
+            state.last_date = ctx.now.astimezone(ctx.zone).date()
+            for start in range(0, len(buyers), ENTRY_CHUNK):
+                facts = load_facts(session, buyers[start : start + ENTRY_CHUNK], ctx.now, ctx.limits, {"is_vip"})
+                for customer_id, entry in facts.items():
+                    if entry.get("is_vip"):
+                        yield Occurrence(customer_id, ctx.now, "vip")
+
+    def _dates(self, session: Session, state: Cursor, params: dict[str, Any],
+               ctx: RunContext) -> Iterator[Occurrence]:
+        fire = parse_hhmm(params.get("time"))
+        local_now = ctx.now.astimezone(ctx.zone)
+        last_day = local_now.date() if local_now.time() >= fire else local_now.date() - timedelta(days=1)
+        first_day = (state.last_date or last_day) + timedelta(days=1)
+        if state.last_date is None:
+            first_day = last_day
+        state.last_date = max(state.last_date or last_day, last_day)
+        day = first_day
+        while day <= last_day:
+            at = datetime.combine(day, fire, tzinfo=ctx.zone).astimezone(UTC)
+            yield from self._date_occurrences(session, params, day, at)
+            day += timedelta(days=1)
+
+    def _date_occurrences(self, session: Session, params: dict[str, Any], day: date,
+                          at: datetime) -> Iterable[Occurrence]:
+        date_kind = params.get("date_kind", "birthday")
+        before = int(params.get("days_before") or 0)
+        target = day + timedelta(days=before)
+        if date_kind == "birthday":
+            wanted = {(target.month, target.day)}
+            if (target.month, target.day) == (2, 28) and not _is_leap(target.year):
+                wanted.add((2, 29))  # a 29 February birthday is kept on the 28th in other years
+            month = func.cast(func.strftime("%m", Customer.birthday), type_=Integer())
+            mday = func.cast(func.strftime("%d", Customer.birthday), type_=Integer())
+            rows = session.execute(
+                select(Customer.id).where(Customer.birthday.is_not(None),
+                                          month.in_([m for m, _ in wanted]), mday.in_([d for _, d in wanted]))
+            ).scalars()
+            return [Occurrence(cid, at, f"birthday:{target.year}") for cid in rows]
+        if date_kind == "first_order_anniversary":
+            rows = session.execute(
+                select(CustomerStats.customer_id, CustomerStats.first_order_at)
+                .where(CustomerStats.first_order_at.is_not(None))
+            ).all()
+            return [
+                Occurrence(cid, at, f"anniversary:{target.year}")
+                for cid, first in rows
+                if first is not None and (first.month, first.day) == (target.month, target.day)
+                and first.year < target.year
+            ]
+        if date_kind == "fixed_date":
+            if str(params.get("date") or "") != target.isoformat():
+                return []
+            return [Occurrence(cid, at, f"date:{target.isoformat()}") for cid in self._everyone(session)]
+        if date_kind == "holiday":
+            name = str(params.get("holiday") or "").strip()
+            names = holidays.country_holidays("KR", years=target.year, language="ko").get_list(target)
+            if not name or not any(name in holiday for holiday in names):
+                return []
+            return [Occurrence(cid, at, f"holiday:{target.isoformat()}") for cid in self._everyone(session)]
+        if date_kind == "recurring":
+            weekdays = params.get("weekdays") or []
+            if weekdays and day.weekday() not in weekdays:
+                return []
+            return [Occurrence(cid, at, f"recurring:{day.isoformat()}") for cid in self._everyone(session)]
+        return []
+
+    def _everyone(self, session: Session) -> list[int]:
+        return list(session.scalars(select(Customer.id).where(Customer.is_guest.is_(False)).order_by(Customer.id)))
+
+    # --- entering ------------------------------------------------------------------------------
+
+    def _enter(self, session: Session, ctx: RunContext, compiled: CompiledJourney,
+               occurrences: list[Occurrence], counts: TriggerCounts) -> None:
+        for start in range(0, len(occurrences), ENTRY_CHUNK):
+            self._enter_chunk(session, ctx, compiled, occurrences[start : start + ENTRY_CHUNK], counts)
+
+    def _enter_chunk(self, session: Session, ctx: RunContext, compiled: CompiledJourney,
+                     chunk: list[Occurrence], counts: TriggerCounts) -> None:
+        journey_id = compiled.journey_id
+        customers = sorted({o.customer_id for o in chunk})
+        history: dict[int, tuple[datetime | None, bool]] = {}
+        for customer_id, last_entered, active in session.execute(
+            select(Enrollment.customer_id, func.max(Enrollment.entered_at),
+                   func.sum((Enrollment.status == "active").cast(Integer())))
+            .where(Enrollment.journey_id == journey_id, Enrollment.customer_id.in_(customers))
+            .group_by(Enrollment.customer_id)
+        ):
+            history[customer_id] = (last_entered, bool(active))
+        excluded = self._excluded_today(session, ctx, compiled, customers)
+        policy = compiled.settings.get("reentry", "never")
+        reentry_days = int(compiled.settings.get("reentry_days") or 0)
+        rows: list[dict[str, Any]] = []
+        blocked: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        for occ in chunk:
+            key = f"{journey_id}:{occ.customer_id}:{occ.key}"
+            last, active = history.get(occ.customer_id, (None, False))
+            reason = None
+            if occ.customer_id in excluded:
+                reason = "exclusion"
+            elif last is not None or occ.customer_id in seen:
+                if policy == "never" or active or occ.customer_id in seen:
+                    reason = "reentry"
+                elif policy == "after_days" and last is not None and occ.at - last < timedelta(days=reentry_days):
+                    reason = "reentry"
+            if reason:
+                blocked.append({"at": occ.at, "customer_id": occ.customer_id, "journey_id": journey_id,
+                                "version_id": compiled.version_id, "enrollment_id": None,
+                                "node_id": compiled.trigger.id, "event": "entry_blocked", "reason": reason,
+                                "detail": {"key": occ.key}})
+                continue
+            seen.add(occ.customer_id)
+            rows.append({"journey_id": journey_id, "version_id": compiled.version_id,
+                         "customer_id": occ.customer_id, "node_id": compiled.trigger.id, "status": "active",
+                         "wake_at": occ.at, "dedupe_key": key, "data": occ.data, "entered_at": occ.at,
+                         "updated_at": ctx.now})
+        if rows:
+            keys = [r["dedupe_key"] for r in rows]
+            existing = set(session.scalars(select(Enrollment.dedupe_key).where(Enrollment.dedupe_key.in_(keys))))
+            insert_ignore(session, Enrollment, [r for r in rows if r["dedupe_key"] not in existing])
+            fresh = [key for key in keys if key not in existing]
+            created = session.execute(
+                select(Enrollment.id, Enrollment.customer_id, Enrollment.entered_at, Enrollment.dedupe_key)
+                .where(Enrollment.dedupe_key.in_(fresh))
+            ).all() if fresh else []
+            counts.entered += len(created)
+            logs = [{"at": at, "customer_id": cid, "journey_id": journey_id, "version_id": compiled.version_id,
+                     "enrollment_id": eid, "node_id": compiled.trigger.id, "event": "entered", "reason": None,
+                     "detail": {"key": key.split(":", 2)[2]}} for eid, cid, at, key in created]
+            if logs:
+                session.execute(StepLog.__table__.insert(), logs)
+        if blocked:
+            counts.blocked += len(blocked)
+            session.execute(StepLog.__table__.insert(), blocked)
+
+    def _excluded_today(self, session: Session, ctx: RunContext, compiled: CompiledJourney,
+                        customers: list[int]) -> set[int]:
+        """Customers who entered another journey of the same exclusion group today (shop time)."""
+        group = compiled.exclusion_group
+        if not group:
+            return set()
+        others = [c.journey_id for _, c in self.versions.live(session, include_paused=True)
+                  if c.exclusion_group == group and c.journey_id != compiled.journey_id]
+        if not others:
+            return set()
+        local = ctx.now.astimezone(ctx.zone)
+        day_start = datetime.combine(local.date(), time(0), tzinfo=ctx.zone).astimezone(UTC)
+        return set(session.scalars(
+            select(Enrollment.customer_id).where(
+                and_(Enrollment.journey_id.in_(others), Enrollment.customer_id.in_(customers),
+                     Enrollment.entered_at >= day_start)
+            )
+        ))
+
+
+def enroll_manual(db: Database, clock: Clock, versions: VersionCache, journey_id: str,
+                  customer_ids: Iterable[int]) -> TriggerCounts:
+    """The owner's hand-picked customers enter a live journey now (each at most once per minute)."""
+    counts = TriggerCounts()
+    with db.write_session() as session:
+        ctx = load_run_context(session, clock)
+        live = {c.journey_id: c for _, c in versions.live(session)}
+        compiled = live.get(journey_id)
+        if compiled is None:
+            raise ValueError("not_live")
+        stamp = ctx.now.strftime("%Y%m%d%H%M")
+        occurrences = [Occurrence(cid, ctx.now, f"manual:{stamp}") for cid in sorted(set(customer_ids))]
+        TriggerScanner(versions)._enter(session, ctx, compiled, occurrences, counts)
+    return counts
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -1,0 +1,52 @@
+"""The variables a message template sees, built from a customer's facts and the enrollment."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from engine.clock import shop_time
+from engine.messaging.adlaw import ShopInfo
+from engine.messaging.render import first_name
+
+
+def _won(amount: Any) -> str:
+    return f"{int(amount or 0):,}원"
+
+
+def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    last = customer.get("last_order_at")
+    coupon = dict(data.get("coupon") or {})
+    if coupon:
+        amount = int(coupon.get("amount") or 0)
+        coupon["discount"] = f"{amount}%" if coupon.get("discount_type") == "percent" else _won(amount)
+        expires = coupon.get("expires_at")
+        if expires:
+            from datetime import datetime
+
+            local = shop_time(datetime.fromisoformat(expires), zone)
+            coupon["expires_at"] = f"{local.year}년 {local.month}월 {local.day}일"
+    order = dict(data.get("order") or {})
+    cart = dict(data.get("cart") or {})
+    for bag in (order, cart):
+        items = bag.get("items") or []
+        bag.setdefault("first_product", items[0].get("name", "") if items and isinstance(items[0], dict) else "")
+        bag.setdefault("amount", 0)
+        bag.setdefault("items", items)
+    order.setdefault("id", "")
+    return {
+        "customer": {
+            "name": customer.get("name", ""),
+            "first_name": first_name(customer.get("name", "")),
+            "email": customer.get("email", ""),
+            "phone": customer.get("phone", ""),
+            "total_spent": customer.get("total_spent", 0),
+            "order_count": customer.get("order_count", 0),
+            "last_order_at": shop_time(last, zone).date().isoformat() if last else "",
+        },
+        "shop": {"name": shop.name, "url": shop.url, "contact": shop.contact},
+        "coupon": {"code": "", "discount": "", "expires_at": "", **coupon},
+        "order": order,
+        "cart": cart,
+        "recommended": {"product": data.get("recommended_product", "")},
+    }

@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Dangol (단골여정): the desktop app, the background runner and the command-line verbs.
+
+`python main.py` opens the app; `python main.py VERB …` runs one verb (see --help).
+Exit codes: 0 done; 1 done with rejected input (reported); 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `python main.py {self._verb()}--help`)")
+
+    def _verb(self) -> str:
+        parts = self.prog.split()[1:]
+        return " ".join(parts) + " " if parts else ""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="main.py", description="Dangol (단골여정): customer journeys for small online shops.")
+    parser.add_argument("--db", help="database file or SQLAlchemy URL (default: the shop database in your data folder)")
+    parser.add_argument("--now", help="act as if it were this time (ISO 8601, shop time when no zone is given)")
+    parser.add_argument("--demo", action="store_true", help="open the app on the demo shop (made on first use)")
+    verbs = parser.add_subparsers(dest="verb", parser_class=_Parser, metavar="VERB")
+
+    demo = verbs.add_parser("demo", help="fill the database with the demo shop")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (the same seed makes the same shop)")
+    demo.add_argument("--customers", type=int, default=2000, help="number of customers (default 2000)")
+    demo.add_argument("--replace", action="store_true", help="delete the shop data already there first")
+
+    journey = verbs.add_parser("journey", help="list, show, export, import or validate journeys")
+    jverbs = journey.add_subparsers(dest="journey_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    jlist = jverbs.add_parser("list", help="the journeys in the database")
+    jlist.add_argument("--json", action="store_true", help="print JSON")
+    jshow = jverbs.add_parser("show", help="one journey as JSON")
+    jshow.add_argument("id", help="journey id, unique id prefix, or name")
+    jexport = jverbs.add_parser("export", help="write a journey to a file")
+    jexport.add_argument("id")
+    jexport.add_argument("file", type=Path)
+    jimport = jverbs.add_parser("import", help="add a journey file as a new draft")
+    jimport.add_argument("file", type=Path)
+    jcreate = jverbs.add_parser("create", help="make a new draft from a gallery template")
+    jcreate.add_argument("--template", required=True, help="template id (see `templates`)")
+    jcreate.add_argument("--name", help="name of the new journey")
+    jcreate.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a template setting")
+    jpublish = jverbs.add_parser("publish", help="publish the draft as a new live version")
+    jpublish.add_argument("id")
+    jpublish.add_argument("--waiting", choices=("stay", "move", "exit"), default="stay",
+                          help="customers waiting in the old version: stay on it, move to the new one, or exit")
+    jpause = jverbs.add_parser("pause", help="stop new entries and hold messages")
+    jpause.add_argument("id")
+    jresume = jverbs.add_parser("resume", help="undo pause")
+    jresume.add_argument("id")
+    jvalidate = jverbs.add_parser("validate", help="check a journey file and list its problems")
+    jvalidate.add_argument("file", type=Path)
+    jvalidate.add_argument("--json", action="store_true", help="print the problems as JSON")
+
+    tpl = verbs.add_parser("templates", help="the journey template gallery")
+    tpl.add_argument("--json", action="store_true", help="print JSON")
+
+    once = verbs.add_parser("run-once", help="one engine pass at --now; prints a JSON summary")
+    once.add_argument("--no-send", action="store_true", help="advance journeys but deliver nothing")
+
+    runner = verbs.add_parser("runner", help="run journeys in the background until stopped (Ctrl+C)")
+    runner.add_argument("--max-ticks", type=int, help=argparse.SUPPRESS)
+    autostart = verbs.add_parser("autostart", help="start the runner when this PC starts")
+    autostart.add_argument("state", choices=("on", "off", "status"))
+
+    tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
+    tline.add_argument("customer", help="customer id, phone number, email or member id")
+    tline.add_argument("--json", action="store_true", help="print JSON")
+
+    config = verbs.add_parser("config", help="read or change a setting")
+    cverbs = config.add_subparsers(dest="config_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    cget = cverbs.add_parser("get", help="print one setting")
+    cget.add_argument("key")
+    cset = cverbs.add_parser("set", help="change one setting (secrets go to the OS keyring)")
+    cset.add_argument("key")
+    cset.add_argument("value")
+    cverbs.add_parser("list", help="every setting and its value")
+    return parser
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _clock(args: argparse.Namespace) -> Any:
+    from engine.clock import FixedClock, SystemClock, parse_instant
+
+    if args.now:
+        try:
+            return FixedClock(parse_instant(args.now))
+        except ValueError as exc:
+            raise UsageError(f"--now: {exc}") from None
+    return SystemClock()
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from storage.db import demo_db_path, open_database
+
+    return open_database(demo_db_path() if args.demo and not args.db else args.db)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from engine.demo import create_demo_shop
+
+    from storage.models import Customer
+
+    clock = _clock(args)
+    db = _open(args)
+    with db.session() as session:
+        empty = session.query(Customer.id).first() is None
+    if args.demo and empty:
+        create_demo_shop(db, clock=clock)
+
+    def make_demo() -> object:
+        return create_demo_shop(db, clock=clock)
+
+    from ui.app import run_app
+
+    return run_app(db, clock, demo_factory=make_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from engine.demo import DemoError, create_demo_shop
+
+    if not 1 <= args.customers <= 1_000_000:
+        raise UsageError("--customers must be between 1 and 1,000,000")
+    db = _open(args)
+    try:
+        summary = create_demo_shop(db, seed=args.seed, customers=args.customers, clock=_clock(args), replace=args.replace)
+    except DemoError as exc:
+        if str(exc) == "not_empty":
+            raise UsageError("the database already has customers; add --replace to start it over with the demo") from None
+        raise
+    _print_json({"database": db.url, **summary.to_json()})
+    return EXIT_OK
+
+
+def cmd_journey(args: argparse.Namespace) -> int:
+    from engine import journey_store as store
+    from engine.journey import validate
+
+    db = _open(args)
+    clock = _clock(args)
+    if args.journey_verb == "list":
+        with db.session() as session:
+            rows = store.list_journeys(session)
+        if args.json:
+            _print_json([row.to_json() for row in rows])
+        elif not rows:
+            print("no journeys yet (make one in the app, or `journey import FILE`)")
+        else:
+            for row in rows:
+                version = f"v{row.live_version}" if row.live_version else "-"
+                print(f"{row.id}  {row.status:<8} {version:<4} {row.active:>7} in it  {row.name}")
+        return EXIT_OK
+    if args.journey_verb == "show":
+        with db.session() as session:
+            row = store.find_row(session, args.id)
+            _print_json({"status": row.status, "live_version": row.live_version, "journey": row.draft})
+        return EXIT_OK
+    if args.journey_verb == "export":
+        with db.session() as session:
+            journey = store.load(session, args.id)
+        store.write_file(journey, args.file)
+        print(f"wrote {args.file}")
+        return EXIT_OK
+    if args.journey_verb == "import":
+        with db.session() as session:
+            row = store.import_journey(session, args.file, clock)
+            print(f"imported '{row.name}' as draft {row.id}")
+        return EXIT_OK
+    if args.journey_verb == "create":
+        from engine import gallery
+
+        values = {}
+        for item in args.set:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise UsageError(f"--set needs KEY=VALUE, got '{item}'")
+            values[key.strip()] = value
+        journey = gallery.instantiate(gallery.template(args.template), name=args.name, values=values)
+        with db.session() as session:
+            row = store.save_draft(session, journey, clock, template_id=args.template)
+            print(f"created draft '{row.name}' {row.id}")
+        return EXIT_OK
+    if args.journey_verb == "publish":
+        from engine.runtime.publish import PublishError, publish
+
+        try:
+            with db.session() as session:
+                result = publish(session, args.id, clock, on_change=args.waiting)
+        except PublishError as exc:
+            for issue in exc.issues:
+                print(_issue_line(issue))
+            print(f"not published: fix the {len(exc.issues)} errors above first", file=sys.stderr)
+            return EXIT_REJECTED
+        for issue in result.warnings:
+            print(_issue_line(issue))
+        moved = f", {result.moved} moved, {result.exited} exited" if result.moved or result.exited else ""
+        print(f"published version {result.version}{moved}")
+        return EXIT_OK
+    if args.journey_verb in {"pause", "resume"}:
+        from engine.runtime.publish import set_paused
+
+        with db.session() as session:
+            row = set_paused(session, args.id, clock, args.journey_verb == "pause")
+            print(f"'{row.name}' is {row.status}")
+        return EXIT_OK
+    if args.journey_verb == "validate":
+        journey = store.read_file(args.file)
+        with db.session() as session:
+            issues = validate(journey, _validation_context(session))
+        errors = [issue for issue in issues if issue.severity == "error"]
+        if args.json:
+            _print_json([_issue_json(issue) for issue in issues])
+        else:
+            for issue in issues:
+                print(_issue_line(issue))
+            print(f"{len(errors)} errors, {len(issues) - len(errors)} warnings" if issues else "ok: no problems")
+        return EXIT_REJECTED if errors else EXIT_OK
+    raise UsageError(f"unknown journey action {args.journey_verb}")
+
+
+def _validation_context(session: Any) -> Any:
+    from engine.runtime.publish import validation_context
+
+    return validation_context(session)
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from engine import gallery
+
+    items = gallery.templates()
+    if args.json:
+        _print_json([item.to_json() for item in items])
+    else:
+        for item in items:
+            print(f"{item.id:<22} {item.title_ko} / {item.title_en}")
+    return EXIT_OK
+
+
+def _channels() -> dict[str, Any]:
+    from engine.delivery.channels.file import FileChannel
+    from storage.db import data_dir
+
+    folder = data_dir() / "sent"
+    channel = FileChannel(folder)
+    return {"email": channel, "sms": channel, "kakao": channel, "owner": channel}
+
+
+def cmd_run_once(args: argparse.Namespace) -> int:
+    from engine.runtime.run import Engine
+
+    db = _open(args)
+    summary = Engine(db, _channels()).run_once(_clock(args), deliver=not args.no_send)
+    _print_json(summary)
+    return EXIT_OK
+
+
+def cmd_runner(args: argparse.Namespace) -> int:
+    from engine.customers.stats import refresh_stats
+    from engine.runtime.lease import LeaseHeld
+    from engine.runtime.runner import Runner, setup_logging
+
+    db = _open(args)
+    clock = _clock(args)
+    path = setup_logging()
+
+    def nightly() -> None:
+        with db.write_session() as session:
+            refresh_stats(session, now=clock.now())
+
+    runner = Runner(db, clock, _channels(), nightly=nightly)
+    try:
+        print(f"runner started; log: {path}; stop with Ctrl+C", flush=True)
+        return runner.run(max_ticks=args.max_ticks)
+    except LeaseHeld as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from engine.runtime import autostart
+
+    if args.state == "on":
+        path = autostart.enable(Path(__file__).resolve(), args.db and _open(args).url)
+        print(f"the runner will start with this PC ({path})")
+    elif args.state == "off":
+        print("autostart removed" if autostart.disable() else "autostart was not on")
+    else:
+        print("on" if autostart.is_enabled() else "off")
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from engine import config
+    from engine.timeline import find_customer, timeline
+
+    db = _open(args)
+    with db.session() as session:
+        customer = find_customer(session, args.customer)
+        entries = timeline(session, customer.id)
+        zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+        if args.json:
+            _print_json({"customer": {"id": customer.id, "name": customer.name},
+                         "entries": [entry.to_json() for entry in entries]})
+        else:
+            print(f"{customer.name} (#{customer.id})")
+            for entry in entries:
+                print("  " + entry.text(zone))
+            if not entries:
+                print("  nothing yet")
+    return EXIT_OK
+
+
+def _issue_json(issue: Any) -> dict[str, Any]:
+    return {
+        "node": issue.node_id,
+        "severity": issue.severity,
+        "code": issue.code,
+        "field": issue.field,
+        "params": dict(issue.params),
+    }
+
+
+def _issue_line(issue: Any) -> str:
+    where = f"node {issue.node_id}" if issue.node_id else "journey"
+    field = f".{issue.field}" if issue.field else ""
+    params = ", ".join(f"{k}={v}" for k, v in dict(issue.params).items())
+    return f"{issue.severity}: {where}{field}: {issue.code}" + (f" ({params})" if params else "")
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from engine import config
+
+    db = _open(args)
+    with db.session() as session:
+        if args.config_verb == "get":
+            item = config.spec(args.key)
+            value = config.get(session, args.key)
+            print("(set)" if item.secret and value else ("(not set)" if item.secret else _show(value)))
+        elif args.config_verb == "set":
+            value = config.set_value(session, args.key, args.value)
+            print(f"{args.key} = {'(saved to the system keyring)' if config.spec(args.key).secret else _show(value)}")
+        else:
+            for key, value in config.all_values(session).items():
+                print(f"{key} = {_show(value)}")
+    return EXIT_OK
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_gui,
+    "demo": cmd_demo,
+    "journey": cmd_journey,
+    "config": cmd_config,
+    "templates": cmd_templates,
+    "run-once": cmd_run_once,
+    "timeline": cmd_timeline,
+    "runner": cmd_runner,
+    "autostart": cmd_autostart,
+}
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from engine.config import ConfigError
+    from engine.journey import JourneyError
+    from engine.journey_store import StoreError
+    from storage.db import StorageError
+
+    return (UsageError, StorageError, ConfigError, StoreError, JourneyError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return VERBS[args.verb](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if isinstance(exc, _user_errors()):
+            message = str(exc) if not hasattr(exc, "code") or str(exc) else getattr(exc, "code", "")
+            print(f"error: {message}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Opening the database: the URL, SQLite pragmas, migrations at start, sessions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_path
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_NAME = "Dangol"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StorageError(Exception):
+    """A database that cannot be opened or upgraded; the message says what to do."""
+
+
+def data_dir() -> Path:
+    """The user's data folder for this app (override with DANGOL_HOME, e.g. in tests)."""
+    home = os.environ.get("DANGOL_HOME")
+    return Path(home) if home else user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    return data_dir() / "shop.db"
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def resolve_url(db: str | os.PathLike[str] | None) -> str:
+    """A path or an SQLAlchemy URL → an SQLAlchemy URL; None → the default shop database."""
+    if db is None:
+        return f"sqlite:///{default_db_path()}"
+    text = os.fspath(db)
+    if "://" in text:
+        try:
+            url = make_url(text)
+            url.get_dialect()
+        except (ArgumentError, NoSuchModuleError):
+            raise StorageError(f"'{text}' is not a database URL this app knows (sqlite:/// or postgresql://)") from None
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # We emit BEGIN ourselves (see _sqlite_begin), so pysqlite must not open transactions on its own.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A writer takes the lock up front: a read-then-write transaction could otherwise fail with
+    # "database is locked" when another process wrote in between (WAL snapshot upgrade).
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            folder = Path(database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    """An open, migrated database and its session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any error."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A unit of work that takes the write lock at its start (SQLite BEGIN IMMEDIATE)."""
+        session = self.sessions()
+        try:
+            session.connection(execution_options={"sqlite_immediate": True})
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Database:
+    """Open (and by default upgrade in place) the database at a path or URL."""
+    from storage.migrate import upgrade
+
+    url = resolve_url(db)
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,151 @@
+"""Journeys and the runtime: drafts, immutable published versions, enrollments, step log, outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, utcnow
+
+JOURNEY_STATUSES = ("draft", "live", "paused", "archived")
+ENROLLMENT_STATUSES = ("active", "completed", "exited", "failed")
+OUTBOX_STATUSES = ("queued", "sending", "sent", "skipped", "failed", "held", "cancelled")
+
+
+class Journey(Base):
+    """A journey the owner edits; `draft` is the graph as `engine.journey` serialises it."""
+
+    __tablename__ = "journeys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    template_id: Mapped[str | None] = mapped_column(String(80))
+    live_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list[JourneyVersion]] = relationship(
+        back_populates="journey", cascade="all, delete-orphan", order_by="JourneyVersion.version"
+    )
+
+
+class JourneyVersion(Base):
+    """A published graph; never changed after it is written."""
+
+    __tablename__ = "journey_versions"
+    __table_args__ = (UniqueConstraint("journey_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journey_id: Mapped[str] = mapped_column(ForeignKey("journeys.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    graph: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    journey: Mapped[Journey] = relationship(back_populates="versions")
+
+
+class Enrollment(Base):
+    """One customer's pass through one journey version: where they are and when they wake."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        Index("ix_enrollments_due", "status", "wake_at"),
+        Index("ix_enrollments_journey_node", "journey_id", "status", "node_id"),
+        Index("ix_enrollments_customer", "customer_id", "journey_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journey_id: Mapped[str] = mapped_column(ForeignKey("journeys.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("journey_versions.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    node_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    wake_at: Mapped[datetime | None]
+    # One trigger occurrence enters a customer at most once.
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    arm: Mapped[str | None] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    entered_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class StepLog(Base):
+    """Every step the engine takes or refuses, with a reason code: the customer's timeline."""
+
+    __tablename__ = "step_log"
+    __table_args__ = (
+        Index("ix_step_log_customer_at", "customer_id", "at"),
+        Index("ix_step_log_journey_node", "journey_id", "node_id", "event"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    journey_id: Mapped[str | None] = mapped_column(ForeignKey("journeys.id", ondelete="CASCADE"))
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    enrollment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    node_id: Mapped[str | None] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OutboxMessage(Base):
+    """A rendered message waiting to be sent; `idem_key` makes a second send of it impossible."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        Index("ix_outbox_customer_sent", "customer_id", "is_ad", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idem_key: Mapped[str] = mapped_column(String(200), unique=True)
+    enrollment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    journey_id: Mapped[str | None] = mapped_column(ForeignKey("journeys.id", ondelete="SET NULL"), index=True)
+    node_id: Mapped[str | None] = mapped_column(String(32))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    is_ad: Mapped[bool] = mapped_column(Boolean, default=False)
+    recipient: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    # Earliest send time, and the lateness rule copied from the node at enqueue time.
+    not_before: Mapped[datetime]
+    due_at: Mapped[datetime]
+    lateness: Mapped[str] = mapped_column(String(20), default="skip_if_late")
+    lateness_hours: Mapped[int] = mapped_column(Integer, default=24)
+    cap_policy: Mapped[str] = mapped_column(String(12), default="reschedule")
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(120))
+    cost_won: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Coupon(Base):
+    __tablename__ = "coupons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    journey_id: Mapped[str | None] = mapped_column(ForeignKey("journeys.id", ondelete="SET NULL"))
+    node_id: Mapped[str | None] = mapped_column(String(32))
+    discount_type: Mapped[str] = mapped_column(String(10), default="percent")
+    amount: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    redeemed_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    redeemed_at: Mapped[datetime | None]

@@ -1,0 +1,37 @@
+"""Shared fixtures: a fresh migrated SQLite file per test, a fixed clock, an isolated data dir."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from engine.clock import FixedClock  # noqa: E402
+from storage.db import Database, open_database  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data folder or keyring from a test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("DANGOL_HOME", str(home))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))  # 10:00 on a Monday in Seoul
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "shop.db")
+    yield database
+    database.close()
