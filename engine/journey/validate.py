@@ -1,0 +1,341 @@
+"""What is wrong with a journey, as issues with stable codes (built on networkx).
+
+Errors block publishing; warnings can be accepted. Each code has a Korean and an English text in
+MESSAGES, filled from the issue's params; the editor shows them in its problems panel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import networkx as nx
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from engine.journey.model import REENTRY, Journey, Node
+from engine.journey.registry import CONDITION_FIELDS, CONDITION_OPS, ParamSpec, ParamType, node_type
+from engine.journey.variables import BY_NAME, CART_TRIGGERS, FILTERS, ORDER_TRIGGERS, ROOTS
+
+ERROR, WARNING = "error", "warning"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "no_trigger": ("시작 조건이 없습니다. 시작 조건 노드를 하나 넣으세요.", "No trigger: add one trigger node."),
+    "many_triggers": ("시작 조건은 하나만 둘 수 있습니다. 이 노드를 지우세요.", "Only one trigger is allowed; remove this one."),
+    "trigger_unconnected": ("시작 조건 다음에 아무것도 연결되지 않았습니다.", "Nothing follows the trigger."),
+    "unreachable": ("어디에서도 이어지지 않아 아무도 도착하지 않는 노드입니다.", "No path leads to this node."),
+    "missing_param": ("'{label}' 값을 채우세요.", "Fill in '{label}'."),
+    "bad_param": ("'{label}' 값이 올바르지 않습니다: {expected}", "'{label}' is not valid: {expected}"),
+    "unknown_param": ("알 수 없는 설정 '{param}'은 무시됩니다.", "Unknown setting '{param}' is ignored."),
+    "branch_unconnected": ("'{port}' 쪽이 연결되지 않아 그쪽 고객은 여기서 여정을 마칩니다.",
+                           "The '{port}' branch is not connected; customers taking it leave here."),
+    "split_total": ("A/B 비율의 합이 100%가 아닙니다 (지금 {total}%).", "The split shares add up to {total}%, not 100%."),
+    "bad_rule": ("조건 규칙 {index}번이 올바르지 않습니다: {reason}", "Rule {index} is not valid: {reason}"),
+    "template_syntax": ("'{label}' 문장에 틀린 곳이 있습니다 ({line}번째 줄): {reason}",
+                        "'{label}' has a mistake on line {line}: {reason}"),
+    "unknown_variable": ("'{label}'에 모르는 변수 '{name}'가 있습니다.{hint}", "'{label}' uses an unknown variable '{name}'.{hint}"),
+    "unknown_filter": ("'{label}'에 모르는 필터 '{name}'가 있습니다.", "'{label}' uses an unknown filter '{name}'."),
+    "ad_shop_info": ("광고 메시지에는 쇼핑몰 이름과 연락처가 필요합니다. 설정에서 채우세요.",
+                     "Ad messages need the shop's name and contact; fill them in Settings."),
+    "ad_optout_missing": ("광고 문자·카카오에는 무료 수신거부 번호가 필요합니다. 설정에서 채우세요.",
+                          "Ad texts need a free opt-out number; fill it in Settings."),
+    "bad_setting": ("여정 설정 '{setting}' 값이 올바르지 않습니다.", "The journey setting '{setting}' is not valid."),
+    "empty_name": ("여정 이름이 비어 있습니다.", "The journey has no name."),
+    "cycle": ("노드가 되돌아가는 고리를 이룹니다.", "The nodes form a loop."),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    node_id: str | None
+    severity: str
+    code: str
+    field: str | None = None
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def message(self, lang: str = "ko") -> str:
+        ko, en = MESSAGES.get(self.code, (self.code, self.code))
+        values = _Defaults({**self.params})
+        if "label" not in values and self.field:
+            values["label"] = self.field
+        return (ko if lang == "ko" else en).format_map(values)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+class _Defaults(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """What validation needs from outside the journey: the shop's settings (for the ad law)."""
+
+    shop_settings: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    known_variables: frozenset[str] | None = None  # None: the standard catalogue
+
+
+_ENV = SandboxedEnvironment()
+_BUILTIN_FILTERS = frozenset(_ENV.filters)
+
+
+def validate(journey: Journey, context: ValidationContext | None = None) -> list[Issue]:
+    """Every problem of a journey, errors first, then in node order."""
+    context = context or ValidationContext()
+    issues: list[Issue] = []
+    if not journey.name.strip():
+        issues.append(Issue(None, WARNING, "empty_name"))
+    issues += _settings(journey)
+    issues += _structure(journey)
+    for node in journey.nodes.values():
+        issues += _params(node)
+        issues += _branches(journey, node)
+        if node.category == "message" or node.kind == "action.notify_owner":
+            issues += _templates(journey, node, context)
+        if node.category == "message" and node.param("is_ad"):
+            issues += _ad_law(node, context)
+    order = {node_id: index for index, node_id in enumerate(journey.nodes)}
+    issues.sort(key=lambda issue: (issue.severity != ERROR, order.get(issue.node_id or "", -1)))
+    return issues
+
+
+def _settings(journey: Journey) -> list[Issue]:
+    found = []
+    settings = journey.settings
+    if settings.get("reentry") not in REENTRY:
+        found.append(Issue(None, ERROR, "bad_setting", "reentry", {"setting": "reentry"}))
+    for key in ("reentry_days", "priority"):
+        value = settings.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            found.append(Issue(None, ERROR, "bad_setting", key, {"setting": key}))
+    if settings.get("reentry") == "after_days" and isinstance(settings.get("reentry_days"), int) \
+            and settings["reentry_days"] < 1:
+        found.append(Issue(None, ERROR, "bad_setting", "reentry_days", {"setting": "reentry_days"}))
+    return found
+
+
+def _structure(journey: Journey) -> list[Issue]:
+    found: list[Issue] = []
+    triggers = journey.triggers()
+    if not triggers:
+        found.append(Issue(None, ERROR, "no_trigger"))
+    for extra in triggers[1:]:
+        found.append(Issue(extra.id, ERROR, "many_triggers"))
+    graph = journey.graph()
+    if not nx.is_directed_acyclic_graph(graph):  # the model refuses cycles; kept as a last guard
+        found.append(Issue(None, ERROR, "cycle"))
+        return found
+    if triggers and not journey.edges_from(triggers[0].id):
+        found.append(Issue(triggers[0].id, ERROR, "trigger_unconnected"))
+    roots = [node.id for node in journey.nodes.values() if node.category in {"trigger", "goal"}]
+    reached: set[str] = set(roots)
+    for root in roots:
+        reached |= nx.descendants(graph, root)
+    for node in journey.nodes.values():
+        if node.id not in reached:
+            found.append(Issue(node.id, ERROR, "unreachable"))
+    return found
+
+
+def _branches(journey: Journey, node: Node) -> list[Issue]:
+    spec = node_type(node.kind)
+    if len(spec.outputs) < 2:
+        return []
+    found = []
+    for port in spec.outputs:
+        if journey.edges_from(node.id, port.name):
+            continue
+        if node.kind == "split.random":
+            share = node.param(f"{port.name}_percent")
+            if not share:
+                continue  # an arm nobody takes needs no edge
+        found.append(Issue(node.id, WARNING, "branch_unconnected", port.name, {"port": port.label_ko}))
+    if node.kind == "split.random":
+        shares = [node.param(name) for name in ("a_percent", "b_percent", "holdout_percent")]
+        if all(_is_number(value) for value in shares) and sum(float(v) for v in shares) != 100:
+            total = sum(float(v) for v in shares)
+            found.append(Issue(node.id, ERROR, "split_total", None, {"total": f"{total:g}"}))
+    return found
+
+
+def _params(node: Node) -> list[Issue]:
+    spec = node_type(node.kind)
+    found: list[Issue] = []
+    values = node.effective_params()
+    for name in node.params:
+        if spec.param(name) is None:
+            found.append(Issue(node.id, WARNING, "unknown_param", name, {"param": name}))
+    for param in spec.params:
+        if not param.shown(values):
+            continue
+        value = values.get(param.name)
+        if _empty(value):
+            if param.required:
+                found.append(Issue(node.id, ERROR, "missing_param", param.name, {"label": param.label_ko}))
+            continue
+        problem = _check_value(param, value)
+        if problem:
+            found.append(Issue(node.id, ERROR, "bad_param", param.name, {"label": param.label_ko, "expected": problem}))
+        if param.type is ParamType.RULES:
+            found += _rules(node, param, value)
+    return found
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _check_value(param: ParamSpec, value: Any) -> str | None:
+    kind = param.type
+    if kind in {ParamType.INT, ParamType.WON, ParamType.DURATION, ParamType.PERCENT}:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return "정수" if kind is not ParamType.WON else "원 단위 정수"
+        if param.minimum is not None and value < param.minimum:
+            return f"≥ {param.minimum:g}"
+        if param.maximum is not None and value > param.maximum:
+            return f"≤ {param.maximum:g}"
+        return None
+    if kind is ParamType.BOOL:
+        return None if isinstance(value, bool) else "예/아니오"
+    if kind in {ParamType.CHOICE, ParamType.SEGMENT}:
+        return None if value in param.choice_values() else " / ".join(param.choice_values())
+    if kind is ParamType.TIME:
+        return None if isinstance(value, str) and _TIME.match(value) else "HH:MM"
+    if kind is ParamType.DATE:
+        try:
+            date.fromisoformat(str(value))
+        except ValueError:
+            return "YYYY-MM-DD"
+        return None
+    if kind is ParamType.WEEKDAYS:
+        ok = isinstance(value, list) and all(isinstance(d, int) and 0 <= d <= 6 for d in value)
+        return None if ok else "0(월)‥6(일)"
+    if kind is ParamType.RULES:
+        return None if isinstance(value, list) else "규칙 목록"
+    return None if isinstance(value, str) else "글자"
+
+
+def _rules(node: Node, param: ParamSpec, rules: list[Any]) -> list[Issue]:
+    found = []
+    for index, rule in enumerate(rules, start=1):
+        reason = None
+        if not isinstance(rule, Mapping):
+            reason = "not a rule"
+        elif rule.get("field") not in CONDITION_FIELDS:
+            reason = f"unknown field {rule.get('field')}"
+        elif rule.get("op", "eq") not in CONDITION_OPS:
+            reason = f"unknown operator {rule.get('op')}"
+        elif rule.get("op", "eq") not in {"is_true", "is_false"} and _empty(rule.get("value")):
+            reason = "value missing"
+        elif CONDITION_FIELDS[str(rule["field"])][2] in {"number", "won", "days"} \
+                and rule.get("op", "eq") in {"gt", "gte", "lt", "lte"} and not _numeric(rule.get("value")):
+            reason = "value must be a number"
+        if reason:
+            found.append(Issue(node.id, ERROR, "bad_rule", param.name, {"index": index, "reason": reason}))
+    return found
+
+
+def _numeric(value: Any) -> bool:
+    try:
+        float(str(value).replace(",", "").replace("원", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _available(journey: Journey, node: Node) -> set[str]:
+    """The variable roots a message at `node` can use, from what lies upstream of it."""
+    roots = {"customer", "shop", "recommended"}
+    graph = journey.graph()
+    upstream = nx.ancestors(graph, node.id)
+    kinds = {journey.nodes[node_id].kind for node_id in upstream}
+    if kinds & ORDER_TRIGGERS:
+        roots.add("order")
+    if kinds & CART_TRIGGERS:
+        roots.add("cart")
+    if "action.coupon" in kinds:
+        roots.add("coupon")
+    return roots
+
+
+def _templates(journey: Journey, node: Node, context: ValidationContext) -> list[Issue]:
+    found: list[Issue] = []
+    spec = node_type(node.kind)
+    available = _available(journey, node)
+    known = context.known_variables
+    for param in spec.params:
+        if param.type is not ParamType.TEMPLATE:
+            continue
+        text = node.param(param.name)
+        if not isinstance(text, str) or not text:
+            continue
+        try:
+            tree = _ENV.parse(text)
+        except TemplateSyntaxError as exc:
+            found.append(Issue(node.id, ERROR, "template_syntax", param.name,
+                               {"label": param.label_ko, "line": exc.lineno, "reason": exc.message or ""}))
+            continue
+        for name in sorted(template_names(tree)):
+            root = name.split(".", 1)[0]
+            if known is not None:
+                ok = name in known or root in known
+            else:
+                ok = (name in BY_NAME or name in ROOTS) and root in available
+            if not ok:
+                hint = ""
+                if name in BY_NAME and root not in available:
+                    hint = {"coupon": " 앞에 쿠폰 발급 노드가 필요합니다.",
+                            "order": " 주문 시작 조건에서만 쓸 수 있습니다.",
+                            "cart": " 장바구니 시작 조건에서만 쓸 수 있습니다."}.get(root, "")
+                found.append(Issue(node.id, ERROR, "unknown_variable", param.name,
+                                   {"label": param.label_ko, "name": name, "hint": hint}))
+        for filt in tree.find_all(nodes.Filter):
+            if filt.name not in FILTERS and filt.name not in _BUILTIN_FILTERS:
+                found.append(Issue(node.id, ERROR, "unknown_filter", param.name,
+                                   {"label": param.label_ko, "name": filt.name}))
+    return found
+
+
+def template_names(tree: nodes.Template) -> set[str]:
+    """The variables a parsed template reads, as dotted names ("customer.first_name", or "customer")."""
+    names: set[str] = set()
+    inner: set[int] = set()
+    local = {target.name for target in tree.find_all(nodes.Name) if target.ctx in {"store", "param"}}
+    for getattr_node in tree.find_all(nodes.Getattr):
+        if isinstance(getattr_node.node, nodes.Name):
+            inner.add(id(getattr_node.node))
+            if getattr_node.node.name not in local:
+                names.add(f"{getattr_node.node.name}.{getattr_node.attr}")
+    for name in tree.find_all(nodes.Name):
+        if name.ctx == "load" and id(name) not in inner and name.name not in local:
+            names.add(name.name)
+    return names
+
+
+def _ad_law(node: Node, context: ValidationContext) -> list[Issue]:
+    shop = context.shop_settings
+    found = []
+    if not str(shop.get("name") or "").strip() or not str(shop.get("contact") or "").strip():
+        found.append(Issue(node.id, ERROR, "ad_shop_info", "is_ad"))
+    channel = node.kind.split(".", 1)[1]
+    if channel in {"sms", "kakao"} and not str(shop.get("optout_number") or "").strip():
+        found.append(Issue(node.id, ERROR, "ad_optout_missing", "is_ad"))
+    return found
+
+
+def codes(issues: Iterable[Issue]) -> set[str]:
+    return {issue.code for issue in issues}
