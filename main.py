@@ -118,7 +118,6 @@ def _open(args: argparse.Namespace) -> Any:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     from engine.demo import create_demo_shop
-
     from storage.models import Customer
 
     clock = _clock(args)
@@ -239,7 +238,7 @@ def cmd_journey(args: argparse.Namespace) -> int:
 
 
 def _validation_context(session: Any) -> Any:
-    from engine.runtime.publish import validation_context
+    from engine.journey_store import validation_context
 
     return validation_context(session)
 
@@ -258,6 +257,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def _channels() -> dict[str, Any]:
     from engine.delivery.channels.file import FileChannel
+
     from storage.db import data_dir
 
     folder = data_dir() / "sent"

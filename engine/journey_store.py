@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine import config
 from engine.clock import Clock
-from engine.journey import Journey, JourneyError
+from engine.journey import Journey, JourneyError, ValidationContext
 from storage.models import Enrollment, JourneyVersion
 from storage.models import Journey as JourneyRow
 
@@ -180,3 +181,10 @@ def describe_error(exc: JourneyError) -> str:
     params = getattr(exc, "params", {}) or {}
     detail = ", ".join(f"{key}={value}" for key, value in params.items())
     return f"{code}: {detail}" if detail else str(code)
+
+
+def validation_context(session: Session) -> ValidationContext:
+    """What validate() needs from the shop: its name, contact and opt-out number (for the ad law)."""
+    shop = {key.split(".", 1)[1]: config.get(session, key)
+            for key in ("shop.name", "shop.contact", "shop.optout_number", "shop.email", "shop.url")}
+    return ValidationContext(shop_settings=shop)

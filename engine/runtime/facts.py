@@ -4,36 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.customers.segments import Thresholds, lifecycle, vip_ids
+from engine.customers.stats import COUNTED_STATUSES
 from storage.models import Consent, Customer, CustomerStats, CustomerTag, Order, OrderItem
 
-COUNTED_STATUSES = ("paid", "shipped", "delivered", "confirmed")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    at_risk_days: int = 90
-    lapsed_days: int = 365
-    vip_min_spent: int = 300_000
-    vip_window_days: int = 180
-    vip_min_orders: int = 3
-
-
-def lifecycle(order_count: int, last_order_at: datetime | None, now: datetime, limits: Thresholds) -> str:
-    if not order_count or last_order_at is None:
-        return "new"
-    days = (now - last_order_at).days
-    if days >= limits.lapsed_days:
-        return "lapsed"
-    if days >= limits.at_risk_days:
-        return "at_risk"
-    return "active"
+__all__ = ["COUNTED_STATUSES", "Thresholds", "lifecycle", "load_facts"]
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -135,25 +116,6 @@ def _load_purchases(session: Session, facts: dict[int, dict[str, Any]]) -> None:
 
 
 def _load_vip(session: Session, facts: dict[int, dict[str, Any]], now: datetime, limits: Thresholds) -> None:
-    since = now - timedelta(days=limits.vip_window_days)
-    spent: dict[int, int] = {}
-    repeat: set[int] = set()
-    for chunk in _chunks(sorted(facts)):
-        spent.update(
-            session.execute(
-                select(Order.customer_id, func.sum(Order.amount))
-                .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES), Order.ordered_at >= since)
-                .group_by(Order.customer_id)
-            ).tuples()
-        )
-        per_category = (
-            select(Order.customer_id, OrderItem.category, func.count(func.distinct(Order.id)).label("n"))
-            .join(OrderItem, and_(OrderItem.order_id == Order.id))
-            .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES), Order.ordered_at >= since)
-            .group_by(Order.customer_id, OrderItem.category)
-        ).subquery()
-        repeat.update(
-            session.scalars(select(per_category.c.customer_id).where(per_category.c.n >= limits.vip_min_orders))
-        )
+    vips = vip_ids(session, now, limits, sorted(facts))
     for customer_id, entry in facts.items():
-        entry["is_vip"] = int(spent.get(customer_id) or 0) >= limits.vip_min_spent or customer_id in repeat
+        entry["is_vip"] = customer_id in vips

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from engine import config
 from engine.clock import Clock
-from engine.journey import Issue, Journey, ValidationContext, validate
-from engine.journey_store import StoreError, find_row
+from engine.journey import Issue, Journey, validate
+from engine.journey_store import StoreError, find_row, validation_context
 from engine.runtime.compiled import compile_graph
 from engine.runtime.triggers import start_cursor
 from storage.models import Enrollment, JourneyVersion, StepLog
@@ -39,13 +39,6 @@ class PublishResult:
     moved: int = 0
     exited: int = 0
     warnings: list[Issue] = field(default_factory=list)
-
-
-def validation_context(session: Session) -> ValidationContext:
-    shop = {key.split(".", 1)[1]: config.get(session, key)
-            for key in ("shop.name", "shop.contact", "shop.optout_number", "shop.email", "shop.url")}
-    shop["shop_name"], shop["shop_contact"] = shop["name"], shop["contact"]
-    return ValidationContext(shop_settings=shop, known_variables=None)
 
 
 def waiting_by_node(session: Session, journey_id: str) -> dict[str, int]:

@@ -1,0 +1,1 @@
+"""Customers: phone numbers, per-customer statistics, lifecycle segments, RFM and KPIs."""

@@ -1,0 +1,193 @@
+"""Lifecycle segments, VIPs, RFM scores and the shop's KPIs, computed in SQL over customer_stats.
+
+Lifecycle (by days since the last counted order): new (never bought), active, at_risk (≥ 90 days),
+lapsed (≥ 365 days); the thresholds are settings. VIP: spent ≥ 300,000원 or ordered ≥ 3 times in the
+last 180 days. RFM: each of recency, frequency and money scored 1‥5 by quintile (cume_dist) among buyers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from engine.customers.stats import COUNTED_STATUSES
+from storage.models import Customer, CustomerStats, Order
+
+LIFECYCLE = ("new", "active", "at_risk", "lapsed")
+SEGMENTS = (*LIFECYCLE, "vip")
+SEGMENT_LABELS = {
+    "new": ("신규 (구매 전)", "New (not bought yet)"),
+    "active": ("활성", "Active"),
+    "at_risk": ("이탈 위험", "At risk"),
+    "lapsed": ("휴면", "Lapsed"),
+    "vip": ("VIP", "VIP"),
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    at_risk_days: int = 90
+    lapsed_days: int = 365
+    vip_min_spent: int = 300_000
+    vip_window_days: int = 180
+    vip_min_orders: int = 3
+
+
+def thresholds(session: Session) -> Thresholds:
+    from engine.config import get
+
+    return Thresholds(
+        at_risk_days=int(get(session, "segments.at_risk_days")),
+        lapsed_days=int(get(session, "segments.lapsed_days")),
+        vip_min_spent=int(get(session, "segments.vip_min_spent")),
+        vip_window_days=int(get(session, "segments.vip_window_days")),
+        vip_min_orders=int(get(session, "segments.vip_min_orders")),
+    )
+
+
+def lifecycle(order_count: int, last_order_at: datetime | None, now: datetime, limits: Thresholds) -> str:
+    if not order_count or last_order_at is None:
+        return "new"
+    days = (now - last_order_at).days
+    if days >= limits.lapsed_days:
+        return "lapsed"
+    if days >= limits.at_risk_days:
+        return "at_risk"
+    return "active"
+
+
+def _lifecycle_condition(segment: str, now: datetime, limits: Thresholds) -> Any:
+    at_risk = now - timedelta(days=limits.at_risk_days)
+    lapsed = now - timedelta(days=limits.lapsed_days)
+    bought = func.coalesce(CustomerStats.order_count, 0) > 0
+    if segment == "new":
+        return ~bought
+    if segment == "active":
+        return and_(bought, CustomerStats.last_order_at > at_risk)
+    if segment == "at_risk":
+        return and_(bought, CustomerStats.last_order_at <= at_risk, CustomerStats.last_order_at > lapsed)
+    if segment == "lapsed":
+        return and_(bought, CustomerStats.last_order_at <= lapsed)
+    raise ValueError(f"unknown lifecycle segment {segment}")
+
+
+def _vip_subquery(now: datetime, limits: Thresholds) -> Any:
+    since = now - timedelta(days=limits.vip_window_days)
+    return (
+        select(Order.customer_id)
+        .where(Order.customer_id.is_not(None), Order.status.in_(COUNTED_STATUSES), Order.ordered_at >= since)
+        .group_by(Order.customer_id)
+        .having(or_(func.sum(Order.amount) >= limits.vip_min_spent, func.count(Order.id) >= limits.vip_min_orders))
+    )
+
+
+def segment_query(segment: str, now: datetime, limits: Thresholds) -> Select[tuple[int]]:
+    """The ids of a segment's customers, as a query the caller can page or count."""
+    base = select(Customer.id).outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
+    if segment == "vip":
+        return base.where(Customer.id.in_(_vip_subquery(now, limits)))
+    return base.where(_lifecycle_condition(segment, now, limits))
+
+
+def vip_ids(session: Session, now: datetime, limits: Thresholds, customer_ids: Iterable[int] | None = None) -> set[int]:
+    query = _vip_subquery(now, limits)
+    if customer_ids is not None:
+        ids = list(customer_ids)
+        found: set[int] = set()
+        for start in range(0, len(ids), 900):
+            found.update(session.scalars(query.where(Order.customer_id.in_(ids[start : start + 900]))))
+        return found
+    return set(session.scalars(query))
+
+
+def segment_counts(session: Session, now: datetime, limits: Thresholds) -> dict[str, int]:
+    columns = [
+        func.count(case((_lifecycle_condition(name, now, limits), literal(1)))).label(name) for name in LIFECYCLE
+    ]
+    row = session.execute(
+        select(*columns).select_from(Customer).outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
+    ).one()
+    counts = {name: int(getattr(row, name)) for name in LIFECYCLE}
+    counts["vip"] = int(session.scalar(select(func.count()).select_from(_vip_subquery(now, limits).subquery())) or 0)
+    return counts
+
+
+def rfm_scores(session: Session, now: datetime, customer_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int, int]]:
+    """(R, F, M), each 1‥5 (5 best), by quintile among all buyers; customers who never bought are absent."""
+    ranked = (
+        select(
+            CustomerStats.customer_id,
+            func.cume_dist().over(order_by=CustomerStats.last_order_at).label("r"),
+            func.cume_dist().over(order_by=CustomerStats.order_count).label("f"),
+            func.cume_dist().over(order_by=CustomerStats.total_spent).label("m"),
+        )
+        .where(CustomerStats.order_count > 0)
+        .subquery()
+    )
+    query = select(ranked.c.customer_id, ranked.c.r, ranked.c.f, ranked.c.m)
+    wanted = set(customer_ids) if customer_ids is not None else None
+    scores: dict[int, tuple[int, int, int]] = {}
+    for customer_id, r, f, m in session.execute(query):
+        if wanted is not None and customer_id not in wanted:
+            continue
+        scores[customer_id] = (_quintile(r), _quintile(f), _quintile(m))
+    return scores
+
+
+def _quintile(cume: float) -> int:
+    return max(1, min(5, int(-(-float(cume) * 5 // 1))))
+
+
+@dataclass(frozen=True)
+class Kpis:
+    customers: int
+    buyers: int
+    orders: int
+    revenue: int
+    aov: int
+    repeat_rate: float  # buyers with ≥ 2 orders / buyers
+    clv: int  # average revenue per buyer so far
+    churn_rate: float  # lapsed buyers / buyers
+    revenue_30d: int
+    orders_30d: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def kpis(session: Session, now: datetime, limits: Thresholds) -> Kpis:
+    customers = int(session.scalar(select(func.count()).select_from(Customer)) or 0)
+    buyers, repeaters, orders, revenue = session.execute(
+        select(
+            func.count(),
+            func.count(case((CustomerStats.order_count >= 2, literal(1)))),
+            func.coalesce(func.sum(CustomerStats.order_count), 0),
+            func.coalesce(func.sum(CustomerStats.total_spent), 0),
+        ).where(CustomerStats.order_count > 0)
+    ).one()
+    lapsed = int(session.scalar(
+        select(func.count()).select_from(CustomerStats)
+        .where(CustomerStats.order_count > 0, CustomerStats.last_order_at <= now - timedelta(days=limits.lapsed_days))
+    ) or 0)
+    recent_orders, recent_revenue = session.execute(
+        select(func.count(), func.coalesce(func.sum(Order.amount), 0))
+        .where(Order.status.in_(COUNTED_STATUSES), Order.ordered_at > now - timedelta(days=30), Order.ordered_at <= now)
+    ).one()
+    buyers, orders, revenue = int(buyers), int(orders), int(revenue)
+    return Kpis(
+        customers=customers,
+        buyers=buyers,
+        orders=orders,
+        revenue=revenue,
+        aov=revenue // orders if orders else 0,
+        repeat_rate=round(int(repeaters) / buyers, 4) if buyers else 0.0,
+        clv=revenue // buyers if buyers else 0,
+        churn_rate=round(lapsed / buyers, 4) if buyers else 0.0,
+        revenue_30d=int(recent_revenue),
+        orders_30d=int(recent_orders),
+    )

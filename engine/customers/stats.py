@@ -1,0 +1,79 @@
+"""customer_stats: first and last order, order count, total spent and categories, kept current in SQL.
+
+Only orders that count (paid, shipped, delivered, confirmed) count; cancelled and refunded ones do not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Customer, CustomerStats, Order, OrderItem
+
+COUNTED_STATUSES = ("paid", "shipped", "delivered", "confirmed")
+CHUNK = 900
+
+
+def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Recompute the stats of the given customers (all when None); returns how many rows were written."""
+    now = now or datetime.now(UTC)
+    if customer_ids is None:
+        ids = list(session.scalars(select(Customer.id).order_by(Customer.id)))
+    else:
+        ids = sorted(set(customer_ids))
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        totals = {
+            row.customer_id: row
+            for row in session.execute(
+                select(
+                    Order.customer_id,
+                    func.min(Order.ordered_at).label("first"),
+                    func.max(Order.ordered_at).label("last"),
+                    func.count(Order.id).label("count"),
+                    func.coalesce(func.sum(Order.amount), 0).label("spent"),
+                )
+                .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES))
+                .group_by(Order.customer_id)
+            )
+        }
+        categories: dict[int, set[str]] = defaultdict(set)
+        for customer_id, category in session.execute(
+            select(Order.customer_id, OrderItem.category)
+            .join(OrderItem, OrderItem.order_id == Order.id)
+            .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES),
+                   OrderItem.category.is_not(None))
+            .distinct()
+        ):
+            categories[customer_id].add(category)
+        session.execute(delete(CustomerStats).where(CustomerStats.customer_id.in_(chunk)))
+        rows = []
+        for customer_id in chunk:
+            total = totals.get(customer_id)
+            rows.append({
+                "customer_id": customer_id,
+                "first_order_at": _aware(total.first) if total else None,
+                "last_order_at": _aware(total.last) if total else None,
+                "order_count": int(total.count) if total else 0,
+                "total_spent": int(total.spent) if total else 0,
+                "categories": sorted(categories.get(customer_id, ())),
+                "updated_at": now,
+            })
+        if rows:
+            session.execute(CustomerStats.__table__.insert(), rows)
+            written += len(rows)
+    return written
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite min()/max() over the column hand back its stored text
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
