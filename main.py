@@ -117,22 +117,33 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from engine.demo import create_demo_shop
-    from storage.models import Customer
+    from storage.db import demo_db_path, open_database
 
     clock = _clock(args)
+    use_demo = args.demo and not args.db
     db = _open(args)
-    with db.session() as session:
-        empty = session.query(Customer.id).first() is None
-    if args.demo and empty:
-        create_demo_shop(db, clock=clock)
+    if args.demo:
+        _ensure_demo(db, clock)
 
-    def make_demo() -> object:
-        return create_demo_shop(db, clock=clock)
+    def open_demo() -> Any:
+        demo = open_database(demo_db_path())
+        _ensure_demo(demo, clock)
+        return demo
 
     from ui.app import run_app
 
-    return run_app(db, clock, demo_factory=make_demo)
+    return run_app(db, clock, is_demo=use_demo, open_demo=None if use_demo else open_demo)
+
+
+def _ensure_demo(db: Any, clock: Any) -> None:
+    """Fill a database with the demo shop unless it already has customers."""
+    from engine.demo import create_demo_shop
+    from storage.models import Customer
+
+    with db.session() as session:
+        empty = session.query(Customer.id).first() is None
+    if empty:
+        create_demo_shop(db, clock=clock)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

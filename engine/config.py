@@ -111,6 +111,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.optout_number", "", _phone_or_empty, "무료 수신거부 번호", "Free opt-out number (080)"),
     SettingSpec("shop.timezone", "Asia/Seoul", _zone, "시간대", "Time zone"),
     SettingSpec("ui.language", "ko", _choice("ko", "en"), "언어", "Language"),
+    SettingSpec("ui.welcome_shown", False, _bool, "첫 실행 안내를 봄", "First-run welcome shown"),
     SettingSpec("ui.theme", "light", _choice("light", "dark", "system"), "테마", "Theme"),
     SettingSpec("segments.at_risk_days", 90, _int(7, 3650), "이탈 위험 기준(일)", "At-risk after (days)"),
     SettingSpec("segments.lapsed_days", 365, _int(30, 3650), "휴면 기준(일)", "Lapsed after (days)"),

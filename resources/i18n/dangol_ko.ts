@@ -1,0 +1,651 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name>CustomersPage</name>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="127" />
+        <source>Customers</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="130" />
+        <source>Search by name, phone number or email</source>
+        <translation>이름, 전화번호, 이메일로 찾기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="133" />
+        <source>All customers</source>
+        <translation>전체 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="142" />
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="142" />
+        <source>Phone</source>
+        <translation>전화번호</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="142" />
+        <source>Email</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="142" />
+        <source>Stage</source>
+        <translation>단계</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="143" />
+        <source>Orders</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="143" />
+        <source>Total spent</source>
+        <translation>총 구매액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="143" />
+        <source>Last order</source>
+        <translation>마지막 주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="165" />
+        <source>%1 customers</source>
+        <translation>고객 %1명</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="17" />
+        <source>Dashboard</source>
+        <translation>대시보드</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="18" />
+        <source>Counted orders only: cancelled and refunded orders are left out.</source>
+        <translation>취소·환불된 주문은 빼고 셉니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="21" />
+        <source>Customers</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="21" />
+        <source>Customers who bought</source>
+        <translation>구매 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="22" />
+        <source>Revenue (all time)</source>
+        <translation>누적 매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="22" />
+        <source>Revenue, last 30 days</source>
+        <translation>최근 30일 매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="23" />
+        <source>Average order</source>
+        <translation>평균 주문 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="23" />
+        <source>Repeat rate</source>
+        <translation>재구매율</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="24" />
+        <source>Revenue per customer (CLV)</source>
+        <translation>고객당 매출 (CLV)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="24" />
+        <source>Lapsed (churn)</source>
+        <translation>휴면 비율 (이탈)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="39" />
+        <location filename="../../ui/pages/dashboard.py" line="41" />
+        <source>%1 orders</source>
+        <translation>주문 %1건</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="43" />
+        <source>bought twice or more</source>
+        <translation>두 번 이상 구매</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="45" />
+        <source>no order for a year</source>
+        <translation>1년 동안 주문 없음</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPage</name>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="28" />
+        <location filename="../../ui/pages/gallery.py" line="76" />
+        <source>Template gallery</source>
+        <translation>템플릿 갤러리</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="29" />
+        <source>Journeys that work for most shops. Use one as it is or change it.</source>
+        <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/gallery.py" line="64" />
+        <source>%n step(s)</source>
+        <translation>
+            <numerusform>%n단계</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="66" />
+        <source>Use this template</source>
+        <translation>이 템플릿 쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="77" />
+        <source>A draft '%1' was added to your journeys.</source>
+        <translation>'%1' 초안을 여정에 추가했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>JourneysPage</name>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="33" />
+        <source>Journeys</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="35" />
+        <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
+        <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="37" />
+        <source>New from template…</source>
+        <translation>템플릿으로 새로 만들기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="38" />
+        <source>Import…</source>
+        <translation>가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="39" />
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="40" />
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="47" />
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="47" />
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="47" />
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="47" />
+        <source>Customers in it</source>
+        <translation>진행 중인 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="47" />
+        <source>Changed</source>
+        <translation>수정한 때</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="56" />
+        <source>No journeys yet. Pick one in the template gallery to begin.</source>
+        <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="66" />
+        <source>draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="66" />
+        <source>live</source>
+        <translation>운영 중</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="66" />
+        <source>paused</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="67" />
+        <source>archived</source>
+        <translation>보관됨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="74" />
+        <source>(no name)</source>
+        <translation>(이름 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="93" />
+        <source>Import a journey</source>
+        <translation>여정 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="93" />
+        <location filename="../../ui/pages/journeys.py" line="111" />
+        <source>Journey files (*.json)</source>
+        <translation>여정 파일 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="100" />
+        <source>Import</source>
+        <translation>가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="110" />
+        <source>Export a journey</source>
+        <translation>여정 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="117" />
+        <source>Export</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="127" />
+        <source>Delete journey</source>
+        <translation>여정 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="128" />
+        <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
+        <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="50" />
+        <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
+        <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="62" />
+        <source>Journeys</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="62" />
+        <source>Template gallery</source>
+        <translation>템플릿 갤러리</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="62" />
+        <source>Customers</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="63" />
+        <source>Segments</source>
+        <translation>세그먼트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="63" />
+        <source>Message log</source>
+        <translation>메시지 기록</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="63" />
+        <source>Dashboard</source>
+        <translation>대시보드</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="64" />
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="107" />
+        <source>Dangol</source>
+        <translation>단골여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="108" />
+        <source>demo shop</source>
+        <translation>데모 쇼핑몰</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="112" />
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="113" />
+        <source>Quit</source>
+        <translation>끝내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="117" />
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="123" />
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="124" />
+        <location filename="../../ui/main_window.py" line="125" />
+        <source>About Dangol</source>
+        <translation>단골여정 정보</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="126" />
+        <source>Dangol: customer journeys for small online shops, on your own PC.</source>
+        <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="149" />
+        <source>Runner: running</source>
+        <translation>자동 실행기: 실행 중</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="149" />
+        <source>Runner: stopped</source>
+        <translation>자동 실행기: 멈춤</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="150" />
+        <source>Runner: not responding</source>
+        <translation>자동 실행기: 응답 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="150" />
+        <source>Runner: not started yet</source>
+        <translation>자동 실행기: 아직 시작 안 함</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="153" />
+        <source>last heartbeat %1</source>
+        <translation>마지막 신호 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="159" />
+        <source>Last sync: %1</source>
+        <translation>마지막 동기화: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="160" />
+        <source>Not synced yet</source>
+        <translation>아직 동기화 안 함</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="161" />
+        <source>%1 messages waiting for review</source>
+        <translation>확인 기다리는 메시지 %1건</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesPage</name>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="22" />
+        <source>Message log</source>
+        <translation>메시지 기록</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="25" />
+        <source>All messages</source>
+        <translation>전체 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="32" />
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="32" />
+        <source>Customer</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="32" />
+        <source>Channel</source>
+        <translation>채널</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="33" />
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="33" />
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="33" />
+        <source>Text</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="41" />
+        <source>No messages yet. They appear here once a published journey runs.</source>
+        <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="47" />
+        <source>waiting</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="47" />
+        <source>sent</source>
+        <translation>보냄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="47" />
+        <source>skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="48" />
+        <source>held for review</source>
+        <translation>확인 대기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="48" />
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="48" />
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="61" />
+        <source>SMS</source>
+        <translation>문자</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="61" />
+        <source>KakaoTalk</source>
+        <translation>카카오톡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="61" />
+        <source>Email</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="62" />
+        <source>To me</source>
+        <translation>나에게</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentsPage</name>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="17" />
+        <source>Segments</source>
+        <translation>세그먼트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="19" />
+        <source>Customers move between these groups by themselves as they order or go quiet. A journey can start when someone enters one.</source>
+        <translation>고객은 주문하거나 뜸해지면서 이 그룹들 사이를 저절로 옮겨 다닙니다. 고객이 그룹에 들어올 때 여정을 시작할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="29" />
+        <source>Show these customers</source>
+        <translation>고객 보기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="42" />
+        <source>signed up, no order yet</source>
+        <translation>가입했지만 아직 주문 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="43" />
+        <source>ordered in the last %1 days</source>
+        <translation>최근 %1일 안에 주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="44" />
+        <location filename="../../ui/pages/segments.py" line="45" />
+        <source>no order for %1 days or more</source>
+        <translation>%1일 넘게 주문 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="46" />
+        <source>%1 won or %2 orders in %3 days</source>
+        <translation>%3일 동안 %1원 이상 또는 %2회 이상 주문</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="44" />
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="51" />
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="51" />
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="51" />
+        <source>Like the system</source>
+        <translation>시스템 설정 따르기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="53" />
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="56" />
+        <source>Theme</source>
+        <translation>테마</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="65" />
+        <source>Shop (shown in ad messages, required by law)</source>
+        <translation>쇼핑몰 정보 (광고 메시지에 법에 따라 표시)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="65" />
+        <source>Segments</source>
+        <translation>세그먼트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="66" />
+        <source>Sending rules</source>
+        <translation>발송 규칙</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="66" />
+        <source>Text messages</source>
+        <translation>문자 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="66" />
+        <source>Email (SMTP)</source>
+        <translation>이메일 (SMTP)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="67" />
+        <source>Background runner</source>
+        <translation>자동 실행기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="83" />
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="99" />
+        <source>kept in the system keyring</source>
+        <translation>시스템 키체인에 보관됩니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="137" />
+        <source>Not saved: %1</source>
+        <translation>저장하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="141" />
+        <source>Saved.</source>
+        <translation>저장했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Welcome</name>
+    <message>
+        <location filename="../../ui/app.py" line="93" />
+        <source>Welcome to Dangol</source>
+        <translation>단골여정에 오신 것을 환영합니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="94" />
+        <source>Your shop has no customers yet. Would you like to look around a demo shop first? It has 2,000 made-up customers and two years of orders; nothing is sent to anyone.</source>
+        <translation>아직 쇼핑몰에 고객이 없습니다. 먼저 데모 쇼핑몰을 둘러보시겠어요? 가상의 고객 2,000명과 2년 치 주문이 들어 있고, 누구에게도 메시지를 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="97" />
+        <source>Open the demo shop</source>
+        <translation>데모 쇼핑몰 열기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="99" />
+        <source>Start with my own shop</source>
+        <translation>내 쇼핑몰로 시작하기</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,157 @@
+"""The main window on the demo shop: every screen opens, in Korean by default and in English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import func, select
+
+from engine import config
+from engine.clock import FixedClock
+from storage.db import Database, open_database
+from storage.models import Customer
+from storage.models import Journey as JourneyRow
+from tests.ui.conftest import NOW
+from ui.app import Controller, make_application
+from ui.main_window import PAGE_IDS
+from ui.pages.customers import CustomersPage
+from ui.pages.gallery import GalleryPage
+from ui.pages.settings import SettingsPage
+
+
+def open_window(db: Database, is_demo: bool = True, open_demo=None):
+    app = make_application()
+    controller = Controller(app, db, FixedClock(NOW), is_demo=is_demo, open_demo=open_demo)
+    window = controller.build()
+    window.resize(1366, 768)
+    return controller, window
+
+
+def test_every_screen_opens_in_korean_and_is_saved_as_a_picture(qtbot, demo_db: Database, artifacts: Path) -> None:
+    controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    assert window.nav.item(0).text() == "여정"
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "여정", "템플릿 갤러리", "고객", "세그먼트", "메시지 기록", "대시보드", "설정"]
+    assert "데모" in window.windowTitle()
+    for page_id in PAGE_IDS:
+        window.show_page(page_id)
+        qtbot.wait(10)
+        assert window.current_page_id() == page_id
+        assert window.grab().save(str(artifacts / f"main-{page_id}.png"))
+    dashboard = window.pages["dashboard"]
+    assert dashboard.cards["customers"].value.text() == "2,000"
+    assert "자동 실행기" in window.runner_label.text()
+
+
+def test_english_switch_rebuilds_the_window(qtbot, demo_db: Database, artifacts: Path) -> None:
+    controller, window = open_window(demo_db)
+    window.show_page("settings")
+    settings = window.pages["settings"]
+    assert isinstance(settings, SettingsPage)
+    settings.language.setCurrentIndex(settings.language.findData("en"))
+    qtbot.waitUntil(lambda: controller.window is not window)
+    english = controller.window
+    qtbot.addWidget(english)
+    assert english.nav.item(0).text() == "Journeys"
+    assert english.current_page_id() == "settings"
+    with demo_db.session() as session:
+        assert config.get(session, "ui.language") == "en"
+    english.show_page("customers")
+    english.grab().save(str(artifacts / "main-customers-en.png"))
+    controller.set_language("ko")
+    qtbot.waitUntil(lambda: controller.window is not english)
+    assert controller.window.nav.item(0).text() == "여정"
+    qtbot.addWidget(controller.window)
+
+
+def test_customer_search_and_segment_filter(qtbot, demo_db: Database) -> None:
+    controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    window.show_page("customers")
+    page = window.pages["customers"]
+    assert isinstance(page, CustomersPage)
+    assert page.model.rowCount() == 2000
+    with demo_db.session() as session:
+        name, phone = session.execute(select(Customer.name, Customer.phone).limit(1)).one()
+    local = "0" + phone[3:]
+    page.search.setText(local[:3] + "-" + local[3:7] + "-" + local[7:])
+    page.refresh()
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, 0).data() == name
+    page.search.setText("")
+    page.segment.setCurrentIndex(page.segment.findData("vip"))
+    assert 0 < page.model.rowCount() < 2000
+
+
+def test_gallery_makes_a_draft(qtbot, demo_db: Database, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    window.show_page("gallery")
+    page = window.pages["gallery"]
+    assert isinstance(page, GalleryPage)
+    from engine import gallery
+
+    template = gallery.template("welcome_coupon")
+    page.use(template)
+    assert window.current_page_id() == "journeys"
+    with demo_db.session() as session:
+        rows = list(session.scalars(select(JourneyRow)))
+    assert [(r.status, r.template_id) for r in rows] == [("draft", "welcome_coupon")]
+    assert window.pages["journeys"].model.rowCount() == 1
+
+
+def test_settings_bad_value_saves_nothing(qtbot, demo_db: Database) -> None:
+    controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    page = window.pages["settings"]
+    assert isinstance(page, SettingsPage)
+    page.fields["shop.name"].setText("새 이름")
+    page.fields["segments.at_risk_days"].setText("아흔")
+    assert page.save() is False
+    assert page.message.text().startswith("저장하지 못했습니다")
+    with demo_db.session() as session:
+        assert config.get(session, "shop.name") == "단골상회"
+    page.fields["segments.at_risk_days"].setText("60")
+    assert page.save() is True
+    with demo_db.session() as session:
+        assert config.get(session, "shop.name") == "새 이름"
+        assert config.get(session, "segments.at_risk_days") == 60
+
+
+def test_first_launch_offers_the_demo_shop(qtbot, tmp_path: Path) -> None:
+    empty = open_database(tmp_path / "shop.db")
+    made: list[Database] = []
+
+    def open_demo() -> Database:
+        from engine.demo import create_demo_shop
+
+        demo = open_database(tmp_path / "demo.db")
+        create_demo_shop(demo, customers=50, clock=FixedClock(NOW))
+        made.append(demo)
+        return demo
+
+    controller, window = open_window(empty, is_demo=False, open_demo=open_demo)
+    assert "데모" not in window.windowTitle()
+
+    def accept() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), box
+        assert "데모" in box.text()
+        box.buttons()[0].click() if box.buttonRole(box.buttons()[0]) == QMessageBox.ButtonRole.AcceptRole \
+            else box.buttons()[1].click()
+
+    QTimer.singleShot(200, accept)
+    controller.welcome()
+    assert made, "the demo shop was not opened"
+    assert controller.is_demo and "데모" in controller.window.windowTitle()
+    qtbot.addWidget(controller.window)
+    with made[0].session() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 50
+    with empty.session() as session:
+        assert config.get(session, "ui.welcome_shown") is True
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0  # the real shop stays empty
+    controller.welcome()  # never asks twice (would block here if it did)

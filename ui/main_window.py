@@ -1,0 +1,182 @@
+"""The main window: navigation on the left, one page at a time, the runner's state in the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import func, select
+
+from engine.runtime.lease import status as runner_status
+from storage.models import OutboxMessage, SyncState
+from ui.context import AppContext
+from ui.pages.customers import CustomersPage
+from ui.pages.dashboard import DashboardPage
+from ui.pages.gallery import GalleryPage
+from ui.pages.journeys import JourneysPage
+from ui.pages.messages import MessagesPage
+from ui.pages.segments import SegmentsPage
+from ui.pages.settings import SettingsPage
+from ui.widgets import local_time
+
+PAGE_IDS = ("journeys", "gallery", "customers", "segments", "messages", "dashboard", "settings")
+STATUS_INTERVAL_MS = 5000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, on_language: Callable[[str], None] | None = None,
+                 on_theme: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(self.title())
+        self.setMinimumSize(QSize(960, 600))
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        if ctx.is_demo:
+            banner = QLabel(self.tr("Demo shop: made-up customers and orders to try things out. "
+                                    "Nothing is sent to real people."))
+            banner.setObjectName("banner")
+            outer.addWidget(banner)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        names = {
+            "journeys": self.tr("Journeys"), "gallery": self.tr("Template gallery"), "customers": self.tr("Customers"),
+            "segments": self.tr("Segments"), "messages": self.tr("Message log"), "dashboard": self.tr("Dashboard"),
+            "settings": self.tr("Settings"),
+        }
+        factories = {
+            "journeys": JourneysPage, "gallery": GalleryPage, "customers": CustomersPage, "segments": SegmentsPage,
+            "messages": MessagesPage, "dashboard": DashboardPage, "settings": SettingsPage,
+        }
+        self.pages: dict[str, QWidget] = {}
+        for page_id in PAGE_IDS:
+            page = factories[page_id](ctx)
+            page.setContentsMargins(16, 12, 16, 12)
+            self.pages[page_id] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(names[page_id])
+            item.setData(Qt.ItemDataRole.UserRole, page_id)
+            item.setSizeHint(QSize(0, 40))
+            self.nav.addItem(item)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+        settings_page = self.pages["settings"]
+        assert isinstance(settings_page, SettingsPage)
+        if on_language:
+            settings_page.language_changed.connect(on_language)
+        if on_theme:
+            settings_page.theme_changed.connect(on_theme)
+        self.nav.currentRowChanged.connect(self._show_row)
+        ctx.bus.navigate.connect(self.show_page)
+        ctx.bus.data_changed.connect(self.refresh_current)
+        self._menus()
+        self.runner_label = QLabel()
+        self.sync_label = QLabel()
+        self.held_label = QLabel()
+        for label in (self.runner_label, self.sync_label, self.held_label):
+            self.statusBar().addPermanentWidget(label)
+        self.timer = QTimer(self)
+        self.timer.setInterval(STATUS_INTERVAL_MS)
+        self.timer.timeout.connect(self.refresh_status)
+        self.timer.start()
+        self.refresh_status()
+        self._restore()
+
+    def title(self) -> str:
+        name = self.tr("Dangol")
+        demo = self.tr("demo shop")
+        return f"{name} — {demo}" if self.ctx.is_demo else name
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for index, page_id in enumerate(PAGE_IDS):
+            action = QAction(self.nav.item(index).text(), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, p=page_id: self.show_page(p))
+            view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("About Dangol"), self)
+        about.triggered.connect(lambda: QMessageBox.about(self, self.tr("About Dangol"), self.tr(
+            "Dangol: customer journeys for small online shops, on your own PC.")))
+        help_menu.addAction(about)
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self.refresh_current()
+
+    def show_page(self, page_id: str) -> None:
+        self.nav.setCurrentRow(PAGE_IDS.index(page_id))
+
+    def current_page_id(self) -> str:
+        return PAGE_IDS[self.stack.currentIndex()]
+
+    def refresh_current(self) -> None:
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def refresh_status(self) -> None:
+        state = runner_status(self.ctx.db, self.ctx.clock)
+        texts = {"running": self.tr("Runner: running"), "stopped": self.tr("Runner: stopped"),
+                 "stale": self.tr("Runner: not responding"), "never": self.tr("Runner: not started yet")}
+        text = texts.get(state.state, state.state)
+        if state.heartbeat_at is not None:
+            text += " · " + self.tr("last heartbeat %1").replace("%1", local_time(state.heartbeat_at))
+        self.runner_label.setText(text)
+        with self.ctx.db.session() as session:
+            last_sync = session.scalar(select(func.max(SyncState.last_synced_at)))
+            held = session.scalar(select(func.count()).select_from(OutboxMessage)
+                                  .where(OutboxMessage.status == "held")) or 0
+        self.sync_label.setText(self.tr("Last sync: %1").replace("%1", local_time(last_sync))
+                                if last_sync else self.tr("Not synced yet"))
+        self.held_label.setText(self.tr("%1 messages waiting for review").replace("%1", f"{held:,}"))
+        self.held_label.setVisible(bool(held))
+
+    def _restore(self) -> None:
+        store = QSettings()
+        geometry = store.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        page = store.value("window/page", "journeys")
+        self.show_page(page if page in PAGE_IDS else "journeys")
+
+    def save_state(self) -> None:
+        store = QSettings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/page", self.current_page_id())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.timer.stop()
+        super().closeEvent(event)

@@ -1,0 +1,79 @@
+"""템플릿 갤러리: ready-made journeys; one click makes a draft copy."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine import gallery
+from engine import journey_store as store
+from ui.context import AppContext
+from ui.widgets import muted_label, title_label
+
+
+class GalleryPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(title_label(self.tr("Template gallery")))
+        layout.addWidget(muted_label(self.tr("Journeys that work for most shops. Use one as it is or change it.")))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        holder = QWidget()
+        self.grid = QGridLayout(holder)
+        self.grid.setSpacing(12)
+        scroll.setWidget(holder)
+        layout.addWidget(scroll, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        try:
+            items = gallery.templates()
+        except store.StoreError as exc:
+            self.grid.addWidget(QLabel(str(exc)), 0, 0)
+            return
+        for index, template in enumerate(items):
+            self.grid.addWidget(self._card(template), index // 2, index % 2)
+        self.grid.setRowStretch(len(items) // 2 + 1, 1)
+
+    def _card(self, template: gallery.Template) -> QFrame:
+        card = QFrame()
+        card.setObjectName("card")
+        layout = QVBoxLayout(card)
+        title = QLabel(self.ctx.label(template.title_ko, template.title_en))
+        title.setStyleSheet("font-weight: 600; font-size: 12pt;")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        layout.addWidget(muted_label(self.ctx.label(template.description_ko, template.description_en)))
+        row = QHBoxLayout()
+        row.addWidget(muted_label(self.tr("%n step(s)", "", len(template.graph.get("nodes", [])))))
+        row.addStretch(1)
+        use = QPushButton(self.tr("Use this template"))
+        use.clicked.connect(lambda _=False, t=template: self.use(t))
+        row.addWidget(use)
+        layout.addLayout(row)
+        return card
+
+    def use(self, template: gallery.Template) -> None:
+        journey = gallery.instantiate(template, name=self.ctx.label(template.graph.get("name", ""), template.title_en))
+        with self.ctx.db.session() as session:
+            store.save_draft(session, journey, self.ctx.clock, template_id=template.id)
+        QMessageBox.information(self, self.tr("Template gallery"),
+                                self.tr("A draft '%1' was added to your journeys.").replace("%1", journey.name))
+        self.ctx.bus.data_changed.emit()
+        self.ctx.bus.navigate.emit("journeys")

@@ -1,0 +1,134 @@
+"""여정: the journey list with import, export and delete (the canvas editor opens from here in a later step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import delete
+
+from engine import journey_store as store
+from storage.models import Journey as JourneyRow
+from ui.context import AppContext
+from ui.widgets import local_time, muted_label, title_label
+
+
+class JourneysPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(title_label(self.tr("Journeys")))
+        layout.addWidget(muted_label(self.tr(
+            "Each journey greets, thanks or wins back customers on its own. Start from the template gallery.")))
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("New from template…"))
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        for button in (self.new_button, self.import_button, self.export_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.model = QStandardItemModel(0, 5, self)
+        self.model.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Status"), self.tr("Version"), self.tr("Customers in it"), self.tr("Changed")])
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        self.empty = muted_label(self.tr("No journeys yet. Pick one in the template gallery to begin."))
+        layout.addWidget(self.empty)
+        self.new_button.clicked.connect(lambda: ctx.bus.navigate.emit("gallery"))
+        self.import_button.clicked.connect(self.import_file)
+        self.export_button.clicked.connect(self.export_file)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+
+    def status_text(self, status: str) -> str:
+        return {"draft": self.tr("draft"), "live": self.tr("live"), "paused": self.tr("paused"),
+                "archived": self.tr("archived")}.get(status, status)
+
+    def refresh(self) -> None:
+        with self.ctx.db.session() as session:
+            rows = store.list_journeys(session)
+        self.model.removeRows(0, self.model.rowCount())
+        for row in rows:
+            items = [QStandardItem(row.name or self.tr("(no name)")), QStandardItem(self.status_text(row.status)),
+                     QStandardItem(f"v{row.live_version}" if row.live_version else "–"),
+                     QStandardItem(f"{row.active:,}"), QStandardItem(local_time(row.updated_at))]
+            items[0].setData(row.id, Qt.ItemDataRole.UserRole)
+            items[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.model.appendRow(items)
+        self.empty.setVisible(not rows)
+        self._update_buttons()
+
+    def selected_id(self) -> str | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return indexes[0].data(Qt.ItemDataRole.UserRole) if indexes else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected_id() is not None
+        self.export_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    def import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a journey"), "", self.tr("Journey files (*.json)"))
+        if not path:
+            return
+        try:
+            with self.ctx.db.session() as session:
+                store.import_journey(session, Path(path), self.ctx.clock)
+        except store.StoreError as exc:
+            QMessageBox.warning(self, self.tr("Import"), str(exc))
+            return
+        self.ctx.bus.data_changed.emit()
+
+    def export_file(self) -> None:
+        journey_id = self.selected_id()
+        if journey_id is None:
+            return
+        with self.ctx.db.session() as session:
+            journey = store.load(session, journey_id)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export a journey"), f"{journey.name or 'journey'}.json",
+                                              self.tr("Journey files (*.json)"))
+        if not path:
+            return
+        try:
+            store.write_file(journey, Path(path))
+        except store.StoreError as exc:
+            QMessageBox.warning(self, self.tr("Export"), str(exc))
+
+    def delete_selected(self) -> None:
+        journey_id = self.selected_id()
+        if journey_id is None:
+            return
+        with self.ctx.db.session() as session:
+            row = store.find_row(session, journey_id)
+            name = row.name
+        answer = QMessageBox.question(
+            self, self.tr("Delete journey"),
+            self.tr("Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.")
+            .replace("%1", name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with self.ctx.db.write_session() as session:
+            session.execute(delete(JourneyRow).where(JourneyRow.id == journey_id))
+        self.ctx.bus.data_changed.emit()

@@ -1,0 +1,77 @@
+"""메시지 기록: every message the journeys queued, sent, skipped or held, with the reason."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from engine.timeline import REASON_TEXT
+from storage.models import Customer, OutboxMessage
+from ui.context import AppContext
+from ui.widgets import local_time, muted_label, title_label
+
+LIMIT = 1000
+
+
+class MessagesPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(title_label(self.tr("Message log")))
+        bar = QHBoxLayout()
+        self.status = QComboBox()
+        self.status.addItem(self.tr("All messages"), "")
+        for status, text in self.status_names().items():
+            self.status.addItem(text, status)
+        bar.addWidget(self.status)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.model = QStandardItemModel(0, 6, self)
+        self.model.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Customer"), self.tr("Channel"),
+                                              self.tr("Status"), self.tr("Reason"), self.tr("Text")])
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        self.empty = muted_label(self.tr("No messages yet. They appear here once a published journey runs."))
+        layout.addWidget(self.empty)
+        self.status.currentIndexChanged.connect(lambda _: self.refresh())
+        self.refresh()
+
+    def status_names(self) -> dict[str, str]:
+        return {"queued": self.tr("waiting"), "sent": self.tr("sent"), "skipped": self.tr("skipped"),
+                "held": self.tr("held for review"), "failed": self.tr("failed"), "cancelled": self.tr("cancelled")}
+
+    def refresh(self) -> None:
+        query = (select(OutboxMessage.created_at, OutboxMessage.sent_at, Customer.name, OutboxMessage.channel,
+                        OutboxMessage.status, OutboxMessage.reason, OutboxMessage.body)
+                 .join(Customer, Customer.id == OutboxMessage.customer_id)
+                 .order_by(OutboxMessage.id.desc()).limit(LIMIT))
+        wanted = self.status.currentData()
+        if wanted:
+            query = query.where(OutboxMessage.status == wanted)
+        with self.ctx.db.session() as session:
+            rows = session.execute(query).all()
+        names = self.status_names()
+        channels = {"sms": self.tr("SMS"), "kakao": self.tr("KakaoTalk"), "email": self.tr("Email"),
+                    "owner": self.tr("To me")}
+        self.model.removeRows(0, self.model.rowCount())
+        for created, sent, name, channel, status, reason, body in rows:
+            reason_text = REASON_TEXT.get(reason or "", reason or "") if self.ctx.lang == "en" else (reason or "")
+            self.model.appendRow([QStandardItem(local_time(sent or created)), QStandardItem(name),
+                                  QStandardItem(channels.get(channel, channel)), QStandardItem(names.get(status, status)),
+                                  QStandardItem(reason_text), QStandardItem((body or "").replace("\n", " ")[:120])])
+        self.empty.setVisible(not rows)

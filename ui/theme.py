@@ -1,0 +1,49 @@
+"""Light and dark themes: a Fusion palette plus one small style sheet (resources/styles/app.qss)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+STYLES = Path(__file__).resolve().parent.parent / "resources" / "styles"
+
+LIGHT = {"window": "#f6f7f9", "base": "#ffffff", "text": "#1f2328", "muted": "#6b7280", "accent": "#2f6fed",
+         "panel": "#eef1f5", "border": "#d7dce3", "highlight_text": "#ffffff"}
+DARK = {"window": "#1e2126", "base": "#262a30", "text": "#e7e9ec", "muted": "#9aa3ae", "accent": "#5b8ff9",
+        "panel": "#2b3037", "border": "#3a4049", "highlight_text": "#ffffff"}
+
+
+def resolve(theme: str) -> str:
+    if theme == "system":
+        hints = QGuiApplication.styleHints()
+        scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
+        return "dark" if scheme is not None and scheme.name == "Dark" else "light"
+    return "dark" if theme == "dark" else "light"
+
+
+def colors(theme: str) -> dict[str, str]:
+    return DARK if resolve(theme) == "dark" else LIGHT
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    c = colors(theme)
+    app.setStyle("Fusion")
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: c["window"], QPalette.ColorRole.Base: c["base"],
+        QPalette.ColorRole.AlternateBase: c["panel"], QPalette.ColorRole.Text: c["text"],
+        QPalette.ColorRole.WindowText: c["text"], QPalette.ColorRole.Button: c["panel"],
+        QPalette.ColorRole.ButtonText: c["text"], QPalette.ColorRole.Highlight: c["accent"],
+        QPalette.ColorRole.HighlightedText: c["highlight_text"], QPalette.ColorRole.ToolTipBase: c["base"],
+        QPalette.ColorRole.ToolTipText: c["text"], QPalette.ColorRole.PlaceholderText: c["muted"],
+        QPalette.ColorRole.Mid: c["border"],
+    }
+    for role, value in roles.items():
+        palette.setColor(role, QColor(value))
+    app.setPalette(palette)
+    sheet = (STYLES / "app.qss").read_text(encoding="utf-8")
+    for key, value in c.items():
+        sheet = sheet.replace("@" + key, value)
+    app.setStyleSheet(sheet)
