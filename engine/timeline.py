@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,10 +78,8 @@ def _fmt(detail: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
     result = {"until": "", "channel": "", **detail}
     for key in ("until",):
         if result.get(key):
-            try:
+            with contextlib.suppress(ValueError):
                 result[key] = datetime.fromisoformat(str(result[key])).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            except ValueError:
-                pass
     return result
 
 

@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from engine.clock import FixedClock  # noqa: E402
-from storage.db import Database, open_database  # noqa: E402
+from engine.clock import FixedClock
+from storage.db import Database, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

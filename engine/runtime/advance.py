@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.messaging.adlaw import ShopInfo
+from engine.messaging.compose import compose
+from engine.messaging.render import Renderer, RenderError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine import config
 from engine.clock import Clock
-from engine.messaging.adlaw import ShopInfo
-from engine.messaging.compose import compose
-from engine.messaging.render import Renderer, RenderError
 from engine.runtime.compiled import CompiledJourney, CompiledNode
 from engine.runtime.conditions import condition_holds, needed_facts
 from engine.runtime.facts import Thresholds, load_facts

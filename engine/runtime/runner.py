@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from engine.delivery.channels.base import Channel
 from sqlalchemy import func, select
 
 from engine.clock import Clock
-from engine.delivery.channels.base import Channel
 from engine.runtime.lease import Lease
 from engine.runtime.run import Engine
 from storage.db import Database, data_dir

@@ -353,6 +353,14 @@ class TriggerScanner:
         for start in range(0, len(occurrences), ENTRY_CHUNK):
             self._enter_chunk(session, ctx, compiled, occurrences[start : start + ENTRY_CHUNK], counts)
 
+    @staticmethod
+    def _reentry_blocked(policy: str, active: bool, seen_now: bool, last: datetime | None, at: datetime,
+                         reentry_days: int) -> bool:
+        """Whether a customer who was in this journey before may not enter again now."""
+        if policy == "never" or active or seen_now:
+            return True
+        return policy == "after_days" and last is not None and at - last < timedelta(days=reentry_days)
+
     def _enter_chunk(self, session: Session, ctx: RunContext, compiled: CompiledJourney,
                      chunk: list[Occurrence], counts: TriggerCounts) -> None:
         journey_id = compiled.journey_id
@@ -377,11 +385,9 @@ class TriggerScanner:
             reason = None
             if occ.customer_id in excluded:
                 reason = "exclusion"
-            elif last is not None or occ.customer_id in seen:
-                if policy == "never" or active or occ.customer_id in seen:
-                    reason = "reentry"
-                elif policy == "after_days" and last is not None and occ.at - last < timedelta(days=reentry_days):
-                    reason = "reentry"
+            elif (last is not None or occ.customer_id in seen) and self._reentry_blocked(
+                    policy, active, occ.customer_id in seen, last, occ.at, reentry_days):
+                reason = "reentry"
             if reason:
                 blocked.append({"at": occ.at, "customer_id": occ.customer_id, "journey_id": journey_id,
                                 "version_id": compiled.version_id, "enrollment_id": None,

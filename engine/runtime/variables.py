@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.clock import shop_time
 from engine.messaging.adlaw import ShopInfo
 from engine.messaging.render import first_name
+
+from engine.clock import shop_time
 
 
 def _won(amount: Any) -> str:

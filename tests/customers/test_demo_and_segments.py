@@ -117,7 +117,7 @@ def test_refresh_stats_after_a_new_order(shop, tmp_path) -> None:
 
 
 def test_segment_counts_match_the_per_customer_rule(shop) -> None:
-    db, summary = shop
+    db, _summary = shop
     limits = Thresholds()
     with db.session() as s:
         rows = s.execute(select(Customer.id, CustomerStats.order_count, CustomerStats.last_order_at)

@@ -30,7 +30,7 @@ def open_window(db: Database, is_demo: bool = True, open_demo=None):
 
 
 def test_every_screen_opens_in_korean_and_is_saved_as_a_picture(qtbot, demo_db: Database, artifacts: Path) -> None:
-    controller, window = open_window(demo_db)
+    _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
     assert window.nav.item(0).text() == "여정"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
@@ -68,7 +68,7 @@ def test_english_switch_rebuilds_the_window(qtbot, demo_db: Database, artifacts:
 
 
 def test_customer_search_and_segment_filter(qtbot, demo_db: Database) -> None:
-    controller, window = open_window(demo_db)
+    _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
     window.show_page("customers")
     page = window.pages["customers"]
@@ -88,7 +88,7 @@ def test_customer_search_and_segment_filter(qtbot, demo_db: Database) -> None:
 
 def test_gallery_makes_a_draft(qtbot, demo_db: Database, monkeypatch) -> None:
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    controller, window = open_window(demo_db)
+    _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
     window.show_page("gallery")
     page = window.pages["gallery"]
@@ -105,7 +105,7 @@ def test_gallery_makes_a_draft(qtbot, demo_db: Database, monkeypatch) -> None:
 
 
 def test_settings_bad_value_saves_nothing(qtbot, demo_db: Database) -> None:
-    controller, window = open_window(demo_db)
+    _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
     page = window.pages["settings"]
     assert isinstance(page, SettingsPage)
