@@ -101,7 +101,7 @@ def find_customer(session: Session, ref: str) -> Customer:
 
 
 def timeline(session: Session, customer_id: int) -> list[TimelineEntry]:
-    names = dict(session.execute(select(Journey.id, Journey.name)).tuples().all())
+    names = {row[0]: row[1] for row in session.execute(select(Journey.id, Journey.name))}
     rows = session.scalars(
         select(StepLog).where(StepLog.customer_id == customer_id).order_by(StepLog.at, StepLog.id)
     )

@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.messaging.adlaw import ShopInfo
-from engine.messaging.compose import compose
-from engine.messaging.render import Renderer, RenderError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine import config
 from engine.clock import Clock
+from engine.messaging.adlaw import ShopInfo
+from engine.messaging.compose import compose
+from engine.messaging.render import Renderer, RenderError
 from engine.runtime.compiled import CompiledJourney, CompiledNode
 from engine.runtime.conditions import condition_holds, needed_facts
 from engine.runtime.facts import Thresholds, load_facts
@@ -31,6 +31,8 @@ from engine.runtime.waits import wake_time
 from engine.runtime.writes import insert_ignore
 from storage.db import Database
 from storage.models import Coupon, Customer, CustomerTag, Enrollment, OutboxMessage, ShopEvent, StepLog
+
+ENROLLMENTS = Enrollment.__table__
 
 MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
 EVENT_KINDS = {
@@ -377,7 +379,7 @@ class Advancer:
     def _flush(self, session: Session, writes: _Writes) -> None:
         if writes.enrollments:
             session.execute(
-                update(Enrollment).where(Enrollment.id == bindparam("_id")).execution_options(synchronize_session=False),
+                update(ENROLLMENTS).where(ENROLLMENTS.c.id == bindparam("_id")),
                 writes.enrollments,
             )
         if writes.outbox:

@@ -17,6 +17,8 @@ from engine.runtime.versions import VersionCache
 from storage.db import Database
 from storage.models import Enrollment, ShopEvent, StepLog
 
+ENROLLMENTS = Enrollment.__table__
+
 CHUNK = 2000
 CURSOR = "events:runtime"
 
@@ -86,8 +88,8 @@ class EventScanner:
                          "event": "goal" if port == "goal" else "event", "reason": event_kind, "detail": {}})
         if updates:
             session.execute(
-                update(Enrollment).where(Enrollment.id == bindparam("_id"))
-                .execution_options(synchronize_session=False),
+                update(ENROLLMENTS).where(ENROLLMENTS.c.id == bindparam("_id"))
+                ,
                 updates,
             )
             session.execute(StepLog.__table__.insert(), logs)

@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.clock import Clock
 from engine.delivery.channels.base import Channel
 from engine.delivery.dispatch import deliver_due
-
-from engine.clock import Clock
 from engine.runtime.advance import Advancer
 from engine.runtime.events import EventScanner
 from engine.runtime.triggers import TriggerScanner

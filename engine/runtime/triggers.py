@@ -379,8 +379,12 @@ class TriggerScanner:
         rows: list[dict[str, Any]] = []
         blocked: list[dict[str, Any]] = []
         seen: set[int] = set()
+        all_keys = [f"{journey_id}:{occ.customer_id}:{occ.key}" for occ in chunk]
+        known = set(session.scalars(select(Enrollment.dedupe_key).where(Enrollment.dedupe_key.in_(all_keys))))
         for occ in chunk:
             key = f"{journey_id}:{occ.customer_id}:{occ.key}"
+            if key in known:
+                continue  # this very occurrence entered already (a rescan): nothing to do, nothing to log
             last, active = history.get(occ.customer_id, (None, False))
             reason = None
             if occ.customer_id in excluded:

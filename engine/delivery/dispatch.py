@@ -1,0 +1,376 @@
+"""The delivery loop: due outbox rows → the rules → a channel, without ever sending one key twice.
+
+Each pass:
+1. rows left in `sending` by a process that died after claiming them are *ambiguous*: the channel may
+   or may not have sent them. A channel that can look a key up (the file channel) settles it; any
+   other is held for the owner's review, never sent again on a guess;
+2. a short write transaction claims a batch of due rows, applying the rules in order (consent,
+   address, lateness, quiet hours, frequency cap), and marks the passing ones `sending` with a lease;
+3. the claimed rows are sent outside any transaction (a slow provider never blocks the app);
+4. a second short transaction records each outcome: sent, failed (permanent), or queued again with
+   a backoff (transient).
+Every decision writes a step-log row, so the customer's timeline says what happened and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from engine import config
+from engine.clock import Clock
+from engine.delivery.channels.base import Channel, OutgoingMessage, SendError, SendResult
+from engine.delivery.rules import (
+    LATE_GRACE,
+    in_quiet_hours,
+    next_shop_day,
+    parse_hhmm,
+    quiet_end_after,
+    same_time_next_day,
+    shop_day_start,
+)
+from storage.db import Database
+from storage.models import Consent, OutboxMessage, StepLog
+from storage.models import Journey as JourneyRow
+
+log = logging.getLogger("dangol.delivery")
+OUTBOX = OutboxMessage.__table__
+BATCH = 200
+SEND_LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+BACKOFF_MINUTES = (1, 5, 15, 60, 240)
+CONSENT_CHANNEL = {"sms": "sms", "kakao": "kakao", "email": "email"}
+
+
+@dataclass
+class DeliverySummary:
+    sent: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    held: int = 0
+    failed: int = 0
+    retried: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sent": self.sent, "skipped": self.skipped, "deferred": self.deferred, "held": self.held,
+                "failed": self.failed, "retried": self.retried, "reasons": dict(self.reasons)}
+
+
+@dataclass(frozen=True)
+class Rules:
+    zone: ZoneInfo
+    quiet_start: Any
+    quiet_end: Any
+    cap_day: int
+    cap_week: int
+
+    @classmethod
+    def load(cls, session: Session) -> Rules:
+        get = config.get
+        return cls(
+            zone=ZoneInfo(str(get(session, "shop.timezone"))),
+            quiet_start=parse_hhmm(str(get(session, "rules.quiet_start"))),
+            quiet_end=parse_hhmm(str(get(session, "rules.quiet_end"))),
+            cap_day=int(get(session, "rules.ad_cap_per_day")),
+            cap_week=int(get(session, "rules.ad_cap_per_week")),
+        )
+
+
+@dataclass
+class _Claimed:
+    id: int
+    message: OutgoingMessage
+    attempts: int
+    journey_id: str | None
+    enrollment_id: int | None
+    node_id: str | None
+    cost_won: int
+
+
+def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, batch: int = BATCH,
+                max_batches: int | None = None) -> DeliverySummary:
+    """Send what is due now; returns what happened. Safe to run in two processes at once."""
+    summary = DeliverySummary()
+    now = clock.now()
+    settle_ambiguous(db, now, channels, summary)
+    done = 0
+    while max_batches is None or done < max_batches:
+        claimed, looked_at = _claim(db, now, batch, channels, summary)
+        done += 1
+        if claimed:
+            outcomes = [_send(channels, item) for item in claimed]
+            _record(db, now, claimed, outcomes, summary)
+        if looked_at < batch:
+            break
+    return summary
+
+
+def _log(at: datetime, row: Any, event: str, reason: str | None, **detail: Any) -> dict[str, Any]:
+    return {"at": at, "customer_id": row.customer_id, "journey_id": row.journey_id, "version_id": None,
+            "enrollment_id": row.enrollment_id, "node_id": row.node_id, "event": event, "reason": reason,
+            "detail": {"channel": row.channel, **detail}}
+
+
+def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel], summary: DeliverySummary) -> None:
+    """Rows whose sender died between the claim and the record: settle by lookup, else hold for review."""
+    with db.write_session() as session:
+        rows = session.execute(
+            select(OutboxMessage.id, OutboxMessage.idem_key, OutboxMessage.channel, OutboxMessage.customer_id,
+                   OutboxMessage.journey_id, OutboxMessage.enrollment_id, OutboxMessage.node_id,
+                   OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.is_ad)
+            .where(OutboxMessage.status == "sending", OutboxMessage.lease_until < now)
+        ).all()
+        updates: list[dict[str, Any]] = []
+        logs: list[dict[str, Any]] = []
+        for row in rows:
+            lookup = getattr(channels.get(row.channel), "lookup", None)
+            found: SendResult | None = None
+            known = False
+            if callable(lookup):
+                message = OutgoingMessage(row.idem_key, row.channel, row.channel, row.recipient, row.subject,
+                                          row.body, row.is_ad, row.customer_id)
+                found = lookup(message)
+                known = True
+            if found is not None:
+                updates.append({"_id": row.id, "status": "sent", "reason": None, "provider_id": found.provider_id,
+                                "not_before": now, "lease_until": None})
+                logs.append(_log(now, row, "sent", "confirmed_after_crash"))
+                summary.sent += 1
+            elif known:
+                updates.append({"_id": row.id, "status": "queued", "reason": "retry_after_crash", "provider_id": None,
+                                "not_before": now, "lease_until": None})
+            else:
+                updates.append({"_id": row.id, "status": "held", "reason": "ambiguous_send", "provider_id": None,
+                                "not_before": now, "lease_until": None})
+                logs.append(_log(now, row, "held", "ambiguous_send"))
+                summary.held += 1
+                summary.reasons["ambiguous_send"] += 1
+        if updates:
+            session.execute(
+                update(OUTBOX).where(OUTBOX.c.id == bindparam("_id"))
+                .values(status=bindparam("status"), reason=bindparam("reason"), provider_id=bindparam("provider_id"),
+                        not_before=bindparam("not_before"), lease_until=bindparam("lease_until"))
+                ,
+                updates,
+            )
+        if logs:
+            session.execute(StepLog.__table__.insert(), logs)
+
+
+def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Channel],
+           summary: DeliverySummary) -> tuple[list[_Claimed], int]:
+    with db.write_session() as session:
+        rules = Rules.load(session)
+        rows = session.execute(
+            select(OutboxMessage)
+            .outerjoin(JourneyRow, JourneyRow.id == OutboxMessage.journey_id)
+            .where(OutboxMessage.status == "queued", OutboxMessage.not_before <= now,
+                   or_(OutboxMessage.journey_id.is_(None), JourneyRow.status != "paused"))
+            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+            .limit(batch)
+        ).scalars().all()
+        if not rows:
+            return [], 0
+        customers = sorted({row.customer_id for row in rows})
+        consents = _consents(session, customers)
+        day_counts, week_counts = _ad_counts(session, customers, now, rules.zone)
+        claimed: list[_Claimed] = []
+        changes: list[dict[str, Any]] = []
+        logs: list[dict[str, Any]] = []
+
+        def change(row: OutboxMessage, status: str, reason: str | None, not_before: datetime,
+                   due_at: datetime, event: str | None, **detail: Any) -> None:
+            changes.append({"_id": row.id, "status": status, "reason": reason, "not_before": not_before,
+                            "due_at": due_at, "lease_until": now + SEND_LEASE if status == "sending" else None,
+                            "attempts": row.attempts + (1 if status == "sending" else 0),
+                            "sent_at": now if status == "sending" else row.sent_at})
+            if event:
+                logs.append(_log(now, row, event, reason, **detail))
+            if reason and status != "sending":
+                summary.reasons[reason] += 1
+
+        for row in rows:
+            granted = consents.get(row.customer_id, {})
+            is_customer_channel = row.channel in CONSENT_CHANNEL
+            if row.channel not in channels:
+                change(row, "held", "no_channel", row.not_before, row.due_at, "held")
+                summary.held += 1
+                continue
+            if not row.recipient:
+                change(row, "skipped", "no_address", row.not_before, row.due_at, "skipped")
+                summary.skipped += 1
+                continue
+            if row.is_ad and is_customer_channel and not granted.get(CONSENT_CHANNEL[row.channel], False):
+                change(row, "skipped", "no_consent", row.not_before, row.due_at, "skipped")
+                summary.skipped += 1
+                continue
+            late = now - row.due_at
+            if row.lateness == "skip_if_late" and late > timedelta(hours=row.lateness_hours):
+                change(row, "skipped", "late", row.not_before, row.due_at, "skipped",
+                       late_hours=round(late.total_seconds() / 3600, 1))
+                summary.skipped += 1
+                continue
+            if row.lateness == "next_window" and late > LATE_GRACE:
+                moved = same_time_next_day(row.due_at, now, rules.zone)
+                change(row, "queued", "late_moved", moved, moved, "deferred", until=moved.isoformat())
+                summary.deferred += 1
+                continue
+            if row.is_ad and is_customer_channel and not granted.get("night", False) and in_quiet_hours(
+                    now, rules.quiet_start, rules.quiet_end, rules.zone):
+                moved = quiet_end_after(now, rules.quiet_end, rules.zone)
+                change(row, "queued", "quiet_hours", moved, moved, "deferred", until=moved.isoformat())
+                summary.deferred += 1
+                continue
+            if row.is_ad and is_customer_channel:
+                today = day_counts[row.customer_id]
+                week = week_counts[row.customer_id]
+                if (rules.cap_day and today >= rules.cap_day) or (rules.cap_week and week >= rules.cap_week):
+                    if row.cap_policy == "skip":
+                        change(row, "skipped", "frequency_cap", row.not_before, row.due_at, "skipped")
+                        summary.skipped += 1
+                    else:
+                        moved = next_shop_day(now, rules.quiet_end, rules.zone)
+                        change(row, "queued", "frequency_cap", moved, moved, "deferred", until=moved.isoformat())
+                        summary.deferred += 1
+                    continue
+                day_counts[row.customer_id] += 1
+                week_counts[row.customer_id] += 1
+            change(row, "sending", None, row.not_before, row.due_at, None)
+            kind = row.channel
+            if row.channel == "sms":
+                from engine.messaging.sms import classify
+
+                kind = classify(row.body)
+            claimed.append(_Claimed(row.id, OutgoingMessage(row.idem_key, row.channel, kind, row.recipient,
+                                                            row.subject, row.body, row.is_ad, row.customer_id),
+                                    row.attempts + 1, row.journey_id, row.enrollment_id, row.node_id, row.cost_won))
+        session.execute(
+            update(OUTBOX).where(OUTBOX.c.id == bindparam("_id"))
+            .values(status=bindparam("status"), reason=bindparam("reason"), not_before=bindparam("not_before"),
+                    due_at=bindparam("due_at"), lease_until=bindparam("lease_until"), attempts=bindparam("attempts"),
+                    sent_at=bindparam("sent_at"))
+            ,
+            changes,
+        )
+        if logs:
+            session.execute(StepLog.__table__.insert(), logs)
+        return claimed, len(rows)
+
+
+def _consents(session: Session, customers: list[int]) -> dict[int, dict[str, bool]]:
+    found: dict[int, dict[str, bool]] = {}
+    for start in range(0, len(customers), 900):
+        for customer_id, channel, granted in session.execute(
+            select(Consent.customer_id, Consent.channel, Consent.granted)
+            .where(Consent.customer_id.in_(customers[start : start + 900]))
+        ):
+            found.setdefault(customer_id, {})[channel] = bool(granted)
+    return found
+
+
+def _ad_counts(session: Session, customers: list[int], now: datetime,
+               zone: ZoneInfo) -> tuple[Counter[int], Counter[int]]:
+    """Ads sent (or being sent) to each customer today (shop day) and in the last 7 days."""
+    day_start = shop_day_start(now, zone)
+    week_start = now - timedelta(days=7)
+    day: Counter[int] = Counter()
+    week: Counter[int] = Counter()
+    for start in range(0, len(customers), 900):
+        rows = session.execute(
+            select(OutboxMessage.customer_id, func.count(),
+                   func.sum(case((OutboxMessage.sent_at >= day_start, 1), else_=0)))
+            .where(OutboxMessage.customer_id.in_(customers[start : start + 900]), OutboxMessage.is_ad.is_(True),
+                   OutboxMessage.status.in_(("sent", "sending")), OutboxMessage.sent_at > week_start,
+                   OutboxMessage.sent_at <= now, OutboxMessage.channel != "owner")
+            .group_by(OutboxMessage.customer_id)
+        ).all()
+        for customer_id, in_week, in_day in rows:
+            week[customer_id] = int(in_week)
+            day[customer_id] = int(in_day or 0)
+    return day, week
+
+
+def _send(channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendError:
+    channel = channels[item.message.channel]
+    try:
+        return channel.send(item.message)
+    except SendError as exc:
+        return exc
+    except Exception as exc:  # a channel bug or an unexpected network error: treat as transient
+        log.warning("channel %s raised %s for outbox %s", item.message.channel, type(exc).__name__, item.id)
+        return SendError("channel_error", f"{type(exc).__name__}: {exc}")
+
+
+def _record(db: Database, now: datetime, claimed: list[_Claimed], outcomes: list[SendResult | SendError],
+            summary: DeliverySummary) -> None:
+    updates: list[dict[str, Any]] = []
+    logs: list[dict[str, Any]] = []
+    for item, outcome in zip(claimed, outcomes, strict=True):
+        row = _RowRef(item)
+        if isinstance(outcome, SendResult):
+            cost = outcome.cost_won if outcome.cost_won is not None else item.cost_won
+            updates.append({"_id": item.id, "status": "sent", "reason": None, "error": None,
+                            "provider_id": outcome.provider_id, "cost_won": cost, "not_before": now,
+                            "sent_at": now})
+            logs.append(_log(now, row, "sent", None, kind=item.message.kind))
+            summary.sent += 1
+        elif outcome.permanent or item.attempts >= MAX_ATTEMPTS:
+            updates.append({"_id": item.id, "status": "failed", "reason": outcome.code, "error": str(outcome)[:2000],
+                            "provider_id": None, "cost_won": 0, "not_before": now, "sent_at": None})
+            logs.append(_log(now, row, "failed", outcome.code))
+            summary.failed += 1
+            summary.reasons[outcome.code] += 1
+        else:
+            wait = timedelta(minutes=BACKOFF_MINUTES[min(item.attempts, len(BACKOFF_MINUTES)) - 1])
+            updates.append({"_id": item.id, "status": "queued", "reason": outcome.code, "error": str(outcome)[:2000],
+                            "provider_id": None, "cost_won": item.cost_won, "not_before": now + wait,
+                            "sent_at": None})
+            logs.append(_log(now, row, "deferred", "send_retry", code=outcome.code,
+                             until=(now + wait).isoformat()))
+            summary.retried += 1
+    with db.write_session() as session:
+        session.execute(
+            update(OUTBOX).where(OUTBOX.c.id == bindparam("_id"), OUTBOX.c.status == "sending")
+            .values(status=bindparam("status"), reason=bindparam("reason"), error=bindparam("error"),
+                    provider_id=bindparam("provider_id"), cost_won=bindparam("cost_won"),
+                    not_before=bindparam("not_before"), sent_at=bindparam("sent_at"), lease_until=None)
+            ,
+            updates,
+        )
+        session.execute(StepLog.__table__.insert(), logs)
+
+
+@dataclass(frozen=True)
+class _RowRef:
+    """The fields `_log` reads, from a claimed item."""
+
+    item: _Claimed
+
+    @property
+    def customer_id(self) -> int:
+        return self.item.message.customer_id
+
+    @property
+    def journey_id(self) -> str | None:
+        return self.item.journey_id
+
+    @property
+    def enrollment_id(self) -> int | None:
+        return self.item.enrollment_id
+
+    @property
+    def node_id(self) -> str | None:
+        return self.item.node_id
+
+    @property
+    def channel(self) -> str:
+        return self.item.message.channel
