@@ -207,11 +207,11 @@ class Advancer:
         })
 
     def _finish(self, writes: _Writes, ctx: RunContext, row: Any, node_id: str, status: str, reason: str,
-                counts: AdvanceCounts, data: dict[str, Any] | None = None) -> None:
+                counts: AdvanceCounts, data: dict[str, Any] | None = None, arm: str | None = None) -> None:
         writes.enrollments.append({
             "_id": row.id, "node_id": node_id, "status": status, "wake_at": None, "updated_at": ctx.now,
             "ended_at": ctx.now, "end_reason": reason, "data": data if data is not None else dict(row.data or {}),
-            "arm": row.arm,
+            "arm": arm or row.arm,
         })
         self._log(writes, row, ctx.now, node_id, status, reason)
         setattr(counts, status, getattr(counts, status) + 1)  # status is completed, exited or failed
@@ -223,7 +223,7 @@ class Advancer:
         at: datetime = row.wake_at or ctx.now  # the instant this step was planned for
         current = compiled.node(row.node_id)
         if current is None:
-            self._finish(writes, ctx, row, row.node_id, "exited", "node_removed", counts, data)
+            self._finish(writes, ctx, row, row.node_id, "exited", "node_removed", counts, data, arm)
             return
         port: str | None
         if current.category in {"trigger", "goal"}:
@@ -240,11 +240,11 @@ class Advancer:
                 target = current.next.get(port)
                 if target is None:
                     reason = "goal_reached" if current.kind == "goal" else "end_of_path"
-                    self._finish(writes, ctx, row, current.id, "completed", reason, counts, data)
+                    self._finish(writes, ctx, row, current.id, "completed", reason, counts, data, arm)
                     return
                 node = compiled.node(target)
                 if node is None:
-                    self._finish(writes, ctx, row, current.id, "failed", "broken_edge", counts, data)
+                    self._finish(writes, ctx, row, current.id, "failed", "broken_edge", counts, data, arm)
                     return
                 current, port = node, None
             category = current.category
@@ -288,11 +288,11 @@ class Advancer:
                 counts.actions += 1
                 port = "out"
             elif category == "exit":
-                self._finish(writes, ctx, row, current.id, "exited", "exit_node", counts, data)
+                self._finish(writes, ctx, row, current.id, "exited", "exit_node", counts, data, arm)
                 return
             else:
                 port = "out"  # a trigger or goal reached by an edge passes straight through
-        self._finish(writes, ctx, row, current.id, "failed", "too_many_steps", counts, data)
+        self._finish(writes, ctx, row, current.id, "failed", "too_many_steps", counts, data, arm)
 
     def _park(self, writes: _Writes, ctx: RunContext, row: Any, node_id: str, wake: datetime,
               data: dict[str, Any], arm: str | None, counts: AdvanceCounts) -> None:

@@ -119,6 +119,14 @@ def set_paused(session: Session, ref: str, clock: Clock, paused: bool) -> Journe
     row = find_row(session, ref)
     if row.live_version is None:
         raise StoreError("not_published", f"'{row.name}' has not been published yet; publish it first")
+    if not paused and row.status == "paused":
+        # no entries while paused means none on resuming either: what happened meanwhile is skipped
+        version = session.scalar(select(JourneyVersion).where(JourneyVersion.journey_id == row.id,
+                                                              JourneyVersion.version == row.live_version))
+        if version is not None:
+            compiled = compile_graph(row.id, version.id, version.graph)
+            zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+            start_cursor(session, row.id, compiled, clock.now(), zone)
     row.status = "paused" if paused else "live"
     row.updated_at = clock.now()
     return row
