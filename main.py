@@ -266,13 +266,27 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _channels() -> dict[str, Any]:
+def _channels(db: Any) -> dict[str, Any]:
+    """The channels messages go out by: the file channel (a folder you can open) or the owner's webhook."""
+    from engine import config
     from engine.delivery.channels.file import FileChannel
-
     from storage.db import data_dir
 
-    folder = data_dir() / "sent"
-    channel = FileChannel(folder)
+    with db.session() as session:
+        mode = config.get(session, "delivery.mode")
+        url = str(config.get(session, "delivery.webhook_url") or "")
+    if mode == "webhook":
+        from engine.delivery.channels.webhook import WebhookChannel
+
+        if not url:
+            raise UsageError("delivery.mode is webhook but delivery.webhook_url is empty; "
+                             "set it with `config set delivery.webhook_url URL`")
+        try:
+            channel: Any = WebhookChannel(url)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        channel = FileChannel(data_dir() / "sent")
     return {"email": channel, "sms": channel, "kakao": channel, "owner": channel}
 
 
@@ -280,7 +294,7 @@ def cmd_run_once(args: argparse.Namespace) -> int:
     from engine.runtime.run import Engine
 
     db = _open(args)
-    summary = Engine(db, _channels()).run_once(_clock(args), deliver=not args.no_send)
+    summary = Engine(db, _channels(db)).run_once(_clock(args), deliver=not args.no_send)
     _print_json(summary)
     return EXIT_OK
 
@@ -298,7 +312,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
         with db.write_session() as session:
             refresh_stats(session, now=clock.now())
 
-    runner = Runner(db, clock, _channels(), nightly=nightly)
+    runner = Runner(db, clock, _channels(db), nightly=nightly)
     try:
         print(f"runner started; log: {path}; stop with Ctrl+C", flush=True)
         return runner.run(max_ticks=args.max_ticks)

@@ -135,6 +135,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("sms.cost_won", 20, _int(0, 1000), "문자(SMS) 단가(원)", "SMS price (won)"),
     SettingSpec("lms.cost_won", 50, _int(0, 1000), "장문(LMS) 단가(원)", "LMS price (won)"),
     SettingSpec("kakao.cost_won", 8, _int(0, 1000), "알림톡 단가(원)", "AlimTalk price (won)"),
+    SettingSpec("delivery.mode", "file", _choice("file", "webhook"), "보내는 방법", "How messages go out"),
+    SettingSpec("delivery.webhook_url", "", _text(500), "웹훅 주소", "Webhook URL"),
     SettingSpec("runner.autostart", False, _bool, "PC 시작 시 자동 실행", "Start with my PC"),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}

@@ -1,24 +1,27 @@
 """The delivery loop: due outbox rows → the rules → a channel, without ever sending one key twice.
 
 Each pass:
-1. rows left in `sending` by a process that died after claiming them are *ambiguous*: the channel may
-   or may not have sent them. A channel that can look a key up (the file channel) settles it; any
-   other is held for the owner's review, never sent again on a guess;
+1. rows a dead process left behind are settled: `claimed` ones (never tried) are queued again;
+   `sending` ones are *ambiguous* (the provider may or may not have them). A channel that can look a
+   key up (the file channel) settles those; any other is held for the owner's review, never sent
+   again on a guess;
 2. a short write transaction claims a batch of due rows, applying the rules in order (consent,
-   address, lateness, quiet hours, frequency cap), and marks the passing ones `sending` with a lease;
-3. the claimed rows are sent outside any transaction (a slow provider never blocks the app);
-4. a second short transaction records each outcome: sent, failed (permanent), or queued again with
-   a backoff (transient).
+   address, lateness, quiet hours, frequency cap), and marks the passing ones `claimed`;
+3. each claimed row in turn is marked `sending`, handed to its channel outside any transaction (a
+   slow provider never blocks the app), and its outcome recorded at once: sent, failed (permanent),
+   or queued again with a backoff (transient). So a crash leaves at most one message in doubt.
 Every decision writes a step-log row, so the customer's timeline says what happened and why.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,11 +46,35 @@ from storage.models import Journey as JourneyRow
 
 log = logging.getLogger("dangol.delivery")
 OUTBOX = OutboxMessage.__table__
-BATCH = 200
+BATCH = 50  # small claims: a crash leaves at most this many messages to review
 SEND_LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 CONSENT_CHANNEL = {"sms": "sms", "kakao": "kakao", "email": "email"}
+HOST = socket.gethostname()[:100]
+
+
+def _me() -> str:
+    return f"{HOST}:{os.getpid()}"
+
+
+def _wall() -> datetime:
+    """Claims expire in real time, whatever the engine's clock says (a fixed --now must not freeze them)."""
+    return datetime.now(UTC)
+
+
+def _claimer_gone(claimed_by: str | None) -> bool:
+    """Whether the process that claimed a row is known to be dead (it ran on this PC and is gone)."""
+    if not claimed_by:
+        return False
+    host, _, pid = claimed_by.rpartition(":")
+    if host != HOST or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    import psutil
+
+    return not psutil.pid_exists(int(pid))
 
 
 @dataclass
@@ -107,8 +134,10 @@ def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, 
         claimed, looked_at = _claim(db, now, batch, channels, summary)
         done += 1
         if claimed:
-            outcomes = [_send(channels, item) for item in claimed]
-            _record(db, now, claimed, outcomes, summary)
+            for item in claimed:  # one at a time: a crash leaves at most one message in doubt
+                outcome = _send(db, channels, item)
+                if outcome is not None:
+                    _record(db, now, [item], [outcome], summary)
         if looked_at < batch:
             break
     return summary
@@ -124,14 +153,25 @@ def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel
     """Rows whose sender died between the claim and the record: settle by lookup, else hold for review."""
     with db.write_session() as session:
         rows = session.execute(
-            select(OutboxMessage.id, OutboxMessage.idem_key, OutboxMessage.channel, OutboxMessage.customer_id,
+            select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.idem_key, OutboxMessage.channel,
+                   OutboxMessage.customer_id,
                    OutboxMessage.journey_id, OutboxMessage.enrollment_id, OutboxMessage.node_id,
-                   OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.is_ad)
-            .where(OutboxMessage.status == "sending", OutboxMessage.lease_until < now)
+                   OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.is_ad,
+                   OutboxMessage.lease_until, OutboxMessage.claimed_by)
+            .where(OutboxMessage.status.in_(("claimed", "sending")))
         ).all()
+        wall = _wall()
+        rows = [row for row in rows if (row.lease_until is not None and row.lease_until < wall)
+                or _claimer_gone(row.claimed_by)]
         updates: list[dict[str, Any]] = []
         logs: list[dict[str, Any]] = []
+        never_tried = [row.id for row in rows if row.status == "claimed"]
+        if never_tried:  # claimed by a process that died before trying: safe to queue again
+            session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(never_tried), OUTBOX.c.status == "claimed")
+                            .values(status="queued", lease_until=None, claimed_by=None, reason="retry_after_crash"))
         for row in rows:
+            if row.status == "claimed":
+                continue
             lookup = getattr(channels.get(row.channel), "lookup", None)
             found: SendResult | None = None
             known = False
@@ -190,12 +230,13 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
         def change(row: OutboxMessage, status: str, reason: str | None, not_before: datetime,
                    due_at: datetime, event: str | None, **detail: Any) -> None:
             changes.append({"_id": row.id, "status": status, "reason": reason, "not_before": not_before,
-                            "due_at": due_at, "lease_until": now + SEND_LEASE if status == "sending" else None,
-                            "attempts": row.attempts + (1 if status == "sending" else 0),
-                            "sent_at": now if status == "sending" else row.sent_at})
+                            "due_at": due_at, "lease_until": _wall() + SEND_LEASE if status == "claimed" else None,
+                            "claimed_by": _me() if status == "claimed" else None,
+                            "attempts": row.attempts + (1 if status == "claimed" else 0),
+                            "sent_at": now if status == "claimed" else row.sent_at})
             if event:
                 logs.append(_log(now, row, event, reason, **detail))
-            if reason and status != "sending":
+            if reason and status != "claimed":
                 summary.reasons[reason] += 1
 
         for row in rows:
@@ -244,7 +285,7 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
                     continue
                 day_counts[row.customer_id] += 1
                 week_counts[row.customer_id] += 1
-            change(row, "sending", None, row.not_before, row.due_at, None)
+            change(row, "claimed", None, row.not_before, row.due_at, None)
             kind = row.channel
             if row.channel == "sms":
                 from engine.messaging.sms import classify
@@ -257,6 +298,7 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
             update(OUTBOX).where(OUTBOX.c.id == bindparam("_id"))
             .values(status=bindparam("status"), reason=bindparam("reason"), not_before=bindparam("not_before"),
                     due_at=bindparam("due_at"), lease_until=bindparam("lease_until"), attempts=bindparam("attempts"),
+                    claimed_by=bindparam("claimed_by"),
                     sent_at=bindparam("sent_at"))
             ,
             changes,
@@ -289,7 +331,7 @@ def _ad_counts(session: Session, customers: list[int], now: datetime,
             select(OutboxMessage.customer_id, func.count(),
                    func.sum(case((OutboxMessage.sent_at >= day_start, 1), else_=0)))
             .where(OutboxMessage.customer_id.in_(customers[start : start + 900]), OutboxMessage.is_ad.is_(True),
-                   OutboxMessage.status.in_(("sent", "sending")), OutboxMessage.sent_at > week_start,
+                   OutboxMessage.status.in_(("sent", "sending", "claimed")), OutboxMessage.sent_at > week_start,
                    OutboxMessage.sent_at <= now, OutboxMessage.channel != "owner")
             .group_by(OutboxMessage.customer_id)
         ).all()
@@ -299,7 +341,13 @@ def _ad_counts(session: Session, customers: list[int], now: datetime,
     return day, week
 
 
-def _send(channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendError:
+def _send(db: Database, channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendError | None:
+    """Mark the row `sending` (its own tiny transaction), then call the channel; None if it was taken back."""
+    with db.write_session() as session:
+        marked = session.execute(update(OUTBOX).where(OUTBOX.c.id == item.id, OUTBOX.c.status == "claimed")
+                                 .values(status="sending"))
+        if not marked.rowcount:  # type: ignore[attr-defined]
+            return None
     channel = channels[item.message.channel]
     try:
         return channel.send(item.message)
@@ -312,6 +360,8 @@ def _send(channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendE
 
 def _record(db: Database, now: datetime, claimed: list[_Claimed], outcomes: list[SendResult | SendError],
             summary: DeliverySummary) -> None:
+    if not claimed:
+        return
     updates: list[dict[str, Any]] = []
     logs: list[dict[str, Any]] = []
     for item, outcome in zip(claimed, outcomes, strict=True):

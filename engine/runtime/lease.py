@@ -50,7 +50,8 @@ class Lease:
         now = self.clock.now()
         with self.db.write_session() as session:
             row = session.get(RunnerLease, LEASE_NAME)
-            if row is not None and row.state == "running" and row.expires_at > now and row.owner != self.owner:
+            if row is not None and row.state == "running" and row.expires_at > now and row.owner != self.owner \
+                    and not self._dead_here(row.pid, row.host):
                 raise LeaseHeld(row.pid, row.host, row.heartbeat_at)
             if row is None:
                 row = RunnerLease(name=LEASE_NAME, owner=self.owner, pid=self.pid, host=self.host,
@@ -59,6 +60,14 @@ class Lease:
             else:
                 row.owner, row.pid, row.host = self.owner, self.pid, self.host
                 row.started_at, row.heartbeat_at, row.expires_at, row.state = now, now, now + LEASE_TTL, "running"
+
+    def _dead_here(self, pid: int, host: str) -> bool:
+        """A holder on this PC whose process is gone (killed, crashed): its lease can be taken at once."""
+        if host != self.host:
+            return False
+        import psutil
+
+        return not psutil.pid_exists(pid)
 
     def heartbeat(self) -> bool:
         """Extend the lease; False means it was lost (another runner took over) and we must stop."""

@@ -3,57 +3,57 @@
 <context>
     <name>CustomersPage</name>
     <message>
-        <location filename="../../ui/pages/customers.py" line="127" />
+        <location filename="../../ui/pages/customers.py" line="134" />
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="130" />
+        <location filename="../../ui/pages/customers.py" line="137" />
         <source>Search by name, phone number or email</source>
         <translation>이름, 전화번호, 이메일로 찾기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="133" />
+        <location filename="../../ui/pages/customers.py" line="140" />
         <source>All customers</source>
         <translation>전체 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="142" />
+        <location filename="../../ui/pages/customers.py" line="149" />
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="142" />
+        <location filename="../../ui/pages/customers.py" line="149" />
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="142" />
+        <location filename="../../ui/pages/customers.py" line="149" />
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="142" />
+        <location filename="../../ui/pages/customers.py" line="149" />
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="143" />
+        <location filename="../../ui/pages/customers.py" line="150" />
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="143" />
+        <location filename="../../ui/pages/customers.py" line="150" />
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="143" />
+        <location filename="../../ui/pages/customers.py" line="150" />
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="165" />
+        <location filename="../../ui/pages/customers.py" line="172" />
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
@@ -408,97 +408,97 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages.py" line="22" />
+        <location filename="../../ui/pages/messages.py" line="30" />
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="25" />
+        <location filename="../../ui/pages/messages.py" line="33" />
         <source>All messages</source>
         <translation>전체 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="32" />
+        <location filename="../../ui/pages/messages.py" line="40" />
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="32" />
+        <location filename="../../ui/pages/messages.py" line="40" />
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="32" />
+        <location filename="../../ui/pages/messages.py" line="40" />
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="33" />
+        <location filename="../../ui/pages/messages.py" line="41" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="33" />
+        <location filename="../../ui/pages/messages.py" line="41" />
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="33" />
+        <location filename="../../ui/pages/messages.py" line="41" />
         <source>Text</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41" />
+        <location filename="../../ui/pages/messages.py" line="49" />
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="47" />
+        <location filename="../../ui/pages/messages.py" line="55" />
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="47" />
+        <location filename="../../ui/pages/messages.py" line="55" />
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="47" />
+        <location filename="../../ui/pages/messages.py" line="55" />
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="48" />
+        <location filename="../../ui/pages/messages.py" line="56" />
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="48" />
+        <location filename="../../ui/pages/messages.py" line="56" />
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="48" />
+        <location filename="../../ui/pages/messages.py" line="56" />
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="61" />
+        <location filename="../../ui/pages/messages.py" line="69" />
         <source>SMS</source>
         <translation>문자</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="61" />
+        <location filename="../../ui/pages/messages.py" line="69" />
         <source>KakaoTalk</source>
         <translation>카카오톡</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="61" />
+        <location filename="../../ui/pages/messages.py" line="69" />
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="62" />
+        <location filename="../../ui/pages/messages.py" line="70" />
         <source>To me</source>
         <translation>나에게</translation>
     </message>
@@ -598,6 +598,11 @@
         <location filename="../../ui/pages/settings.py" line="66" />
         <source>Email (SMTP)</source>
         <translation>이메일 (SMTP)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="66" />
+        <source>Delivery</source>
+        <translation>발송 방법</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="67" />

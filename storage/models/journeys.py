@@ -12,7 +12,7 @@ from storage.models.base import Base, utcnow
 
 JOURNEY_STATUSES = ("draft", "live", "paused", "archived")
 ENROLLMENT_STATUSES = ("active", "completed", "exited", "failed")
-OUTBOX_STATUSES = ("queued", "sending", "sent", "skipped", "failed", "held", "cancelled")
+OUTBOX_STATUSES = ("queued", "claimed", "sending", "sent", "skipped", "failed", "held", "cancelled")
 
 
 class Journey(Base):
@@ -125,7 +125,8 @@ class OutboxMessage(Base):
     lateness: Mapped[str] = mapped_column(String(20), default="skip_if_late")
     lateness_hours: Mapped[int] = mapped_column(Integer, default=24)
     cap_policy: Mapped[str] = mapped_column(String(12), default="reschedule")
-    lease_until: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]  # wall-clock time; a sender that dies is found by it or by claimed_by
+    claimed_by: Mapped[str | None] = mapped_column(String(120))  # host:pid of the process sending it
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
