@@ -75,9 +75,11 @@ def start_cursor(session: Session, journey_id: str, compiled: CompiledJourney, n
     row = cursor(session, f"trigger:{journey_id}")
     row.last_id = int(session.scalar(select(func.max(ShopEvent.id))) or 0)
     row.last_at = now
-    local = now.astimezone(zone)
-    fire_at = parse_hhmm(compiled.trigger.params.get("time"))
-    row.last_date = local.date() if local.time() >= fire_at else local.date() - timedelta(days=1)
+    row.last_date = None
+    if compiled.trigger.kind == "trigger.date":  # dates: today's firing counts if its hour has not come yet
+        local = now.astimezone(zone)
+        fire_at = parse_hhmm(compiled.trigger.params.get("time"))
+        row.last_date = local.date() if local.time() >= fire_at else local.date() - timedelta(days=1)
 
 
 class TriggerScanner:
