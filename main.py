@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     once = verbs.add_parser("run-once", help="one engine pass at --now; prints a JSON summary")
     once.add_argument("--no-send", action="store_true", help="advance journeys but deliver nothing")
 
+    sim = verbs.add_parser("simulate", help="replay a journey on the stored history, sending nothing; JSON")
+    sim.add_argument("id", help="journey id, unique id prefix, or name")
+    sim.add_argument("--from", dest="start", help="start (ISO date or time; default: 30 days before --now)")
+    sim.add_argument("--to", dest="end", help="end (default: --now)")
+
     runner = verbs.add_parser("runner", help="run journeys in the background until stopped (Ctrl+C)")
     runner.add_argument("--max-ticks", type=int, help=argparse.SUPPRESS)
     autostart = verbs.add_parser("autostart", help="start the runner when this PC starts")
@@ -299,6 +304,32 @@ def cmd_run_once(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from engine.clock import parse_instant
+    from engine.runtime.simulate import simulate
+
+    db = _open(args)
+    now = _clock(args).now()
+    try:
+        start = parse_instant(args.start) if args.start else now - timedelta(days=30)
+        end = parse_instant(args.end) if args.end else now
+    except ValueError as exc:
+        raise UsageError(f"--from/--to: {exc}") from None
+    from engine.runtime.publish import PublishError
+
+    try:
+        result = simulate(db, args.id, start, end)
+    except PublishError as exc:
+        for issue in exc.issues:
+            print(_issue_line(issue))
+        print(f"not simulated: fix the {len(exc.issues)} errors above first", file=sys.stderr)
+        return EXIT_REJECTED
+    _print_json(result.to_json())
+    return EXIT_OK
+
+
 def cmd_runner(args: argparse.Namespace) -> int:
     from engine.customers.stats import refresh_stats
     from engine.runtime.lease import LeaseHeld
@@ -406,6 +437,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "run-once": cmd_run_once,
     "timeline": cmd_timeline,
     "runner": cmd_runner,
+    "simulate": cmd_simulate,
     "autostart": cmd_autostart,
 }
 

@@ -30,6 +30,7 @@ from engine.demo.catalogue import (
     SURNAMES,
     TAGS,
 )
+from engine.runtime.events import renumber_chronologically
 from storage.db import Database
 from storage.models import (
     Cart,
@@ -100,6 +101,7 @@ def create_demo_shop(db: Database, seed: int = 7, customers: int = 2000, clock: 
         builder.catalogue()
         builder.customers(customers)
         builder.flush()
+        renumber_chronologically(session)  # like a shop's own history: events in the order they happened
         refresh_stats(session, now=now)
         builder.grades()
         summary = builder.summary

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.runtime.compiled import CompiledJourney
-from engine.runtime.triggers import cursor
+from engine.runtime.triggers import cursor, until_now
 from engine.runtime.versions import VersionCache
 from storage.db import Database
 from storage.models import Enrollment, ShopEvent, StepLog
@@ -27,6 +27,19 @@ CURSOR = "events:runtime"
 class EventCounts:
     resumed: int = 0
     goals: int = 0
+
+
+def renumber_chronologically(session: Session) -> None:
+    """Give shop events ids in the order they happened (for an imported history or a replay copy).
+
+    Only for a database whose cursors do not point into the events yet (a new demo shop, a copy)."""
+    session.execute(text("CREATE TEMP TABLE _events_sorted AS SELECT kind, customer_id, occurred_at, ref, payload, "
+                         "recorded_at FROM shop_events ORDER BY occurred_at, id"))
+    session.execute(text("DELETE FROM shop_events"))
+    session.execute(text("INSERT INTO shop_events (kind, customer_id, occurred_at, ref, payload, recorded_at) "
+                         "SELECT kind, customer_id, occurred_at, ref, payload, recorded_at FROM _events_sorted "
+                         "ORDER BY rowid"))
+    session.execute(text("DROP TABLE _events_sorted"))
 
 
 class EventScanner:
@@ -47,12 +60,14 @@ class EventScanner:
                     .where(ShopEvent.id > state.last_id, ShopEvent.customer_id.is_not(None))
                     .order_by(ShopEvent.id).limit(CHUNK)
                 ).all()
+                full = len(events) == CHUNK
+                events = until_now(events, clock.now())
                 if not events:
                     return counts
                 state.last_id = events[-1].id
                 state.last_at = clock.now()
                 self._apply(session, events, clock.now(), counts)
-            if len(events) < CHUNK:
+            if not full:
                 return counts
 
     def _apply(self, session: Session, events: list[Any], now: datetime, counts: EventCounts) -> None:

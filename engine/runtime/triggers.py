@@ -82,6 +82,15 @@ def start_cursor(session: Session, journey_id: str, compiled: CompiledJourney, n
         row.last_date = local.date() if local.time() >= fire_at else local.date() - timedelta(days=1)
 
 
+def until_now(events: list[Any], now: datetime) -> list[Any]:
+    """Events in id order up to the first one that has not happened yet at `now` (a shop clock ahead
+    of ours, or a replay): that one and those after it wait for a later pass."""
+    for index, event in enumerate(events):
+        if event.occurred_at > now:
+            return events[:index]
+    return events
+
+
 class TriggerScanner:
     def __init__(self, versions: VersionCache) -> None:
         self.versions = versions
@@ -113,7 +122,7 @@ class TriggerScanner:
         params = compiled.trigger.params
         more = False
         if kind in {"trigger.signed_up", "trigger.order_placed", "trigger.order_status"}:
-            occurrences, more = self._from_events(session, state, kind, params)
+            occurrences, more = self._from_events(session, state, kind, params, ctx.now)
         elif kind == "trigger.cart_abandoned":
             occurrences = list(self._abandoned_carts(session, state, params, ctx.now))
             state.last_at = ctx.now
@@ -135,7 +144,7 @@ class TriggerScanner:
     # --- sources -------------------------------------------------------------------------------
 
     def _from_events(self, session: Session, state: Cursor, kind: str,
-                     params: dict[str, Any]) -> tuple[list[Occurrence], bool]:
+                     params: dict[str, Any], now: datetime) -> tuple[list[Occurrence], bool]:
         wanted = {"trigger.signed_up": "signed_up", "trigger.order_placed": "order_placed",
                   "trigger.order_status": "order_status_changed"}[kind]
         events = session.execute(
@@ -144,6 +153,8 @@ class TriggerScanner:
             .order_by(ShopEvent.id)
             .limit(EVENT_CHUNK)
         ).all()
+        full = len(events) == EVENT_CHUNK
+        events = until_now(events, now)
         if not events:
             return [], False
         state.last_id = events[-1].id
@@ -168,7 +179,7 @@ class TriggerScanner:
                 continue
             occurrences.append(Occurrence(event.customer_id, event.occurred_at, f"order:{event.ref}",
                                           {"order": order}))
-        return occurrences, len(events) == EVENT_CHUNK
+        return occurrences, full
 
     def _orders_for(self, session: Session, refs: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
