@@ -168,6 +168,19 @@ def get(session: Session, key: str) -> Any:
     return item.default if row is None else row.value
 
 
+class Snapshot:
+    """Every non-secret setting read in one query; `get` like config.get (for the runner's hot paths)."""
+
+    def __init__(self, session: Session) -> None:
+        self.stored = {row.key: row.value for row in session.scalars(select(Setting))}
+
+    def get(self, key: str) -> Any:
+        item = spec(key)
+        if item.secret:
+            raise ConfigError(f"{key} is a secret; read it with config.get")
+        return self.stored.get(key, item.default)
+
+
 def set_value(session: Session, key: str, raw: Any) -> Any:
     """Parse and store one setting; raises ConfigError with what to fix."""
     item = spec(key)

@@ -40,15 +40,17 @@ from engine.delivery.rules import (
     same_time_next_day,
     shop_day_start,
 )
+from engine.runtime.writes import fast_insert
 from storage.db import Database
 from storage.models import Consent, OutboxMessage, StepLog
 from storage.models import Journey as JourneyRow
 
 log = logging.getLogger("dangol.delivery")
 OUTBOX = OutboxMessage.__table__
-BATCH = 50  # small claims: a crash leaves at most this many messages to review
+BATCH = 500  # claimed rows a crash leaves are queued again (never tried), so claims can be large
 SEND_LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+MANY_MAX = 100  # messages in one provider request, for channels that send in bulk
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 CONSENT_CHANNEL = {"sms": "sms", "kakao": "kakao", "email": "email"}
 HOST = socket.gethostname()[:100]
@@ -102,7 +104,11 @@ class Rules:
 
     @classmethod
     def load(cls, session: Session) -> Rules:
-        get = config.get
+        snapshot = config.Snapshot(session)
+
+        def get(_: Session, key: str) -> Any:
+            return snapshot.get(key)
+
         return cls(
             zone=ZoneInfo(str(get(session, "shop.timezone"))),
             quiet_start=parse_hhmm(str(get(session, "rules.quiet_start"))),
@@ -134,10 +140,10 @@ def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, 
         claimed, looked_at = _claim(db, now, batch, channels, summary)
         done += 1
         if claimed:
-            for item in claimed:  # one at a time: a crash leaves at most one message in doubt
-                outcome = _send(db, channels, item)
-                if outcome is not None:
-                    _record(db, now, [item], [outcome], summary)
+            for group in _requests(claimed, channels):
+                outcomes = _send_group(db, channels, group)
+                kept = [(item, outcome) for item, outcome in zip(group, outcomes, strict=True) if outcome is not None]
+                _record(db, now, [item for item, _ in kept], [outcome for _, outcome in kept], summary)
         if looked_at < batch:
             break
     return summary
@@ -203,7 +209,7 @@ def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel
                 updates,
             )
         if logs:
-            session.execute(StepLog.__table__.insert(), logs)
+            fast_insert(session, StepLog, logs)
 
 
 def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Channel],
@@ -222,7 +228,11 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
             return [], 0
         customers = sorted({row.customer_id for row in rows})
         consents = _consents(session, customers)
-        day_counts, week_counts = _ad_counts(session, customers, now, rules.zone)
+        ad_customers = sorted({row.customer_id for row in rows if row.is_ad})
+        if ad_customers and (rules.cap_day or rules.cap_week):
+            day_counts, week_counts = _ad_counts(session, ad_customers, now, rules.zone)
+        else:
+            day_counts, week_counts = Counter(), Counter()
         claimed: list[_Claimed] = []
         changes: list[dict[str, Any]] = []
         logs: list[dict[str, Any]] = []
@@ -304,7 +314,7 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
             changes,
         )
         if logs:
-            session.execute(StepLog.__table__.insert(), logs)
+            fast_insert(session, StepLog, logs)
         return claimed, len(rows)
 
 
@@ -341,13 +351,49 @@ def _ad_counts(session: Session, customers: list[int], now: datetime,
     return day, week
 
 
-def _send(db: Database, channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendError | None:
-    """Mark the row `sending` (its own tiny transaction), then call the channel; None if it was taken back."""
+def _requests(claimed: list[_Claimed], channels: Mapping[str, Channel]) -> list[list[_Claimed]]:
+    """What goes to a provider in one request: one message, or up to MANY_MAX for a channel that can
+    send many at once (`send_many`). A crash can leave in doubt only the request under way."""
+    groups: list[list[_Claimed]] = []
+    bulk: dict[int, list[_Claimed]] = {}
+    for item in claimed:
+        channel = channels[item.message.channel]
+        if callable(getattr(channel, "send_many", None)):
+            current = bulk.setdefault(id(channel), [])
+            current.append(item)
+            if len(current) == MANY_MAX:
+                groups.append(bulk.pop(id(channel)))
+        else:
+            groups.append([item])
+    groups.extend(group for group in bulk.values() if group)
+    return groups
+
+
+def _send_group(db: Database, channels: Mapping[str, Channel],
+                group: list[_Claimed]) -> list[SendResult | SendError | None]:
+    """Mark the rows `sending` (one tiny transaction), then make the request; None for a row taken back."""
     with db.write_session() as session:
-        marked = session.execute(update(OUTBOX).where(OUTBOX.c.id == item.id, OUTBOX.c.status == "claimed")
-                                 .values(status="sending"))
-        if not marked.rowcount:  # type: ignore[attr-defined]
-            return None
+        marked = set(session.execute(
+            update(OUTBOX).where(OUTBOX.c.id.in_([item.id for item in group]), OUTBOX.c.status == "claimed")
+            .values(status="sending").returning(OUTBOX.c.id)).scalars())
+    todo = [item for item in group if item.id in marked]
+    results: dict[int, SendResult | SendError] = {}
+    if len(group) > 1 and todo:
+        channel = channels[todo[0].message.channel]
+        try:
+            outcomes = channel.send_many([item.message for item in todo])  # type: ignore[attr-defined]
+        except SendError as exc:
+            outcomes = [exc] * len(todo)
+        except Exception as exc:
+            log.warning("channel %s raised %s", todo[0].message.channel, type(exc).__name__)
+            outcomes = [SendError("channel_error", f"{type(exc).__name__}: {exc}")] * len(todo)
+        results = {item.id: outcome for item, outcome in zip(todo, outcomes, strict=True)}
+    else:
+        results = {item.id: _send(channels, item) for item in todo}
+    return [results.get(item.id) for item in group]
+
+
+def _send(channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendError:
     channel = channels[item.message.channel]
     try:
         return channel.send(item.message)
@@ -396,7 +442,7 @@ def _record(db: Database, now: datetime, claimed: list[_Claimed], outcomes: list
             ,
             updates,
         )
-        session.execute(StepLog.__table__.insert(), logs)
+        fast_insert(session, StepLog, logs)
 
 
 @dataclass(frozen=True)

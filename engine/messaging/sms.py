@@ -23,6 +23,10 @@ def unsupported_chars(text: str) -> list[str]:
 
 def euckr_length(text: str) -> int:
     """Bytes in EUC-KR; a character outside it counts as 2 (what most gateways substitute)."""
+    try:
+        return len(text.encode("euc-kr"))
+    except UnicodeEncodeError:
+        pass
     total = 0
     for ch in text:
         try:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import config
@@ -28,7 +28,7 @@ from engine.runtime.facts import Thresholds, load_facts
 from engine.runtime.variables import message_variables
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import wake_time
-from engine.runtime.writes import insert_ignore
+from engine.runtime.writes import fast_insert, fast_update
 from storage.db import Database
 from storage.models import Coupon, Customer, CustomerTag, Enrollment, OutboxMessage, ShopEvent, StepLog
 
@@ -70,7 +70,11 @@ class RunContext:
 
 
 def load_run_context(session: Session, clock: Clock) -> RunContext:
-    get = config.get
+    snapshot = config.Snapshot(session)
+
+    def get(_: Session, key: str) -> Any:
+        return snapshot.get(key)
+
     return RunContext(
         now=clock.now(),
         zone=ZoneInfo(str(get(session, "shop.timezone"))),
@@ -147,13 +151,12 @@ class Advancer:
         while max_batches is None or batches < max_batches:
             with db.write_session() as session:
                 context = load_run_context(session, clock)
-                rows = session.execute(
-                    select(
-                        Enrollment.id, Enrollment.journey_id, Enrollment.version_id, Enrollment.customer_id,
-                        Enrollment.node_id, Enrollment.wake_at, Enrollment.data, Enrollment.arm,
-                    )
-                    .where(Enrollment.status == "active", Enrollment.wake_at <= context.now)
-                    .order_by(Enrollment.wake_at, Enrollment.id)
+                table = ENROLLMENTS  # Core columns: no ORM bookkeeping on the hottest query
+                rows = session.connection().execute(
+                    select(table.c.id, table.c.journey_id, table.c.version_id, table.c.customer_id,
+                           table.c.node_id, table.c.wake_at, table.c.data, table.c.arm)
+                    .where(table.c.status == "active", table.c.wake_at <= context.now)
+                    .order_by(table.c.wake_at, table.c.id)
                     .limit(batch_size)
                 ).all()
                 if not rows:
@@ -377,22 +380,14 @@ class Advancer:
             self._log(writes, row, at, node.id, "failed", "unknown_action", kind=node.kind)
 
     def _flush(self, session: Session, writes: _Writes) -> None:
-        if writes.enrollments:
-            session.execute(
-                update(ENROLLMENTS).where(ENROLLMENTS.c.id == bindparam("_id")),
-                writes.enrollments,
-            )
-        if writes.outbox:
-            insert_ignore(session, OutboxMessage, writes.outbox)
-        if writes.coupons:
-            insert_ignore(session, Coupon, writes.coupons)
-        if writes.tags_add:
-            insert_ignore(session, CustomerTag, writes.tags_add)
+        fast_update(session, Enrollment, writes.enrollments)
+        fast_insert(session, OutboxMessage, writes.outbox, ignore_conflicts=True)
+        fast_insert(session, Coupon, writes.coupons, ignore_conflicts=True)
+        fast_insert(session, CustomerTag, writes.tags_add, ignore_conflicts=True)
         for customer_id, tag in writes.tags_remove:
             session.query(CustomerTag).filter_by(customer_id=customer_id, tag=tag).delete()
         for customer_id, changes in writes.attributes.items():
             customer = session.get(Customer, customer_id)
             if customer is not None:
                 customer.attributes = {**(customer.attributes or {}), **changes}
-        if writes.logs:
-            session.execute(StepLog.__table__.insert(), writes.logs)
+        fast_insert(session, StepLog, writes.logs)

@@ -14,6 +14,7 @@ from engine.clock import Clock
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.triggers import cursor, until_now
 from engine.runtime.versions import VersionCache
+from engine.runtime.writes import fast_insert
 from storage.db import Database
 from storage.models import Enrollment, ShopEvent, StepLog
 
@@ -107,7 +108,7 @@ class EventScanner:
                 ,
                 updates,
             )
-            session.execute(StepLog.__table__.insert(), logs)
+            fast_insert(session, StepLog, logs)
 
     def _match(self, compiled: CompiledJourney, enrollment: Any,
                events: list[Any]) -> tuple[str, datetime, str, str] | None:

@@ -17,6 +17,7 @@ from engine.journey import Issue, Journey, validate
 from engine.journey_store import StoreError, find_row, validation_context
 from engine.runtime.compiled import compile_graph
 from engine.runtime.triggers import start_cursor
+from engine.runtime.writes import fast_insert
 from storage.models import Enrollment, JourneyVersion, StepLog
 from storage.models import Journey as JourneyRow
 
@@ -110,7 +111,7 @@ def _handle_waiting(session: Session, journey_id: str, version_id: int, node_ids
                      "version_id": version_id, "enrollment_id": enrollment.id, "node_id": enrollment.node_id,
                      "event": event, "reason": reason, "detail": {"from_version": enrollment.version_id}})
     if logs:
-        session.execute(StepLog.__table__.insert(), logs)
+        fast_insert(session, StepLog, logs)
     return moved, exited
 
 

@@ -24,7 +24,7 @@ from engine.runtime.conditions import condition_holds, needed_facts
 from engine.runtime.facts import COUNTED_STATUSES, load_facts
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import parse_hhmm
-from engine.runtime.writes import insert_ignore
+from engine.runtime.writes import fast_insert
 from storage.db import Database
 from storage.models import (
     Cart,
@@ -52,6 +52,9 @@ class Occurrence:
     at: datetime
     key: str
     data: dict[str, Any] = field(default_factory=dict)
+
+
+EVENT_TRIGGERS = frozenset({"trigger.signed_up", "trigger.order_placed", "trigger.order_status"})
 
 
 @dataclass
@@ -98,11 +101,18 @@ class TriggerScanner:
     def scan(self, db: Database, clock: Clock) -> TriggerCounts:
         counts = TriggerCounts()
         with db.session() as session:
-            journeys = [(row.id, compiled.version_id) for row, compiled in self.versions.live(session)]
-        for journey_id, version_id in journeys:
+            ctx = load_run_context(session, clock)
+            live = [(row.id, compiled.version_id, compiled.trigger.kind) for row, compiled in self.versions.live(session)]
+            newest_event = int(session.scalar(select(func.max(ShopEvent.id))) or 0)
+            read = {row.name: row.last_id for row in session.scalars(
+                select(Cursor).where(Cursor.name.in_([f"trigger:{journey_id}" for journey_id, _, _ in live])))}
+        for journey_id, version_id, kind in live:
+            if kind == "trigger.manual":
+                continue  # entries come from enroll_manual only
+            if kind in EVENT_TRIGGERS and read.get(f"trigger:{journey_id}", -1) >= newest_event:
+                continue  # nothing new since the last pass: no need to take the write lock
             while True:
                 with db.write_session() as session:
-                    ctx = load_run_context(session, clock)
                     compiled = self.versions.get(session, version_id)
                     row = session.get(JourneyRow, journey_id)
                     if compiled is None or row is None or row.status != "live":
@@ -419,7 +429,7 @@ class TriggerScanner:
         if rows:
             keys = [r["dedupe_key"] for r in rows]
             existing = set(session.scalars(select(Enrollment.dedupe_key).where(Enrollment.dedupe_key.in_(keys))))
-            insert_ignore(session, Enrollment, [r for r in rows if r["dedupe_key"] not in existing])
+            fast_insert(session, Enrollment, [r for r in rows if r["dedupe_key"] not in existing], ignore_conflicts=True)
             fresh = [key for key in keys if key not in existing]
             created = session.execute(
                 select(Enrollment.id, Enrollment.customer_id, Enrollment.entered_at, Enrollment.dedupe_key)
@@ -430,10 +440,10 @@ class TriggerScanner:
                      "enrollment_id": eid, "node_id": compiled.trigger.id, "event": "entered", "reason": None,
                      "detail": {"key": key.split(":", 2)[2]}} for eid, cid, at, key in created]
             if logs:
-                session.execute(StepLog.__table__.insert(), logs)
+                fast_insert(session, StepLog, logs)
         if blocked:
             counts.blocked += len(blocked)
-            session.execute(StepLog.__table__.insert(), blocked)
+            fast_insert(session, StepLog, blocked)
 
     def _excluded_today(self, session: Session, ctx: RunContext, compiled: CompiledJourney,
                         customers: list[int]) -> set[int]:

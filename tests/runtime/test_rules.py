@@ -344,3 +344,28 @@ def test_timeline_tells_the_story(shop: Shop) -> None:
         assert expected in joined, joined
     assert lines[-1].startswith("2026-03-03 08:00")
     assert timedelta(0) == timedelta(0)
+
+
+def test_bulk_channel_gets_messages_in_requests_of_at_most_100(shop: Shop) -> None:
+    from engine.delivery.channels.base import SendError, SendResult
+    from engine.runtime.run import Engine
+
+    class Bulk:
+        def __init__(self) -> None:
+            self.requests: list[int] = []
+
+        def send(self, message: Any) -> SendResult:
+            raise AssertionError("a bulk channel gets send_many")
+
+        def send_many(self, messages: list[Any]) -> list[SendResult | SendError]:
+            self.requests.append(len(messages))
+            return [SendError("bad_number", permanent=True) if m.recipient.endswith("0001") else SendResult("ok")
+                    for m in messages]
+
+    build(shop, [("message.sms", INFO)])
+    for _ in range(150):
+        shop.signup("2026-03-02 10:00")
+    bulk = Bulk()
+    summary = Engine(shop.db, {"sms": bulk, "email": bulk, "kakao": bulk, "owner": bulk}).run_once(shop.clock)
+    assert sum(bulk.requests) == 150 and max(bulk.requests) <= 100
+    assert summary["sent"] + summary["failed"] == 150
