@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,7 @@ from ui.pages.journeys import JourneysPage
 from ui.pages.messages import MessagesPage
 from ui.pages.segments import SegmentsPage
 from ui.pages.settings import SettingsPage
+from ui.runner_control import RunnerControl
 from ui.widgets import local_time
 
 PAGE_IDS = ("journeys", "gallery", "customers", "segments", "messages", "dashboard", "settings")
@@ -91,11 +93,15 @@ class MainWindow(QMainWindow):
         ctx.bus.navigate.connect(self.show_page)
         ctx.bus.data_changed.connect(self.refresh_current)
         self._menus()
+        self.runner_control = RunnerControl(ctx.db)
+        self.runner_button = QPushButton()
+        self.runner_button.clicked.connect(self.toggle_runner)
         self.runner_label = QLabel()
         self.sync_label = QLabel()
         self.held_label = QLabel()
         for label in (self.runner_label, self.sync_label, self.held_label):
             self.statusBar().addPermanentWidget(label)
+        self.statusBar().addPermanentWidget(self.runner_button)
         self.timer = QTimer(self)
         self.timer.setInterval(STATUS_INTERVAL_MS)
         self.timer.timeout.connect(self.refresh_status)
@@ -152,6 +158,8 @@ class MainWindow(QMainWindow):
         if state.heartbeat_at is not None:
             text += " · " + self.tr("last heartbeat %1").replace("%1", local_time(state.heartbeat_at))
         self.runner_label.setText(text)
+        self.runner_running = state.state == "running"
+        self.runner_button.setText(self.tr("Stop runner") if self.runner_running else self.tr("Start runner"))
         with self.ctx.db.session() as session:
             last_sync = session.scalar(select(func.max(SyncState.last_synced_at)))
             held = session.scalar(select(func.count()).select_from(OutboxMessage)
@@ -160,6 +168,18 @@ class MainWindow(QMainWindow):
                                 if last_sync else self.tr("Not synced yet"))
         self.held_label.setText(self.tr("%1 messages waiting for review").replace("%1", f"{held:,}"))
         self.held_label.setVisible(bool(held))
+
+    def toggle_runner(self) -> None:
+        if self.runner_running:
+            self.runner_control.stop()
+        else:
+            self.runner_control.start()
+        self.runner_button.setEnabled(False)
+        QTimer.singleShot(1500, self._after_toggle)
+
+    def _after_toggle(self) -> None:
+        self.runner_button.setEnabled(True)
+        self.refresh_status()
 
     def _restore(self) -> None:
         store = QSettings()

@@ -284,123 +284,133 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="50" />
+        <location filename="../../ui/main_window.py" line="52" />
         <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
         <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62" />
+        <location filename="../../ui/main_window.py" line="64" />
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62" />
+        <location filename="../../ui/main_window.py" line="64" />
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62" />
+        <location filename="../../ui/main_window.py" line="64" />
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63" />
+        <location filename="../../ui/main_window.py" line="65" />
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63" />
+        <location filename="../../ui/main_window.py" line="65" />
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63" />
+        <location filename="../../ui/main_window.py" line="65" />
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64" />
+        <location filename="../../ui/main_window.py" line="66" />
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107" />
+        <location filename="../../ui/main_window.py" line="113" />
         <source>Dangol</source>
         <translation>단골여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108" />
+        <location filename="../../ui/main_window.py" line="114" />
         <source>demo shop</source>
         <translation>데모 쇼핑몰</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="112" />
+        <location filename="../../ui/main_window.py" line="118" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="119" />
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117" />
+        <location filename="../../ui/main_window.py" line="123" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123" />
+        <location filename="../../ui/main_window.py" line="129" />
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124" />
-        <location filename="../../ui/main_window.py" line="125" />
+        <location filename="../../ui/main_window.py" line="130" />
+        <location filename="../../ui/main_window.py" line="131" />
         <source>About Dangol</source>
         <translation>단골여정 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126" />
+        <location filename="../../ui/main_window.py" line="132" />
         <source>Dangol: customer journeys for small online shops, on your own PC.</source>
         <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149" />
+        <location filename="../../ui/main_window.py" line="155" />
         <source>Runner: running</source>
         <translation>자동 실행기: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149" />
+        <location filename="../../ui/main_window.py" line="155" />
         <source>Runner: stopped</source>
         <translation>자동 실행기: 멈춤</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150" />
+        <location filename="../../ui/main_window.py" line="156" />
         <source>Runner: not responding</source>
         <translation>자동 실행기: 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150" />
+        <location filename="../../ui/main_window.py" line="156" />
         <source>Runner: not started yet</source>
         <translation>자동 실행기: 아직 시작 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153" />
+        <location filename="../../ui/main_window.py" line="159" />
         <source>last heartbeat %1</source>
         <translation>마지막 신호 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159" />
+        <location filename="../../ui/main_window.py" line="162" />
+        <source>Stop runner</source>
+        <translation>자동 실행 멈추기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="162" />
+        <source>Start runner</source>
+        <translation>자동 실행 시작</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="167" />
         <source>Last sync: %1</source>
         <translation>마지막 동기화: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="168" />
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="169" />
         <source>%1 messages waiting for review</source>
         <translation>확인 기다리는 메시지 %1건</translation>
     </message>
@@ -625,9 +635,14 @@
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="141" />
+        <location filename="../../ui/pages/settings.py" line="142" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="157" />
+        <source>Saved, but the start-up entry could not be changed: %1</source>
+        <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>
 </context>
 <context>

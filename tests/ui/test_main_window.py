@@ -155,3 +155,32 @@ def test_first_launch_offers_the_demo_shop(qtbot, tmp_path: Path) -> None:
         assert config.get(session, "ui.welcome_shown") is True
         assert session.scalar(select(func.count()).select_from(Customer)) == 0  # the real shop stays empty
     controller.welcome()  # never asks twice (would block here if it did)
+
+
+def test_start_and_stop_the_runner_from_the_status_bar(qtbot, demo_db: Database) -> None:
+    from engine.runtime.lease import status
+
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    assert window.runner_button.text() == "자동 실행 시작"
+    window.toggle_runner()
+    qtbot.waitUntil(lambda: status(demo_db).state == "running", timeout=30_000)
+    window.refresh_status()
+    assert window.runner_button.text() == "자동 실행 멈추기" and "실행 중" in window.runner_label.text()
+    window.toggle_runner()
+    qtbot.waitUntil(lambda: status(demo_db).state == "stopped", timeout=30_000)
+    window.refresh_status()
+    assert window.runner_button.text() == "자동 실행 시작"
+
+
+def test_autostart_setting_writes_the_startup_entry(qtbot, demo_db: Database) -> None:
+    from engine.runtime import autostart
+
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    page = window.pages["settings"]
+    page.fields["runner.autostart"].setChecked(True)
+    assert page.save() and autostart.is_enabled()
+    assert demo_db.url in autostart.entry_path().read_text(encoding="utf-8")
+    page.fields["runner.autostart"].setChecked(False)
+    assert page.save() and not autostart.is_enabled()

@@ -137,10 +137,25 @@ class SettingsPage(QWidget):
             self.message.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
             self.message.setStyleSheet("color: #c62828;")
             return False
+        self._apply_autostart(pending.get("runner.autostart") == "true")
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Saved."))
         self.ctx.bus.data_changed.emit()
         return True
+
+    def _apply_autostart(self, wanted: bool) -> None:
+        """Make the OS's start-up entry match the setting (Windows Startup, macOS LaunchAgent, XDG)."""
+        from engine.runtime import autostart
+        from ui.runner_control import MAIN_PY
+
+        try:
+            if wanted:
+                autostart.enable(MAIN_PY, self.ctx.db.url)
+            elif autostart.is_enabled():
+                autostart.disable()
+        except OSError as exc:
+            self.message.setText(self.tr("Saved, but the start-up entry could not be changed: %1")
+                                 .replace("%1", exc.strerror or str(exc)))
 
     def _language(self) -> None:
         code = self.language.currentData()
