@@ -32,8 +32,9 @@ def load_facts(
     """Facts per customer id: profile, stats, consent, lifecycle; costly ones only when `needs` names them."""
     ids = sorted(set(customer_ids))
     facts: dict[int, dict[str, Any]] = {}
+    connection = session.connection()  # Core results: no ORM bookkeeping for plain columns
     for chunk in _chunks(ids):
-        rows = session.execute(
+        rows = connection.execute(
             select(
                 Customer.id, Customer.name, Customer.email, Customer.phone, Customer.attributes,
                 Customer.birthday, Customer.signed_up_at, Customer.grade,
@@ -69,7 +70,7 @@ def load_facts(
                 "consent_kakao": False,
                 "consent_night": False,
             }
-        for customer_id, channel, granted in session.execute(
+        for customer_id, channel, granted in connection.execute(
             select(Consent.customer_id, Consent.channel, Consent.granted).where(Consent.customer_id.in_(chunk))
         ):
             if customer_id in facts:

@@ -1,0 +1,299 @@
+"""The inspector: a form generated from the selected node's parameter schema.
+
+Each change becomes one SetParam undo command (typing in a text box merges into one step). Won amounts
+get a 원 suffix and thousands steps, durations a number with minutes / hours / days, choices their
+Korean labels, rules a small table, and message texts an EUC-KR byte counter with the ad labels that
+will be added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTime, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.journey import ParamSpec, ParamType, node_type
+from engine.journey.registry import CONDITION_FIELDS, CONDITION_OPS, WEEKDAY_EN, WEEKDAY_KO
+from engine.messaging.adlaw import ShopInfo, label_message, looks_like_ad
+from engine.messaging.sms import SMS_MAX, euckr_length
+from ui.editor.document import JourneyDocument, SetParam
+
+UNITS = ((24 * 60, "일", "days"), (60, "시간", "hours"), (1, "분", "minutes"))
+
+
+class Inspector(QWidget):
+    def __init__(self, doc: JourneyDocument, lang: str = "ko", shop: ShopInfo | None = None,
+                 categories: list[str] | None = None) -> None:
+        super().__init__()
+        self.doc, self.lang = doc, lang
+        self.shop = shop or ShopInfo()
+        self.categories = categories or []
+        self.node_id = ""
+        self.widgets: dict[str, QWidget] = {}
+        self.outer = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: 600; font-size: 12pt;")
+        self.outer.addWidget(self.title)
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        self.outer.addWidget(self.form_host)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setObjectName("muted")
+        self.outer.addWidget(self.preview)
+        self.outer.addStretch(1)
+        self._updating = False
+        doc.node_changed.connect(self._external_change)
+        doc.node_removed.connect(lambda node_id: self.show_node("") if node_id == self.node_id else None)
+        self.show_node("")
+
+    def label(self, ko: str, en: str) -> str:
+        return ko if self.lang == "ko" else en
+
+    def show_node(self, node_id: str) -> None:
+        self.node_id = node_id if node_id in self.doc.journey.nodes else ""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.widgets = {}
+        self.preview.setText("")
+        if not self.node_id:
+            self.title.setText(self.tr("Select a node to change its settings."))
+            return
+        node = self.doc.journey.node(self.node_id)
+        spec = node_type(node.kind)
+        self.title.setText(spec.label(self.lang))
+        values = node.effective_params()
+        for param in spec.params:
+            widget = self._editor(param, values.get(param.name))
+            self.widgets[param.name] = widget
+            self.form.addRow(self.label(param.label_ko, param.label_en), widget)
+            self.form.setRowVisible(widget, param.shown(values))
+        self._update_preview()
+
+    def _external_change(self, node_id: str) -> None:
+        if node_id == self.node_id and not self._updating:
+            self.show_node(node_id)  # an undo or redo: show the values now in force
+
+    def _commit(self, name: str, value: Any) -> None:
+        node = self.doc.journey.node(self.node_id)
+        if node.params.get(name) == value:
+            return
+        self._updating = True
+        try:
+            self.doc.push(SetParam(self.doc, self.node_id, name, value))
+        finally:
+            self._updating = False
+        values = self.doc.journey.node(self.node_id).effective_params()
+        spec = node_type(node.kind)
+        for param in spec.params:
+            widget = self.widgets.get(param.name)
+            if widget is not None:
+                self.form.setRowVisible(widget, param.shown(values))
+        self._update_preview()
+
+    # --- editors per parameter type -----------------------------------------------------------------
+
+    def _editor(self, param: ParamSpec, value: Any) -> QWidget:
+        kind = param.type
+        name = param.name
+        if kind in {ParamType.INT, ParamType.WON, ParamType.PERCENT}:
+            box = QSpinBox()
+            box.setRange(int(param.minimum if param.minimum is not None else -10**9),
+                         int(param.maximum if param.maximum is not None else 10**9))
+            if kind is ParamType.WON:
+                box.setSuffix(" 원")
+                box.setSingleStep(1000)
+                box.setGroupSeparatorShown(True)
+            if kind is ParamType.PERCENT:
+                box.setSuffix(" %")
+            box.setValue(int(value or 0))
+            box.valueChanged.connect(lambda v, n=name: self._commit(n, int(v)))
+            return box
+        if kind is ParamType.DURATION:
+            return self._duration(name, int(value or 0), param)
+        if kind is ParamType.BOOL:
+            check = QCheckBox()
+            check.setChecked(bool(value))
+            check.toggled.connect(lambda v, n=name: self._commit(n, bool(v)))
+            return check
+        if kind in {ParamType.CHOICE, ParamType.SEGMENT}:
+            combo = QComboBox()
+            for choice in param.choices:
+                combo.addItem(self.label(choice.label_ko, choice.label_en), choice.value)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.currentIndexChanged.connect(lambda _, c=combo, n=name: self._commit(n, c.currentData()))
+            return combo
+        if kind is ParamType.CATEGORY:
+            combo = QComboBox()
+            combo.addItem(self.tr("(any)"), "")
+            for category in self.categories:
+                combo.addItem(category, category)
+            if value and combo.findData(value) < 0:
+                combo.addItem(str(value), value)
+            combo.setCurrentIndex(max(0, combo.findData(value or "")))
+            combo.currentIndexChanged.connect(lambda _, c=combo, n=name: self._commit(n, c.currentData()))
+            return combo
+        if kind is ParamType.TIME:
+            edit = QTimeEdit()
+            edit.setDisplayFormat("HH:mm")
+            edit.setTime(QTime.fromString(str(value or "10:00"), "HH:mm"))
+            edit.timeChanged.connect(lambda t, n=name: self._commit(n, t.toString("HH:mm")))
+            return edit
+        if kind is ParamType.DATE:
+            edit = QDateEdit()
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            if value:
+                edit.setDate(QDate.fromString(str(value), "yyyy-MM-dd"))
+            edit.dateChanged.connect(lambda d, n=name: self._commit(n, d.toString("yyyy-MM-dd")))
+            return edit
+        if kind is ParamType.WEEKDAYS:
+            return self._weekdays(name, list(value or []))
+        if kind is ParamType.RULES:
+            return RulesEditor(self, name, list(value or []))
+        if kind is ParamType.TEMPLATE:
+            text = QPlainTextEdit(str(value or ""))
+            text.setMinimumHeight(90)
+            timer = QTimer(text)
+            timer.setSingleShot(True)
+            timer.setInterval(400)
+            timer.timeout.connect(lambda t=text, n=name: self._commit(n, t.toPlainText()))
+            text.textChanged.connect(timer.start)
+            text.textChanged.connect(self._update_preview)
+            return text
+        line = QLineEdit(str(value or ""))
+        line.editingFinished.connect(lambda ln=line, n=name: self._commit(n, ln.text()))
+        return line
+
+    def _duration(self, name: str, minutes: int, param: ParamSpec) -> QWidget:
+        host = QWidget()
+        row = QHBoxLayout(host)
+        row.setContentsMargins(0, 0, 0, 0)
+        number = QSpinBox()
+        number.setRange(1, 100_000)
+        unit = QComboBox()
+        for size, ko, en in UNITS:
+            unit.addItem(self.label(ko, en), size)
+        size = next((s for s, _, _ in UNITS if minutes and minutes % s == 0), 1)
+        unit.setCurrentIndex(unit.findData(size))
+        number.setValue(max(1, minutes // size))
+        row.addWidget(number)
+        row.addWidget(unit)
+
+        def commit() -> None:
+            self._commit(name, int(number.value()) * int(unit.currentData()))
+
+        number.valueChanged.connect(lambda _: commit())
+        unit.currentIndexChanged.connect(lambda _: commit())
+        host.number, host.unit = number, unit  # type: ignore[attr-defined]
+        return host
+
+    def _weekdays(self, name: str, days: list[int]) -> QWidget:
+        host = QWidget()
+        row = QHBoxLayout(host)
+        row.setContentsMargins(0, 0, 0, 0)
+        boxes = []
+        names = WEEKDAY_KO if self.lang == "ko" else WEEKDAY_EN
+        for index, label in enumerate(names):
+            box = QCheckBox(label)
+            box.setChecked(index in days)
+            boxes.append(box)
+            row.addWidget(box)
+        for box in boxes:
+            box.toggled.connect(lambda _: self._commit(name, [i for i, b in enumerate(boxes) if b.isChecked()]))
+        return host
+
+    # --- the message preview ------------------------------------------------------------------------
+
+    def _update_preview(self) -> None:
+        if not self.node_id:
+            return
+        node = self.doc.journey.node(self.node_id)
+        if node.category != "message":
+            self.preview.setText("")
+            return
+        channel = node.kind.split(".", 1)[1]
+        body_widget = self.widgets.get("body")
+        body = body_widget.toPlainText() if isinstance(body_widget, QPlainTextEdit) else str(node.param("body") or "")
+        subject_widget = self.widgets.get("subject")
+        subject = subject_widget.toPlainText() if isinstance(subject_widget, QPlainTextEdit) else ""
+        is_ad = bool(node.param("is_ad"))
+        subject, labelled = label_message(channel, subject, body, is_ad, self.shop)
+        lines = []
+        if channel == "sms":
+            size = euckr_length(labelled)
+            kind = "SMS" if size <= SMS_MAX else "LMS"
+            lines.append(self.tr("%1 bytes (EUC-KR), sent as %2").replace("%1", str(size)).replace("%2", kind))
+        if is_ad:
+            lines.append(self.tr("Added for the ad law:") + "\n" + (subject + "\n" if subject else "") + labelled)
+        elif looks_like_ad(body):
+            lines.append(self.tr("This looks like an ad (coupon, discount…): mark it as an ad message."))
+        self.preview.setText("\n".join(lines))
+
+
+class RulesEditor(QWidget):
+    """Rules as rows: field, operator, value; add and remove."""
+
+    def __init__(self, inspector: Inspector, name: str, rules: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.inspector, self.name = inspector, name
+        self.rows: list[tuple[QComboBox, QComboBox, QLineEdit]] = []
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        for rule in rules:
+            self._add_row(rule)
+        add = QPushButton(inspector.tr("+ rule"))
+        add.clicked.connect(lambda: (self._add_row({"field": "total_spent", "op": "gte", "value": ""}), self.commit()))
+        self.layout_.addWidget(add)
+
+    def _add_row(self, rule: dict[str, Any]) -> None:
+        host = QWidget()
+        row = QHBoxLayout(host)
+        row.setContentsMargins(0, 0, 0, 0)
+        field = QComboBox()
+        for key, (ko, en, _) in CONDITION_FIELDS.items():
+            field.addItem(self.inspector.label(ko, en), key)
+        field.setCurrentIndex(max(0, field.findData(rule.get("field"))))
+        op = QComboBox()
+        for key, (ko, en) in CONDITION_OPS.items():
+            op.addItem(self.inspector.label(ko, en), key)
+        op.setCurrentIndex(max(0, op.findData(rule.get("op", "eq"))))
+        value = QLineEdit("" if rule.get("value") is None else str(rule.get("value")))
+        remove = QPushButton("×")
+        remove.setFixedWidth(28)
+        for widget in (field, op, value, remove):
+            row.addWidget(widget)
+        row.setStretch(2, 1)
+        self.layout_.insertWidget(len(self.rows), host)
+        entry = (field, op, value)
+        self.rows.append(entry)
+        field.currentIndexChanged.connect(lambda _: self.commit())
+        op.currentIndexChanged.connect(lambda _: self.commit())
+        value.editingFinished.connect(self.commit)
+        remove.clicked.connect(lambda: (self.rows.remove(entry), host.deleteLater(), self.commit()))
+
+    def rules(self) -> list[dict[str, Any]]:
+        result = []
+        for field, op, value in self.rows:
+            text = value.text().strip().replace(",", "")
+            parsed: Any = int(text) if text.lstrip("-").isdigit() else value.text().strip()
+            result.append({"field": field.currentData(), "op": op.currentData(), "value": parsed})
+        return result
+
+    def commit(self) -> None:
+        self.inspector._commit(self.name, self.rules())

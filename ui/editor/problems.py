@@ -1,0 +1,43 @@
+"""The problems panel: validation issues, errors first; clicking one selects and centres its node."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from engine.journey import Issue, node_type
+
+
+class ProblemsPanel(QListWidget):
+    node_clicked = Signal(str)
+
+    def __init__(self, lang: str = "ko") -> None:
+        super().__init__()
+        self.lang = lang
+        self.issues: list[Issue] = []
+        self.itemClicked.connect(self._clicked)
+
+    def show_issues(self, issues: list[Issue], labels: dict[str, str]) -> None:
+        self.issues = issues
+        self.clear()
+        for issue in issues:
+            where = labels.get(issue.node_id or "", "") if issue.node_id else ""
+            mark = "⛔" if issue.is_error else "⚠"
+            text = f"{mark} {where + ': ' if where else ''}{issue.message(self.lang)}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, issue.node_id or "")
+            item.setForeground(QColor("#c62828") if issue.is_error else QColor("#a16207"))
+            self.addItem(item)
+        if not issues:
+            self.addItem(QListWidgetItem("✔ " + self.tr("No problems")))
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        node_id = item.data(Qt.ItemDataRole.UserRole)
+        if node_id:
+            self.node_clicked.emit(node_id)
+
+
+def node_labels(journey: object, lang: str) -> dict[str, str]:
+    nodes = getattr(journey, "nodes", {})
+    return {node_id: node.label or node_type(node.kind).label(lang) for node_id, node in nodes.items()}

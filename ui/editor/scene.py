@@ -1,0 +1,218 @@
+"""The canvas scene: mirrors the journey document, turns gestures into undo commands."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPointF, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from engine.journey import Journey, JourneyError
+from ui.editor.document import Connect, JourneyDocument, MoveNodes, Paste, RemoveItems
+from ui.editor.items import EdgeItem, NodeItem, curve
+
+FRAGMENT_MIME = "application/x-dangol-journey-fragment"
+
+
+def refusal_text(code: str, lang: str) -> str:
+    texts = {
+        "cycle": ("되돌아가는 연결은 만들 수 없습니다 (여정은 앞으로만 흐릅니다).", "That would make a loop; journeys only move forward."),
+        "port_taken": ("이 출력에는 이미 연결이 있습니다. 먼저 기존 연결을 지우세요.", "This output is already connected; delete that link first."),
+        "self_loop": ("노드를 자기 자신에 연결할 수 없습니다.", "A node cannot connect to itself."),
+        "duplicate_edge": ("이미 같은 연결이 있습니다.", "That link exists already."),
+        "unknown_port": ("출력(오른쪽)에서 입력(왼쪽)으로만 연결할 수 있습니다. 시작 조건과 목표에는 입력이 없습니다.",
+                         "Links go from an output (right) to an input (left); triggers and goals have no input."),
+        "unknown_node": ("연결할 노드가 없습니다.", "There is no node there."),
+    }
+    ko, en = texts.get(code, (code, code))
+    return ko if lang == "ko" else en
+
+
+class JourneyScene(QGraphicsScene):
+    refused = Signal(str)  # a gesture the model refused, with the reason in words
+    selected_node = Signal(str)  # "" when not exactly one node is selected
+
+    def __init__(self, doc: JourneyDocument, lang: str = "ko") -> None:
+        super().__init__()
+        self.doc = doc
+        self.lang = lang
+        self.snap = True
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        self._wire: QGraphicsPathItem | None = None
+        self._wire_from: tuple[str, str] | None = None
+        self._press_positions: dict[str, tuple[float, float]] = {}
+        self.setSceneRect(-5000, -5000, 10000, 10000)
+        for node in doc.journey.nodes.values():
+            self._add_node(node.id)
+        for edge_id in doc.journey.edges:
+            self._add_edge(edge_id)
+        doc.node_added.connect(self._add_node)
+        doc.node_removed.connect(self._remove_node)
+        doc.node_changed.connect(lambda node_id: self.nodes[node_id].refresh(doc.journey.node(node_id)))
+        doc.node_moved.connect(self._sync_position)
+        doc.edge_added.connect(self._add_edge)
+        doc.edge_removed.connect(self._remove_edge)
+        self.selectionChanged.connect(self._selection)
+
+    @property
+    def journey(self) -> Journey:
+        return self.doc.journey
+
+    # --- following the document ------------------------------------------------------------------
+
+    def _add_node(self, node_id: str) -> None:
+        if node_id in self.nodes:
+            return
+        item = NodeItem(self.journey.node(node_id), self.lang)
+        self.nodes[node_id] = item
+        self.addItem(item)
+
+    def _remove_node(self, node_id: str) -> None:
+        item = self.nodes.pop(node_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _add_edge(self, edge_id: str) -> None:
+        if edge_id in self.edges:
+            return
+        edge = self.journey.edges[edge_id]
+        item = EdgeItem(edge_id, self.nodes[edge.source], edge.source_port, self.nodes[edge.target])
+        self.edges[edge_id] = item
+        self.addItem(item)
+
+    def _remove_edge(self, edge_id: str) -> None:
+        item = self.edges.pop(edge_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _sync_position(self, node_id: str) -> None:
+        item = self.nodes.get(node_id)
+        if item is None:
+            return
+        x, y = self.journey.node(node_id).position
+        if (item.pos().x(), item.pos().y()) != (x, y):
+            snap, self.snap = self.snap, False
+            item.setPos(QPointF(x, y))
+            self.snap = snap
+
+    def node_geometry_changed(self, node_id: str) -> None:
+        for item in self.edges.values():
+            if node_id in (item.source.node_id, item.target.node_id):
+                item.update_path()
+
+    def _selection(self) -> None:
+        chosen = self.selected_node_ids()
+        self.selected_node.emit(chosen[0] if len(chosen) == 1 else "")
+
+    def selected_node_ids(self) -> list[str]:
+        return [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_edge_ids(self) -> list[str]:
+        return [item.edge_id for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    # --- gestures --------------------------------------------------------------------------------
+
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self.node_at(event.scenePos())
+        port = item.port_at(event.scenePos()) if item else None
+        if item is not None and port is not None and port[0] == "out":
+            self._wire_from = (item.node_id, port[1])
+            self._wire = QGraphicsPathItem()
+            self._wire.setPen(QPen(QColor("#2f6fed"), 2, ))
+            self._wire.setZValue(5)
+            self.addItem(self._wire)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._press_positions = {node_id: self.journey.node(node_id).position for node_id in self.selected_node_ids()}
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None and self._wire_from is not None:
+            source = self.nodes[self._wire_from[0]]
+            start = source.mapToScene(source.output_pos(self._wire_from[1]))
+            self._wire.setPath(curve(start, event.scenePos()))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None and self._wire_from is not None:
+            self.removeItem(self._wire)
+            self._wire = None
+            source, port = self._wire_from
+            self._wire_from = None
+            target = self.node_at(event.scenePos())
+            if target is not None:
+                self.connect_ports(source, port, target.node_id)
+            return
+        super().mouseReleaseEvent(event)
+        moves = {}
+        for node_id, before in self._press_positions.items():
+            item = self.nodes.get(node_id)
+            if item is not None:
+                after = (item.pos().x(), item.pos().y())
+                if after != before:
+                    moves[node_id] = (before, after)
+        self._press_positions = {}
+        if moves:
+            self.doc.push(MoveNodes(self.doc, moves))
+
+    def connect_ports(self, source: str, port: str, target: str, target_port: str = "in") -> bool:
+        problem = self.journey.connect_error(source, port, target, target_port)
+        if problem is not None:
+            self.refused.emit(refusal_text(problem, self.lang))
+            return False
+        self.doc.push(Connect(self.doc, source, port, target, target_port))
+        return True
+
+    # --- clipboard and deletion -------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        nodes, edges = self.selected_node_ids(), self.selected_edge_ids()
+        if nodes or edges:
+            self.doc.push(RemoveItems(self.doc, nodes, edges))
+
+    def copy_selected(self) -> bool:
+        nodes = self.selected_node_ids()
+        if not nodes:
+            return False
+        text = json.dumps(self.journey.fragment(nodes), ensure_ascii=False)
+        data = QMimeData()
+        data.setData(FRAGMENT_MIME, text.encode("utf-8"))
+        data.setText(text)
+        QApplication.clipboard().setMimeData(data)
+        return True
+
+    def cut_selected(self) -> None:
+        if self.copy_selected():
+            self.delete_selected()
+
+    def paste(self, offset: tuple[float, float] = (40.0, 40.0)) -> list[str]:
+        data = QApplication.clipboard().mimeData()
+        raw = bytes(data.data(FRAGMENT_MIME)).decode("utf-8") if data.hasFormat(FRAGMENT_MIME) else data.text()
+        try:
+            fragment: Any = json.loads(raw)
+        except (ValueError, TypeError):
+            return []
+        try:
+            self.journey.copy().paste(fragment, offset)  # a trial first: a bad fragment never reaches the stack
+            command = Paste(self.doc, fragment, offset)
+            self.doc.push(command)
+        except JourneyError as exc:
+            self.refused.emit(str(exc))
+            return []
+        self.clearSelection()
+        for node_id in command.node_ids:
+            self.nodes[node_id].setSelected(True)
+        return command.node_ids
+
+    def duplicate_selected(self) -> list[str]:
+        return self.paste() if self.copy_selected() else []

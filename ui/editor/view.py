@@ -1,0 +1,162 @@
+"""The canvas view: zoom, pan, grid, rubber-band selection, and dropping nodes from the palette."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView
+
+from ui.editor.document import AddNode
+from ui.editor.scene import JourneyScene
+
+KIND_MIME = "application/x-dangol-node-kind"
+MIN_ZOOM, MAX_ZOOM = 0.15, 2.5
+
+
+class JourneyView(QGraphicsView):
+    quick_add = Signal(QPointF)  # Tab or a double-click on empty canvas: open the search at this scene point
+
+    def __init__(self, scene: JourneyScene) -> None:
+        super().__init__(scene)
+        self.journey_scene = scene
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setAcceptDrops(True)
+        self._panning: QPointF | None = None
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
+        self.scale(target / self.zoom(), target / self.zoom())
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    def fit(self, rect: QRectF) -> None:
+        if rect.isNull():
+            return
+        self.fitInView(rect.adjusted(-60, -60, 60, 60), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.2:
+            self.zoom_by(1.2 / self.zoom())
+
+    def fit_all(self) -> None:
+        rect = QRectF()
+        for item in self.journey_scene.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        self.fit(rect)
+
+    def fit_selection(self) -> None:
+        rect = QRectF()
+        for item in self.journey_scene.selectedItems():
+            rect = rect.united(item.sceneBoundingRect())
+        self.fit(rect) if not rect.isNull() else self.fit_all()
+
+    def center_on_node(self, node_id: str) -> None:
+        item = self.journey_scene.nodes.get(node_id)
+        if item is not None:
+            self.journey_scene.clearSelection()
+            item.setSelected(True)
+            self.centerOn(item)
+
+    # --- input ------------------------------------------------------------------------------------
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._panning is not None:
+            delta = event.position() - self._panning
+            self._panning = event.position()
+            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() - delta.x()))
+            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - delta.y()))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._panning is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = None
+            self.unsetCursor()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if self.journey_scene.node_at(scene_pos) is None:
+            self.quick_add.emit(scene_pos)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Tab:
+            self.quick_add.emit(self.mapToScene(self.viewport().rect().center()))
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.journey_scene.delete_selected()
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # keep Tab for quick-add
+        return False
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawBackground(painter, rect)
+        if self.zoom() < 0.4:
+            return
+        grid = 20
+        pen = QPen(QColor(128, 128, 128, 40))
+        pen.setWidthF(0)
+        painter.setPen(pen)
+        left = int(rect.left()) - int(rect.left()) % grid
+        top = int(rect.top()) - int(rect.top()) % grid
+        x = left
+        while x < rect.right():
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            x += grid
+        y = top
+        while y < rect.bottom():
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            y += grid
+
+    # --- dropping from the palette ------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(KIND_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(KIND_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not event.mimeData().hasFormat(KIND_MIME):
+            super().dropEvent(event)
+            return
+        kind = bytes(event.mimeData().data(KIND_MIME)).decode()
+        point = self.mapToScene(event.position().toPoint())
+        self.add_node(kind, point)
+        event.acceptProposedAction()
+
+    def add_node(self, kind: str, point: QPointF) -> str | None:
+        grid = 20
+        position = (round(point.x() / grid) * grid, round(point.y() / grid) * grid)
+        command = AddNode(self.journey_scene.doc, kind, (float(position[0]), float(position[1])))
+        self.journey_scene.doc.push(command)
+        return command.node_id
