@@ -128,6 +128,186 @@
     </message>
 </context>
 <context>
+    <name>EditorWindow</name>
+    <message>
+        <location filename="../../ui/editor/window.py" line="65" />
+        <source>Nodes</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="66" />
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="67" />
+        <source>Problems</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="94" />
+        <source>Editor</source>
+        <translation>편집</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="96" />
+        <source>Undo</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="98" />
+        <source>Redo</source>
+        <translation>다시 하기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="102" />
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="103" />
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="104" />
+        <source>Cut</source>
+        <translation>잘라내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="105" />
+        <source>Paste</source>
+        <translation>붙여넣기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="106" />
+        <source>Duplicate</source>
+        <translation>복제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="107" />
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="108" />
+        <source>Auto-layout</source>
+        <translation>자동 정렬</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="109" />
+        <source>Zoom in</source>
+        <translation>확대</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="110" />
+        <source>Zoom out</source>
+        <translation>축소</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="111" />
+        <source>Fit all</source>
+        <translation>전체 보기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="112" />
+        <source>Fit selection</source>
+        <translation>선택 부분 보기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="113" />
+        <source>Publish</source>
+        <translation>게시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="114" />
+        <location filename="../../ui/editor/window.py" line="302" />
+        <source>Pause</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="140" />
+        <source>Add a node</source>
+        <translation>노드 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="140" />
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="182" />
+        <source>Saved.</source>
+        <translation>저장했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="201" />
+        <source>Unsaved changes</source>
+        <translation>저장하지 않은 변경</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="201" />
+        <source>Save the changes to '%1' before closing?</source>
+        <translation>닫기 전에 '%1'의 변경 내용을 저장할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="221" />
+        <location filename="../../ui/editor/window.py" line="245" />
+        <source>Cannot publish yet</source>
+        <translation>아직 게시할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="222" />
+        <source>Fix these first:</source>
+        <translation>먼저 다음을 고치세요:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="227" />
+        <source>Publish anyway?</source>
+        <translation>그래도 게시할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="250" />
+        <source>Published as version %1.</source>
+        <translation>버전 %1(으)로 게시했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="261" />
+        <source>Customers in the journey</source>
+        <translation>여정 안의 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="264" />
+        <source>%1 customers are in this journey now.</source>
+        <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="267" />
+        <source>%1 waiting</source>
+        <translation>%1명 대기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="270" />
+        <source>Let them finish on the old version</source>
+        <translation>이전 버전으로 끝까지 진행</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="271" />
+        <source>Move them to the new version (same step)</source>
+        <translation>새 버전의 같은 단계로 옮기기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="272" />
+        <source>Take them out of the journey</source>
+        <translation>여정에서 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="302" />
+        <source>Resume</source>
+        <translation>다시 시작</translation>
+    </message>
+</context>
+<context>
     <name>GalleryPage</name>
     <message>
         <location filename="../../ui/pages/gallery.py" line="28" />
@@ -158,125 +338,158 @@
     </message>
 </context>
 <context>
+    <name>Inspector</name>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="75" />
+        <source>Select a node to change its settings.</source>
+        <translation>설정을 바꿀 노드를 고르세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="143" />
+        <source>(any)</source>
+        <translation>(전체)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="241" />
+        <source>%1 bytes (EUC-KR), sent as %2</source>
+        <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="243" />
+        <source>Added for the ad law:</source>
+        <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="245" />
+        <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
+        <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
+    </message>
+</context>
+<context>
     <name>JourneysPage</name>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="33" />
+        <location filename="../../ui/pages/journeys.py" line="34" />
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="35" />
+        <location filename="../../ui/pages/journeys.py" line="36" />
         <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
         <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="37" />
+        <location filename="../../ui/pages/journeys.py" line="38" />
+        <source>Open editor</source>
+        <translation>편집기 열기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="39" />
         <source>New from template…</source>
         <translation>템플릿으로 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="38" />
+        <location filename="../../ui/pages/journeys.py" line="40" />
         <source>Import…</source>
         <translation>가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="39" />
+        <location filename="../../ui/pages/journeys.py" line="41" />
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="40" />
+        <location filename="../../ui/pages/journeys.py" line="42" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="47" />
+        <location filename="../../ui/pages/journeys.py" line="49" />
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="47" />
+        <location filename="../../ui/pages/journeys.py" line="49" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="47" />
+        <location filename="../../ui/pages/journeys.py" line="49" />
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="47" />
+        <location filename="../../ui/pages/journeys.py" line="49" />
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="47" />
+        <location filename="../../ui/pages/journeys.py" line="49" />
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="56" />
+        <location filename="../../ui/pages/journeys.py" line="58" />
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="66" />
+        <location filename="../../ui/pages/journeys.py" line="71" />
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="66" />
+        <location filename="../../ui/pages/journeys.py" line="71" />
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="66" />
+        <location filename="../../ui/pages/journeys.py" line="71" />
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="67" />
+        <location filename="../../ui/pages/journeys.py" line="72" />
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="74" />
+        <location filename="../../ui/pages/journeys.py" line="79" />
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="93" />
+        <location filename="../../ui/pages/journeys.py" line="112" />
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="93" />
-        <location filename="../../ui/pages/journeys.py" line="111" />
+        <location filename="../../ui/pages/journeys.py" line="112" />
+        <location filename="../../ui/pages/journeys.py" line="130" />
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="100" />
+        <location filename="../../ui/pages/journeys.py" line="119" />
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="110" />
+        <location filename="../../ui/pages/journeys.py" line="129" />
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="117" />
+        <location filename="../../ui/pages/journeys.py" line="136" />
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="127" />
+        <location filename="../../ui/pages/journeys.py" line="146" />
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="128" />
+        <location filename="../../ui/pages/journeys.py" line="147" />
         <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -514,6 +727,22 @@
     </message>
 </context>
 <context>
+    <name>Palette</name>
+    <message>
+        <location filename="../../ui/editor/palette.py" line="36" />
+        <source>Search nodes</source>
+        <translation>노드 찾기</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsPanel</name>
+    <message>
+        <location filename="../../ui/editor/problems.py" line="33" />
+        <source>No problems</source>
+        <translation>문제 없음</translation>
+    </message>
+</context>
+<context>
     <name>SegmentsPage</name>
     <message>
         <location filename="../../ui/pages/segments.py" line="17" />
@@ -666,6 +895,14 @@
         <location filename="../../ui/app.py" line="99" />
         <source>Start with my own shop</source>
         <translation>내 쇼핑몰로 시작하기</translation>
+    </message>
+</context>
+<context>
+    <name>inspector</name>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="260" />
+        <source>+ rule</source>
+        <translation>+ 규칙</translation>
     </message>
 </context>
 </TS>

@@ -30,7 +30,10 @@ class JourneyDocument(QObject):
         super().__init__(parent)
         self.journey = journey
         self.undo = QUndoStack(self)
-        self.undo.indexChanged.connect(lambda _: self.edited.emit())
+        self.undo.indexChanged.connect(self._index_changed)
+
+    def _index_changed(self, _index: int) -> None:
+        self.edited.emit()
 
     def push(self, command: QUndoCommand) -> None:
         self.undo.push(command)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QTime, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,

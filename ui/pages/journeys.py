@@ -22,6 +22,7 @@ from sqlalchemy import delete
 from engine import journey_store as store
 from storage.models import Journey as JourneyRow
 from ui.context import AppContext
+from ui.editor.window import EditorWindow
 from ui.widgets import local_time, muted_label, title_label
 
 
@@ -34,11 +35,12 @@ class JourneysPage(QWidget):
         layout.addWidget(muted_label(self.tr(
             "Each journey greets, thanks or wins back customers on its own. Start from the template gallery.")))
         buttons = QHBoxLayout()
+        self.edit_button = QPushButton(self.tr("Open editor"))
         self.new_button = QPushButton(self.tr("New from template…"))
         self.import_button = QPushButton(self.tr("Import…"))
         self.export_button = QPushButton(self.tr("Export…"))
         self.delete_button = QPushButton(self.tr("Delete"))
-        for button in (self.new_button, self.import_button, self.export_button, self.delete_button):
+        for button in (self.edit_button, self.new_button, self.import_button, self.export_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -55,6 +57,9 @@ class JourneysPage(QWidget):
         layout.addWidget(self.table, 1)
         self.empty = muted_label(self.tr("No journeys yet. Pick one in the template gallery to begin."))
         layout.addWidget(self.empty)
+        self.editors: dict[str, EditorWindow] = {}
+        self.edit_button.clicked.connect(self.open_editor)
+        self.table.doubleClicked.connect(lambda _: self.open_editor())
         self.new_button.clicked.connect(lambda: ctx.bus.navigate.emit("gallery"))
         self.import_button.clicked.connect(self.import_file)
         self.export_button.clicked.connect(self.export_file)
@@ -87,7 +92,21 @@ class JourneysPage(QWidget):
     def _update_buttons(self) -> None:
         chosen = self.selected_id() is not None
         self.export_button.setEnabled(chosen)
+        self.edit_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
+
+    def open_editor(self, journey_id: str | None = None) -> EditorWindow | None:
+        journey_id = journey_id or self.selected_id()
+        if journey_id is None:
+            return None
+        window = self.editors.get(journey_id)
+        if window is None or not window.isVisible():
+            window = EditorWindow(self.ctx, journey_id, on_saved=self.ctx.bus.data_changed.emit)
+            self.editors[journey_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a journey"), "", self.tr("Journey files (*.json)"))

@@ -1,0 +1,160 @@
+"""The journey editor, offscreen with pytest-qt: drag, connect, refuse a cycle, edit, undo to the start,
+redo, copy/paste, save and reload, publish blocked by an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QSpinBox
+
+from engine import gallery
+from engine import journey_store as store
+from engine.clock import FixedClock
+from engine.journey import Journey
+from storage.db import Database
+from tests.ui.conftest import NOW
+from ui.context import AppContext, Bus
+from ui.editor.view import KIND_MIME
+from ui.editor.window import EditorWindow
+
+
+@pytest.fixture
+def editor(qtbot, demo_db: Database):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.i18n import install_language
+
+    install_language(QApplication.instance(), "ko")
+    journey = gallery.instantiate(gallery.template("first_order_coupon"))
+    clock = FixedClock(NOW)
+    with demo_db.session() as session:
+        store.save_draft(session, journey, clock)
+    window = EditorWindow(AppContext(demo_db, clock, "ko", Bus()), journey.id)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.doc.undo.setClean()  # closing must not stop on the "save changes?" question
+    window.close()
+    window.deleteLater()
+
+
+def drop_kind(window: EditorWindow, kind: str, at: QPoint) -> None:
+    data = QMimeData()
+    data.setData(KIND_MIME, kind.encode())
+    event = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.view.dropEvent(event)
+
+
+def test_edit_undo_to_the_start_and_redo(qtbot, editor: EditorWindow, artifacts: Path) -> None:
+    original = editor.journey.to_dict()
+    assert not editor.is_dirty() and "*" not in editor.windowTitle()
+    before = set(editor.journey.nodes)
+    drop_kind(editor, "wait.duration", editor.view.viewport().rect().center())
+    [added] = set(editor.journey.nodes) - before
+    assert added in editor.scene.nodes and "*" in editor.windowTitle()
+    # connect: the thank-you exit 'done' has no output, so wire the new wait after 'coupon_sms' instead
+    edge = editor.journey.edges_from("coupon_sms")[0]
+    editor.scene.delete_selected()  # nothing selected: no-op
+    editor.scene.edges[edge.id].setSelected(True)
+    editor.scene.delete_selected()
+    assert editor.scene.connect_ports("coupon_sms", "out", added)
+    assert editor.scene.connect_ports(added, "out", "done")
+    # refuse a cycle, with the reason in words
+    refusals: list[str] = []
+    editor.scene.refused.connect(refusals.append)
+    assert not editor.scene.connect_ports(added, "out", "trigger")
+    assert not editor.scene.connect_ports("done", "out", added)
+    editor.scene.clearSelection()
+    editor.scene.nodes["ordered_again"].setSelected(True)
+    assert len(editor.journey.edges_from(added)) == 1
+    assert not editor.scene.connect_ports("coupon", "out", "ordered_again")  # port taken / loop
+    assert refusals and all(text for text in refusals)
+    # edit a parameter through the inspector
+    editor.scene.clearSelection()
+    editor.scene.nodes[added].setSelected(True)
+    duration = editor.inspector.widgets["duration"]
+    duration.number.setValue(2)  # type: ignore[attr-defined]
+    duration.unit.setCurrentIndex(duration.unit.findData(24 * 60))  # type: ignore[attr-defined]
+    assert editor.journey.node(added).params["duration"] == 2 * 24 * 60
+    assert "2일 대기" in editor.scene.nodes[added].summary
+    editor.grab().save(str(artifacts / "editor.png"))
+    edited = editor.journey.to_dict()
+    # undo everything: the model equals the original
+    while editor.doc.undo.canUndo():
+        editor.doc.undo.undo()
+    assert editor.journey.to_dict() == original
+    assert set(editor.scene.nodes) == set(editor.journey.nodes)
+    assert set(editor.scene.edges) == set(editor.journey.edges)
+    while editor.doc.undo.canRedo():
+        editor.doc.undo.redo()
+    assert editor.journey.to_dict() == edited
+
+
+def test_move_auto_layout_copy_paste(qtbot, editor: EditorWindow) -> None:
+    editor.scene.clearSelection()
+    for node_id in ("coupon", "coupon_sms"):
+        editor.scene.nodes[node_id].setSelected(True)
+    assert editor.scene.copy_selected()
+    pasted = editor.scene.paste()
+    assert len(pasted) == 2 and all(node_id in editor.scene.nodes for node_id in pasted)
+    links = {(e.source, e.target) for e in editor.journey.edges.values()}
+    assert (pasted[0], pasted[1]) in links or (pasted[1], pasted[0]) in links  # their edge came along
+    editor.doc.undo.undo()
+    assert not set(pasted) & set(editor.journey.nodes)
+    editor.doc.undo.redo()
+    assert set(pasted) <= set(editor.journey.nodes)
+    # paste into another journey
+    other = Journey(name="다른 여정")
+    other.paste(editor.journey.fragment(pasted))
+    assert len(other.nodes) == 2
+    before = {n: editor.journey.node(n).position for n in editor.journey.nodes}
+    editor.auto_layout()
+    after = {n: editor.journey.node(n).position for n in editor.journey.nodes}
+    assert before != after
+    editor.doc.undo.undo()
+    assert {n: editor.journey.node(n).position for n in editor.journey.nodes} == before
+    assert all((item.pos().x(), item.pos().y()) == before[n] for n, item in editor.scene.nodes.items())
+
+
+def test_save_and_reload_equal(qtbot, editor: EditorWindow, demo_db: Database) -> None:
+    editor.scene.nodes["thanks"].setSelected(True)
+    body = editor.inspector.widgets["body"]
+    assert isinstance(body, QPlainTextEdit)
+    body.setPlainText("{{ customer.first_name }}님, 고맙습니다!")
+    qtbot.waitUntil(lambda: editor.journey.node("thanks").params["body"].endswith("고맙습니다!"), timeout=3000)
+    assert "바이트" in editor.inspector.preview.text()
+    assert editor.save() and not editor.is_dirty()
+    with demo_db.session() as session:
+        assert store.load(session, editor.journey.id) == editor.journey
+
+
+def test_publish_blocked_by_an_error(qtbot, editor: EditorWindow, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    editor.scene.nodes["thanks"].setSelected(True)
+    editor.doc.push(__import__("ui.editor.document", fromlist=["SetParam"]).SetParam(
+        editor.doc, "thanks", "body", "{{ customer.nick }}님"))
+    assert any(issue.code == "unknown_variable" for issue in editor.issues)
+    assert editor.scene.nodes["thanks"].problem == "error"
+    assert editor.problems.count() >= 1
+    assert not editor.publish()
+    assert shown and "nick" in shown[0]
+    editor.doc.undo.undo()
+    assert editor.publish()
+    assert editor.status == "live"
+
+
+def test_palette_search_and_inspector_won_field(qtbot, editor: EditorWindow) -> None:
+    editor.palette.search.setText("쿠폰")
+    assert editor.palette.visible_kinds() == ["action.coupon"]
+    editor.palette.search.setText("")
+    editor.scene.nodes["trigger"].setSelected(True)
+    box = editor.inspector.widgets["min_amount"]
+    assert isinstance(box, QSpinBox) and box.suffix() == " 원"
+    box.setValue(30000)
+    assert editor.journey.node("trigger").params["min_amount"] == 30000
+    assert "30,000원" in editor.scene.nodes["trigger"].summary

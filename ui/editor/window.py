@@ -1,0 +1,311 @@
+"""The journey editor window: palette, canvas, inspector, problems; save, undo, publish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from engine import journey_store as store
+from engine.journey import Journey, validate
+from engine.messaging.adlaw import ShopInfo
+from engine.runtime.publish import PublishError, changed_nodes, publish, set_paused, waiting_by_node
+from storage.db import data_dir
+from storage.models import Category, JourneyVersion
+from ui.context import AppContext
+from ui.editor.document import AutoLayout, JourneyDocument
+from ui.editor.inspector import Inspector
+from ui.editor.palette import Palette
+from ui.editor.problems import ProblemsPanel, node_labels
+from ui.editor.scene import JourneyScene
+from ui.editor.view import JourneyView
+
+AUTOSAVE_MS = 60_000
+
+
+def autosave_path(journey_id: str) -> object:
+    return data_dir() / "autosave" / f"{journey_id}.json"
+
+
+class EditorWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, journey_id: str, on_saved: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.on_saved = on_saved
+        with ctx.db.session() as session:
+            row = store.find_row(session, journey_id)
+            self.status = row.status
+            self.journey = Journey.from_dict(row.draft)
+            self.context = store.validation_context(session)
+            categories = list(session.scalars(select(Category.name).order_by(Category.name)))
+        shop = ShopInfo(**{key: str(self.context.shop_settings.get(key) or "")
+                           for key in ("name", "contact", "optout_number", "email", "url")})
+        self.doc = JourneyDocument(self.journey, self)
+        self.scene = JourneyScene(self.doc, ctx.lang)
+        self.view = JourneyView(self.scene)
+        self.setCentralWidget(self.view)
+        self.palette = Palette(ctx.lang)
+        self.inspector = Inspector(self.doc, ctx.lang, shop, categories)
+        self.problems = ProblemsPanel(ctx.lang)
+        self._dock(self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock(self.tr("Settings"), self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.problems_dock = problems_dock
+        QTimer.singleShot(0, lambda: self.resizeDocks([problems_dock], [110], Qt.Orientation.Vertical))
+        self.issues: list = []
+        self._actions()
+        self.scene.selected_node.connect(self.inspector.show_node)
+        self.scene.refused.connect(self._refused)
+        self.problems.node_clicked.connect(self.view.center_on_node)
+        self.palette.chosen.connect(lambda kind: self.add_node(kind))
+        self.view.quick_add.connect(self.quick_add)
+        self.doc.edited.connect(self._edited)
+        self.doc.undo.cleanChanged.connect(lambda _: self._title())
+        self.autosave = QTimer(self)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.write_autosave)
+        self.autosave.start()
+        self.resize(QSize(1280, 800))
+        self._edited()
+        QTimer.singleShot(0, self.view.fit_all)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _actions(self) -> None:
+        bar = self.addToolBar(self.tr("Editor"))
+        bar.setObjectName("editor-toolbar")
+        undo = QAction(self.tr("Undo"), self)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.triggered.connect(self.doc.undo.undo)
+        undo.setEnabled(False)
+        self.doc.undo.canUndoChanged.connect(undo.setEnabled)
+        redo = QAction(self.tr("Redo"), self)
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.triggered.connect(self.doc.undo.redo)
+        redo.setEnabled(False)
+        self.doc.undo.canRedoChanged.connect(redo.setEnabled)
+        self.actions_by_name: dict[str, QAction] = {"undo": undo, "redo": redo}
+        entries = [
+            ("save", self.tr("Save"), QKeySequence.StandardKey.Save, self.save),
+            ("copy", self.tr("Copy"), QKeySequence.StandardKey.Copy, self.scene.copy_selected),
+            ("cut", self.tr("Cut"), QKeySequence.StandardKey.Cut, self.scene.cut_selected),
+            ("paste", self.tr("Paste"), QKeySequence.StandardKey.Paste, self.scene.paste),
+            ("duplicate", self.tr("Duplicate"), QKeySequence("Ctrl+D"), self.scene.duplicate_selected),
+            ("delete", self.tr("Delete"), QKeySequence.StandardKey.Delete, self.scene.delete_selected),
+            ("layout", self.tr("Auto-layout"), QKeySequence("Ctrl+L"), self.auto_layout),
+            ("zoom_in", self.tr("Zoom in"), QKeySequence.StandardKey.ZoomIn, self.view.zoom_in),
+            ("zoom_out", self.tr("Zoom out"), QKeySequence.StandardKey.ZoomOut, self.view.zoom_out),
+            ("fit", self.tr("Fit all"), QKeySequence("Ctrl+0"), self.view.fit_all),
+            ("fit_selection", self.tr("Fit selection"), QKeySequence("Ctrl+9"), self.view.fit_selection),
+            ("publish", self.tr("Publish"), QKeySequence("Ctrl+P"), self.publish),
+            ("pause", self.tr("Pause"), None, self.toggle_pause),
+        ]
+        for name, text, shortcut, slot in entries:
+            action = QAction(text, self)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(lambda _=False, s=slot: s())
+            self.actions_by_name[name] = action
+            self.addAction(action)
+        for name in ("save", "undo", "redo", "layout", "fit", "zoom_in", "zoom_out", "publish", "pause"):
+            bar.addAction(self.actions_by_name[name])
+        self.addAction(undo)
+        self.addAction(redo)
+        self._update_pause()
+
+    # --- editing ---------------------------------------------------------------------------------
+
+    def add_node(self, kind: str, point: QPointF | None = None) -> str | None:
+        if point is None:
+            point = self.view.mapToScene(self.view.viewport().rect().center())
+        return self.view.add_node(kind, point)
+
+    def quick_add(self, point: QPointF) -> None:
+        from engine.journey import REGISTRY
+
+        labels = {spec.label(self.ctx.lang): spec.kind for spec in REGISTRY.values()}
+        choice, ok = QInputDialog.getItem(self, self.tr("Add a node"), self.tr("Node"), list(labels), 0, True)
+        if ok and choice in labels:
+            self.add_node(labels[choice], point)
+
+    def auto_layout(self) -> None:
+        self.doc.push(AutoLayout(self.doc))
+        self.view.fit_all()
+
+    def _refused(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+        self.view.setToolTip(text)
+
+    # --- validation, title -------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        self.issues = validate(self.journey, self.context)
+        self.problems.show_issues(self.issues, node_labels(self.journey, self.ctx.lang))
+        worst: dict[str, str] = {}
+        for issue in self.issues:
+            if issue.node_id and worst.get(issue.node_id) != "error":
+                worst[issue.node_id] = issue.severity
+        for node_id, item in self.scene.nodes.items():
+            level = worst.get(node_id)
+            if item.problem != level:
+                item.problem = level
+                item.update()
+        self._title()
+
+    def is_dirty(self) -> bool:
+        return not self.doc.undo.isClean()
+
+    def _title(self) -> None:
+        star = "*" if self.is_dirty() else ""
+        self.setWindowTitle(f"{self.journey.name or self.tr('(no name)')}{star} — {self.tr('Journey editor')}")
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        with self.ctx.db.session() as session:
+            store.save_draft(session, self.journey, self.ctx.clock)
+        self.doc.undo.setClean()
+        self._drop_autosave()
+        self.statusBar().showMessage(self.tr("Saved."), 3000)
+        if self.on_saved:
+            self.on_saved()
+        return True
+
+    def write_autosave(self) -> None:
+        if not self.is_dirty():
+            return
+        path = autosave_path(self.journey.id)
+        path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
+        store.write_file(self.journey, path)  # type: ignore[arg-type]
+
+    def _drop_autosave(self) -> None:
+        path = autosave_path(self.journey.id)
+        path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self, self.tr("Unsaved changes"), self.tr("Save the changes to '%1' before closing?")
+                .replace("%1", self.journey.name),
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.save()
+            else:
+                self._drop_autosave()
+        self.autosave.stop()
+        super().closeEvent(event)
+
+    # --- publishing ------------------------------------------------------------------------------
+
+    def publish(self) -> bool:
+        errors = [issue for issue in self.issues if issue.is_error]
+        if errors:
+            labels = node_labels(self.journey, self.ctx.lang)
+            lines = "\n".join(f"• {labels.get(i.node_id or '', '')}: {i.message(self.ctx.lang)}" for i in errors[:12])
+            QMessageBox.warning(self, self.tr("Cannot publish yet"),
+                                self.tr("Fix these first:") + "\n" + lines)
+            return False
+        warnings = [issue for issue in self.issues if not issue.is_error]
+        if warnings:
+            lines = "\n".join(f"• {i.message(self.ctx.lang)}" for i in warnings[:12])
+            if QMessageBox.question(self, self.tr("Publish anyway?"), lines) != QMessageBox.StandardButton.Yes:
+                return False
+        self.save()
+        choice = "stay"
+        with self.ctx.db.session() as session:
+            row = store.find_row(session, self.journey.id)
+            if row.live_version is not None:
+                old = session.scalar(select(JourneyVersion.graph).where(
+                    JourneyVersion.journey_id == row.id, JourneyVersion.version == row.live_version))
+                changes = changed_nodes(old or {}, self.journey.to_dict())
+                waiting = waiting_by_node(session, row.id)
+                choice = self._ask_waiting(changes, waiting)
+                if choice is None:
+                    return False
+        try:
+            with self.ctx.db.session() as session:
+                result = publish(session, self.journey.id, self.ctx.clock, on_change=choice)
+        except PublishError as exc:
+            QMessageBox.warning(self, self.tr("Cannot publish yet"),
+                                "\n".join(issue.message(self.ctx.lang) for issue in exc.issues))
+            return False
+        self.status = "live"
+        self._update_pause()
+        self.statusBar().showMessage(self.tr("Published as version %1.").replace("%1", str(result.version)), 5000)
+        if self.on_saved:
+            self.on_saved()
+        return True
+
+    def _ask_waiting(self, changes: dict[str, str], waiting: dict[str, int]) -> str | None:
+        """What happens to customers waiting in the old version (only asked when someone waits)."""
+        total = sum(waiting.values())
+        if not total:
+            return "stay"
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Customers in the journey"))
+        layout = QVBoxLayout(dialog)
+        labels = node_labels(self.journey, self.ctx.lang)
+        lines = [self.tr("%1 customers are in this journey now.").replace("%1", f"{total:,}")]
+        for node_id, what in sorted(changes.items()):
+            lines.append(f"• {labels.get(node_id, node_id)}: {what} — "
+                         + self.tr("%1 waiting").replace("%1", str(waiting.get(node_id, 0))))
+        layout.addWidget(QLabel("\n".join(lines)))
+        group = QButtonGroup(dialog)
+        options = [("stay", self.tr("Let them finish on the old version")),
+                   ("move", self.tr("Move them to the new version (same step)")),
+                   ("exit", self.tr("Take them out of the journey"))]
+        for index, (value, text) in enumerate(options):
+            radio = QRadioButton(text)
+            radio.setProperty("choice", value)
+            radio.setChecked(index == 0)
+            group.addButton(radio)
+            layout.addWidget(radio)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return str(group.checkedButton().property("choice"))
+
+    def toggle_pause(self) -> None:
+        if self.status not in {"live", "paused"}:
+            return
+        with self.ctx.db.session() as session:
+            row = set_paused(session, self.journey.id, self.ctx.clock, self.status == "live")
+            self.status = row.status
+        self._update_pause()
+        if self.on_saved:
+            self.on_saved()
+
+    def _update_pause(self) -> None:
+        action = self.actions_by_name.get("pause")
+        if action is None:
+            return
+        action.setEnabled(self.status in {"live", "paused"})
+        action.setText(self.tr("Resume") if self.status == "paused" else self.tr("Pause"))
+
