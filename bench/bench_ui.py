@@ -3,6 +3,7 @@ and zooming, the app's start to a usable window, and opening the customers table
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import statistics
@@ -16,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _big_journey(nodes: int = 300, edges: int = 400, seed: int = 1):  # noqa: ANN202
+def _big_journey(nodes: int = 300, edges: int = 400, seed: int = 1):
     from engine.journey import Journey, JourneyError, apply_layout
 
     rng = random.Random(seed)
@@ -34,10 +35,8 @@ def _big_journey(nodes: int = 300, edges: int = 400, seed: int = 1):  # noqa: AN
         outputs = node_type(journey.nodes[ids[a]].kind).output_names()
         if not outputs:
             continue
-        try:
+        with contextlib.suppress(JourneyError):
             journey.connect(ids[a], rng.choice(outputs), ids[b])
-        except JourneyError:
-            pass
     apply_layout(journey)
     return journey
 
@@ -110,10 +109,9 @@ def customers_figure(folder: Path) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from runtime_setup import make_customers
+    from runtime_setup import NOW, make_customers
 
     from engine.clock import FixedClock
-    from runtime_setup import NOW
     from storage.db import open_database
     from ui.context import AppContext, Bus
     from ui.pages.customers import CustomersPage

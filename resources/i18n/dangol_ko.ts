@@ -145,164 +145,211 @@
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="94" />
+        <location filename="../../ui/editor/window.py" line="100" />
+        <source>waiting %1</source>
+        <translation>대기 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="101" />
+        <source>passed %1</source>
+        <translation>지남 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="103" />
+        <source>sent %1 · skipped %2</source>
+        <translation>보냄 %1 · 건너뜀 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="112" />
+        <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
+        <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="125" />
+        <location filename="../../ui/editor/window.py" line="133" />
+        <location filename="../../ui/editor/window.py" line="185" />
+        <source>Simulate</source>
+        <translation>미리 돌려 보기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="125" />
+        <source>Fix the problems first.</source>
+        <translation>먼저 문제를 고치세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="139" />
+        <source>simulated: %1</source>
+        <translation>모의: %1명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="143" />
+        <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
+        <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="157" />
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="96" />
+        <location filename="../../ui/editor/window.py" line="159" />
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="98" />
+        <location filename="../../ui/editor/window.py" line="164" />
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="102" />
+        <location filename="../../ui/editor/window.py" line="171" />
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="103" />
+        <location filename="../../ui/editor/window.py" line="172" />
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="104" />
+        <location filename="../../ui/editor/window.py" line="173" />
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="105" />
+        <location filename="../../ui/editor/window.py" line="174" />
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="106" />
+        <location filename="../../ui/editor/window.py" line="175" />
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="107" />
+        <location filename="../../ui/editor/window.py" line="176" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="108" />
+        <location filename="../../ui/editor/window.py" line="177" />
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="109" />
+        <location filename="../../ui/editor/window.py" line="178" />
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="110" />
+        <location filename="../../ui/editor/window.py" line="179" />
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="111" />
+        <location filename="../../ui/editor/window.py" line="180" />
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="112" />
+        <location filename="../../ui/editor/window.py" line="181" />
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="113" />
+        <location filename="../../ui/editor/window.py" line="182" />
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="114" />
-        <location filename="../../ui/editor/window.py" line="302" />
+        <location filename="../../ui/editor/window.py" line="183" />
+        <location filename="../../ui/editor/window.py" line="374" />
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="140" />
+        <location filename="../../ui/editor/window.py" line="184" />
+        <source>Live numbers</source>
+        <translation>실적 보기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="212" />
         <source>Add a node</source>
         <translation>노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="140" />
+        <location filename="../../ui/editor/window.py" line="212" />
         <source>Node</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="182" />
+        <location filename="../../ui/editor/window.py" line="254" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="201" />
+        <location filename="../../ui/editor/window.py" line="273" />
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="201" />
+        <location filename="../../ui/editor/window.py" line="273" />
         <source>Save the changes to '%1' before closing?</source>
         <translation>닫기 전에 '%1'의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="221" />
-        <location filename="../../ui/editor/window.py" line="245" />
+        <location filename="../../ui/editor/window.py" line="293" />
+        <location filename="../../ui/editor/window.py" line="317" />
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="222" />
+        <location filename="../../ui/editor/window.py" line="294" />
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="227" />
+        <location filename="../../ui/editor/window.py" line="299" />
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="250" />
+        <location filename="../../ui/editor/window.py" line="322" />
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="261" />
+        <location filename="../../ui/editor/window.py" line="333" />
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="264" />
+        <location filename="../../ui/editor/window.py" line="336" />
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="267" />
+        <location filename="../../ui/editor/window.py" line="339" />
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="270" />
+        <location filename="../../ui/editor/window.py" line="342" />
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="271" />
+        <location filename="../../ui/editor/window.py" line="343" />
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="272" />
+        <location filename="../../ui/editor/window.py" line="344" />
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="302" />
+        <location filename="../../ui/editor/window.py" line="374" />
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>

@@ -158,3 +158,25 @@ def test_palette_search_and_inspector_won_field(qtbot, editor: EditorWindow) -> 
     box.setValue(30000)
     assert editor.journey.node("trigger").params["min_amount"] == 30000
     assert "30,000원" in editor.scene.nodes["trigger"].summary
+
+
+def test_live_numbers_and_simulate_on_the_canvas(qtbot, editor: EditorWindow, demo_db: Database, artifacts) -> None:
+    from engine.runtime.run import Engine
+    from tests.runtime.shop import Shop, at
+
+    assert editor.publish()
+    shop = Shop(demo_db, artifacts / "sent-by-editor-test")
+    shop.clock = editor.ctx.clock
+    buyer = shop.signup("2026-03-02 10:20")
+    shop.order(buyer, "2026-03-02 10:30")
+    Engine(demo_db, {"sms": shop.channel, "email": shop.channel, "kakao": shop.channel,
+                     "owner": shop.channel}).run_once(type(shop.clock)(at("2026-03-02 10:31")))
+    editor.show_numbers()
+    assert "지남 1" in editor.scene.nodes["trigger"].stats
+    assert "보냄 1" in editor.scene.nodes["thanks"].stats
+    assert "대기 1" in editor.scene.nodes["ordered_again"].stats
+    result = editor.simulate(days=14)
+    assert result is not None and result.entered > 0
+    assert editor.scene.nodes["trigger"].stats == f"모의: {result.entered:,}명"
+    assert "지난 14일 기준" in editor.statusBar().currentMessage()
+    editor.grab().save(str(artifacts / "editor-simulated.png"))

@@ -84,6 +84,67 @@ class EditorWindow(QMainWindow):
         self._edited()
         QTimer.singleShot(0, self.view.fit_all)
 
+    # --- numbers on the canvas --------------------------------------------------------------------
+
+    def show_numbers(self) -> None:
+        """Per node: waiting, passed, sent / skipped; per branch edge: the share taking it."""
+        from engine.runtime.stats import journey_numbers
+
+        with self.ctx.db.session() as session:
+            numbers = journey_numbers(session, self.journey.id)
+        for node_id, item in self.scene.nodes.items():
+            entry = numbers.nodes.get(node_id)
+            parts = []
+            if entry is not None:
+                if entry.waiting:
+                    parts.append(self.tr("waiting %1").replace("%1", f"{entry.waiting:,}"))
+                parts.append(self.tr("passed %1").replace("%1", f"{entry.passed:,}"))
+                if entry.sent or entry.skipped:
+                    parts.append(self.tr("sent %1 · skipped %2").replace("%1", f"{entry.sent:,}")
+                                 .replace("%2", f"{entry.skipped:,}"))
+            item.stats = " · ".join(parts)
+            item.update()
+        for edge_id, item in self.scene.edges.items():
+            edge = self.journey.edges.get(edge_id)
+            share = numbers.share(edge.source, edge.source_port) if edge else None
+            item.label = f"{share * 100:.0f}%" if share is not None else ""
+            item.update()
+        self.statusBar().showMessage(self.tr("%1 customers entered, %2 in the journey now, %3 reached the goal")
+                                     .replace("%1", f"{numbers.entered:,}").replace("%2", f"{numbers.active:,}")
+                                     .replace("%3", f"{numbers.goals:,}"), 10000)
+
+    def simulate(self, days: int = 30) -> object | None:
+        """Replay the last `days` days of orders through this draft (sending nothing) and paint the counts."""
+        from datetime import timedelta
+
+        from PySide6.QtWidgets import QApplication
+
+        from engine.runtime.simulate import simulate
+
+        if [issue for issue in self.issues if issue.is_error]:
+            QMessageBox.warning(self, self.tr("Simulate"), self.tr("Fix the problems first."))
+            return None
+        self.save()
+        end = self.ctx.clock.now()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = simulate(self.ctx.db, self.journey.id, end - timedelta(days=days), end)
+        except (PublishError, store.StoreError) as exc:
+            QMessageBox.warning(self, self.tr("Simulate"), str(exc))
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        for node_id, item in self.scene.nodes.items():
+            counts = result.nodes.get(node_id, {})
+            item.stats = self.tr("simulated: %1").replace("%1", f"{counts.get('customers', 0):,}")
+            item.update()
+        messages = sum(result.messages.values())
+        self.statusBar().showMessage(
+            self.tr("Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won")
+            .replace("%1", str(days)).replace("%2", f"{result.entered:,}").replace("%3", f"{messages:,}")
+            .replace("%4", f"{result.coupons:,}").replace("%5", f"{result.cost_won:,}"), 20000)
+        return result
+
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
@@ -120,6 +181,8 @@ class EditorWindow(QMainWindow):
             ("fit_selection", self.tr("Fit selection"), QKeySequence("Ctrl+9"), self.view.fit_selection),
             ("publish", self.tr("Publish"), QKeySequence("Ctrl+P"), self.publish),
             ("pause", self.tr("Pause"), None, self.toggle_pause),
+            ("numbers", self.tr("Live numbers"), QKeySequence("Ctrl+R"), self.show_numbers),
+            ("simulate", self.tr("Simulate"), None, self.simulate),
         ]
         for name, text, shortcut, slot in entries:
             action = QAction(text, self)
@@ -128,7 +191,8 @@ class EditorWindow(QMainWindow):
             action.triggered.connect(lambda _=False, s=slot: s())
             self.actions_by_name[name] = action
             self.addAction(action)
-        for name in ("save", "undo", "redo", "layout", "fit", "zoom_in", "zoom_out", "publish", "pause"):
+        for name in ("save", "undo", "redo", "layout", "fit", "zoom_in", "zoom_out", "numbers", "simulate", "publish",
+                     "pause"):
             bar.addAction(self.actions_by_name[name])
         self.addAction(undo)
         self.addAction(redo)

@@ -1,0 +1,77 @@
+"""Live numbers of a journey for the canvas: per node who is waiting, who passed, what was sent or skipped,
+and the share of customers taking each branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Enrollment, OutboxMessage, StepLog
+
+
+@dataclass
+class NodeNumbers:
+    passed: int = 0
+    waiting: int = 0
+    sent: int = 0
+    skipped: int = 0
+    ports: dict[str, int] = field(default_factory=dict)  # branch taken → customers
+
+
+@dataclass
+class JourneyNumbers:
+    nodes: dict[str, NodeNumbers] = field(default_factory=dict)
+    entered: int = 0
+    active: int = 0
+    goals: int = 0
+
+    def node(self, node_id: str) -> NodeNumbers:
+        return self.nodes.setdefault(node_id, NodeNumbers())
+
+    def share(self, node_id: str, port: str) -> float | None:
+        numbers = self.nodes.get(node_id)
+        if numbers is None or not numbers.ports:
+            return None
+        total = sum(numbers.ports.values())
+        return numbers.ports.get(port, 0) / total if total else None
+
+
+def journey_numbers(session: Session, journey_id: str) -> JourneyNumbers:
+    result = JourneyNumbers()
+    for node_id, count in session.execute(
+        select(StepLog.node_id, func.count(func.distinct(StepLog.enrollment_id)))
+        .where(StepLog.journey_id == journey_id, StepLog.enrollment_id.is_not(None)).group_by(StepLog.node_id)
+    ):
+        if node_id:
+            result.node(node_id).passed = int(count)
+    for node_id, count in session.execute(
+        select(Enrollment.node_id, func.count()).where(Enrollment.journey_id == journey_id,
+                                                       Enrollment.status == "active").group_by(Enrollment.node_id)
+    ):
+        result.node(node_id).waiting = int(count)
+        result.active += int(count)
+    for node_id, status, count in session.execute(
+        select(OutboxMessage.node_id, OutboxMessage.status, func.count())
+        .where(OutboxMessage.journey_id == journey_id).group_by(OutboxMessage.node_id, OutboxMessage.status)
+    ):
+        if node_id is None:
+            continue
+        if status == "sent":
+            result.node(node_id).sent += int(count)
+        elif status == "skipped":
+            result.node(node_id).skipped += int(count)
+    for node_id, reason, count in session.execute(
+        select(StepLog.node_id, StepLog.reason, func.count())
+        .where(StepLog.journey_id == journey_id, StepLog.event.in_(("branch", "split", "resumed")),
+               StepLog.reason.is_not(None))
+        .group_by(StepLog.node_id, StepLog.reason)
+    ):
+        if node_id and reason:
+            result.node(node_id).ports[str(reason)] = int(count)
+    result.entered = int(session.scalar(select(func.count()).select_from(Enrollment)
+                                        .where(Enrollment.journey_id == journey_id)) or 0)
+    result.goals = int(session.scalar(select(func.count()).select_from(Enrollment).where(
+        Enrollment.journey_id == journey_id, Enrollment.end_reason == "goal_reached")) or 0)
+    return result
