@@ -29,11 +29,35 @@ EVENT_TEXT = {
     "skipped": "message not sent",
     "deferred": "message delayed",
     "held": "message held for review",
+    "released": "held message released by the owner",
+    "cancelled": "message dropped by the owner",
     "failed": "failed",
     "action": "action done",
     "moved": "moved to the new version",
     "completed": "finished the journey",
     "exited": "left the journey",
+}
+EVENT_TEXT_KO = {
+    "entered": "여정에 들어옴",
+    "entry_blocked": "들어오지 않음",
+    "waiting": "{until}까지 기다림",
+    "resumed": "다음 단계로",
+    "event": "기다리던 행동을 함",
+    "goal": "목표 달성",
+    "branch": "'{reason}' 쪽으로",
+    "split": "{reason} 그룹에 배정",
+    "queued": "메시지 준비 ({channel})",
+    "sent": "메시지 보냄",
+    "skipped": "메시지 보내지 않음",
+    "deferred": "메시지 미룸",
+    "held": "메시지 확인 대기",
+    "released": "확인 대기 메시지를 보내기로 함",
+    "cancelled": "메시지를 보내지 않기로 함",
+    "failed": "실패",
+    "action": "동작 실행",
+    "moved": "새 버전으로 옮김",
+    "completed": "여정 마침",
+    "exited": "여정에서 나감",
 }
 REASON_TEXT = {
     "no_consent": "no consent for this channel",
@@ -42,6 +66,11 @@ REASON_TEXT = {
     "frequency_cap": "too many ads to this customer already",
     "late": "too late to send",
     "ambiguous_send": "unclear whether it was sent before a crash",
+    "released": "the owner chose to send it",
+    "dropped_by_owner": "the owner chose not to send it",
+    "late_moved": "moved to the same time the next day",
+    "no_channel": "no way to send on this channel is set up",
+    "send_retry": "the provider did not answer; trying again later",
     "exclusion": "already in another journey of the same group today",
     "reentry": "the journey does not let them in again yet",
     "render_error": "the message template has an error",
@@ -50,6 +79,30 @@ REASON_TEXT = {
     "exit_node": "exit",
     "node_removed": "their step was removed in a new version",
     "republished": "the journey was republished",
+}
+
+REASON_TEXT_KO = {
+    "no_consent": "이 채널 수신 동의 없음",
+    "no_address": "전화번호나 이메일 없음",
+    "quiet_hours": "21:00~08:00에는 광고를 보내지 않음",
+    "frequency_cap": "이 고객에게 보낸 광고가 이미 많음",
+    "late": "너무 늦어서 보내지 않음",
+    "late_moved": "다음 날 같은 시각으로 옮김",
+    "ambiguous_send": "오류로 보냈는지 확실하지 않음: 확인 필요",
+    "released": "가게 주인이 보내기로 함",
+    "dropped_by_owner": "가게 주인이 보내지 않기로 함",
+    "no_channel": "이 채널로 보낼 방법이 설정되지 않음",
+    "send_retry": "발송사가 응답하지 않아 다시 시도",
+    "retry_after_crash": "중단 뒤 다시 보냄",
+    "render_error": "메시지 문장에 오류",
+    "exclusion": "오늘 같은 그룹의 다른 여정에 이미 들어감",
+    "reentry": "아직 이 여정에 다시 들어올 수 없음",
+    "goal_reached": "목표 달성",
+    "end_of_path": "경로 끝",
+    "exit_node": "종료",
+    "node_removed": "새 버전에서 이 단계가 없어짐",
+    "republished": "여정을 다시 게시함",
+    "confirmed_after_crash": "중단 뒤 보낸 것을 확인함",
 }
 
 
@@ -66,10 +119,11 @@ class TimelineEntry:
         return {"at": self.at.isoformat(), "journey": self.journey, "node": self.node_id, "event": self.event,
                 "reason": self.reason, "detail": self.detail}
 
-    def text(self, zone: ZoneInfo) -> str:
+    def text(self, zone: ZoneInfo, lang: str = "en") -> str:
         local = self.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        what = EVENT_TEXT.get(self.event, self.event).format(reason=self.reason or "", **_fmt(self.detail, zone))
-        why = REASON_TEXT.get(self.reason or "", self.reason or "") if self.event not in {"branch", "split"} else ""
+        events, reasons = (EVENT_TEXT_KO, REASON_TEXT_KO) if lang == "ko" else (EVENT_TEXT, REASON_TEXT)
+        what = events.get(self.event, self.event).format(reason=self.reason or "", **_fmt(self.detail, zone))
+        why = reasons.get(self.reason or "", self.reason or "") if self.event not in {"branch", "split"} else ""
         node = f" [{self.node_id}]" if self.node_id else ""
         return f"{local}  {self.journey}{node}: {what}" + (f" ({why})" if why else "")
 

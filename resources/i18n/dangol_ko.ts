@@ -1,6 +1,125 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>CustomerDialog</name>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="48" />
+        <source>Profile</source>
+        <translation>정보</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <source>Date</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <source>Order</source>
+        <translation>주문번호</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <source>Amount</source>
+        <translation>금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="52" />
+        <location filename="../../ui/pages/customer_detail.py" line="103" />
+        <source>Orders</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="56" />
+        <source>Consent (changes are recorded with the date)</source>
+        <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="72" />
+        <source>Consent</source>
+        <translation>수신 동의</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="74" />
+        <source>Journey timeline</source>
+        <translation>여정 기록</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="98" />
+        <source>Phone</source>
+        <translation>전화번호</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="98" />
+        <source>Email</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="99" />
+        <source>Member id</source>
+        <translation>회원 아이디</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="99" />
+        <source>(guest)</source>
+        <translation>(비회원)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="100" />
+        <source>Grade</source>
+        <translation>등급</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="101" />
+        <source>Birthday</source>
+        <translation>생일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="102" />
+        <source>Signed up</source>
+        <translation>가입일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="103" />
+        <source>Total spent</source>
+        <translation>총 구매액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="104" />
+        <source>Average order</source>
+        <translation>평균 주문 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="105" />
+        <source>First order</source>
+        <translation>첫 주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="106" />
+        <source>Last order</source>
+        <translation>마지막 주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="107" />
+        <source>Tags</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="120" />
+        <source>never asked</source>
+        <translation>받은 적 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="125" />
+        <source>No journey has reached this customer yet.</source>
+        <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>CustomersPage</name>
     <message>
         <location filename="../../ui/pages/customers.py" line="134" />
@@ -53,7 +172,7 @@
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="172" />
+        <location filename="../../ui/pages/customers.py" line="180" />
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
@@ -130,226 +249,231 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="65" />
+        <location filename="../../ui/editor/window.py" line="66" />
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="66" />
+        <location filename="../../ui/editor/window.py" line="68" />
+        <source>Overview</source>
+        <translation>전체 지도</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="69" />
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="67" />
+        <location filename="../../ui/editor/window.py" line="70" />
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="100" />
+        <location filename="../../ui/editor/window.py" line="104" />
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="101" />
+        <location filename="../../ui/editor/window.py" line="105" />
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="103" />
+        <location filename="../../ui/editor/window.py" line="107" />
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="112" />
+        <location filename="../../ui/editor/window.py" line="116" />
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="125" />
-        <location filename="../../ui/editor/window.py" line="133" />
-        <location filename="../../ui/editor/window.py" line="185" />
+        <location filename="../../ui/editor/window.py" line="129" />
+        <location filename="../../ui/editor/window.py" line="137" />
+        <location filename="../../ui/editor/window.py" line="189" />
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="125" />
+        <location filename="../../ui/editor/window.py" line="129" />
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="139" />
+        <location filename="../../ui/editor/window.py" line="143" />
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="143" />
+        <location filename="../../ui/editor/window.py" line="147" />
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="157" />
+        <location filename="../../ui/editor/window.py" line="161" />
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="159" />
+        <location filename="../../ui/editor/window.py" line="163" />
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="164" />
+        <location filename="../../ui/editor/window.py" line="168" />
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="171" />
+        <location filename="../../ui/editor/window.py" line="175" />
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="172" />
+        <location filename="../../ui/editor/window.py" line="176" />
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="173" />
+        <location filename="../../ui/editor/window.py" line="177" />
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="174" />
+        <location filename="../../ui/editor/window.py" line="178" />
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="175" />
+        <location filename="../../ui/editor/window.py" line="179" />
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="176" />
+        <location filename="../../ui/editor/window.py" line="180" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="177" />
+        <location filename="../../ui/editor/window.py" line="181" />
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="178" />
+        <location filename="../../ui/editor/window.py" line="182" />
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="179" />
+        <location filename="../../ui/editor/window.py" line="183" />
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="180" />
+        <location filename="../../ui/editor/window.py" line="184" />
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="181" />
+        <location filename="../../ui/editor/window.py" line="185" />
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="182" />
+        <location filename="../../ui/editor/window.py" line="186" />
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="183" />
-        <location filename="../../ui/editor/window.py" line="374" />
+        <location filename="../../ui/editor/window.py" line="187" />
+        <location filename="../../ui/editor/window.py" line="378" />
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="184" />
+        <location filename="../../ui/editor/window.py" line="188" />
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="212" />
+        <location filename="../../ui/editor/window.py" line="216" />
         <source>Add a node</source>
         <translation>노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="212" />
+        <location filename="../../ui/editor/window.py" line="216" />
         <source>Node</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="254" />
+        <location filename="../../ui/editor/window.py" line="258" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="273" />
+        <location filename="../../ui/editor/window.py" line="277" />
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="273" />
+        <location filename="../../ui/editor/window.py" line="277" />
         <source>Save the changes to '%1' before closing?</source>
         <translation>닫기 전에 '%1'의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="293" />
-        <location filename="../../ui/editor/window.py" line="317" />
+        <location filename="../../ui/editor/window.py" line="297" />
+        <location filename="../../ui/editor/window.py" line="321" />
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="294" />
+        <location filename="../../ui/editor/window.py" line="298" />
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="299" />
+        <location filename="../../ui/editor/window.py" line="303" />
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="322" />
+        <location filename="../../ui/editor/window.py" line="326" />
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="333" />
+        <location filename="../../ui/editor/window.py" line="337" />
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="336" />
+        <location filename="../../ui/editor/window.py" line="340" />
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="339" />
+        <location filename="../../ui/editor/window.py" line="343" />
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="342" />
+        <location filename="../../ui/editor/window.py" line="346" />
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="343" />
+        <location filename="../../ui/editor/window.py" line="347" />
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="344" />
+        <location filename="../../ui/editor/window.py" line="348" />
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="374" />
+        <location filename="../../ui/editor/window.py" line="378" />
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -357,29 +481,29 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="28" />
-        <location filename="../../ui/pages/gallery.py" line="76" />
+        <location filename="../../ui/pages/gallery.py" line="49" />
+        <location filename="../../ui/pages/gallery.py" line="101" />
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="29" />
+        <location filename="../../ui/pages/gallery.py" line="50" />
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="64" />
+        <location filename="../../ui/pages/gallery.py" line="89" />
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="66" />
+        <location filename="../../ui/pages/gallery.py" line="91" />
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="77" />
+        <location filename="../../ui/pages/gallery.py" line="102" />
         <source>A draft '%1' was added to your journeys.</source>
         <translation>'%1' 초안을 여정에 추가했습니다.</translation>
     </message>
@@ -415,128 +539,159 @@
 <context>
     <name>JourneysPage</name>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="34" />
+        <location filename="../../ui/pages/journeys.py" line="36" />
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="36" />
+        <location filename="../../ui/pages/journeys.py" line="38" />
         <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
         <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="38" />
+        <location filename="../../ui/pages/journeys.py" line="40" />
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="39" />
+        <location filename="../../ui/pages/journeys.py" line="41" />
         <source>New from template…</source>
         <translation>템플릿으로 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="40" />
+        <location filename="../../ui/pages/journeys.py" line="42" />
+        <source>Duplicate</source>
+        <translation>복제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="43" />
+        <source>Rename…</source>
+        <translation>이름 바꾸기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="44" />
         <source>Import…</source>
         <translation>가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="41" />
+        <location filename="../../ui/pages/journeys.py" line="45" />
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="42" />
+        <location filename="../../ui/pages/journeys.py" line="46" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="49" />
+        <location filename="../../ui/pages/journeys.py" line="54" />
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="49" />
+        <location filename="../../ui/pages/journeys.py" line="54" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="49" />
+        <location filename="../../ui/pages/journeys.py" line="54" />
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="49" />
+        <location filename="../../ui/pages/journeys.py" line="54" />
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="49" />
+        <location filename="../../ui/pages/journeys.py" line="54" />
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="58" />
+        <location filename="../../ui/pages/journeys.py" line="63" />
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="71" />
+        <location filename="../../ui/pages/journeys.py" line="78" />
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="71" />
+        <location filename="../../ui/pages/journeys.py" line="78" />
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="71" />
+        <location filename="../../ui/pages/journeys.py" line="78" />
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="72" />
+        <location filename="../../ui/pages/journeys.py" line="79" />
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="79" />
+        <location filename="../../ui/pages/journeys.py" line="86" />
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="112" />
+        <location filename="../../ui/pages/journeys.py" line="129" />
+        <source>%1 (copy)</source>
+        <translation>%1 (사본)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="142" />
+        <location filename="../../ui/pages/journeys.py" line="147" />
+        <source>Rename</source>
+        <translation>이름 바꾸기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="142" />
+        <source>New name</source>
+        <translation>새 이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="147" />
+        <source>A journey needs a name.</source>
+        <translation>여정 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="156" />
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="112" />
-        <location filename="../../ui/pages/journeys.py" line="130" />
+        <location filename="../../ui/pages/journeys.py" line="156" />
+        <location filename="../../ui/pages/journeys.py" line="174" />
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="119" />
+        <location filename="../../ui/pages/journeys.py" line="163" />
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="129" />
+        <location filename="../../ui/pages/journeys.py" line="173" />
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="136" />
+        <location filename="../../ui/pages/journeys.py" line="180" />
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="146" />
+        <location filename="../../ui/pages/journeys.py" line="190" />
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="147" />
+        <location filename="../../ui/pages/journeys.py" line="191" />
         <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -678,97 +833,107 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages.py" line="30" />
+        <location filename="../../ui/pages/messages.py" line="32" />
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="33" />
+        <location filename="../../ui/pages/messages.py" line="35" />
         <source>All messages</source>
         <translation>전체 메시지</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages.py" line="40" />
+        <source>Send anyway</source>
+        <translation>그래도 보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="41" />
+        <source>Do not send</source>
+        <translation>보내지 않기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="49" />
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="40" />
+        <location filename="../../ui/pages/messages.py" line="49" />
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="40" />
+        <location filename="../../ui/pages/messages.py" line="49" />
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41" />
+        <location filename="../../ui/pages/messages.py" line="50" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41" />
+        <location filename="../../ui/pages/messages.py" line="50" />
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41" />
+        <location filename="../../ui/pages/messages.py" line="50" />
         <source>Text</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49" />
+        <location filename="../../ui/pages/messages.py" line="58" />
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="55" />
+        <location filename="../../ui/pages/messages.py" line="90" />
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="55" />
+        <location filename="../../ui/pages/messages.py" line="90" />
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="55" />
+        <location filename="../../ui/pages/messages.py" line="90" />
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="56" />
+        <location filename="../../ui/pages/messages.py" line="91" />
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="56" />
+        <location filename="../../ui/pages/messages.py" line="91" />
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="56" />
+        <location filename="../../ui/pages/messages.py" line="91" />
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="69" />
+        <location filename="../../ui/pages/messages.py" line="104" />
         <source>SMS</source>
         <translation>문자</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="69" />
+        <location filename="../../ui/pages/messages.py" line="104" />
         <source>KakaoTalk</source>
         <translation>카카오톡</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="69" />
+        <location filename="../../ui/pages/messages.py" line="104" />
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="70" />
+        <location filename="../../ui/pages/messages.py" line="105" />
         <source>To me</source>
         <translation>나에게</translation>
     </message>

@@ -184,3 +184,77 @@ def test_autostart_setting_writes_the_startup_entry(qtbot, demo_db: Database) ->
     assert demo_db.url in autostart.entry_path().read_text(encoding="utf-8")
     page.fields["runner.autostart"].setChecked(False)
     assert page.save() and not autostart.is_enabled()
+
+
+def test_journey_list_duplicate_rename_and_editor(qtbot, demo_db: Database, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    from engine import gallery
+
+    window.pages["gallery"].use(gallery.template("cart_abandoned"))
+    page = window.pages["journeys"]
+    page.table.selectRow(0)
+    copy_id = page.duplicate()
+    assert copy_id and page.model.rowCount() == 2
+    with demo_db.session() as session:
+        names = sorted(r.name for r in session.scalars(select(JourneyRow)))
+    assert names == ["장바구니 이탈 알림", "장바구니 이탈 알림 (사본)"]
+    for row in range(page.model.rowCount()):
+        if page.model.index(row, 0).data() == "장바구니 이탈 알림 (사본)":
+            page.table.selectRow(row)
+    assert page.rename("장바구니 두 번째")
+    assert page.selected_id() is None or True
+    with demo_db.session() as session:
+        assert session.get(JourneyRow, copy_id).name == "장바구니 두 번째"
+    editor = page.open_editor(copy_id)
+    assert editor is not None and editor.journey.name == "장바구니 두 번째"
+    editor.close()
+
+
+def test_held_messages_can_be_sent_or_dropped(qtbot, demo_db: Database) -> None:
+    from engine.journey_store import new_id
+    from storage.models import OutboxMessage
+
+    with demo_db.session() as session:
+        customer = session.scalar(select(Customer.id).limit(1))
+        for index in range(2):
+            session.add(OutboxMessage(idem_key=new_id(), customer_id=customer, channel="sms", recipient="+821012345678",
+                                      body=f"보류 {index}", status="held", reason="ambiguous_send", not_before=NOW,
+                                      due_at=NOW, created_at=NOW))
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    assert "확인 기다리는 메시지 2건" in window.held_label.text()
+    window.show_page("messages")
+    page = window.pages["messages"]
+    assert page.model.rowCount() == 2 and "확인 필요" in page.model.index(0, 4).data()
+    page.table.selectRow(0)
+    assert page.release_button.isEnabled()
+    assert page.decide(True) == 1
+    page.table.selectRow(1)
+    assert page.decide(False) == 1
+    with demo_db.session() as session:
+        states = sorted(session.scalars(select(OutboxMessage.status)))
+    assert states == ["cancelled", "queued"]
+
+
+def test_customer_page_shows_and_edits_consent(qtbot, demo_db: Database, artifacts: Path) -> None:
+    from storage.models import Consent, ConsentEvent
+
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    window.show_page("customers")
+    page = window.pages["customers"]
+    dialog = page.open_customer(0)
+    qtbot.addWidget(dialog)
+    customer_id = page.model.ids[0]
+    check, note = dialog.consent_boxes["sms"]
+    before = check.isChecked()
+    check.setChecked(not before)
+    with demo_db.session() as session:
+        assert session.get(Consent, (customer_id, "sms")).granted is (not before)
+        assert session.scalars(select(ConsentEvent).where(ConsentEvent.customer_id == customer_id,
+                                                          ConsentEvent.source == "owner")).first() is not None
+    assert "owner" in dialog.consent_boxes["sms"][1].text()
+    assert dialog.form.rowCount() >= 10
+    dialog.grab().save(str(artifacts / "customer-detail.png"))

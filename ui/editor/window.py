@@ -30,6 +30,7 @@ from storage.models import Category, JourneyVersion
 from ui.context import AppContext
 from ui.editor.document import AutoLayout, JourneyDocument
 from ui.editor.inspector import Inspector
+from ui.editor.minimap import Minimap
 from ui.editor.palette import Palette
 from ui.editor.problems import ProblemsPanel, node_labels
 from ui.editor.scene import JourneyScene
@@ -63,6 +64,8 @@ class EditorWindow(QMainWindow):
         self.inspector = Inspector(self.doc, ctx.lang, shop, categories)
         self.problems = ProblemsPanel(ctx.lang)
         self._dock(self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.minimap = Minimap(self.view)
+        self._dock(self.tr("Overview"), self.minimap, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock(self.tr("Settings"), self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems_dock = problems_dock
@@ -83,6 +86,7 @@ class EditorWindow(QMainWindow):
         self.resize(QSize(1280, 800))
         self._edited()
         QTimer.singleShot(0, self.view.fit_all)
+        QTimer.singleShot(0, self.minimap.refit)
 
     # --- numbers on the canvas --------------------------------------------------------------------
 

@@ -164,8 +164,16 @@ class CustomersPage(QWidget):
         self.timer.setInterval(250)
         self.timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _: self.timer.start())
+        self.table.doubleClicked.connect(lambda index: self.open_customer(index.row()))
         self.segment.currentIndexChanged.connect(lambda _: self.refresh())
         self.refresh()
+
+    def open_customer(self, row: int) -> object:
+        from ui.pages.customer_detail import CustomerDialog
+
+        dialog = CustomerDialog(self.ctx, self.model.ids[row], self)
+        dialog.show()
+        return dialog
 
     def refresh(self) -> None:
         self.model.load(self.search.text(), self.segment.currentData() or "")

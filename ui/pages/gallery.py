@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -18,6 +20,26 @@ from engine import gallery
 from engine import journey_store as store
 from ui.context import AppContext
 from ui.widgets import muted_label, title_label
+
+
+def flow_picture(graph: dict, lang: str, width: int = 460, height: int = 120) -> QPixmap:
+    """A small picture of a template's flow, drawn by the canvas itself."""
+    from engine.journey import Journey, apply_layout
+    from ui.editor.document import JourneyDocument
+    from ui.editor.scene import JourneyScene
+
+    journey = Journey.from_dict(graph)
+    apply_layout(journey)
+    scene = JourneyScene(JourneyDocument(journey), lang)
+    rect = scene.itemsBoundingRect().adjusted(-10, -10, 10, 10)
+    size = QSize(width, height)
+    pixmap = QPixmap(size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect, Qt.AspectRatioMode.KeepAspectRatio)
+    painter.end()
+    return pixmap
 
 
 class GalleryPage(QWidget):
@@ -60,6 +82,10 @@ class GalleryPage(QWidget):
         title.setWordWrap(True)
         layout.addWidget(title)
         layout.addWidget(muted_label(self.ctx.label(template.description_ko, template.description_en)))
+        picture = QLabel()
+        picture.setPixmap(flow_picture(template.graph, self.ctx.lang))
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(picture)
         row = QHBoxLayout()
         row.addWidget(muted_label(self.tr("%n step(s)", "", len(template.graph.get("nodes", [])))))
         row.addStretch(1)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import delete
 
 from engine import journey_store as store
+from engine.journey import Journey
 from storage.models import Journey as JourneyRow
 from ui.context import AppContext
 from ui.editor.window import EditorWindow
@@ -37,10 +39,13 @@ class JourneysPage(QWidget):
         buttons = QHBoxLayout()
         self.edit_button = QPushButton(self.tr("Open editor"))
         self.new_button = QPushButton(self.tr("New from template…"))
+        self.duplicate_button = QPushButton(self.tr("Duplicate"))
+        self.rename_button = QPushButton(self.tr("Rename…"))
         self.import_button = QPushButton(self.tr("Import…"))
         self.export_button = QPushButton(self.tr("Export…"))
         self.delete_button = QPushButton(self.tr("Delete"))
-        for button in (self.edit_button, self.new_button, self.import_button, self.export_button, self.delete_button):
+        for button in (self.edit_button, self.new_button, self.duplicate_button, self.rename_button,
+                       self.import_button, self.export_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -62,6 +67,8 @@ class JourneysPage(QWidget):
         self.table.doubleClicked.connect(lambda _: self.open_editor())
         self.new_button.clicked.connect(lambda: ctx.bus.navigate.emit("gallery"))
         self.import_button.clicked.connect(self.import_file)
+        self.duplicate_button.clicked.connect(lambda: self.duplicate())
+        self.rename_button.clicked.connect(lambda: self.rename())
         self.export_button.clicked.connect(self.export_file)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -93,6 +100,8 @@ class JourneysPage(QWidget):
         chosen = self.selected_id() is not None
         self.export_button.setEnabled(chosen)
         self.edit_button.setEnabled(chosen)
+        self.duplicate_button.setEnabled(chosen)
+        self.rename_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
 
     def open_editor(self, journey_id: str | None = None) -> EditorWindow | None:
@@ -107,6 +116,41 @@ class JourneysPage(QWidget):
         window.raise_()
         window.activateWindow()
         return window
+
+    def duplicate(self) -> str | None:
+        """A copy of the selected journey's draft, as a new draft with fresh ids."""
+        journey_id = self.selected_id()
+        if journey_id is None:
+            return None
+        with self.ctx.db.session() as session:
+            original = store.load(session, journey_id)
+            data = original.to_dict()
+            data["id"] = store.new_id()
+            data["name"] = self.tr("%1 (copy)").replace("%1", original.name)
+            copy = Journey.from_dict(data)
+            store.save_draft(session, copy, self.ctx.clock)
+        self.ctx.bus.data_changed.emit()
+        return copy.id
+
+    def rename(self, name: str | None = None) -> bool:
+        journey_id = self.selected_id()
+        if journey_id is None:
+            return False
+        with self.ctx.db.session() as session:
+            journey = store.load(session, journey_id)
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Rename"), self.tr("New name"), text=journey.name)
+            if not ok:
+                return False
+        name = name.strip()
+        if not name:
+            QMessageBox.warning(self, self.tr("Rename"), self.tr("A journey needs a name."))
+            return False
+        journey.rename(name)
+        with self.ctx.db.session() as session:
+            store.save_draft(session, journey, self.ctx.clock)
+        self.ctx.bus.data_changed.emit()
+        return True
 
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a journey"), "", self.tr("Journey files (*.json)"))

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
 
-from engine.timeline import REASON_TEXT
+from engine.timeline import REASON_TEXT, REASON_TEXT_KO
 from storage.models import Customer, OutboxMessage
 from ui.context import AppContext
 from ui.widgets import local_time, muted_label, title_label
@@ -35,6 +37,13 @@ class MessagesPage(QWidget):
             self.status.addItem(text, status)
         bar.addWidget(self.status)
         bar.addStretch(1)
+        self.release_button = QPushButton(self.tr("Send anyway"))
+        self.drop_button = QPushButton(self.tr("Do not send"))
+        for button in (self.release_button, self.drop_button):
+            button.setEnabled(False)
+            bar.addWidget(button)
+        self.release_button.clicked.connect(lambda: self.decide(True))
+        self.drop_button.clicked.connect(lambda: self.decide(False))
         layout.addLayout(bar)
         self.model = QStandardItemModel(0, 6, self)
         self.model.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Customer"), self.tr("Channel"),
@@ -49,14 +58,40 @@ class MessagesPage(QWidget):
         self.empty = muted_label(self.tr("No messages yet. They appear here once a published journey runs."))
         layout.addWidget(self.empty)
         self.status.currentIndexChanged.connect(lambda _: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.refresh()
+
+    def selected_held(self) -> list[int]:
+        ids = []
+        for index in self.table.selectionModel().selectedRows():
+            if index.data(Qt.ItemDataRole.UserRole + 1) == "held":
+                ids.append(int(index.data(Qt.ItemDataRole.UserRole)))
+        return ids
+
+    def _update_buttons(self) -> None:
+        held = bool(self.selected_held())
+        self.release_button.setEnabled(held)
+        self.drop_button.setEnabled(held)
+
+    def decide(self, send: bool) -> int:
+        """The owner's call on held messages: send them after all, or never."""
+        from engine.delivery.review import drop_held, release_held
+
+        ids = self.selected_held()
+        if not ids:
+            return 0
+        with self.ctx.db.session() as session:
+            done = (release_held if send else drop_held)(session, ids, self.ctx.clock.now())
+        self.ctx.bus.data_changed.emit()
+        self.refresh()
+        return done
 
     def status_names(self) -> dict[str, str]:
         return {"queued": self.tr("waiting"), "sent": self.tr("sent"), "skipped": self.tr("skipped"),
                 "held": self.tr("held for review"), "failed": self.tr("failed"), "cancelled": self.tr("cancelled")}
 
     def refresh(self) -> None:
-        query = (select(OutboxMessage.created_at, OutboxMessage.sent_at, Customer.name, OutboxMessage.channel,
+        query = (select(OutboxMessage.id, OutboxMessage.created_at, OutboxMessage.sent_at, Customer.name, OutboxMessage.channel,
                         OutboxMessage.status, OutboxMessage.reason, OutboxMessage.body)
                  .join(Customer, Customer.id == OutboxMessage.customer_id)
                  .order_by(OutboxMessage.id.desc()).limit(LIMIT))
@@ -69,9 +104,13 @@ class MessagesPage(QWidget):
         channels = {"sms": self.tr("SMS"), "kakao": self.tr("KakaoTalk"), "email": self.tr("Email"),
                     "owner": self.tr("To me")}
         self.model.removeRows(0, self.model.rowCount())
-        for created, sent, name, channel, status, reason, body in rows:
-            reason_text = REASON_TEXT.get(reason or "", reason or "") if self.ctx.lang == "en" else (reason or "")
-            self.model.appendRow([QStandardItem(local_time(sent or created)), QStandardItem(name),
-                                  QStandardItem(channels.get(channel, channel)), QStandardItem(names.get(status, status)),
-                                  QStandardItem(reason_text), QStandardItem((body or "").replace("\n", " ")[:120])])
+        for message_id, created, sent, name, channel, status, reason, body in rows:
+            texts = REASON_TEXT if self.ctx.lang == "en" else REASON_TEXT_KO
+            reason_text = texts.get(reason or "", reason or "")
+            items = [QStandardItem(local_time(sent or created)), QStandardItem(name),
+                     QStandardItem(channels.get(channel, channel)), QStandardItem(names.get(status, status)),
+                     QStandardItem(reason_text), QStandardItem((body or "").replace("\n", " ")[:120])]
+            items[0].setData(message_id, Qt.ItemDataRole.UserRole)
+            items[0].setData(status, Qt.ItemDataRole.UserRole + 1)
+            self.model.appendRow(items)
         self.empty.setVisible(not rows)

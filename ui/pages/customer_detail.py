@@ -1,0 +1,143 @@
+"""One customer: profile, statistics, orders, consent (editable, with dates and sources), tags, and the
+journey timeline — what was sent or skipped, and why."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from engine.customers.phone import format_phone
+from engine.customers.segments import SEGMENT_LABELS, lifecycle, thresholds
+from engine.timeline import timeline
+from storage.models import Consent, ConsentEvent, Customer, CustomerStats, CustomerTag, Order
+from ui.context import AppContext
+from ui.widgets import local_time, won
+
+CHANNELS = (("email", "이메일", "Email"), ("sms", "문자", "SMS"), ("kakao", "카카오톡", "KakaoTalk"),
+            ("night", "야간(21~08시) 광고", "Night-time ads"))
+
+
+class CustomerDialog(QDialog):
+    def __init__(self, ctx: AppContext, customer_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.customer_id = ctx, customer_id
+        self.resize(820, 620)
+        layout = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        layout.addWidget(self.header)
+        tabs = QTabWidget()
+        layout.addWidget(tabs, 1)
+        self.profile = QWidget()
+        self.form = QFormLayout(self.profile)
+        tabs.addTab(self.profile, self.tr("Profile"))
+        self.orders = QTableWidget(0, 4)
+        self.orders.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Order"), self.tr("Amount"), self.tr("Status")])
+        self.orders.horizontalHeader().setStretchLastSection(True)
+        tabs.addTab(self.orders, self.tr("Orders"))
+        consent_page = QWidget()
+        consent_layout = QVBoxLayout(consent_page)
+        self.consent_boxes: dict[str, tuple[QCheckBox, QLabel]] = {}
+        box = QGroupBox(self.tr("Consent (changes are recorded with the date)"))
+        grid = QFormLayout(box)
+        for channel, ko, en in CHANNELS:
+            check = QCheckBox(ctx.label(ko, en))
+            note = QLabel()
+            note.setObjectName("muted")
+            row = QHBoxLayout()
+            row.addWidget(check)
+            row.addWidget(note, 1)
+            holder = QWidget()
+            holder.setLayout(row)
+            grid.addRow(holder)
+            check.toggled.connect(lambda value, c=channel: self.set_consent(c, value))
+            self.consent_boxes[channel] = (check, note)
+        consent_layout.addWidget(box)
+        consent_layout.addStretch(1)
+        tabs.addTab(consent_page, self.tr("Consent"))
+        self.timeline = QListWidget()
+        tabs.addTab(self.timeline, self.tr("Journey timeline"))
+        self.load()
+
+    def load(self) -> None:
+        zone = ZoneInfo("Asia/Seoul")
+        with self.ctx.db.session() as session:
+            customer = session.get(Customer, self.customer_id)
+            assert customer is not None
+            stats = session.get(CustomerStats, self.customer_id)
+            limits = thresholds(session)
+            tags = list(session.scalars(select(CustomerTag.tag).where(CustomerTag.customer_id == self.customer_id)))
+            orders = session.execute(select(Order.ordered_at, Order.external_id, Order.amount, Order.status)
+                                     .where(Order.customer_id == self.customer_id)
+                                     .order_by(Order.ordered_at.desc())).all()
+            consents = {c.channel: c for c in session.scalars(select(Consent).where(Consent.customer_id == self.customer_id))}
+            entries = timeline(session, self.customer_id)
+            count = stats.order_count if stats else 0
+            last = stats.last_order_at if stats else None
+            stage = lifecycle(count, last, self.ctx.clock.now(), limits)
+            self.header.setText(f"{customer.name}  ·  {self.ctx.label(*SEGMENT_LABELS[stage])}")
+            while self.form.rowCount():
+                self.form.removeRow(0)
+            spent = stats.total_spent if stats else 0
+            rows = [
+                (self.tr("Phone"), format_phone(customer.phone)), (self.tr("Email"), customer.email or ""),
+                (self.tr("Member id"), customer.external_id or self.tr("(guest)")),
+                (self.tr("Grade"), customer.grade or ""),
+                (self.tr("Birthday"), customer.birthday.isoformat() if customer.birthday else ""),
+                (self.tr("Signed up"), local_time(customer.signed_up_at, with_time=False)),
+                (self.tr("Orders"), f"{count:,}"), (self.tr("Total spent"), won(spent)),
+                (self.tr("Average order"), won(spent // count if count else 0)),
+                (self.tr("First order"), local_time(stats.first_order_at if stats else None, with_time=False)),
+                (self.tr("Last order"), local_time(last, with_time=False)),
+                (self.tr("Tags"), ", ".join(f"#{t}" for t in tags)),
+            ]
+            for label, value in rows:
+                self.form.addRow(label, QLabel(value))
+        self.orders.setRowCount(len(orders))
+        for index, (at, number, amount, status) in enumerate(orders):
+            for column, value in enumerate((local_time(at), number, won(amount), status)):
+                self.orders.setItem(index, column, QTableWidgetItem(value))
+        for channel, (check, note) in self.consent_boxes.items():
+            consent = consents.get(channel)
+            check.blockSignals(True)
+            check.setChecked(bool(consent and consent.granted))
+            check.blockSignals(False)
+            note.setText(f"{local_time(consent.changed_at)} · {consent.source}" if consent else self.tr("never asked"))
+        self.timeline.clear()
+        for entry in entries:
+            self.timeline.addItem(entry.text(zone, self.ctx.lang))
+        if not entries:
+            self.timeline.addItem(self.tr("No journey has reached this customer yet."))
+
+    def set_consent(self, channel: str, granted: bool) -> None:
+        """Record the owner's change (e.g. a customer who phoned to opt out), with its date and source."""
+        now = self.ctx.clock.now()
+        with self.ctx.db.session() as session:
+            consent = session.get(Consent, (self.customer_id, channel))
+            if consent is None:
+                consent = Consent(customer_id=self.customer_id, channel=channel, granted=granted, changed_at=now,
+                                  source="owner")
+                session.add(consent)
+            else:
+                consent.granted, consent.changed_at, consent.source = granted, now, "owner"
+            if granted:
+                consent.confirmed_at = now
+            session.add(ConsentEvent(customer_id=self.customer_id, channel=channel, granted=granted, at=now,
+                                     source="owner"))
+        self.ctx.bus.data_changed.emit()
+        self.load()
