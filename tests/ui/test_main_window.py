@@ -257,4 +257,5 @@ def test_customer_page_shows_and_edits_consent(qtbot, demo_db: Database, artifac
                                                           ConsentEvent.source == "owner")).first() is not None
     assert "owner" in dialog.consent_boxes["sms"][1].text()
     assert dialog.form.rowCount() >= 10
+    qtbot.wait(50)
     dialog.grab().save(str(artifacts / "customer-detail.png"))
