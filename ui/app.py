@@ -30,6 +30,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName("Dangol")
     app.setApplicationDisplayName("단골여정")
     app.setFont(korean_font())
+    from ui.editor.scene import release_clipboard
+
+    app.aboutToQuit.connect(release_clipboard)
     return app
 
 

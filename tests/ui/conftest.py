@@ -25,6 +25,14 @@ def _qsettings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _clipboard_released() -> Iterator[None]:
+    yield
+    from ui.editor.scene import release_clipboard
+
+    release_clipboard()  # as the app does on quitting: PySide would crash freeing it at exit
+
+
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"

@@ -180,3 +180,26 @@ def test_live_numbers_and_simulate_on_the_canvas(qtbot, editor: EditorWindow, de
     assert editor.scene.nodes["trigger"].stats == f"모의: {result.entered:,}명"
     assert "지난 14일 기준" in editor.statusBar().currentMessage()
     editor.grab().save(str(artifacts / "editor-simulated.png"))
+
+
+def test_quitting_after_a_copy_does_not_crash(tmp_path) -> None:
+    """PySide6 frees clipboard data twice at exit; the app takes its fragment off the clipboard on quit."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = (
+        "from PySide6.QtCore import QMimeData, QTimer\n"
+        "from ui.app import make_application\n"
+        "from ui.editor.scene import FRAGMENT_MIME\n"
+        "app = make_application()\n"
+        "data = QMimeData(); data.setData(FRAGMENT_MIME, b'{}'); data.setText('{}')\n"
+        "app.clipboard().setMimeData(data)\n"
+        "QTimer.singleShot(0, app.quit)\n"
+        "app.exec()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr.decode()[-500:]

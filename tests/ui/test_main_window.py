@@ -248,7 +248,7 @@ def test_customer_page_shows_and_edits_consent(qtbot, demo_db: Database, artifac
     dialog = page.open_customer(0)
     qtbot.addWidget(dialog)
     customer_id = page.model.ids[0]
-    check, note = dialog.consent_boxes["sms"]
+    check, _note = dialog.consent_boxes["sms"]
     before = check.isChecked()
     check.setChecked(not before)
     with demo_db.session() as session:

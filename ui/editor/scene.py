@@ -16,6 +16,17 @@ from ui.editor.items import EdgeItem, NodeItem, curve
 FRAGMENT_MIME = "application/x-dangol-journey-fragment"
 
 
+def release_clipboard() -> None:
+    """Take our journey fragment off the clipboard (before the app quits).
+
+    PySide6 frees clipboard data a second time when the interpreter exits and crashes, so the
+    fragment we put there is cleared first; anything another program copied is left alone."""
+    clipboard = QApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat(FRAGMENT_MIME):
+        clipboard.clear()
+
+
 def refusal_text(code: str, lang: str) -> str:
     texts = {
         "cycle": ("되돌아가는 연결은 만들 수 없습니다 (여정은 앞으로만 흐릅니다).", "That would make a loop; journeys only move forward."),
