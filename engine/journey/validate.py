@@ -257,6 +257,11 @@ def _numeric(value: Any) -> bool:
     return True
 
 
+def available_roots(journey: Journey, node_id: str) -> set[str]:
+    """The variable roots a message at this node may use (customer, shop, order, cart, coupon …)."""
+    return _available(journey, journey.node(node_id))
+
+
 def _available(journey: Journey, node: Node) -> set[str]:
     """The variable roots a message at `node` can use, from what lies upstream of it."""
     roots = {"customer", "shop", "recommended"}

@@ -481,29 +481,29 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="49" />
-        <location filename="../../ui/pages/gallery.py" line="101" />
+        <location filename="../../ui/pages/gallery.py" line="50" />
+        <location filename="../../ui/pages/gallery.py" line="102" />
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="50" />
+        <location filename="../../ui/pages/gallery.py" line="51" />
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="89" />
+        <location filename="../../ui/pages/gallery.py" line="90" />
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="91" />
+        <location filename="../../ui/pages/gallery.py" line="92" />
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="102" />
+        <location filename="../../ui/pages/gallery.py" line="103" />
         <source>A draft '%1' was added to your journeys.</source>
         <translation>'%1' 초안을 여정에 추가했습니다.</translation>
     </message>
@@ -511,29 +511,49 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="75" />
+        <location filename="../../ui/editor/inspector.py" line="80" />
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="143" />
+        <location filename="../../ui/editor/inspector.py" line="99" />
+        <source>Preview for</source>
+        <translation>미리 보기 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="157" />
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="241" />
+        <location filename="../../ui/editor/inspector.py" line="212" />
+        <source>Insert</source>
+        <translation>넣기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="280" />
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="243" />
+        <location filename="../../ui/editor/inspector.py" line="282" />
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="245" />
+        <location filename="../../ui/editor/inspector.py" line="284" />
+        <source>Preview:</source>
+        <translation>미리 보기:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="286" />
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="331" />
+        <source>Cannot show a preview: %1</source>
+        <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
 </context>
 <context>
@@ -1089,22 +1109,22 @@
 <context>
     <name>Welcome</name>
     <message>
-        <location filename="../../ui/app.py" line="93" />
+        <location filename="../../ui/app.py" line="96" />
         <source>Welcome to Dangol</source>
         <translation>단골여정에 오신 것을 환영합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="94" />
+        <location filename="../../ui/app.py" line="97" />
         <source>Your shop has no customers yet. Would you like to look around a demo shop first? It has 2,000 made-up customers and two years of orders; nothing is sent to anyone.</source>
         <translation>아직 쇼핑몰에 고객이 없습니다. 먼저 데모 쇼핑몰을 둘러보시겠어요? 가상의 고객 2,000명과 2년 치 주문이 들어 있고, 누구에게도 메시지를 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="97" />
+        <location filename="../../ui/app.py" line="100" />
         <source>Open the demo shop</source>
         <translation>데모 쇼핑몰 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="99" />
+        <location filename="../../ui/app.py" line="102" />
         <source>Start with my own shop</source>
         <translation>내 쇼핑몰로 시작하기</translation>
     </message>
@@ -1112,7 +1132,7 @@
 <context>
     <name>inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="260" />
+        <location filename="../../ui/editor/inspector.py" line="350" />
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>

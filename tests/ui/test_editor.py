@@ -203,3 +203,31 @@ def test_quitting_after_a_copy_does_not_crash(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr.decode()[-500:]
+
+
+def test_message_editor_variables_and_customer_preview(qtbot, editor: EditorWindow, demo_db: Database) -> None:
+
+    from engine.messaging.render import first_name
+    from storage.models import Customer
+
+    editor.scene.clearSelection()
+    editor.scene.nodes["thanks"].setSelected(True)  # before the coupon node: no coupon variables here
+    combo, insert = editor.inspector.variable_rows[0]
+    names = [combo.itemData(i) for i in range(combo.count())]
+    assert "order.first_product" in names and "coupon.code" not in names
+    editor.scene.clearSelection()
+    editor.scene.nodes["coupon_sms"].setSelected(True)
+    combo, insert = editor.inspector.variable_rows[0]
+    names = [combo.itemData(i) for i in range(combo.count())]
+    assert "coupon.code" in names
+    body = editor.inspector.widgets["body"]
+    body.setPlainText("")
+    combo.setCurrentIndex(names.index("customer.first_name"))
+    insert.click()
+    assert body.toPlainText() == "{{ customer.first_name }}"
+    sample = editor.inspector.sample
+    with demo_db.session() as session:
+        name = session.get(Customer, sample.currentData()).name
+    editor.inspector._update_preview()
+    assert first_name(name) in editor.inspector.preview.text()
+    assert "(광고)단골상회" in editor.inspector.preview.text()  # the coupon message is an ad

@@ -38,8 +38,11 @@ UNITS = ((24 * 60, "일", "days"), (60, "시간", "hours"), (1, "분", "minutes"
 
 class Inspector(QWidget):
     def __init__(self, doc: JourneyDocument, lang: str = "ko", shop: ShopInfo | None = None,
-                 categories: list[str] | None = None) -> None:
+                 categories: list[str] | None = None, db: Any = None, clock: Any = None) -> None:
         super().__init__()
+        self.db, self.clock = db, clock
+        self.variable_rows: list[tuple[QComboBox, QPushButton]] = []
+        self.pending_rows: list[QWidget] = []
         self.doc, self.lang = doc, lang
         self.shop = shop or ShopInfo()
         self.categories = categories or []
@@ -70,6 +73,9 @@ class Inspector(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.widgets = {}
+        self.variable_rows: list[tuple[QComboBox, QPushButton]] = []
+        self.pending_rows: list[QWidget] = []
+        self.sample: QComboBox | None = None
         self.preview.setText("")
         if not self.node_id:
             self.title.setText(self.tr("Select a node to change its settings."))
@@ -83,6 +89,15 @@ class Inspector(QWidget):
             self.widgets[param.name] = widget
             self.form.addRow(self.label(param.label_ko, param.label_en), widget)
             self.form.setRowVisible(widget, param.shown(values))
+            for extra in self.pending_rows:
+                self.form.addRow("", extra)
+            self.pending_rows = []
+        if node.category == "message":
+            self.sample = QComboBox()
+            for customer_id, name in self.sample_customers():
+                self.sample.addItem(name, customer_id)
+            self.sample.currentIndexChanged.connect(lambda _: self._update_preview())
+            self.form.addRow(self.tr("Preview for"), self.sample)
         self._update_preview()
 
     def _external_change(self, node_id: str) -> None:
@@ -169,6 +184,7 @@ class Inspector(QWidget):
         if kind is ParamType.TEMPLATE:
             text = QPlainTextEdit(str(value or ""))
             text.setMinimumHeight(90)
+            self._variable_row(text)
             timer = QTimer(text)
             timer.setSingleShot(True)
             timer.setInterval(400)
@@ -179,6 +195,27 @@ class Inspector(QWidget):
         line = QLineEdit(str(value or ""))
         line.editingFinished.connect(lambda ln=line, n=name: self._commit(n, ln.text()))
         return line
+
+    def _variable_row(self, text: QPlainTextEdit) -> None:
+        """A list of the variables this message may use, inserted at the cursor."""
+        from engine.journey.validate import available_roots
+        from engine.journey.variables import VARIABLES
+
+        roots = available_roots(self.doc.journey, self.node_id)
+        host = QWidget()
+        row = QHBoxLayout(host)
+        row.setContentsMargins(0, 0, 0, 0)
+        combo = QComboBox()
+        for variable in VARIABLES:
+            if variable.name.split(".", 1)[0] in roots:
+                combo.addItem(f"{self.label(variable.label_ko, variable.label_en)}  {{{{ {variable.name} }}}}",
+                              variable.name)
+        insert = QPushButton(self.tr("Insert"))
+        insert.clicked.connect(lambda: text.insertPlainText(f"{{{{ {combo.currentData()} }}}}"))
+        row.addWidget(combo, 1)
+        row.addWidget(insert)
+        self.variable_rows.append((combo, insert))
+        self.pending_rows.append(host)
 
     def _duration(self, name: str, minutes: int, param: ParamSpec) -> QWidget:
         host = QWidget()
@@ -233,6 +270,9 @@ class Inspector(QWidget):
         subject_widget = self.widgets.get("subject")
         subject = subject_widget.toPlainText() if isinstance(subject_widget, QPlainTextEdit) else ""
         is_ad = bool(node.param("is_ad"))
+        rendered = self._render_sample(body, subject, node)
+        if rendered is not None:
+            subject, body = rendered
         subject, labelled = label_message(channel, subject, body, is_ad, self.shop)
         lines = []
         if channel == "sms":
@@ -241,9 +281,60 @@ class Inspector(QWidget):
             lines.append(self.tr("%1 bytes (EUC-KR), sent as %2").replace("%1", str(size)).replace("%2", kind))
         if is_ad:
             lines.append(self.tr("Added for the ad law:") + "\n" + (subject + "\n" if subject else "") + labelled)
+        elif rendered is not None:
+            lines.append(self.tr("Preview:") + "\n" + (subject + "\n" if subject else "") + labelled)
         elif looks_like_ad(body):
             lines.append(self.tr("This looks like an ad (coupon, discount…): mark it as an ad message."))
         self.preview.setText("\n".join(lines))
+
+
+    def sample_customers(self) -> list[tuple[int, str]]:
+        if self.db is None:
+            return []
+        from sqlalchemy import select
+
+        from storage.models import Customer
+
+        with self.db.session() as session:
+            return [(cid, name) for cid, name in session.execute(
+                select(Customer.id, Customer.name).where(Customer.is_guest.is_(False))
+                .order_by(Customer.id.desc()).limit(20))]
+
+    def _render_sample(self, body: str, subject: str, node: Any) -> tuple[str, str] | None:
+        """The text as the chosen customer would get it, with example order, cart and coupon values."""
+        sample = getattr(self, "sample", None)
+        if self.db is None or sample is None or sample.currentData() is None:
+            return None
+        from datetime import timedelta
+        from zoneinfo import ZoneInfo
+
+        from engine.customers.segments import thresholds
+        from engine.messaging.render import Renderer, RenderError
+        from engine.runtime.facts import load_facts
+        from engine.runtime.variables import message_variables
+
+        now = self.clock_now()
+        with self.db.session() as session:
+            facts = load_facts(session, [sample.currentData()], now, thresholds(session)).get(sample.currentData())
+        if facts is None:
+            return None
+        data = {
+            "coupon": {"code": "SAMPLE-7KQ2M9XA", "discount_type": "percent", "amount": 10,
+                       "expires_at": (now + timedelta(days=14)).isoformat()},
+            "order": {"id": "20260301-0001234", "amount": 45000, "items": [{"name": "수분 진정 토너 200ml"}]},
+            "cart": {"amount": 39000, "items": [{"name": "린넨 오버핏 셔츠"}]},
+        }
+        variables = message_variables(facts, self.shop, data, ZoneInfo("Asia/Seoul"))
+        renderer = Renderer()
+        try:
+            return renderer.render(subject, variables), renderer.render(body, variables)
+        except RenderError as exc:
+            return "", self.tr("Cannot show a preview: %1").replace("%1", str(exc))
+
+    def clock_now(self) -> Any:
+        from datetime import UTC, datetime
+
+        return self.clock.now() if self.clock is not None else datetime.now(UTC)
 
 
 class RulesEditor(QWidget):

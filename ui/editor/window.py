@@ -61,7 +61,7 @@ class EditorWindow(QMainWindow):
         self.view = JourneyView(self.scene)
         self.setCentralWidget(self.view)
         self.palette = Palette(ctx.lang)
-        self.inspector = Inspector(self.doc, ctx.lang, shop, categories)
+        self.inspector = Inspector(self.doc, ctx.lang, shop, categories, ctx.db, ctx.clock)
         self.problems = ProblemsPanel(ctx.lang)
         self._dock(self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.minimap = Minimap(self.view)
