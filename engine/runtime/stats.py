@@ -75,3 +75,35 @@ def journey_numbers(session: Session, journey_id: str) -> JourneyNumbers:
     result.goals = int(session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.journey_id == journey_id, Enrollment.end_reason == "goal_reached")) or 0)
     return result
+
+
+def conversions(session: Session, days: int) -> dict[str, tuple[int, int]]:
+    """Per journey: (customers who got a message, of them who ordered within `days` after it)."""
+    from datetime import timedelta
+
+    from sqlalchemy import and_, exists
+
+    from storage.models import Order
+
+    counted = ("paid", "shipped", "delivered", "confirmed")
+    reached: dict[str, tuple[int, int]] = {}
+    sent = select(OutboxMessage.journey_id, OutboxMessage.customer_id, func.min(OutboxMessage.sent_at).label("first")) \
+        .where(OutboxMessage.status == "sent", OutboxMessage.journey_id.is_not(None),
+               OutboxMessage.channel != "owner") \
+        .group_by(OutboxMessage.journey_id, OutboxMessage.customer_id).subquery()
+    rows = session.execute(select(sent.c.journey_id, sent.c.customer_id, sent.c.first)).all()
+    by_journey: dict[str, list[tuple[int, object]]] = {}
+    for journey_id, customer_id, first in rows:
+        by_journey.setdefault(journey_id, []).append((customer_id, first))
+    window = timedelta(days=days)
+    for journey_id, entries in by_journey.items():
+        converted = 0
+        for customer_id, first in entries:
+            if first is None:
+                continue
+            ordered = session.scalar(select(exists().where(and_(
+                Order.customer_id == customer_id, Order.status.in_(counted), Order.ordered_at > first,
+                Order.ordered_at <= first + window))))
+            converted += bool(ordered)
+        reached[journey_id] = (len(entries), converted)
+    return reached

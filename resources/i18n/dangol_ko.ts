@@ -511,47 +511,47 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="80" />
+        <location filename="../../ui/editor/inspector.py" line="81" />
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="99" />
+        <location filename="../../ui/editor/inspector.py" line="100" />
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="157" />
+        <location filename="../../ui/editor/inspector.py" line="158" />
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="212" />
+        <location filename="../../ui/editor/inspector.py" line="213" />
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="280" />
+        <location filename="../../ui/editor/inspector.py" line="281" />
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="282" />
+        <location filename="../../ui/editor/inspector.py" line="283" />
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="284" />
+        <location filename="../../ui/editor/inspector.py" line="285" />
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="286" />
+        <location filename="../../ui/editor/inspector.py" line="287" />
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="331" />
+        <location filename="../../ui/editor/inspector.py" line="332" />
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -624,94 +624,99 @@
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54" />
+        <location filename="../../ui/pages/journeys.py" line="55" />
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="63" />
+        <location filename="../../ui/pages/journeys.py" line="55" />
+        <source>Conversions</source>
+        <translation>전환 (주문)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="64" />
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="78" />
+        <location filename="../../ui/pages/journeys.py" line="79" />
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="78" />
+        <location filename="../../ui/pages/journeys.py" line="79" />
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="78" />
+        <location filename="../../ui/pages/journeys.py" line="79" />
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="79" />
+        <location filename="../../ui/pages/journeys.py" line="80" />
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="86" />
+        <location filename="../../ui/pages/journeys.py" line="91" />
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="129" />
+        <location filename="../../ui/pages/journeys.py" line="141" />
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="142" />
-        <location filename="../../ui/pages/journeys.py" line="147" />
+        <location filename="../../ui/pages/journeys.py" line="154" />
+        <location filename="../../ui/pages/journeys.py" line="159" />
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="142" />
+        <location filename="../../ui/pages/journeys.py" line="154" />
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="147" />
+        <location filename="../../ui/pages/journeys.py" line="159" />
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="156" />
+        <location filename="../../ui/pages/journeys.py" line="168" />
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="156" />
-        <location filename="../../ui/pages/journeys.py" line="174" />
+        <location filename="../../ui/pages/journeys.py" line="168" />
+        <location filename="../../ui/pages/journeys.py" line="186" />
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="163" />
+        <location filename="../../ui/pages/journeys.py" line="175" />
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="173" />
+        <location filename="../../ui/pages/journeys.py" line="185" />
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="180" />
+        <location filename="../../ui/pages/journeys.py" line="192" />
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="190" />
+        <location filename="../../ui/pages/journeys.py" line="202" />
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="191" />
+        <location filename="../../ui/pages/journeys.py" line="203" />
         <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -1132,7 +1137,7 @@
 <context>
     <name>inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="350" />
+        <location filename="../../ui/editor/inspector.py" line="351" />
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>

@@ -369,3 +369,19 @@ def test_bulk_channel_gets_messages_in_requests_of_at_most_100(shop: Shop) -> No
     summary = Engine(shop.db, {"sms": bulk, "email": bulk, "kakao": bulk, "owner": bulk}).run_once(shop.clock)
     assert sum(bulk.requests) == 150 and max(bulk.requests) <= 100
     assert summary["sent"] + summary["failed"] == 150
+
+
+def test_conversions_count_orders_within_the_window_after_a_message(shop: Shop) -> None:
+    from engine.runtime.stats import conversions, journey_numbers
+
+    journey_id = build(shop, [("message.sms", AD)])
+    buyer = shop.signup("2026-03-02 10:00")
+    late = shop.signup("2026-03-02 10:00")
+    shop.signup("2026-03-02 10:00")
+    shop.run("2026-03-02 10:01")
+    shop.order(buyer, "2026-03-04 12:00")
+    shop.order(late, "2026-03-20 12:00")  # after the 7-day window
+    with shop.db.session() as session:
+        assert conversions(session, 7)[journey_id] == (3, 1)
+        numbers = journey_numbers(session, journey_id)
+    assert numbers.entered == 3 and numbers.node("s0").sent == 3

@@ -49,9 +49,10 @@ class JourneysPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.model = QStandardItemModel(0, 5, self)
+        self.model = QStandardItemModel(0, 6, self)
         self.model.setHorizontalHeaderLabels(
-            [self.tr("Name"), self.tr("Status"), self.tr("Version"), self.tr("Customers in it"), self.tr("Changed")])
+            [self.tr("Name"), self.tr("Status"), self.tr("Version"), self.tr("Customers in it"),
+             self.tr("Conversions"), self.tr("Changed")])
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -79,18 +80,29 @@ class JourneysPage(QWidget):
                 "archived": self.tr("archived")}.get(status, status)
 
     def refresh(self) -> None:
+        from engine import config
+        from engine.runtime.stats import conversions
+
         with self.ctx.db.session() as session:
             rows = store.list_journeys(session)
+            converted = conversions(session, int(config.get(session, "rules.conversion_days")))
         self.model.removeRows(0, self.model.rowCount())
         for row in rows:
             items = [QStandardItem(row.name or self.tr("(no name)")), QStandardItem(self.status_text(row.status)),
                      QStandardItem(f"v{row.live_version}" if row.live_version else "–"),
-                     QStandardItem(f"{row.active:,}"), QStandardItem(local_time(row.updated_at))]
+                     QStandardItem(f"{row.active:,}"), QStandardItem(self._conversion_text(converted.get(row.id))),
+                     QStandardItem(local_time(row.updated_at))]
             items[0].setData(row.id, Qt.ItemDataRole.UserRole)
             items[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow(items)
         self.empty.setVisible(not rows)
         self._update_buttons()
+
+    def _conversion_text(self, figures: tuple[int, int] | None) -> str:
+        if not figures or not figures[0]:
+            return "–"
+        reached, converted = figures
+        return f"{converted:,} / {reached:,} ({converted * 100 / reached:.0f}%)"
 
     def selected_id(self) -> str | None:
         indexes = self.table.selectionModel().selectedRows()
