@@ -108,6 +108,13 @@ class MainWindow(QMainWindow):
         self.timer.start()
         self.refresh_status()
         self._restore()
+        QTimer.singleShot(0, self._reopen_editor)
+
+    def _reopen_editor(self) -> None:
+        journeys = self.pages["journeys"]
+        reopen = getattr(journeys, "reopen_last", None)
+        if callable(reopen):
+            reopen()
 
     def title(self) -> str:
         name = self.tr("Dangol")
@@ -197,6 +204,13 @@ class MainWindow(QMainWindow):
         store.setValue("window/page", self.current_page_id())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        journeys = self.pages["journeys"]
+        for editor in list(getattr(journeys, "editors", {}).values()):
+            if editor.isVisible():
+                editor.is_closing_app = True
+                if not editor.close():  # unsaved changes and the owner chose Cancel
+                    event.ignore()
+                    return
         self.save_state()
         self.timer.stop()
         super().closeEvent(event)

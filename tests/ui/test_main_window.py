@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
@@ -259,3 +259,25 @@ def test_customer_page_shows_and_edits_consent(qtbot, demo_db: Database, artifac
     assert dialog.form.rowCount() >= 10
     qtbot.wait(50)
     dialog.grab().save(str(artifacts / "customer-detail.png"))
+
+
+def test_the_last_open_journey_reopens(qtbot, demo_db: Database, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    controller, window = open_window(demo_db)
+    from engine import gallery
+
+    window.pages["gallery"].use(gallery.template("welcome_coupon"))
+    journey_id = window.pages["journeys"].model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    editor = window.pages["journeys"].open_editor(journey_id)
+    window.close()  # quitting with the editor open
+    assert not editor.isVisible()
+    second_controller, second = open_window(demo_db)
+    qtbot.waitUntil(lambda: journey_id in second.pages["journeys"].editors, timeout=3000)
+    reopened = second.pages["journeys"].editors[journey_id]
+    assert reopened.isVisible()
+    reopened.close()  # closed by hand: not reopened next time
+    from PySide6.QtCore import QSettings
+
+    assert QSettings().value("editor/last_journey") is None
+    second.close()
+    del controller, second_controller

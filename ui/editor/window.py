@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtCore import QPointF, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -83,7 +83,13 @@ class EditorWindow(QMainWindow):
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.write_autosave)
         self.autosave.start()
-        self.resize(QSize(1280, 800))
+        self.is_closing_app = False  # the main window sets this when the whole app quits
+        settings = QSettings()
+        if settings.value("editor/geometry") is not None:
+            self.restoreGeometry(settings.value("editor/geometry"))
+            self.restoreState(settings.value("editor/state"))
+        else:
+            self.resize(QSize(1280, 800))
         self._edited()
         QTimer.singleShot(0, self.view.fit_all)
         QTimer.singleShot(0, self.minimap.refit)
@@ -285,6 +291,11 @@ class EditorWindow(QMainWindow):
             else:
                 self._drop_autosave()
         self.autosave.stop()
+        store_ = QSettings()
+        store_.setValue("editor/geometry", self.saveGeometry())
+        store_.setValue("editor/state", self.saveState())
+        if self.is_closing_app is False:
+            store_.remove("editor/last_journey")  # closed by hand: do not reopen it next time
         super().closeEvent(event)
 
     # --- publishing ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -127,7 +127,20 @@ class JourneysPage(QWidget):
         window.show()
         window.raise_()
         window.activateWindow()
+        QSettings().setValue("editor/last_journey", journey_id)  # reopened at the next start
         return window
+
+    def reopen_last(self) -> EditorWindow | None:
+        """Open the editor that was open when the app last closed (if that journey still exists)."""
+        journey_id = QSettings().value("editor/last_journey")
+        if not journey_id:
+            return None
+        with self.ctx.db.session() as session:
+            from storage.models import Journey as Row
+
+            if session.get(Row, str(journey_id)) is None:
+                return None
+        return self.open_editor(str(journey_id))
 
     def duplicate(self) -> str | None:
         """A copy of the selected journey's draft, as a new draft with fresh ids."""
