@@ -35,7 +35,7 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
                     Order.customer_id,
                     func.min(Order.ordered_at).label("first"),
                     func.max(Order.ordered_at).label("last"),
-                    func.count(Order.id).label("count"),
+                    func.count(Order.id).label("orders"),
                     func.coalesce(func.sum(Order.amount), 0).label("spent"),
                 )
                 .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES))
@@ -59,7 +59,7 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
                 "customer_id": customer_id,
                 "first_order_at": _aware(total.first) if total else None,
                 "last_order_at": _aware(total.last) if total else None,
-                "order_count": int(total.count) if total else 0,
+                "order_count": int(total.orders) if total else 0,
                 "total_spent": int(total.spent) if total else 0,
                 "categories": sorted(categories.get(customer_id, ())),
                 "updated_at": now,
