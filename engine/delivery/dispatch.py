@@ -40,7 +40,7 @@ from engine.delivery.rules import (
     same_time_next_day,
     shop_day_start,
 )
-from engine.runtime.writes import fast_insert
+from engine.runtime.writes import fast_insert, fast_update
 from storage.db import Database
 from storage.models import Consent, OutboxMessage, StepLog
 from storage.models import Journey as JourneyRow
@@ -216,14 +216,15 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
            summary: DeliverySummary) -> tuple[list[_Claimed], int]:
     with db.write_session() as session:
         rules = Rules.load(session)
-        rows = session.execute(
-            select(OutboxMessage)
-            .outerjoin(JourneyRow, JourneyRow.id == OutboxMessage.journey_id)
-            .where(OutboxMessage.status == "queued", OutboxMessage.not_before <= now,
-                   or_(OutboxMessage.journey_id.is_(None), JourneyRow.status != "paused"))
-            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        journeys = JourneyRow.__table__
+        rows = session.connection().execute(  # Core rows: no ORM identity map for a hot loop
+            select(OUTBOX)
+            .outerjoin(journeys, journeys.c.id == OUTBOX.c.journey_id)
+            .where(OUTBOX.c.status == "queued", OUTBOX.c.not_before <= now,
+                   or_(OUTBOX.c.journey_id.is_(None), journeys.c.status != "paused"))
+            .order_by(OUTBOX.c.not_before, OUTBOX.c.id)
             .limit(batch)
-        ).scalars().all()
+        ).all()
         if not rows:
             return [], 0
         customers = sorted({row.customer_id for row in rows})
@@ -237,7 +238,7 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
         changes: list[dict[str, Any]] = []
         logs: list[dict[str, Any]] = []
 
-        def change(row: OutboxMessage, status: str, reason: str | None, not_before: datetime,
+        def change(row: Any, status: str, reason: str | None, not_before: datetime,
                    due_at: datetime, event: str | None, **detail: Any) -> None:
             changes.append({"_id": row.id, "status": status, "reason": reason, "not_before": not_before,
                             "due_at": due_at, "lease_until": _wall() + SEND_LEASE if status == "claimed" else None,
@@ -304,15 +305,7 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
             claimed.append(_Claimed(row.id, OutgoingMessage(row.idem_key, row.channel, kind, row.recipient,
                                                             row.subject, row.body, row.is_ad, row.customer_id),
                                     row.attempts + 1, row.journey_id, row.enrollment_id, row.node_id, row.cost_won))
-        session.execute(
-            update(OUTBOX).where(OUTBOX.c.id == bindparam("_id"))
-            .values(status=bindparam("status"), reason=bindparam("reason"), not_before=bindparam("not_before"),
-                    due_at=bindparam("due_at"), lease_until=bindparam("lease_until"), attempts=bindparam("attempts"),
-                    claimed_by=bindparam("claimed_by"),
-                    sent_at=bindparam("sent_at"))
-            ,
-            changes,
-        )
+        fast_update(session, OutboxMessage, changes)
         if logs:
             fast_insert(session, StepLog, logs)
         return claimed, len(rows)
