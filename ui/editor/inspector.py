@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QTime, QTimer
+from PySide6.QtCore import QDate, QSize, QTime, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -68,6 +68,9 @@ class Inspector(QWidget):
     def label(self, ko: str, en: str) -> str:
         return ko if self.lang == "ko" else en
 
+    def sizeHint(self) -> QSize:  # a side panel: leave the room to the canvas
+        return QSize(360, 520)
+
     def show_node(self, node_id: str) -> None:
         self.node_id = node_id if node_id in self.doc.journey.nodes else ""
         while self.form.rowCount():
@@ -92,6 +95,9 @@ class Inspector(QWidget):
             for extra in self.pending_rows:
                 self.form.addRow("", extra)
             self.pending_rows = []
+        for combo in self.form_host.findChildren(QComboBox):  # long choices must not widen the panel
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         if node.category == "message":
             self.sample = QComboBox()
             for customer_id, name in self.sample_customers():

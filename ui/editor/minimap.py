@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsView
 
@@ -27,6 +27,9 @@ class Minimap(QGraphicsView):
 
     def _changed(self, _regions: object) -> None:
         self.refit()
+
+    def sizeHint(self) -> QSize:  # the scene is huge; the map is a small overview
+        return QSize(240, 150)
 
     def refit(self) -> None:
         rect = QRectF()

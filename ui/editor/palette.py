@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -57,6 +57,9 @@ class Palette(QWidget):
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self._pick_first)
         self.tree.itemDoubleClicked.connect(self._picked)
+
+    def sizeHint(self) -> QSize:
+        return QSize(230, 400)
 
     def filter(self, text: str) -> None:
         needle = text.strip().lower()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
@@ -17,6 +17,9 @@ class ProblemsPanel(QListWidget):
         self.lang = lang
         self.issues: list[Issue] = []
         self.itemClicked.connect(self._clicked)
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 100)
 
     def show_issues(self, issues: list[Issue], labels: dict[str, str]) -> None:
         self.issues = issues

@@ -63,13 +63,14 @@ class EditorWindow(QMainWindow):
         self.palette = Palette(ctx.lang)
         self.inspector = Inspector(self.doc, ctx.lang, shop, categories, ctx.db, ctx.clock)
         self.problems = ProblemsPanel(ctx.lang)
-        self._dock(self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        palette_dock = self._dock(self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.minimap = Minimap(self.view)
         self._dock(self.tr("Overview"), self.minimap, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock(self.tr("Settings"), self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems_dock = problems_dock
-        QTimer.singleShot(0, lambda: self.resizeDocks([problems_dock], [110], Qt.Orientation.Vertical))
+        self.inspector_dock = self.findChild(QDockWidget, self.tr("Settings"))
+        self._default_docks = (palette_dock, problems_dock)
         self.issues: list = []
         self._actions()
         self.scene.selected_node.connect(self.inspector.show_node)
@@ -90,9 +91,17 @@ class EditorWindow(QMainWindow):
             self.restoreState(settings.value("editor/state"))
         else:
             self.resize(QSize(1280, 800))
+            QTimer.singleShot(0, self._default_dock_sizes)
         self._edited()
         QTimer.singleShot(0, self.view.fit_all)
         QTimer.singleShot(0, self.minimap.refit)
+
+    def _default_dock_sizes(self) -> None:
+        palette_dock, problems_dock = self._default_docks
+        self.resizeDocks([palette_dock], [240], Qt.Orientation.Horizontal)
+        if self.inspector_dock is not None:
+            self.resizeDocks([self.inspector_dock], [360], Qt.Orientation.Horizontal)
+        self.resizeDocks([problems_dock], [110], Qt.Orientation.Vertical)
 
     # --- numbers on the canvas --------------------------------------------------------------------
 
