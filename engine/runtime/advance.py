@@ -8,6 +8,7 @@ whole batch done or none of it: nothing is lost or done twice.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ from storage.models import Coupon, Customer, CustomerTag, Enrollment, OutboxMess
 
 ENROLLMENTS = Enrollment.__table__
 
+BATCH = 400  # due rows per write transaction: short enough that the app never waits 200 ms for the lock
 MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
 EVENT_KINDS = {
     "order_placed": ("order_placed",),
@@ -142,13 +144,15 @@ class Advancer:
     def __init__(self, versions: VersionCache | None = None, renderer: Renderer | None = None) -> None:
         self.versions = versions or VersionCache()
         self.renderer = renderer or Renderer()
+        self.longest_write_ms = 0.0  # the longest write transaction so far (the GUI may wait that long)
 
     def advance_due(
-        self, db: Database, clock: Clock, *, batch_size: int = 1000, max_batches: int | None = None
+        self, db: Database, clock: Clock, *, batch_size: int = BATCH, max_batches: int | None = None
     ) -> AdvanceCounts:
         total = AdvanceCounts()
         batches = 0
         while max_batches is None or batches < max_batches:
+            started = time.perf_counter()
             with db.write_session() as session:
                 context = load_run_context(session, clock)
                 table = ENROLLMENTS  # Core columns: no ORM bookkeeping on the hottest query
@@ -162,6 +166,7 @@ class Advancer:
                 if not rows:
                     break
                 total.add(self._advance_batch(session, context, rows))
+            self.longest_write_ms = max(self.longest_write_ms, (time.perf_counter() - started) * 1000)
             batches += 1
             if len(rows) < batch_size:
                 break
