@@ -1,4 +1,4 @@
-"""Small shared widgets: page header, figure cards, formatting of won and dates."""
+"""Small shared widgets: page header, figure cards, formatting of dates (won: engine.money)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from engine.money import won
+
+__all__ = ["SHOP_ZONE", "FigureCard", "local_time", "muted_label", "title_label", "won"]
+
 SHOP_ZONE = ZoneInfo("Asia/Seoul")
-
-
-def won(amount: int | float | None) -> str:
-    return f"{int(amount or 0):,}원"
 
 
 def local_time(value: datetime | None, with_time: bool = True) -> str:

@@ -38,15 +38,17 @@ class Thresholds:
     vip_min_orders: int = 3
 
 
-def thresholds(session: Session) -> Thresholds:
-    from engine.config import get
+def thresholds(session: Session, snapshot: Any = None) -> Thresholds:
+    """The segment settings (one query; pass a config.Snapshot already read to make it none)."""
+    from engine.config import Snapshot
 
+    values = snapshot or Snapshot(session)
     return Thresholds(
-        at_risk_days=int(get(session, "segments.at_risk_days")),
-        lapsed_days=int(get(session, "segments.lapsed_days")),
-        vip_min_spent=int(get(session, "segments.vip_min_spent")),
-        vip_window_days=int(get(session, "segments.vip_window_days")),
-        vip_min_orders=int(get(session, "segments.vip_min_orders")),
+        at_risk_days=int(values.get("segments.at_risk_days")),
+        lapsed_days=int(values.get("segments.lapsed_days")),
+        vip_min_spent=int(values.get("segments.vip_min_spent")),
+        vip_window_days=int(values.get("segments.vip_window_days")),
+        vip_min_orders=int(values.get("segments.vip_min_orders")),
     )
 
 

@@ -104,17 +104,13 @@ class Rules:
 
     @classmethod
     def load(cls, session: Session) -> Rules:
-        snapshot = config.Snapshot(session)
-
-        def get(_: Session, key: str) -> Any:
-            return snapshot.get(key)
-
+        get = config.Snapshot(session).get
         return cls(
-            zone=ZoneInfo(str(get(session, "shop.timezone"))),
-            quiet_start=parse_hhmm(str(get(session, "rules.quiet_start"))),
-            quiet_end=parse_hhmm(str(get(session, "rules.quiet_end"))),
-            cap_day=int(get(session, "rules.ad_cap_per_day")),
-            cap_week=int(get(session, "rules.ad_cap_per_week")),
+            zone=ZoneInfo(str(get("shop.timezone"))),
+            quiet_start=parse_hhmm(str(get("rules.quiet_start"))),
+            quiet_end=parse_hhmm(str(get("rules.quiet_end"))),
+            cap_day=int(get("rules.ad_cap_per_day")),
+            cap_week=int(get("rules.ad_cap_per_week")),
         )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from engine.runtime.waits import parse_hhmm
+
+__all__ = ["LATE_GRACE", "in_quiet_hours", "next_shop_day", "parse_hhmm", "quiet_end_after",
+           "same_time_next_day", "shop_day_start"]
+
 LATE_GRACE = timedelta(hours=1)  # a message up to an hour late is simply on time (a tick, a short sleep)
-
-
-def parse_hhmm(text: str) -> time:
-    hours, minutes = str(text).split(":", 1)
-    return time(int(hours), int(minutes))
 
 
 def in_quiet_hours(at: datetime, start: time, end: time, zone: ZoneInfo) -> bool:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from engine.money import won
+
 
 class ParamType(StrEnum):
     INT = "int"  # a whole number
@@ -189,13 +191,6 @@ def _lateness_params() -> tuple[ParamSpec, ...]:
 
 
 # --- summaries: the one line a node shows on the canvas ----------------------------------------
-
-
-def won(amount: Any) -> str:
-    try:
-        return f"{int(amount):,}원"
-    except (TypeError, ValueError):
-        return "?원"
 
 
 def duration_text(minutes: Any, lang: str = "ko") -> str:

@@ -13,6 +13,8 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from engine.money import won
+
 COMPOUND_SURNAMES = ("남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방", "어금", "망절")
 CACHE_SIZE = 512
 
@@ -77,13 +79,6 @@ def josa(word: Any, pair: str = "을/를") -> str:
     if batchim is None:
         return f"{text}{with_consonant}({without})"
     return text + (with_consonant if batchim else without)
-
-
-def won(amount: Any) -> str:
-    try:
-        return f"{int(float(str(amount).replace(',', '').replace('원', ''))):,}원"
-    except ValueError:
-        return str(amount)
 
 
 def format_date(value: Any, style: str = "long") -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine import config
 from engine.clock import Clock
+from engine.customers.segments import thresholds
 from engine.messaging.adlaw import ShopInfo
 from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
@@ -73,31 +74,22 @@ class RunContext:
 
 def load_run_context(session: Session, clock: Clock) -> RunContext:
     snapshot = config.Snapshot(session)
-
-    def get(_: Session, key: str) -> Any:
-        return snapshot.get(key)
-
+    get = snapshot.get
     return RunContext(
         now=clock.now(),
-        zone=ZoneInfo(str(get(session, "shop.timezone"))),
+        zone=ZoneInfo(str(get("shop.timezone"))),
         shop=ShopInfo(
-            name=str(get(session, "shop.name")),
-            contact=str(get(session, "shop.contact")),
-            optout_number=str(get(session, "shop.optout_number")),
-            email=str(get(session, "shop.email")),
-            url=str(get(session, "shop.url")),
+            name=str(get("shop.name")),
+            contact=str(get("shop.contact")),
+            optout_number=str(get("shop.optout_number")),
+            email=str(get("shop.email")),
+            url=str(get("shop.url")),
         ),
-        limits=Thresholds(
-            at_risk_days=int(get(session, "segments.at_risk_days")),
-            lapsed_days=int(get(session, "segments.lapsed_days")),
-            vip_min_spent=int(get(session, "segments.vip_min_spent")),
-            vip_window_days=int(get(session, "segments.vip_window_days")),
-            vip_min_orders=int(get(session, "segments.vip_min_orders")),
-        ),
+        limits=thresholds(session, snapshot),
         prices={
-            "sms": int(get(session, "sms.cost_won")),
-            "lms": int(get(session, "lms.cost_won")),
-            "kakao": int(get(session, "kakao.cost_won")),
+            "sms": int(get("sms.cost_won")),
+            "lms": int(get("lms.cost_won")),
+            "kakao": int(get("kakao.cost_won")),
             "email": 0,
         },
     )

@@ -83,9 +83,9 @@ def conversions(session: Session, days: int) -> dict[str, tuple[int, int]]:
 
     from sqlalchemy import and_, exists
 
+    from engine.customers.stats import COUNTED_STATUSES as counted
     from storage.models import Order
 
-    counted = ("paid", "shipped", "delivered", "confirmed")
     reached: dict[str, tuple[int, int]] = {}
     sent = select(OutboxMessage.journey_id, OutboxMessage.customer_id, func.min(OutboxMessage.sent_at).label("first")) \
         .where(OutboxMessage.status == "sent", OutboxMessage.journey_id.is_not(None),

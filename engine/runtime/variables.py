@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.clock import shop_time
 from engine.messaging.adlaw import ShopInfo
 from engine.messaging.render import first_name
-
-from engine.clock import shop_time
-
-
-def _won(amount: Any) -> str:
-    return f"{int(amount or 0):,}원"
+from engine.money import won
 
 
 def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
@@ -20,7 +16,7 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
     coupon = dict(data.get("coupon") or {})
     if coupon:
         amount = int(coupon.get("amount") or 0)
-        coupon["discount"] = f"{amount}%" if coupon.get("discount_type") == "percent" else _won(amount)
+        coupon["discount"] = f"{amount}%" if coupon.get("discount_type") == "percent" else won(amount)
         expires = coupon.get("expires_at")
         if expires:
             from datetime import datetime
