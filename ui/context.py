@@ -13,6 +13,7 @@ from storage.db import Database
 class Bus(QObject):
     data_changed = Signal()  # journeys, customers or settings changed: visible pages reload
     navigate = Signal(str)  # a page id to show
+    open_journey = Signal(str)  # a journey id to open in the editor
 
 
 @dataclass

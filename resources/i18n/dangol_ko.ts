@@ -249,231 +249,242 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="66" />
+        <location filename="../../ui/editor/window.py" line="68" />
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="68" />
+        <location filename="../../ui/editor/window.py" line="70" />
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="69" />
+        <location filename="../../ui/editor/window.py" line="71" />
+        <location filename="../../ui/editor/window.py" line="74" />
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="70" />
+        <location filename="../../ui/editor/window.py" line="72" />
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="104" />
+        <location filename="../../ui/editor/window.py" line="123" />
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="105" />
+        <location filename="../../ui/editor/window.py" line="124" />
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="107" />
+        <location filename="../../ui/editor/window.py" line="126" />
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="116" />
+        <location filename="../../ui/editor/window.py" line="135" />
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="129" />
-        <location filename="../../ui/editor/window.py" line="137" />
-        <location filename="../../ui/editor/window.py" line="189" />
+        <location filename="../../ui/editor/window.py" line="148" />
+        <location filename="../../ui/editor/window.py" line="156" />
+        <location filename="../../ui/editor/window.py" line="208" />
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="129" />
+        <location filename="../../ui/editor/window.py" line="148" />
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="143" />
+        <location filename="../../ui/editor/window.py" line="162" />
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="147" />
+        <location filename="../../ui/editor/window.py" line="166" />
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="161" />
+        <location filename="../../ui/editor/window.py" line="180" />
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="163" />
+        <location filename="../../ui/editor/window.py" line="182" />
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="168" />
+        <location filename="../../ui/editor/window.py" line="187" />
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="175" />
+        <location filename="../../ui/editor/window.py" line="194" />
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="176" />
+        <location filename="../../ui/editor/window.py" line="195" />
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="177" />
+        <location filename="../../ui/editor/window.py" line="196" />
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="178" />
+        <location filename="../../ui/editor/window.py" line="197" />
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="179" />
+        <location filename="../../ui/editor/window.py" line="198" />
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="180" />
+        <location filename="../../ui/editor/window.py" line="199" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="181" />
+        <location filename="../../ui/editor/window.py" line="200" />
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="182" />
+        <location filename="../../ui/editor/window.py" line="201" />
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="183" />
+        <location filename="../../ui/editor/window.py" line="202" />
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="184" />
+        <location filename="../../ui/editor/window.py" line="203" />
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="185" />
+        <location filename="../../ui/editor/window.py" line="204" />
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="186" />
+        <location filename="../../ui/editor/window.py" line="205" />
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="187" />
-        <location filename="../../ui/editor/window.py" line="378" />
+        <location filename="../../ui/editor/window.py" line="206" />
+        <location filename="../../ui/editor/window.py" line="427" />
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="188" />
+        <location filename="../../ui/editor/window.py" line="207" />
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="216" />
+        <location filename="../../ui/editor/window.py" line="235" />
         <source>Add a node</source>
         <translation>노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="216" />
+        <location filename="../../ui/editor/window.py" line="235" />
         <source>Node</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="258" />
+        <location filename="../../ui/editor/window.py" line="277" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="277" />
+        <location filename="../../ui/editor/window.py" line="306" />
+        <source>Recover changes</source>
+        <translation>변경 내용 복구</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="307" />
+        <source>Changes to '%1' from %2 were not saved (the app closed unexpectedly). Recover them?</source>
+        <translation>'%1'의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="321" />
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="277" />
+        <location filename="../../ui/editor/window.py" line="321" />
         <source>Save the changes to '%1' before closing?</source>
         <translation>닫기 전에 '%1'의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="297" />
-        <location filename="../../ui/editor/window.py" line="321" />
+        <location filename="../../ui/editor/window.py" line="346" />
+        <location filename="../../ui/editor/window.py" line="370" />
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="298" />
+        <location filename="../../ui/editor/window.py" line="347" />
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="303" />
+        <location filename="../../ui/editor/window.py" line="352" />
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="326" />
+        <location filename="../../ui/editor/window.py" line="375" />
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="337" />
+        <location filename="../../ui/editor/window.py" line="386" />
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="340" />
+        <location filename="../../ui/editor/window.py" line="389" />
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="343" />
+        <location filename="../../ui/editor/window.py" line="392" />
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="346" />
+        <location filename="../../ui/editor/window.py" line="395" />
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="347" />
+        <location filename="../../ui/editor/window.py" line="396" />
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="348" />
+        <location filename="../../ui/editor/window.py" line="397" />
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="378" />
+        <location filename="../../ui/editor/window.py" line="427" />
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -481,77 +492,71 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="50" />
-        <location filename="../../ui/pages/gallery.py" line="102" />
+        <location filename="../../ui/pages/gallery.py" line="49" />
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="51" />
+        <location filename="../../ui/pages/gallery.py" line="50" />
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="90" />
+        <location filename="../../ui/pages/gallery.py" line="89" />
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="92" />
+        <location filename="../../ui/pages/gallery.py" line="91" />
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/gallery.py" line="103" />
-        <source>A draft '%1' was added to your journeys.</source>
-        <translation>'%1' 초안을 여정에 추가했습니다.</translation>
     </message>
 </context>
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="81" />
+        <location filename="../../ui/editor/inspector.py" line="84" />
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="100" />
+        <location filename="../../ui/editor/inspector.py" line="106" />
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="158" />
+        <location filename="../../ui/editor/inspector.py" line="164" />
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="213" />
+        <location filename="../../ui/editor/inspector.py" line="219" />
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="281" />
+        <location filename="../../ui/editor/inspector.py" line="287" />
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="283" />
+        <location filename="../../ui/editor/inspector.py" line="289" />
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="285" />
+        <location filename="../../ui/editor/inspector.py" line="291" />
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="287" />
+        <location filename="../../ui/editor/inspector.py" line="293" />
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="332" />
+        <location filename="../../ui/editor/inspector.py" line="338" />
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -639,84 +644,84 @@
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="79" />
+        <location filename="../../ui/pages/journeys.py" line="80" />
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="79" />
+        <location filename="../../ui/pages/journeys.py" line="80" />
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="79" />
+        <location filename="../../ui/pages/journeys.py" line="80" />
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="80" />
+        <location filename="../../ui/pages/journeys.py" line="81" />
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="91" />
+        <location filename="../../ui/pages/journeys.py" line="92" />
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="141" />
+        <location filename="../../ui/pages/journeys.py" line="155" />
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="154" />
-        <location filename="../../ui/pages/journeys.py" line="159" />
+        <location filename="../../ui/pages/journeys.py" line="168" />
+        <location filename="../../ui/pages/journeys.py" line="173" />
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="154" />
+        <location filename="../../ui/pages/journeys.py" line="168" />
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="159" />
+        <location filename="../../ui/pages/journeys.py" line="173" />
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="168" />
+        <location filename="../../ui/pages/journeys.py" line="182" />
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="168" />
-        <location filename="../../ui/pages/journeys.py" line="186" />
+        <location filename="../../ui/pages/journeys.py" line="182" />
+        <location filename="../../ui/pages/journeys.py" line="200" />
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="175" />
+        <location filename="../../ui/pages/journeys.py" line="189" />
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="185" />
+        <location filename="../../ui/pages/journeys.py" line="199" />
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="192" />
+        <location filename="../../ui/pages/journeys.py" line="206" />
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="202" />
+        <location filename="../../ui/pages/journeys.py" line="216" />
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="203" />
+        <location filename="../../ui/pages/journeys.py" line="217" />
         <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -764,93 +769,93 @@
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="120" />
         <source>Dangol</source>
         <translation>단골여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114" />
+        <location filename="../../ui/main_window.py" line="121" />
         <source>demo shop</source>
         <translation>데모 쇼핑몰</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118" />
+        <location filename="../../ui/main_window.py" line="125" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119" />
+        <location filename="../../ui/main_window.py" line="126" />
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123" />
+        <location filename="../../ui/main_window.py" line="130" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129" />
+        <location filename="../../ui/main_window.py" line="136" />
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130" />
-        <location filename="../../ui/main_window.py" line="131" />
+        <location filename="../../ui/main_window.py" line="137" />
+        <location filename="../../ui/main_window.py" line="138" />
         <source>About Dangol</source>
         <translation>단골여정 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132" />
+        <location filename="../../ui/main_window.py" line="139" />
         <source>Dangol: customer journeys for small online shops, on your own PC.</source>
         <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>Runner: running</source>
         <translation>자동 실행기: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>Runner: stopped</source>
         <translation>자동 실행기: 멈춤</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156" />
+        <location filename="../../ui/main_window.py" line="163" />
         <source>Runner: not responding</source>
         <translation>자동 실행기: 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156" />
+        <location filename="../../ui/main_window.py" line="163" />
         <source>Runner: not started yet</source>
         <translation>자동 실행기: 아직 시작 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159" />
+        <location filename="../../ui/main_window.py" line="166" />
         <source>last heartbeat %1</source>
         <translation>마지막 신호 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162" />
+        <location filename="../../ui/main_window.py" line="169" />
         <source>Stop runner</source>
         <translation>자동 실행 멈추기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162" />
+        <location filename="../../ui/main_window.py" line="169" />
         <source>Start runner</source>
         <translation>자동 실행 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167" />
+        <location filename="../../ui/main_window.py" line="174" />
         <source>Last sync: %1</source>
         <translation>마지막 동기화: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168" />
+        <location filename="../../ui/main_window.py" line="175" />
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169" />
+        <location filename="../../ui/main_window.py" line="176" />
         <source>%1 messages waiting for review</source>
         <translation>확인 기다리는 메시지 %1건</translation>
     </message>
@@ -974,7 +979,7 @@
 <context>
     <name>ProblemsPanel</name>
     <message>
-        <location filename="../../ui/editor/problems.py" line="33" />
+        <location filename="../../ui/editor/problems.py" line="36" />
         <source>No problems</source>
         <translation>문제 없음</translation>
     </message>
@@ -1137,7 +1142,7 @@
 <context>
     <name>inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="351" />
+        <location filename="../../ui/editor/inspector.py" line="357" />
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>

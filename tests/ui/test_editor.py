@@ -231,3 +231,23 @@ def test_message_editor_variables_and_customer_preview(qtbot, editor: EditorWind
     editor.inspector._update_preview()
     assert first_name(name) in editor.inspector.preview.text()
     assert "(광고)단골상회" in editor.inspector.preview.text()  # the coupon message is an ad
+
+
+def test_autosave_is_offered_back_after_a_crash(qtbot, editor: EditorWindow, demo_db: Database, monkeypatch) -> None:
+    from ui.editor.document import SetParam
+
+    editor.doc.push(SetParam(editor.doc, "thanks", "body", "{{ customer.first_name }}님, 복구될 문장"))
+    changed = editor.journey.to_dict()
+    editor.write_autosave()  # the minute timer fired; then the PC crashed (nothing saved)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), QMessageBox.StandardButton.Yes)[1])
+    again = EditorWindow(editor.ctx, editor.journey.id)
+    try:
+        assert asked and "복구" in asked[0]
+        assert again.journey.to_dict() == changed and again.is_dirty()
+        assert "복구될 문장" in again.scene.nodes["thanks"].summary
+        again.doc.undo.undo()  # recovery is one undo step: back to the saved draft
+        assert again.journey.node("thanks").params["body"] != changed["nodes"][1]["params"]["body"]
+    finally:
+        again.doc.undo.setClean()
+        again.close()

@@ -233,3 +233,36 @@ class AutoLayout(MoveNodes):
         old = apply_layout(trial)
         moves = {node_id: (old[node_id], trial.nodes[node_id].position) for node_id in old}
         super().__init__(doc, moves, "auto-layout")
+
+
+class ReplaceAll(_Command):
+    """Swap the whole graph for another version of the same journey (a recovered autosave)."""
+
+    def __init__(self, doc: JourneyDocument, replacement: Journey) -> None:
+        super().__init__(doc, "recover")
+        self.states = (doc.journey.to_dict(), replacement.to_dict())
+
+    def _load(self, data: dict[str, Any]) -> None:
+        journey = self.journey
+        for edge_id in list(journey.edges):
+            journey.disconnect(edge_id)
+            self.doc.edge_removed.emit(edge_id)
+        for node_id in list(journey.nodes):
+            journey.remove_node(node_id)
+            self.doc.node_removed.emit(node_id)
+        fresh = Journey.from_dict(data)
+        journey.rename(fresh.name)
+        journey.settings = dict(fresh.settings)
+        for node in fresh.nodes.values():
+            journey.restore(node, [])
+            self.doc.node_added.emit(node.id)
+        for edge in fresh.edges.values():
+            journey.connect(edge.source, edge.source_port, edge.target, edge.target_port, edge.id)
+            self.doc.edge_added.emit(edge.id)
+        self.doc.journey_changed.emit()
+
+    def redo(self) -> None:
+        self._load(self.states[1])
+
+    def undo(self) -> None:
+        self._load(self.states[0])

@@ -28,7 +28,7 @@ from engine.runtime.publish import PublishError, changed_nodes, publish, set_pau
 from storage.db import data_dir
 from storage.models import Category, JourneyVersion
 from ui.context import AppContext
-from ui.editor.document import AutoLayout, JourneyDocument
+from ui.editor.document import AutoLayout, JourneyDocument, ReplaceAll
 from ui.editor.inspector import Inspector
 from ui.editor.minimap import Minimap
 from ui.editor.palette import Palette
@@ -52,8 +52,10 @@ class EditorWindow(QMainWindow):
             row = store.find_row(session, journey_id)
             self.status = row.status
             self.journey = Journey.from_dict(row.draft)
+            saved_at = row.updated_at
             self.context = store.validation_context(session)
             categories = list(session.scalars(select(Category.name).order_by(Category.name)))
+        recovered = self._recover(saved_at)
         shop = ShopInfo(**{key: str(self.context.shop_settings.get(key) or "")
                            for key in ("name", "contact", "optout_number", "email", "url")})
         self.doc = JourneyDocument(self.journey, self)
@@ -92,6 +94,8 @@ class EditorWindow(QMainWindow):
         else:
             self.resize(QSize(1280, 800))
             QTimer.singleShot(0, self._default_dock_sizes)
+        if recovered is not None:  # the draft a crash left: shown as unsaved changes, one undo away
+            self.doc.push(ReplaceAll(self.doc, recovered))
         self._edited()
         QTimer.singleShot(0, self.view.fit_all)
         QTimer.singleShot(0, self.minimap.refit)
@@ -281,6 +285,31 @@ class EditorWindow(QMainWindow):
         path = autosave_path(self.journey.id)
         path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
         store.write_file(self.journey, path)  # type: ignore[arg-type]
+
+    def _recover(self, saved_at: object) -> Journey | None:
+        """An autosaved draft newer than the saved one (the app crashed or was killed): offer it back."""
+        from datetime import UTC, datetime
+
+        path = autosave_path(self.journey.id)
+        if not path.exists():  # type: ignore[attr-defined]
+            return None
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC)  # type: ignore[attr-defined]
+        try:
+            candidate = store.read_file(path)  # type: ignore[arg-type]
+        except store.StoreError:
+            path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+            return None
+        if (isinstance(saved_at, datetime) and stamp <= saved_at) or candidate == self.journey:
+            path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+            return None
+        answer = QMessageBox.question(
+            self, self.tr("Recover changes"),
+            self.tr("Changes to '%1' from %2 were not saved (the app closed unexpectedly). Recover them?")
+            .replace("%1", candidate.name).replace("%2", stamp.astimezone().strftime("%Y-%m-%d %H:%M")))
+        if answer != QMessageBox.StandardButton.Yes:
+            path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+            return None
+        return candidate
 
     def _drop_autosave(self) -> None:
         path = autosave_path(self.journey.id)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -99,7 +98,6 @@ class GalleryPage(QWidget):
         journey = gallery.instantiate(template, name=self.ctx.label(template.graph.get("name", ""), template.title_en))
         with self.ctx.db.session() as session:
             store.save_draft(session, journey, self.ctx.clock, template_id=template.id)
-        QMessageBox.information(self, self.tr("Template gallery"),
-                                self.tr("A draft '%1' was added to your journeys.").replace("%1", journey.name))
         self.ctx.bus.data_changed.emit()
         self.ctx.bus.navigate.emit("journeys")
+        self.ctx.bus.open_journey.emit(journey.id)  # straight into the editor, as a new draft

@@ -64,7 +64,8 @@ class JourneysPage(QWidget):
         self.empty = muted_label(self.tr("No journeys yet. Pick one in the template gallery to begin."))
         layout.addWidget(self.empty)
         self.editors: dict[str, EditorWindow] = {}
-        self.edit_button.clicked.connect(self.open_editor)
+        self.edit_button.clicked.connect(lambda: self.open_editor())
+        ctx.bus.open_journey.connect(self.open_editor)
         self.table.doubleClicked.connect(lambda _: self.open_editor())
         self.new_button.clicked.connect(lambda: ctx.bus.navigate.emit("gallery"))
         self.import_button.clicked.connect(self.import_file)
