@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QSettings, QSize, Qt, QTimer
@@ -81,7 +82,7 @@ class EditorWindow(QMainWindow):
         self.palette.chosen.connect(lambda kind: self.add_node(kind))
         self.view.quick_add.connect(self.quick_add)
         self.doc.edited.connect(self._edited)
-        self.doc.undo.cleanChanged.connect(lambda _: self._title())
+        self.doc.undo.cleanChanged.connect(self._clean_changed)
         self.autosave = QTimer(self)
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.write_autosave)
@@ -262,6 +263,10 @@ class EditorWindow(QMainWindow):
 
     def is_dirty(self) -> bool:
         return not self.doc.undo.isClean()
+
+    def _clean_changed(self, _clean: bool) -> None:
+        with contextlib.suppress(RuntimeError):  # torn down: the undo stack is already gone
+            self._title()
 
     def _title(self) -> None:
         star = "*" if self.is_dirty() else ""
