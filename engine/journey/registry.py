@@ -130,7 +130,6 @@ SEGMENTS = (
 )
 EVENTS = (
     Choice("order_placed", "주문함", "placed an order"),
-    Choice("order_paid", "결제함", "paid an order"),
     Choice("signed_up", "회원 가입", "signed up"),
     Choice("cart_updated", "장바구니 담음", "added to cart"),
 )

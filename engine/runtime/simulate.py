@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
 
@@ -126,7 +125,6 @@ def _run(copy: Database, journey_id: str, name: str, start: datetime, end: datet
         events = cursor(session, "events:runtime")
         events.last_id = state.last_id
         events.last_at = start
-        zone = ZoneInfo(str(config.get(session, "shop.timezone")))
         prices = {kind: int(config.get(session, key)) for kind, key in PRICE_KEYS.items()}
     channel = CountingChannel()
     engine = Engine(copy, {"sms": channel, "kakao": channel, "email": channel, "owner": channel})
@@ -137,7 +135,6 @@ def _run(copy: Database, journey_id: str, name: str, start: datetime, end: datet
         summary = engine.run_once(clock)
         result.entered += int(summary["entered"])
         moment += STEP
-    del zone
     with copy.session() as session:
         version = session.scalar(select(JourneyVersion).where(JourneyVersion.journey_id == journey_id))
         kinds = {node["id"]: node["kind"] for node in (version.graph["nodes"] if version else [])}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -40,7 +41,7 @@ from ui.editor.view import JourneyView
 AUTOSAVE_MS = 60_000
 
 
-def autosave_path(journey_id: str) -> object:
+def autosave_path(journey_id: str) -> Path:
     return data_dir() / "autosave" / f"{journey_id}.json"
 
 
@@ -288,37 +289,37 @@ class EditorWindow(QMainWindow):
         if not self.is_dirty():
             return
         path = autosave_path(self.journey.id)
-        path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
-        store.write_file(self.journey, path)  # type: ignore[arg-type]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store.write_file(self.journey, path)
 
     def _recover(self, saved_at: object) -> Journey | None:
         """An autosaved draft newer than the saved one (the app crashed or was killed): offer it back."""
         from datetime import UTC, datetime
 
         path = autosave_path(self.journey.id)
-        if not path.exists():  # type: ignore[attr-defined]
+        if not path.exists():
             return None
-        stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC)  # type: ignore[attr-defined]
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         try:
-            candidate = store.read_file(path)  # type: ignore[arg-type]
+            candidate = store.read_file(path)
         except store.StoreError:
-            path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+            path.unlink(missing_ok=True)
             return None
         if (isinstance(saved_at, datetime) and stamp <= saved_at) or candidate == self.journey:
-            path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+            path.unlink(missing_ok=True)
             return None
         answer = QMessageBox.question(
             self, self.tr("Recover changes"),
             self.tr("Changes to '%1' from %2 were not saved (the app closed unexpectedly). Recover them?")
             .replace("%1", candidate.name).replace("%2", stamp.astimezone().strftime("%Y-%m-%d %H:%M")))
         if answer != QMessageBox.StandardButton.Yes:
-            path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+            path.unlink(missing_ok=True)
             return None
         return candidate
 
     def _drop_autosave(self) -> None:
         path = autosave_path(self.journey.id)
-        path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+        path.unlink(missing_ok=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_dirty():
