@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import concat
 
 from engine.money import won
 
@@ -121,7 +122,9 @@ class Renderer:
             return text  # plain text: nothing to render
         template = self.compile(text)
         try:
-            return template.render(variables).strip()
+            # the variables as the template's whole namespace (shared): Template.render would first copy
+            # them next to Jinja's globals (range, lipsum, …), which a message text has no use for
+            return concat(template.root_render_func(template.new_context(variables, shared=True))).strip()
         except UndefinedError as exc:
             raise RenderError("unknown_variable", reason=str(exc.message or exc)) from None
         except SecurityError as exc:

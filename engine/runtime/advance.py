@@ -8,8 +8,10 @@ whole batch done or none of it: nothing is lost or done twice.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,13 +32,19 @@ from engine.runtime.facts import Thresholds, load_facts
 from engine.runtime.variables import message_variables
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import wake_time
-from engine.runtime.writes import fast_insert, fast_update
+from engine.runtime.writes import Statement, fast_insert, fast_update, plan_insert, plan_update, run_planned
 from storage.db import Database
 from storage.models import Coupon, Customer, CustomerTag, Enrollment, OutboxMessage, ShopEvent, StepLog
 
 ENROLLMENTS = Enrollment.__table__
 
 BATCH = 400  # due rows per write transaction: short enough that the app never waits 200 ms for the lock
+WINDOW = 50  # batches of due ids read at once (earliest first), then taken in id order
+# The writer thread checkpoints the write-ahead log itself, every few batches and outside its write
+# transaction (SQLite's automatic checkpoint runs inside a commit, every 4 MB): a page changed by several
+# batches is copied back once, and the lock is never held for a checkpoint.
+CHECKPOINT_EVERY = 8
+SWITCH_INTERVAL_S = 0.001  # how soon the writer gets the GIL back after SQLite worked without it
 MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
 EVENT_KINDS = {
     "order_placed": ("order_placed",),
@@ -108,6 +116,24 @@ class _Writes:
     attributes: dict[int, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
 
 
+@dataclass
+class _Prepared:
+    """A batch stepped in memory, and (for the writer thread) its SQL planned with every value converted."""
+
+    writes: _Writes
+    counts: AdvanceCounts
+    guarded: list[Statement] = field(default_factory=list)
+    inserts: list[Statement] = field(default_factory=list)
+
+    def plan(self) -> None:
+        writes = self.writes
+        self.guarded = plan_update(Enrollment, writes.enrollments, match=GUARD)
+        self.inserts = [*plan_insert(OutboxMessage, writes.outbox, ignore_conflicts=True),
+                        *plan_insert(Coupon, writes.coupons, ignore_conflicts=True),
+                        *plan_insert(CustomerTag, writes.tags_add, ignore_conflicts=True),
+                        *plan_insert(StepLog, writes.logs)]
+
+
 def split_arm(journey_id: str, customer_id: int, node: CompiledNode) -> str:
     """A customer's arm of a random split: stable for this journey and node, so re-entry keeps it."""
     digest = hashlib.sha256(f"{journey_id}:{customer_id}:{node.id}".encode()).digest()
@@ -137,36 +163,125 @@ class Advancer:
         self.versions = versions or VersionCache()
         self.renderer = renderer or Renderer()
         self.longest_write_ms = 0.0  # the longest write transaction so far (the GUI may wait that long)
+        self._unchecked = 0  # batches the writer thread committed since its last checkpoint
 
     def advance_due(
         self, db: Database, clock: Clock, *, batch_size: int = BATCH, max_batches: int | None = None
     ) -> AdvanceCounts:
+        """Step every enrollment due now. Due rows are read a window at a time (earliest first) and taken
+        in id order within it, so a batch's writes land on neighbouring pages."""
         total = AdvanceCounts()
         batches = 0
         while max_batches is None or batches < max_batches:
-            started = time.perf_counter()
-            with db.write_session() as session:
-                context = load_run_context(session, clock)
-                table = ENROLLMENTS  # Core columns: no ORM bookkeeping on the hottest query
-                rows = session.connection().execute(
-                    select(table.c.id, table.c.journey_id, table.c.version_id, table.c.customer_id,
-                           table.c.node_id, table.c.wake_at, table.c.data, table.c.arm)
-                    .where(table.c.status == "active", table.c.wake_at <= context.now)
-                    .order_by(table.c.wake_at, table.c.id)
-                    .limit(batch_size)
-                ).all()
-                if not rows:
-                    break
-                total.add(self._advance_batch(session, context, rows))
-            self.longest_write_ms = max(self.longest_write_ms, (time.perf_counter() - started) * 1000)
-            batches += 1
-            if len(rows) < batch_size:
+            limit = batch_size * WINDOW
+            if max_batches is not None:
+                limit = min(limit, (max_batches - batches) * batch_size)
+            with db.session() as session:
+                table = ENROLLMENTS
+                ids = list(session.connection().execute(
+                    select(table.c.id).where(table.c.status == "active", table.c.wake_at <= clock.now())
+                    .order_by(table.c.wake_at, table.c.id).limit(limit)).scalars())
+            if not ids:
+                break
+            ids.sort()
+            chunks = [ids[offset : offset + batch_size] for offset in range(0, len(ids), batch_size)]
+            for chunk in self._pipeline(db, clock, chunks, total):
+                self._advance_locked(db, clock, chunk, total)  # changed by someone else meanwhile: again, locked
+            batches += len(chunks)
+            if len(ids) < limit:
                 break
         return total
 
-    def _advance_batch(self, session: Session, ctx: RunContext, rows: list[Any]) -> AdvanceCounts:
+    def _advance_locked(self, db: Database, clock: Clock, ids: list[int], total: AdvanceCounts) -> None:
+        """Read, step and write one batch inside a single write transaction."""
+        started = time.perf_counter()
+        with db.write_session() as session:
+            prepared = self._prepare(session, load_run_context(session, clock), ids)
+            self._flush(session, prepared.writes)
+        self.longest_write_ms = max(self.longest_write_ms, (time.perf_counter() - started) * 1000)
+        total.add(prepared.counts)
+
+    def _pipeline(self, db: Database, clock: Clock, chunks: list[list[int]], total: AdvanceCounts) -> list[list[int]]:
+        """Step batch n+1 in this thread while a writer thread commits batch n (SQLite does its work
+        without the GIL, so two cores overlap). Each batch is still one transaction; a row changed by
+        another writer between the read and the write fails its guard and the batch is returned for a
+        locked retry. Returns those batches."""
+        if len(chunks) == 1 or not db.is_sqlite:
+            return chunks
+        again: list[list[int]] = []
+        pending: deque[tuple[list[int], Future[bool], AdvanceCounts]] = deque()
+
+        def settle() -> None:
+            chunk, done, counts = pending.popleft()
+            if done.result():
+                total.add(counts)
+            else:
+                again.append(chunk)
+
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-advance-writer")
+        target = db.twin()  # the writer's own connection: its page cache stays warm from batch to batch
+        with target.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        self._unchecked = 0
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+        try:
+            context: RunContext | None = None
+            for chunk in chunks:
+                with db.session() as session:  # a read snapshot; nothing here writes
+                    context = context or load_run_context(session, clock)
+                    prepared = self._prepare(session, context, chunk)
+                prepared.plan()  # the writer thread then holds the GIL as little as it can
+                while len(pending) >= 2:
+                    settle()
+                pending.append((chunk, writer.submit(self._write_guarded, target, prepared), prepared.counts))
+            while pending:
+                settle()
+        finally:
+            writer.shutdown(wait=True, cancel_futures=True)
+            sys.setswitchinterval(switch_interval)
+            self._checkpoint(target)
+            target.close()
+        return again
+
+    def _write_guarded(self, db: Database, prepared: _Prepared) -> bool:
+        started = time.perf_counter()
+        try:
+            with db.write_session() as session:
+                if run_planned(session, prepared.guarded) != len(prepared.writes.enrollments):
+                    raise _RowsChanged
+                run_planned(session, prepared.inserts)
+                self._flush_rare(session, prepared.writes)
+        except _RowsChanged:
+            return False
+        self.longest_write_ms = max(self.longest_write_ms, (time.perf_counter() - started) * 1000)
+        self._unchecked += 1
+        if self._unchecked >= CHECKPOINT_EVERY:
+            self._checkpoint(db)
+        return True
+
+    def _checkpoint(self, db: Database) -> None:
+        """Copy the log back into the database file; readers and writers go on meanwhile (PASSIVE)."""
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        self._unchecked = 0
+
+    def _prepare(self, session: Session, ctx: RunContext, ids: list[int]) -> _Prepared:
+        table = ENROLLMENTS  # Core columns: no ORM bookkeeping on the hottest query
+        # By primary key only, the rest checked here: given "status = 'active' AND wake_at <= now" too,
+        # SQLite walks the whole due range of ix_enrollments_due (100,000 entries) for each batch.
+        rows = [row for row in session.connection().execute(
+            select(table.c.id, table.c.journey_id, table.c.version_id, table.c.customer_id, table.c.node_id,
+                   table.c.wake_at, table.c.data, table.c.arm, table.c.updated_at, table.c.status)
+            .where(table.c.id.in_(ids))
+        ) if row.status == "active" and row.wake_at is not None and row.wake_at <= ctx.now]
+        return _Prepared(*self._advance_batch(session, ctx, rows))
+
+    def _advance_batch(self, session: Session, ctx: RunContext, rows: list[Any]) -> tuple[_Writes, AdvanceCounts]:
         counts = AdvanceCounts()
         writes = _Writes()
+        if not rows:
+            return writes, counts
         compiled_by_version: dict[int, CompiledJourney | None] = {}
         for row in rows:
             if row.version_id not in compiled_by_version:
@@ -196,8 +311,7 @@ class Advancer:
                              else "customer_missing", counts)
                 continue
             self._step(session, ctx, compiled, row, customer, sent_nodes[row.id], writes, counts)
-        self._flush(session, writes)
-        return counts
+        return writes, counts
 
     def _log(self, writes: _Writes, row: Any, at: datetime, node_id: str | None, event: str,
              reason: str | None = None, **detail: Any) -> None:
@@ -211,7 +325,7 @@ class Advancer:
         writes.enrollments.append({
             "_id": row.id, "node_id": node_id, "status": status, "wake_at": None, "updated_at": ctx.now,
             "ended_at": ctx.now, "end_reason": reason, "data": data if data is not None else dict(row.data or {}),
-            "arm": arm or row.arm,
+            "arm": arm or row.arm, **_was(row),
         })
         self._log(writes, row, ctx.now, node_id, status, reason)
         setattr(counts, status, getattr(counts, status) + 1)  # status is completed, exited or failed
@@ -298,7 +412,7 @@ class Advancer:
               data: dict[str, Any], arm: str | None, counts: AdvanceCounts) -> None:
         writes.enrollments.append({
             "_id": row.id, "node_id": node_id, "status": "active", "wake_at": wake, "updated_at": ctx.now,
-            "ended_at": None, "end_reason": None, "data": data, "arm": arm,
+            "ended_at": None, "end_reason": None, "data": data, "arm": arm, **_was(row),
         })
         self._log(writes, row, ctx.now, node_id, "waiting", None, until=wake.isoformat())
         counts.waiting += 1
@@ -381,10 +495,27 @@ class Advancer:
         fast_insert(session, OutboxMessage, writes.outbox, ignore_conflicts=True)
         fast_insert(session, Coupon, writes.coupons, ignore_conflicts=True)
         fast_insert(session, CustomerTag, writes.tags_add, ignore_conflicts=True)
+        fast_insert(session, StepLog, writes.logs)
+        self._flush_rare(session, writes)
+
+    @staticmethod
+    def _flush_rare(session: Session, writes: _Writes) -> None:
         for customer_id, tag in writes.tags_remove:
             session.query(CustomerTag).filter_by(customer_id=customer_id, tag=tag).delete()
         for customer_id, changes in writes.attributes.items():
             customer = session.get(Customer, customer_id)
             if customer is not None:
                 customer.attributes = {**(customer.attributes or {}), **changes}
-        fast_insert(session, StepLog, writes.logs)
+
+
+class _RowsChanged(Exception):
+    """A guarded batch found rows changed by another writer; its transaction is rolled back."""
+
+
+GUARD = ("status", "node_id", "version_id", "wake_at", "updated_at")
+
+
+def _was(row: Any) -> dict[str, Any]:
+    """The values a guarded update expects to find still in place."""
+    return {"was_status": "active", "was_node_id": row.node_id, "was_version_id": row.version_id,
+            "was_wake_at": row.wake_at, "was_updated_at": row.updated_at}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from engine.customers.segments import Thresholds, lifecycle, vip_ids
@@ -20,6 +21,20 @@ __all__ = ["COUNTED_STATUSES", "Thresholds", "lifecycle", "load_facts"]
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _json_object(value: Any) -> dict[str, Any]:
+    if not value or value == "{}":
+        return {}
+    decoded = json.loads(value) if isinstance(value, str) else value
+    return dict(decoded) if isinstance(decoded, dict) else {}
+
+
+def _json_list(value: Any) -> list[Any]:
+    if not value or value == "[]":
+        return []
+    decoded = json.loads(value) if isinstance(value, str) else value
+    return list(decoded) if isinstance(decoded, list) else []
 
 
 def load_facts(
@@ -36,10 +51,11 @@ def load_facts(
     for chunk in _chunks(ids):
         rows = connection.execute(
             select(
-                Customer.id, Customer.name, Customer.email, Customer.phone, Customer.attributes,
+                Customer.id, Customer.name, Customer.email, Customer.phone,
+                type_coerce(Customer.attributes, Text).label("attributes"),  # decoded below, '{}' for free
                 Customer.birthday, Customer.signed_up_at, Customer.grade,
                 CustomerStats.order_count, CustomerStats.total_spent, CustomerStats.last_order_at,
-                CustomerStats.first_order_at, CustomerStats.categories,
+                CustomerStats.first_order_at, type_coerce(CustomerStats.categories, Text).label("categories"),
             )
             .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
             .where(Customer.id.in_(chunk))
@@ -53,7 +69,7 @@ def load_facts(
                 "name": row.name or "",
                 "email": row.email or "",
                 "phone": row.phone or "",
-                "attributes": dict(row.attributes or {}),
+                "attributes": _json_object(row.attributes),
                 "birthday": row.birthday,
                 "signed_up_at": row.signed_up_at,
                 "grade": row.grade,
@@ -63,7 +79,7 @@ def load_facts(
                 "last_order_at": last,
                 "first_order_at": row.first_order_at,
                 "days_since_last_order": (now - last).days if last else None,
-                "categories": list(row.categories or []),
+                "categories": _json_list(row.categories),
                 "lifecycle": lifecycle(count, last, now, limits),
                 "consent_email": False,
                 "consent_sms": False,

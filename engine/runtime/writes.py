@@ -1,8 +1,10 @@
-"""Bulk inserts that skip rows whose unique key already exists, on SQLite and PostgreSQL alike."""
+"""Bulk writes for the runner: many rows a statement on SQLite, SQLAlchemy elsewhere; inserts that skip
+rows whose unique key exists, and updates guarded against rows changed by another writer."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC
 from typing import Any
 
@@ -24,6 +26,18 @@ def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> N
 # --- the fast path: many rows through the driver, values converted once per column ---------------
 
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # exactly what SQLAlchemy's SQLite DateTime stores
+# Many rows per statement: one trip into SQLite (and one release of the GIL) per few hundred rows
+# instead of per row. SQLite before 3.32 allowed 999 parameters a statement; UPDATE … FROM came in 3.33.
+_VERSION = sqlite3.sqlite_version_info
+_MAX_PARAMS = 32_000 if _VERSION >= (3, 32) else 999
+_ROWS_PER_STATEMENT = 500
+_UPDATE_FROM = _VERSION >= (3, 33)
+
+
+def _statements(width: int, count: int) -> list[tuple[int, int]]:
+    """(start, stop) slices of `count` rows of `width` parameters, each slice one statement."""
+    size = max(1, min(_ROWS_PER_STATEMENT, _MAX_PARAMS // max(width, 1)))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def _converter(column: Any) -> Any:
@@ -76,45 +90,102 @@ def _prepared(table: Any, names: list[str], rows: list[dict[str, Any]]) -> list[
     return list(zip(*columns, strict=True))
 
 
+Statement = tuple[str, list[Any]]  # SQL for the SQLite driver and its parameters, ready to run
+
+
+def plan_insert(model: Any, rows: list[dict[str, Any]], *, ignore_conflicts: bool = False) -> list[Statement]:
+    """SQLite statements inserting `rows` (a few hundred rows each); all Python work is done here."""
+    plans: list[Statement] = []
+    table = model.__table__
+    for group in _by_keys(rows):
+        names = list(group[0])
+        tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+        head = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+        one = f"({', '.join('?' for _ in names)})"
+        values = _prepared(table, names, group)
+        for start, stop in _statements(len(names), len(values)):
+            plans.append((head + ", ".join([one] * (stop - start)) + tail,
+                          [value for row in values[start:stop] for value in row]))
+    return plans
+
+
+def plan_update(model: Any, rows: list[dict[str, Any]], key: str = "_id", match: tuple[str, ...] = ()) -> list[Statement]:
+    """SQLite statements for UPDATE … WHERE id = row[key]; see `fast_update` for `match`."""
+    plans: list[Statement] = []
+    table = model.__table__
+    for group in _by_keys(rows):
+        names = [name for name in group[0] if name != key and not name.startswith("was_")]
+        values = _prepared(table, names, group)
+        olds = _prepared(table, list(match), [{name: row[f"was_{name}"] for name in match} for row in group]) \
+            if match else [()] * len(group)
+        if not _UPDATE_FROM:
+            where = " AND ".join(["id = ?", *(f"{name} = ?" for name in match)])
+            sql = f"UPDATE {table.name} SET {', '.join(f'{name} = ?' for name in names)} WHERE {where}"
+            plans.extend((sql, [*value, row[key], *old]) for value, row, old in zip(values, group, olds, strict=True))
+            continue
+        # UPDATE … FROM (VALUES (id, new values…, expected values…), …): one statement per few hundred rows
+        width = 1 + len(names) + len(match)
+        sets = ", ".join(f"{name} = v.column{2 + index}" for index, name in enumerate(names))
+        where = " AND ".join([f"{table.name}.id = v.column1",
+                              *(f"{table.name}.{name} = v.column{2 + len(names) + index}"
+                                for index, name in enumerate(match))])
+        one = f"({', '.join('?' for _ in range(width))})"
+        params = [(row[key], *value, *old) for value, row, old in zip(values, group, olds, strict=True)]
+        for start, stop in _statements(width, len(params)):
+            plans.append((f"UPDATE {table.name} SET {sets} FROM (VALUES {', '.join([one] * (stop - start))}) AS v"
+                          f" WHERE {where}", [value for param in params[start:stop] for value in param]))
+    return plans
+
+
+def run_planned(session: Session, plans: list[Statement]) -> int:
+    """Run planned statements on the session's connection; returns the rows they changed."""
+    if not plans:
+        return 0
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    changed = 0
+    try:
+        for sql, params in plans:
+            cursor.execute(sql, params)
+            changed += cursor.rowcount
+    finally:
+        cursor.close()
+    return changed
+
+
 def fast_insert(session: Session, model: Any, rows: list[dict[str, Any]], *, ignore_conflicts: bool = False) -> None:
     """Insert many rows. SQLite: straight through the driver; others: SQLAlchemy."""
     if not rows:
         return
-    groups = _by_keys(rows)
-    if len(groups) > 1:
-        for group in groups:
-            fast_insert(session, model, group, ignore_conflicts=ignore_conflicts)
+    if session.get_bind().dialect.name == "sqlite":
+        run_planned(session, plan_insert(model, rows, ignore_conflicts=ignore_conflicts))
         return
-    table = model.__table__
-    if session.get_bind().dialect.name != "sqlite":
+    for group in _by_keys(rows):
         if ignore_conflicts:
-            insert_ignore(session, model, rows)
+            insert_ignore(session, model, group)
         else:
-            session.execute(table.insert(), rows)
-        return
-    names = list(rows[0])
-    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}){tail}")
-    session.connection().exec_driver_sql(sql, _prepared(table, names, rows))
+            session.execute(model.__table__.insert(), group)
 
 
-def fast_update(session: Session, model: Any, rows: list[dict[str, Any]], key: str = "_id") -> None:
-    """UPDATE … WHERE id = row[key] for many rows."""
+def fast_update(session: Session, model: Any, rows: list[dict[str, Any]], key: str = "_id",
+                match: tuple[str, ...] = ()) -> int:
+    """UPDATE … WHERE id = row[key] for many rows; returns how many rows matched.
+
+    `match` names columns that must still hold the value in row["was_" + name], so rows another writer
+    changed since they were read are left alone (and the caller sees fewer matches than rows).
+    """
     if not rows:
-        return
-    groups = _by_keys(rows)
-    if len(groups) > 1:
-        for group in groups:
-            fast_update(session, model, group, key)
-        return
-    table = model.__table__
-    names = [name for name in rows[0] if name != key]
-    if session.get_bind().dialect.name != "sqlite":
-        from sqlalchemy import bindparam, update
+        return 0
+    if session.get_bind().dialect.name == "sqlite":
+        return run_planned(session, plan_update(model, rows, key, match))
+    from sqlalchemy import and_, bindparam, update
 
-        session.execute(update(table).where(table.c.id == bindparam(key)).values(
-            {name: bindparam(name) for name in names}), rows)
-        return
-    sql = f"UPDATE {table.name} SET {', '.join(f'{name} = ?' for name in names)} WHERE id = ?"
-    values = _prepared(table, names, rows)
-    session.connection().exec_driver_sql(sql, [(*value, row[key]) for value, row in zip(values, rows, strict=True)])
+    table = model.__table__
+    matched = 0
+    for group in _by_keys(rows):
+        names = [name for name in group[0] if name != key and not name.startswith("was_")]
+        condition = and_(table.c.id == bindparam(key), *(table.c[name] == bindparam(f"was_{name}")
+                                                          for name in match))
+        result = session.execute(update(table).where(condition).values(
+            {name: bindparam(name) for name in names}), group, execution_options={"synchronize_session": False})
+        matched += int(result.rowcount)  # type: ignore[attr-defined]
+    return matched

@@ -1,0 +1,110 @@
+"""Due steps taken in many batches (a reader stepping while a writer thread commits) give exactly what one
+locked batch gives, and a row another writer changes in between is never overwritten."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from engine.runtime.advance import Advancer
+from engine.runtime.triggers import enroll_manual
+from engine.runtime.versions import VersionCache
+from storage.db import open_database
+from storage.models import Coupon, Customer, CustomerTag, Enrollment, OutboxMessage, StepLog
+from tests.runtime.shop import Shop
+from tests.runtime.test_rules import INFO, build
+
+STEPS = [
+    ("wait.duration", {"duration": 60}),
+    ("condition@yes", {"rules": [{"field": "total_spent", "op": "gte", "value": 100000}]}),
+    ("action.coupon", {"discount_type": "percent", "amount": 10, "code_prefix": "VIP"}),
+    ("action.tag", {"op": "add", "tag": "배치"}),
+    ("message.sms", {**INFO, "body": "{{ customer.first_name }}님 {{ coupon.code }} 쿠폰을 드려요."}),
+]
+
+
+def _enrolled(shop: Shop) -> tuple[str, list[int]]:
+    journey_id = build(shop, STEPS, trigger="trigger.manual")
+    with shop.db.session() as session:
+        customers = list(session.scalars(select(Customer.id).order_by(Customer.id).limit(120)))
+    enroll_manual(shop.db, shop.clock, VersionCache(), journey_id, customers)
+    shop.clock.set(shop.clock.now().replace(hour=shop.clock.now().hour + 2))
+    return journey_id, customers
+
+
+def _outcome(path: Path) -> dict[str, Any]:
+    db = open_database(path)
+    with db.session() as session:
+        result = {
+            "enrollments": sorted(session.execute(select(
+                Enrollment.id, Enrollment.node_id, Enrollment.status, Enrollment.wake_at, Enrollment.end_reason,
+                Enrollment.data)).all(), key=lambda row: row[0]),
+            "outbox": sorted(session.execute(select(
+                OutboxMessage.idem_key, OutboxMessage.customer_id, OutboxMessage.body, OutboxMessage.not_before,
+                OutboxMessage.status)).all()),
+            "steps": sorted(session.execute(select(
+                StepLog.enrollment_id, StepLog.node_id, StepLog.event, StepLog.reason, StepLog.at)).all(),
+                key=repr),
+            "coupons": sorted(session.execute(select(Coupon.code, Coupon.customer_id)).all()),
+            "tags": sorted(session.execute(select(CustomerTag.customer_id, CustomerTag.tag)).all()),
+        }
+    db.close()
+    return result
+
+
+def test_many_small_batches_write_exactly_what_one_batch_writes(shop: Shop, tmp_path: Path) -> None:
+    _enrolled(shop)
+    shop.db.close()
+    one, many = tmp_path / "one.db", tmp_path / "many.db"
+    shutil.copy(tmp_path / "shop.db", one)
+    shutil.copy(tmp_path / "shop.db", many)
+    counts = {}
+    for path, size in ((one, 1000), (many, 7)):
+        db = open_database(path)
+        advancer = Advancer()
+        counts[size] = advancer.advance_due(db, shop.clock, batch_size=size)
+        db.close()
+    assert counts[1000] == counts[7]
+    assert counts[7].advanced == 120 and counts[7].queued > 0 and counts[7].completed > 0
+    first, second = _outcome(one), _outcome(many)
+    assert first["outbox"] and first["coupons"] and first["tags"]
+    assert first == second
+
+
+def test_a_row_changed_by_another_writer_meanwhile_is_left_as_that_writer_left_it(
+        shop: Shop, monkeypatch: Any) -> None:
+    journey_id, customers = _enrolled(shop)
+    advancer = Advancer()
+    original = advancer._write_guarded
+    taken: list[int] = []
+
+    def meanwhile(db: Any, prepared: Any) -> bool:
+        if not taken:  # the owner ends one customer's journey while the runner is stepping it
+            victim = prepared.writes.enrollments[0]["_id"]
+            with shop.db.write_session() as session:
+                session.execute(update(Enrollment).where(Enrollment.id == victim).values(
+                    status="exited", end_reason="owner_exit", wake_at=None, node_id="s0"))
+            taken.append(victim)
+        return original(db, prepared)
+
+    monkeypatch.setattr(advancer, "_write_guarded", meanwhile)
+    counts = advancer.advance_due(shop.db, shop.clock, batch_size=10)
+    assert taken
+    with shop.db.session() as session:
+        victim = session.get(Enrollment, taken[0])
+        assert (victim.status, victim.end_reason, victim.node_id) == ("exited", "owner_exit", "s0")
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.enrollment_id == victim.id)) == 0
+        assert session.scalar(select(func.count()).select_from(StepLog).where(
+            StepLog.enrollment_id == victim.id, StepLog.event != "entered")) == 0
+        left = session.scalar(select(func.count()).select_from(Enrollment).where(
+            Enrollment.journey_id == journey_id, Enrollment.status == "active",
+            Enrollment.wake_at <= shop.clock.now()))
+        finished = session.scalar(select(func.count()).select_from(Enrollment).where(
+            Enrollment.journey_id == journey_id, Enrollment.status != "active"))
+    # the rest of the changed batch was taken again under the lock: everyone else went through, once
+    assert left == 0 and finished == len(customers)
+    assert counts.advanced == len(customers) - 1
