@@ -17,6 +17,8 @@ class NodeNumbers:
     waiting: int = 0
     sent: int = 0
     skipped: int = 0
+    reached: int = 0  # customers who got a message from this node
+    converted: int = 0  # of them, who ordered within the conversion window after the first one
     ports: dict[str, int] = field(default_factory=dict)  # branch taken → customers
 
 
@@ -38,7 +40,7 @@ class JourneyNumbers:
         return numbers.ports.get(port, 0) / total if total else None
 
 
-def journey_numbers(session: Session, journey_id: str) -> JourneyNumbers:
+def journey_numbers(session: Session, journey_id: str, conversion_days: int = 7) -> JourneyNumbers:
     result = JourneyNumbers()
     for node_id, count in session.execute(
         select(StepLog.node_id, func.count(func.distinct(StepLog.enrollment_id)))
@@ -70,11 +72,37 @@ def journey_numbers(session: Session, journey_id: str) -> JourneyNumbers:
     ):
         if node_id and reason:
             result.node(node_id).ports[str(reason)] = int(count)
+    for node_id, reached, converted in _node_conversions(session, journey_id, conversion_days):
+        result.node(node_id).reached = reached
+        result.node(node_id).converted = converted
     result.entered = int(session.scalar(select(func.count()).select_from(Enrollment)
                                         .where(Enrollment.journey_id == journey_id)) or 0)
     result.goals = int(session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.journey_id == journey_id, Enrollment.end_reason == "goal_reached")) or 0)
     return result
+
+
+def _node_conversions(session: Session, journey_id: str, days: int) -> list[tuple[str, int, int]]:
+    """Per message node: (customers it reached, of them who ordered within `days` after the first send)."""
+    from sqlalchemy import and_, case, exists, literal
+
+    from engine.customers.stats import COUNTED_STATUSES as counted
+    from storage.models import Order
+
+    first = select(OutboxMessage.node_id.label("node_id"), OutboxMessage.customer_id.label("customer_id"),
+                   func.min(OutboxMessage.sent_at).label("first")) \
+        .where(OutboxMessage.journey_id == journey_id, OutboxMessage.status == "sent",
+               OutboxMessage.channel != "owner", OutboxMessage.node_id.is_not(None)) \
+        .group_by(OutboxMessage.node_id, OutboxMessage.customer_id).subquery()
+    if session.get_bind().dialect.name == "sqlite":  # sent_at is 'YYYY-MM-DD HH:MM:SS.ffffff' text
+        until = func.strftime("%Y-%m-%d %H:%M:%f", first.c.first, literal(f"+{int(days)} days")) + "999"
+    else:
+        until = first.c.first + func.make_interval(0, 0, 0, int(days))
+    ordered = exists().where(and_(Order.customer_id == first.c.customer_id, Order.status.in_(counted),
+                                  Order.ordered_at > first.c.first, Order.ordered_at <= until))
+    rows = session.execute(select(first.c.node_id, func.count(), func.sum(case((ordered, 1), else_=0)))
+                           .group_by(first.c.node_id)).all()
+    return [(str(node_id), int(count), int(converted or 0)) for node_id, count, converted in rows]
 
 
 def conversions(session: Session, days: int) -> dict[str, tuple[int, int]]:

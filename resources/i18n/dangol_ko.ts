@@ -249,242 +249,247 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="68" />
+        <location filename="../../ui/editor/window.py" line="70" />
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="70" />
+        <location filename="../../ui/editor/window.py" line="72" />
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="71" />
-        <location filename="../../ui/editor/window.py" line="74" />
+        <location filename="../../ui/editor/window.py" line="73" />
+        <location filename="../../ui/editor/window.py" line="76" />
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="72" />
+        <location filename="../../ui/editor/window.py" line="74" />
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="123" />
+        <location filename="../../ui/editor/window.py" line="128" />
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="124" />
+        <location filename="../../ui/editor/window.py" line="129" />
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="126" />
+        <location filename="../../ui/editor/window.py" line="131" />
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="135" />
+        <location filename="../../ui/editor/window.py" line="134" />
+        <source>ordered within %1 days %2 (%3%)</source>
+        <translation>%1일 안 주문 %2 (%3%)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="144" />
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="148" />
-        <location filename="../../ui/editor/window.py" line="156" />
-        <location filename="../../ui/editor/window.py" line="208" />
+        <location filename="../../ui/editor/window.py" line="157" />
+        <location filename="../../ui/editor/window.py" line="165" />
+        <location filename="../../ui/editor/window.py" line="217" />
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="148" />
+        <location filename="../../ui/editor/window.py" line="157" />
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="162" />
+        <location filename="../../ui/editor/window.py" line="171" />
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="166" />
+        <location filename="../../ui/editor/window.py" line="175" />
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="180" />
+        <location filename="../../ui/editor/window.py" line="189" />
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="182" />
+        <location filename="../../ui/editor/window.py" line="191" />
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="187" />
+        <location filename="../../ui/editor/window.py" line="196" />
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="194" />
+        <location filename="../../ui/editor/window.py" line="203" />
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="195" />
+        <location filename="../../ui/editor/window.py" line="204" />
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="196" />
+        <location filename="../../ui/editor/window.py" line="205" />
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="197" />
+        <location filename="../../ui/editor/window.py" line="206" />
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="198" />
+        <location filename="../../ui/editor/window.py" line="207" />
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="199" />
+        <location filename="../../ui/editor/window.py" line="208" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="200" />
+        <location filename="../../ui/editor/window.py" line="209" />
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="201" />
+        <location filename="../../ui/editor/window.py" line="210" />
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="202" />
+        <location filename="../../ui/editor/window.py" line="211" />
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="203" />
+        <location filename="../../ui/editor/window.py" line="212" />
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="204" />
+        <location filename="../../ui/editor/window.py" line="213" />
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="205" />
+        <location filename="../../ui/editor/window.py" line="214" />
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="206" />
-        <location filename="../../ui/editor/window.py" line="427" />
+        <location filename="../../ui/editor/window.py" line="215" />
+        <location filename="../../ui/editor/window.py" line="440" />
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="207" />
+        <location filename="../../ui/editor/window.py" line="216" />
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="235" />
+        <location filename="../../ui/editor/window.py" line="244" />
         <source>Add a node</source>
         <translation>노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="235" />
+        <location filename="../../ui/editor/window.py" line="244" />
         <source>Node</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="277" />
+        <location filename="../../ui/editor/window.py" line="290" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="306" />
+        <location filename="../../ui/editor/window.py" line="319" />
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="307" />
+        <location filename="../../ui/editor/window.py" line="320" />
         <source>Changes to '%1' from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>'%1'의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="321" />
+        <location filename="../../ui/editor/window.py" line="334" />
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="321" />
+        <location filename="../../ui/editor/window.py" line="334" />
         <source>Save the changes to '%1' before closing?</source>
         <translation>닫기 전에 '%1'의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="346" />
-        <location filename="../../ui/editor/window.py" line="370" />
+        <location filename="../../ui/editor/window.py" line="359" />
+        <location filename="../../ui/editor/window.py" line="383" />
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="347" />
+        <location filename="../../ui/editor/window.py" line="360" />
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="352" />
+        <location filename="../../ui/editor/window.py" line="365" />
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="375" />
+        <location filename="../../ui/editor/window.py" line="388" />
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="386" />
+        <location filename="../../ui/editor/window.py" line="399" />
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="389" />
+        <location filename="../../ui/editor/window.py" line="402" />
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="392" />
+        <location filename="../../ui/editor/window.py" line="405" />
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="395" />
+        <location filename="../../ui/editor/window.py" line="408" />
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="396" />
+        <location filename="../../ui/editor/window.py" line="409" />
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="397" />
+        <location filename="../../ui/editor/window.py" line="410" />
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="427" />
+        <location filename="../../ui/editor/window.py" line="440" />
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>

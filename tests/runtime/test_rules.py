@@ -383,3 +383,6 @@ def test_conversions_count_orders_within_the_window_after_a_message(shop: Shop) 
         assert conversions(session, 7)[journey_id] == (3, 1)
         numbers = journey_numbers(session, journey_id)
     assert numbers.entered == 3 and numbers.node("s0").sent == 3
+    assert (numbers.node("s0").reached, numbers.node("s0").converted) == (3, 1)
+    with shop.db.session() as session:  # a wider window takes in the later order too
+        assert journey_numbers(session, journey_id, conversion_days=30).node("s0").converted == 2

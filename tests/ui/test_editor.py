@@ -175,6 +175,14 @@ def test_live_numbers_and_simulate_on_the_canvas(qtbot, editor: EditorWindow, de
     assert "지남 1" in editor.scene.nodes["trigger"].stats
     assert "보냄 1" in editor.scene.nodes["thanks"].stats
     assert "대기 1" in editor.scene.nodes["ordered_again"].stats
+    assert "7일 안 주문 0 (0%)" in editor.scene.nodes["thanks"].stats
+    shop.order(buyer, "2026-03-04 15:00")  # a second order two days after the thanks message: a conversion
+    editor.show_numbers()
+    assert "7일 안 주문 1 (100%)" in editor.scene.nodes["thanks"].stats
+    editor.view.resetTransform()
+    editor.view.centerOn(editor.scene.nodes["thanks"])
+    qtbot.wait(50)  # let the view repaint at the new scale before the picture
+    editor.grab().save(str(artifacts / "editor-live-numbers.png"))
     result = editor.simulate(days=14)
     assert result is not None and result.entered > 0
     assert editor.scene.nodes["trigger"].stats == f"모의: {result.entered:,}명"

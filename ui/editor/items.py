@@ -67,7 +67,7 @@ class NodeItem(QGraphicsItem):
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-PORT_R - 2, -2, WIDTH + 2 * PORT_R + 4, self.height + 22)
+        return QRectF(-PORT_R - 2, -2, WIDTH + 2 * PORT_R + 4, self.height + 40)  # two lines of numbers below
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -106,6 +106,7 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(QBrush(base))
         painter.drawRoundedRect(card, 8, 8)
         header = QPainterPath()
+        header.setFillRule(Qt.FillRule.WindingFill)  # the two shapes overlap: fill their union, not the xor
         header.addRoundedRect(QRectF(0, 0, WIDTH, HEADER), 8, 8)
         header.addRect(QRectF(0, HEADER / 2, WIDTH, HEADER / 2))
         painter.fillPath(header, accent)
@@ -149,7 +150,8 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QRectF(WIDTH - 18, -10, 16, 16), Qt.AlignmentFlag.AlignCenter, "!")
         if self.stats:
             painter.setPen(text)
-            painter.drawText(QRectF(0, self.height + 2, WIDTH, 18), Qt.AlignmentFlag.AlignLeft, self.stats)
+            painter.drawText(QRectF(0, self.height + 2, WIDTH, 36),
+                             Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.stats)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:

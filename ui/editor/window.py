@@ -112,11 +112,13 @@ class EditorWindow(QMainWindow):
     # --- numbers on the canvas --------------------------------------------------------------------
 
     def show_numbers(self) -> None:
-        """Per node: waiting, passed, sent / skipped; per branch edge: the share taking it."""
+        """Per node: waiting, passed, sent / skipped, conversions; per branch edge: the share taking it."""
+        from engine import config
         from engine.runtime.stats import journey_numbers
 
         with self.ctx.db.session() as session:
-            numbers = journey_numbers(session, self.journey.id)
+            days = int(config.get(session, "rules.conversion_days"))
+            numbers = journey_numbers(session, self.journey.id, conversion_days=days)
         for node_id, item in self.scene.nodes.items():
             entry = numbers.nodes.get(node_id)
             parts = []
@@ -127,7 +129,12 @@ class EditorWindow(QMainWindow):
                 if entry.sent or entry.skipped:
                     parts.append(self.tr("sent %1 · skipped %2").replace("%1", f"{entry.sent:,}")
                                  .replace("%2", f"{entry.skipped:,}"))
-            item.stats = " · ".join(parts)
+            line = " · ".join(parts)
+            if entry is not None and entry.reached:  # who ordered within the conversion window after it
+                line += "\n" + (self.tr("ordered within %1 days %2 (%3%)").replace("%1", str(days))
+                                 .replace("%2", f"{entry.converted:,}")
+                                 .replace("%3", f"{entry.converted * 100 / entry.reached:.0f}"))
+            item.stats = line
             item.update()
         for edge_id, item in self.scene.edges.items():
             edge = self.journey.edges.get(edge_id)
