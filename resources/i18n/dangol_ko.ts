@@ -270,17 +270,17 @@
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="128" />
+        <location filename="../../ui/editor/window.py" line="127" />
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="129" />
+        <location filename="../../ui/editor/window.py" line="128" />
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="131" />
+        <location filename="../../ui/editor/window.py" line="130" />
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
@@ -1106,17 +1106,22 @@
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="137" />
+        <location filename="../../ui/pages/settings.py" line="120" />
+        <source>This PC has no system keyring, so passwords and API secrets cannot be saved here.</source>
+        <translation>이 PC에는 시스템 키체인이 없어 비밀번호와 API 시크릿을 저장할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="147" />
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="142" />
+        <location filename="../../ui/pages/settings.py" line="152" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="157" />
+        <location filename="../../ui/pages/settings.py" line="167" />
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>

@@ -122,6 +122,21 @@ def test_settings_bad_value_saves_nothing(qtbot, demo_db: Database) -> None:
         assert config.get(session, "segments.at_risk_days") == 60
 
 
+def test_a_pc_without_a_keyring_still_opens_and_says_secrets_cannot_be_saved(
+        qtbot, demo_db: Database, monkeypatch) -> None:
+    class NoKeyring:
+        def get_password(self, *_: object) -> None:
+            raise RuntimeError("No recommended backend was available")
+
+    monkeypatch.setattr(config, "_secret_store", NoKeyring)
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    page = window.pages["settings"]
+    assert isinstance(page, SettingsPage)
+    assert not page.fields["smtp.password"].isEnabled() and page.fields["shop.name"].isEnabled()
+    assert "키체인" in page.message.text()
+
+
 def test_first_launch_offers_the_demo_shop(qtbot, tmp_path: Path) -> None:
     empty = open_database(tmp_path / "shop.db")
     made: list[Database] = []

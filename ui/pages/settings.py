@@ -100,15 +100,25 @@ class SettingsPage(QWidget):
         return edit
 
     def refresh(self) -> None:
+        keyring_missing = False
         with self.ctx.db.session() as session:
-            values = {key: config.get(session, key) for key in self.fields}
+            values: dict[str, Any] = {}
+            for key in self.fields:
+                try:
+                    values[key] = config.get(session, key)
+                except config.ConfigError:  # no system keyring (e.g. a Linux PC without one): no secrets
+                    values[key], keyring_missing = "", True
             theme = config.get(session, "ui.theme")
         for key, widget in self.fields.items():
-            self._show(widget, values[key], config.spec(key).secret)
+            secret = config.spec(key).secret
+            self._show(widget, values[key], secret)
+            if secret and keyring_missing:
+                widget.setEnabled(False)
         self.theme.blockSignals(True)
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
         self.theme.blockSignals(False)
-        self.message.setText("")
+        self.message.setText(self.tr("This PC has no system keyring, so passwords and API secrets cannot be "
+                                     "saved here.") if keyring_missing else "")
 
     @staticmethod
     def _show(widget: QWidget, value: Any, secret: bool) -> None:
