@@ -63,7 +63,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # a runner walks indexes over a million rows: 64 MB of page cache instead of SQLite's 2 MB default,
     # and memory-mapped reads (both are per connection and cost nothing on a small shop)
     cursor.execute("PRAGMA cache_size=-65536")
-    cursor.execute("PRAGMA mmap_size=4294967296")
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.execute("PRAGMA journal_size_limit=67108864")  # a log grown by a long catch-up shrinks back to 64 MB
     cursor.close()
@@ -129,8 +129,11 @@ class Database:
         finally:
             session.close()
 
-    def twin(self) -> Database:
-        """The same database through its own connections (for a thread that should keep its page cache)."""
+    def twin(self) -> Database | None:
+        """The same database through its own connections (for a thread that should keep its page cache);
+        None for one that exists only in this connection's memory."""
+        if make_url(self.url).database in (None, "", ":memory:"):
+            return None
         return Database(url=self.url, engine=(engine := make_engine(self.url)),
                         sessions=sessionmaker(engine, expire_on_commit=False))
 

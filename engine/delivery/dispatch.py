@@ -125,16 +125,13 @@ class _Claimed:
     cost_won: int
 
 
-def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, batch: int = BATCH,
-                max_batches: int | None = None) -> DeliverySummary:
+def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, batch: int = BATCH) -> DeliverySummary:
     """Send what is due now; returns what happened. Safe to run in two processes at once."""
     summary = DeliverySummary()
     now = clock.now()
     settle_ambiguous(db, now, channels, summary)
-    done = 0
-    while max_batches is None or done < max_batches:
+    while True:
         claimed, looked_at = _claim(db, now, batch, channels, summary)
-        done += 1
         if claimed:
             for group in _requests(claimed, channels):
                 outcomes = _send_group(db, channels, group)

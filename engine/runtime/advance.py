@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine import config
@@ -115,6 +115,11 @@ class _Writes:
     tags_remove: list[tuple[int, str]] = field(default_factory=list)
     attributes: dict[int, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
 
+    def inserts(self) -> list[tuple[Any, list[dict[str, Any]], bool]]:
+        """(table, rows, skip rows whose key exists) in the order a batch inserts them."""
+        return [(OutboxMessage, self.outbox, True), (Coupon, self.coupons, True),
+                (CustomerTag, self.tags_add, True), (StepLog, self.logs, False)]
+
 
 @dataclass
 class _Prepared:
@@ -126,12 +131,9 @@ class _Prepared:
     inserts: list[Statement] = field(default_factory=list)
 
     def plan(self) -> None:
-        writes = self.writes
-        self.guarded = plan_update(Enrollment, writes.enrollments, match=GUARD)
-        self.inserts = [*plan_insert(OutboxMessage, writes.outbox, ignore_conflicts=True),
-                        *plan_insert(Coupon, writes.coupons, ignore_conflicts=True),
-                        *plan_insert(CustomerTag, writes.tags_add, ignore_conflicts=True),
-                        *plan_insert(StepLog, writes.logs)]
+        self.guarded = plan_update(Enrollment, self.writes.enrollments, match=GUARD)
+        self.inserts = [statement for model, rows, ignore in self.writes.inserts()
+                        for statement in plan_insert(model, rows, ignore_conflicts=ignore)]
 
 
 def split_arm(journey_id: str, customer_id: int, node: CompiledNode) -> str:
@@ -165,17 +167,12 @@ class Advancer:
         self.longest_write_ms = 0.0  # the longest write transaction so far (the GUI may wait that long)
         self._unchecked = 0  # batches the writer thread committed since its last checkpoint
 
-    def advance_due(
-        self, db: Database, clock: Clock, *, batch_size: int = BATCH, max_batches: int | None = None
-    ) -> AdvanceCounts:
+    def advance_due(self, db: Database, clock: Clock, *, batch_size: int = BATCH) -> AdvanceCounts:
         """Step every enrollment due now. Due rows are read a window at a time (earliest first) and taken
         in id order within it, so a batch's writes land on neighbouring pages."""
         total = AdvanceCounts()
-        batches = 0
-        while max_batches is None or batches < max_batches:
-            limit = batch_size * WINDOW
-            if max_batches is not None:
-                limit = min(limit, (max_batches - batches) * batch_size)
+        limit = batch_size * WINDOW
+        while True:
             with db.session() as session:
                 table = ENROLLMENTS
                 ids = list(session.connection().execute(
@@ -187,7 +184,6 @@ class Advancer:
             chunks = [ids[offset : offset + batch_size] for offset in range(0, len(ids), batch_size)]
             for chunk in self._pipeline(db, clock, chunks, total):
                 self._advance_locked(db, clock, chunk, total)  # changed by someone else meanwhile: again, locked
-            batches += len(chunks)
             if len(ids) < limit:
                 break
         return total
@@ -206,8 +202,12 @@ class Advancer:
         without the GIL, so two cores overlap). Each batch is still one transaction; a row changed by
         another writer between the read and the write fails its guard and the batch is returned for a
         locked retry. Returns those batches."""
-        if len(chunks) == 1 or not db.is_sqlite:
+        target = db.twin() if len(chunks) > 1 and db.is_sqlite else None
+        if target is None:
             return chunks
+        # the writer's own connection keeps its page cache warm from batch to batch, and leaves the
+        # checkpoints to _write_guarded
+        event.listen(target.engine, "connect", _no_autocheckpoint)
         again: list[list[int]] = []
         pending: deque[tuple[list[int], Future[bool], AdvanceCounts]] = deque()
 
@@ -219,9 +219,6 @@ class Advancer:
                 again.append(chunk)
 
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-advance-writer")
-        target = db.twin()  # the writer's own connection: its page cache stays warm from batch to batch
-        with target.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
         self._unchecked = 0
         switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
@@ -492,10 +489,8 @@ class Advancer:
 
     def _flush(self, session: Session, writes: _Writes) -> None:
         fast_update(session, Enrollment, writes.enrollments)
-        fast_insert(session, OutboxMessage, writes.outbox, ignore_conflicts=True)
-        fast_insert(session, Coupon, writes.coupons, ignore_conflicts=True)
-        fast_insert(session, CustomerTag, writes.tags_add, ignore_conflicts=True)
-        fast_insert(session, StepLog, writes.logs)
+        for model, rows, ignore in writes.inserts():
+            fast_insert(session, model, rows, ignore_conflicts=ignore)
         self._flush_rare(session, writes)
 
     @staticmethod
@@ -506,6 +501,10 @@ class Advancer:
             customer = session.get(Customer, customer_id)
             if customer is not None:
                 customer.attributes = {**(customer.attributes or {}), **changes}
+
+
+def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 class _RowsChanged(Exception):

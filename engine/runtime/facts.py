@@ -23,18 +23,12 @@ def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _json_object(value: Any) -> dict[str, Any]:
-    if not value or value == "{}":
-        return {}
+def _decoded(value: Any, empty: type[dict[str, Any]] | type[list[Any]]) -> Any:
+    """A JSON column read as text: '{}' and '[]' (most rows) cost nothing; anything else is decoded."""
+    if not value or value in ("{}", "[]"):
+        return empty()
     decoded = json.loads(value) if isinstance(value, str) else value
-    return dict(decoded) if isinstance(decoded, dict) else {}
-
-
-def _json_list(value: Any) -> list[Any]:
-    if not value or value == "[]":
-        return []
-    decoded = json.loads(value) if isinstance(value, str) else value
-    return list(decoded) if isinstance(decoded, list) else []
+    return empty(decoded) if isinstance(decoded, empty) else empty()
 
 
 def load_facts(
@@ -69,7 +63,7 @@ def load_facts(
                 "name": row.name or "",
                 "email": row.email or "",
                 "phone": row.phone or "",
-                "attributes": _json_object(row.attributes),
+                "attributes": _decoded(row.attributes, dict),
                 "birthday": row.birthday,
                 "signed_up_at": row.signed_up_at,
                 "grade": row.grade,
@@ -79,7 +73,7 @@ def load_facts(
                 "last_order_at": last,
                 "first_order_at": row.first_order_at,
                 "days_since_last_order": (now - last).days if last else None,
-                "categories": _json_list(row.categories),
+                "categories": _decoded(row.categories, list),
                 "lifecycle": lifecycle(count, last, now, limits),
                 "consent_email": False,
                 "consent_sms": False,

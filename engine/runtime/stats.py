@@ -4,6 +4,7 @@ and the share of customers taking each branch."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -72,9 +73,10 @@ def journey_numbers(session: Session, journey_id: str, conversion_days: int = 7)
     ):
         if node_id and reason:
             result.node(node_id).ports[str(reason)] = int(count)
-    for node_id, reached, converted in _node_conversions(session, journey_id, conversion_days):
-        result.node(node_id).reached = reached
-        result.node(node_id).converted = converted
+    for node_id, reached, converted in _converted(session, OutboxMessage.node_id, conversion_days,
+                                                  OutboxMessage.journey_id == journey_id):
+        result.node(str(node_id)).reached = reached
+        result.node(str(node_id)).converted = converted
     result.entered = int(session.scalar(select(func.count()).select_from(Enrollment)
                                         .where(Enrollment.journey_id == journey_id)) or 0)
     result.goals = int(session.scalar(select(func.count()).select_from(Enrollment).where(
@@ -82,56 +84,30 @@ def journey_numbers(session: Session, journey_id: str, conversion_days: int = 7)
     return result
 
 
-def _node_conversions(session: Session, journey_id: str, days: int) -> list[tuple[str, int, int]]:
-    """Per message node: (customers it reached, of them who ordered within `days` after the first send)."""
+def _converted(session: Session, key: Any, days: int, *where: Any) -> list[tuple[Any, int, int]]:
+    """Per value of `key` (journey or node): (customers a message reached, of them who ordered within
+    `days` after their first one), in one query."""
     from sqlalchemy import and_, case, exists, literal
 
     from engine.customers.stats import COUNTED_STATUSES as counted
     from storage.models import Order
 
-    first = select(OutboxMessage.node_id.label("node_id"), OutboxMessage.customer_id.label("customer_id"),
+    first = select(key.label("key"), OutboxMessage.customer_id.label("customer_id"),
                    func.min(OutboxMessage.sent_at).label("first")) \
-        .where(OutboxMessage.journey_id == journey_id, OutboxMessage.status == "sent",
-               OutboxMessage.channel != "owner", OutboxMessage.node_id.is_not(None)) \
-        .group_by(OutboxMessage.node_id, OutboxMessage.customer_id).subquery()
+        .where(OutboxMessage.status == "sent", OutboxMessage.channel != "owner", key.is_not(None), *where) \
+        .group_by(key, OutboxMessage.customer_id).subquery()
     if session.get_bind().dialect.name == "sqlite":  # sent_at is 'YYYY-MM-DD HH:MM:SS.ffffff' text
         until = func.strftime("%Y-%m-%d %H:%M:%f", first.c.first, literal(f"+{int(days)} days")) + "999"
     else:
         until = first.c.first + func.make_interval(0, 0, 0, int(days))
     ordered = exists().where(and_(Order.customer_id == first.c.customer_id, Order.status.in_(counted),
                                   Order.ordered_at > first.c.first, Order.ordered_at <= until))
-    rows = session.execute(select(first.c.node_id, func.count(), func.sum(case((ordered, 1), else_=0)))
-                           .group_by(first.c.node_id)).all()
-    return [(str(node_id), int(count), int(converted or 0)) for node_id, count, converted in rows]
+    rows = session.execute(select(first.c.key, func.count(), func.sum(case((ordered, 1), else_=0)))
+                           .group_by(first.c.key)).all()
+    return [(value, int(count), int(converted or 0)) for value, count, converted in rows]
 
 
 def conversions(session: Session, days: int) -> dict[str, tuple[int, int]]:
     """Per journey: (customers who got a message, of them who ordered within `days` after it)."""
-    from datetime import timedelta
-
-    from sqlalchemy import and_, exists
-
-    from engine.customers.stats import COUNTED_STATUSES as counted
-    from storage.models import Order
-
-    reached: dict[str, tuple[int, int]] = {}
-    sent = select(OutboxMessage.journey_id, OutboxMessage.customer_id, func.min(OutboxMessage.sent_at).label("first")) \
-        .where(OutboxMessage.status == "sent", OutboxMessage.journey_id.is_not(None),
-               OutboxMessage.channel != "owner") \
-        .group_by(OutboxMessage.journey_id, OutboxMessage.customer_id).subquery()
-    rows = session.execute(select(sent.c.journey_id, sent.c.customer_id, sent.c.first)).all()
-    by_journey: dict[str, list[tuple[int, object]]] = {}
-    for journey_id, customer_id, first in rows:
-        by_journey.setdefault(journey_id, []).append((customer_id, first))
-    window = timedelta(days=days)
-    for journey_id, entries in by_journey.items():
-        converted = 0
-        for customer_id, first in entries:
-            if first is None:
-                continue
-            ordered = session.scalar(select(exists().where(and_(
-                Order.customer_id == customer_id, Order.status.in_(counted), Order.ordered_at > first,
-                Order.ordered_at <= first + window))))
-            converted += bool(ordered)
-        reached[journey_id] = (len(entries), converted)
-    return reached
+    return {str(journey_id): (count, converted)
+            for journey_id, count, converted in _converted(session, OutboxMessage.journey_id, days)}

@@ -93,6 +93,11 @@ def _prepared(table: Any, names: list[str], rows: list[dict[str, Any]]) -> list[
 Statement = tuple[str, list[Any]]  # SQL for the SQLite driver and its parameters, ready to run
 
 
+def _set_names(row: dict[str, Any], key: str) -> list[str]:
+    """The columns an update row sets: all but its key and its expected old values (was_…)."""
+    return [name for name in row if name != key and not name.startswith("was_")]
+
+
 def plan_insert(model: Any, rows: list[dict[str, Any]], *, ignore_conflicts: bool = False) -> list[Statement]:
     """SQLite statements inserting `rows` (a few hundred rows each); all Python work is done here."""
     plans: list[Statement] = []
@@ -114,7 +119,7 @@ def plan_update(model: Any, rows: list[dict[str, Any]], key: str = "_id", match:
     plans: list[Statement] = []
     table = model.__table__
     for group in _by_keys(rows):
-        names = [name for name in group[0] if name != key and not name.startswith("was_")]
+        names = _set_names(group[0], key)
         values = _prepared(table, names, group)
         olds = _prepared(table, list(match), [{name: row[f"was_{name}"] for name in match} for row in group]) \
             if match else [()] * len(group)
@@ -182,7 +187,7 @@ def fast_update(session: Session, model: Any, rows: list[dict[str, Any]], key: s
     table = model.__table__
     matched = 0
     for group in _by_keys(rows):
-        names = [name for name in group[0] if name != key and not name.startswith("was_")]
+        names = _set_names(group[0], key)
         condition = and_(table.c.id == bindparam(key), *(table.c[name] == bindparam(f"was_{name}")
                                                           for name in match))
         result = session.execute(update(table).where(condition).values(

@@ -4,6 +4,7 @@ locked batch gives, and a row another writer changes in between is never overwri
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ def _enrolled(shop: Shop) -> tuple[str, list[int]]:
     with shop.db.session() as session:
         customers = list(session.scalars(select(Customer.id).order_by(Customer.id).limit(120)))
     enroll_manual(shop.db, shop.clock, VersionCache(), journey_id, customers)
-    shop.clock.set(shop.clock.now().replace(hour=shop.clock.now().hour + 2))
+    shop.clock.set(shop.clock.now() + timedelta(hours=2))  # past the one-hour wait
     return journey_id, customers
 
 

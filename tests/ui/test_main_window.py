@@ -125,10 +125,10 @@ def test_settings_bad_value_saves_nothing(qtbot, demo_db: Database) -> None:
 def test_a_pc_without_a_keyring_still_opens_and_says_secrets_cannot_be_saved(
         qtbot, demo_db: Database, monkeypatch) -> None:
     class NoKeyring:
-        def get_password(self, *_: object) -> None:
+        def get_password(self, service: str, key: str) -> None:
             raise RuntimeError("No recommended backend was available")
 
-    monkeypatch.setattr(config, "_secret_store", NoKeyring)
+    monkeypatch.setattr(config, "_secret_store", NoKeyring)  # called, it gives a keyring that cannot read
     _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
     page = window.pages["settings"]
