@@ -41,9 +41,13 @@ def _tick_journeys() -> list[dict[str, Any]]:
     ]) for i in range(5)]
 
 
-def _floor(path: Path, window: int = 20_000, batch: int = 400) -> float:
+def _floor(path: Path) -> float:
     """Bare sqlite3: the same writes the engine makes for each due row (update, 4 log rows, 1 outbox row),
     in the same order (the earliest `window` due rows, taken in id order, `batch` rows a transaction)."""
+    from engine.runtime.advance import BATCH as batch
+    from engine.runtime.advance import WINDOW
+
+    window = batch * WINDOW
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
