@@ -521,47 +521,47 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="84" />
+        <location filename="../../ui/editor/inspector.py" line="97" />
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="106" />
+        <location filename="../../ui/editor/inspector.py" line="119" />
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="164" />
+        <location filename="../../ui/editor/inspector.py" line="177" />
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="219" />
+        <location filename="../../ui/editor/inspector.py" line="232" />
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="287" />
+        <location filename="../../ui/editor/inspector.py" line="300" />
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="289" />
+        <location filename="../../ui/editor/inspector.py" line="302" />
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="291" />
+        <location filename="../../ui/editor/inspector.py" line="304" />
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="293" />
+        <location filename="../../ui/editor/inspector.py" line="306" />
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="338" />
+        <location filename="../../ui/editor/inspector.py" line="387" />
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -990,6 +990,22 @@
     </message>
 </context>
 <context>
+    <name>RuleRow</name>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="498" />
+        <source>Type to search</source>
+        <translation>이름 일부를 입력해 찾기</translation>
+    </message>
+</context>
+<context>
+    <name>RulesEditor</name>
+    <message>
+        <location filename="../../ui/editor/inspector.py" line="411" />
+        <source>+ rule</source>
+        <translation>+ 규칙</translation>
+    </message>
+</context>
+<context>
     <name>SegmentsPage</name>
     <message>
         <location filename="../../ui/pages/segments.py" line="17" />
@@ -1147,14 +1163,6 @@
         <location filename="../../ui/app.py" line="102" />
         <source>Start with my own shop</source>
         <translation>내 쇼핑몰로 시작하기</translation>
-    </message>
-</context>
-<context>
-    <name>inspector</name>
-    <message>
-        <location filename="../../ui/editor/inspector.py" line="357" />
-        <source>+ rule</source>
-        <translation>+ 규칙</translation>
     </message>
 </context>
 </TS>

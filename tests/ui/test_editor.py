@@ -259,3 +259,64 @@ def test_autosave_is_offered_back_after_a_crash(qtbot, editor: EditorWindow, dem
     finally:
         again.doc.undo.setClean()
         again.close()
+
+
+def test_rule_values_pick_products_stages_and_messages(qtbot, editor: EditorWindow, demo_db: Database,
+                                                       artifacts, monkeypatch) -> None:
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+    from sqlalchemy import select
+
+    from storage.models import Product
+    from ui.editor.document import SetParam
+    from ui.editor.inspector import RulesEditor
+
+    monkeypatch.setattr(SetParam, "MERGE_WINDOW_S", 0.0)  # each change its own undo step, however quick
+
+    with demo_db.session() as session:
+        products = sorted(session.scalars(select(Product.name)))
+    before = set(editor.journey.nodes)
+    drop_kind(editor, "condition", editor.view.viewport().rect().center())
+    [added] = set(editor.journey.nodes) - before
+    editor.scene.clearSelection()
+    editor.scene.nodes[added].setSelected(True)
+    rules = editor.inspector.widgets["rules"]
+    assert isinstance(rules, RulesEditor)
+    start = len(rules.rows)
+    rules.layout_.itemAt(rules.layout_.count() - 1).widget().click()  # "+ rule"
+    row = rules.rows[start]
+    assert isinstance(row.value, QLineEdit)  # total spent: a number box
+    row.field.setCurrentIndex(row.field.findData("bought_product"))
+    assert row.op.currentData() == "contains"
+    combo = row.value
+    assert isinstance(combo, QComboBox) and combo.isEditable()
+    assert [combo.itemText(i) for i in range(combo.count())] == products
+    # typing part of a name narrows the list to the products holding it, anywhere in the name
+    part = products[len(products) // 2].split()[-1]
+    combo.completer().setCompletionPrefix(part)
+    shown = {combo.completer().completionModel().index(i, 0).data()
+             for i in range(combo.completer().completionModel().rowCount())}
+    assert shown == {name for name in products if part.lower() in name.lower()}
+    combo.setCurrentIndex(3)
+    combo.activated.emit(3)
+    rule = editor.journey.node(added).params["rules"][start]
+    assert rule == {"field": "bought_product", "op": "contains", "value": products[3]}
+    qtbot.waitUntil(row.value.isVisible)
+    editor.grab().save(str(artifacts / "editor-rule-products.png"))
+    # lifecycle: a fixed list of stages, stored by id
+    row.field.setCurrentIndex(row.field.findData("lifecycle"))
+    row.op.setCurrentIndex(row.op.findData("eq"))
+    stages = row.value
+    assert isinstance(stages, QComboBox) and not stages.isEditable()
+    stages.setCurrentIndex(stages.findData("at_risk"))
+    assert editor.journey.node(added).params["rules"][start]["value"] == "at_risk"
+    assert "이탈 위험" in editor.scene.nodes[added].summary
+    # messages of this journey, by node id
+    row.field.setCurrentIndex(row.field.findData("got_message_in_journey"))
+    messages = row.value
+    assert isinstance(messages, QComboBox)
+    ids = [messages.itemData(i) for i in range(messages.count())]
+    assert ids and all(editor.journey.node(i).category == "message" for i in ids)
+    # undo brings back the stage, and the inspector shows it
+    editor.doc.undo.undo()
+    row = editor.inspector.widgets["rules"].rows[start]
+    assert row.field.currentData() == "lifecycle" and row.value.currentData() == "at_risk"

@@ -8,6 +8,7 @@ item ever changes the model directly.
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -143,8 +144,11 @@ class Connect(_Command):
 
 
 class SetParam(_Command):
+    MERGE_WINDOW_S = 2.0  # changes to one setting closer than this are one undo step (typing, spinning)
+
     def __init__(self, doc: JourneyDocument, node_id: str, name: str, value: Any) -> None:
         super().__init__(doc, f"change {name}")
+        self.at = time.monotonic()
         self.node_id, self.name, self.value = node_id, name, copy.deepcopy(value)
         self.old: Any = copy.deepcopy(doc.journey.node(node_id).params.get(name))
         self.had = name in doc.journey.node(node_id).params
@@ -164,8 +168,9 @@ class SetParam(_Command):
         return 7001
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # typing in a text field is one step, not one per key
-        if isinstance(other, SetParam) and (other.node_id, other.name) == (self.node_id, self.name):
-            self.value = other.value
+        if (isinstance(other, SetParam) and (other.node_id, other.name) == (self.node_id, self.name)
+                and other.at - self.at < self.MERGE_WINDOW_S):
+            self.value, self.at = other.value, other.at
             return True
         return False
 

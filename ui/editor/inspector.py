@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, QTime, QTimer
+from PySide6.QtCore import QDate, QSize, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,12 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from engine.journey import ParamSpec, ParamType, node_type
-from engine.journey.registry import CONDITION_FIELDS, CONDITION_OPS, WEEKDAY_EN, WEEKDAY_KO
+from engine.journey.registry import (
+    CONDITION_FIELDS,
+    CONDITION_OPS,
+    SEGMENTS,
+    WEEKDAY_EN,
+    WEEKDAY_KO,
+    summarize,
+)
 from engine.messaging.adlaw import ShopInfo, label_message, looks_like_ad
 from engine.messaging.sms import SMS_MAX, euckr_length
+from engine.runtime.conditions import SET_FIELDS
 from ui.editor.document import JourneyDocument, SetParam
 
 UNITS = ((24 * 60, "일", "days"), (60, "시간", "hours"), (1, "분", "minutes"))
+# Rule fields whose value is one of a fixed list (the rest of the listed ones also take typed text).
+FIXED_VALUE_FIELDS = frozenset({"lifecycle", "got_message_in_journey"})
 
 
 class Inspector(QWidget):
@@ -46,6 +58,7 @@ class Inspector(QWidget):
         self.doc, self.lang = doc, lang
         self.shop = shop or ShopInfo()
         self.categories = categories or []
+        self._names: dict[str, list[str]] = {}
         self.node_id = ""
         self.widgets: dict[str, QWidget] = {}
         self.outer = QVBoxLayout(self)
@@ -294,6 +307,42 @@ class Inspector(QWidget):
         self.preview.setText("\n".join(lines))
 
 
+    def value_choices(self, field: str) -> list[tuple[str, Any]] | None:
+        """(shown, value) pairs a rule on `field` can pick from, or None for a plain text box."""
+        if field == "lifecycle":
+            return [(self.label(c.label_ko, c.label_en), c.value) for c in SEGMENTS if c.value != "vip"]
+        if field == "got_message_in_journey":
+            return [(f"{node.id} · {summarize(node.kind, node.params, self.lang)}", node.id)
+                    for node in self.doc.journey.nodes.values() if node.category == "message"]
+        if field == "bought_category":
+            return [(name, name) for name in self.categories]
+        if field in {"bought_product", "has_tag"}:
+            return [(name, name) for name in self._shop_names(field)]
+        return None
+
+    def _shop_names(self, field: str) -> list[str]:
+        """The shop's product names or tags, read once per inspector (a shop has a few thousand at most)."""
+        cached = self._names.get(field)
+        if cached is not None:
+            return cached
+        names: list[str] = []
+        if self.db is not None:
+            from sqlalchemy import select
+
+            from storage.models import CustomerTag, OrderItem, Product
+
+            with self.db.session() as session:
+                if field == "bought_product":
+                    found = set(session.scalars(select(Product.name)))
+                    if not found:  # no product list (an order export only): names from recent order lines
+                        found = set(session.scalars(
+                            select(OrderItem.product_name).order_by(OrderItem.id.desc()).limit(50_000)))
+                else:
+                    found = set(session.scalars(select(CustomerTag.tag).distinct()))
+            names = sorted(found)
+        self._names[field] = names
+        return names
+
     def sample_customers(self) -> list[tuple[int, str]]:
         if self.db is None:
             return []
@@ -344,53 +393,132 @@ class Inspector(QWidget):
 
 
 class RulesEditor(QWidget):
-    """Rules as rows: field, operator, value; add and remove."""
+    """Rules as rows: field, operator, value; add and remove.
+
+    The value box fits the field: the shop's products, categories and tags in a searchable list (any
+    text still allowed, for a name not sold yet), lifecycle stages and this journey's messages as
+    fixed choices, and a plain text box for numbers and the rest.
+    """
 
     def __init__(self, inspector: Inspector, name: str, rules: list[dict[str, Any]]) -> None:
         super().__init__()
         self.inspector, self.name = inspector, name
-        self.rows: list[tuple[QComboBox, QComboBox, QLineEdit]] = []
+        self.rows: list[RuleRow] = []
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         for rule in rules:
             self._add_row(rule)
-        add = QPushButton(inspector.tr("+ rule"))
+        add = QPushButton(self.tr("+ rule"))
         add.clicked.connect(lambda: (self._add_row({"field": "total_spent", "op": "gte", "value": ""}), self.commit()))
         self.layout_.addWidget(add)
 
     def _add_row(self, rule: dict[str, Any]) -> None:
-        host = QWidget()
-        row = QHBoxLayout(host)
-        row.setContentsMargins(0, 0, 0, 0)
-        field = QComboBox()
-        for key, (ko, en, _) in CONDITION_FIELDS.items():
-            field.addItem(self.inspector.label(ko, en), key)
-        field.setCurrentIndex(max(0, field.findData(rule.get("field"))))
-        op = QComboBox()
-        for key, (ko, en) in CONDITION_OPS.items():
-            op.addItem(self.inspector.label(ko, en), key)
-        op.setCurrentIndex(max(0, op.findData(rule.get("op", "eq"))))
-        value = QLineEdit("" if rule.get("value") is None else str(rule.get("value")))
-        remove = QPushButton("×")
-        remove.setFixedWidth(28)
-        for widget in (field, op, value, remove):
-            row.addWidget(widget)
-        row.setStretch(2, 1)
-        self.layout_.insertWidget(len(self.rows), host)
-        entry = (field, op, value)
-        self.rows.append(entry)
-        field.currentIndexChanged.connect(lambda _: self.commit())
-        op.currentIndexChanged.connect(lambda _: self.commit())
-        value.editingFinished.connect(self.commit)
-        remove.clicked.connect(lambda: (self.rows.remove(entry), host.deleteLater(), self.commit()))
+        row = RuleRow(self, rule)
+        self.layout_.insertWidget(len(self.rows), row)
+        self.rows.append(row)
+
+    def remove(self, row: RuleRow) -> None:
+        self.rows.remove(row)
+        row.deleteLater()
+        self.commit()
 
     def rules(self) -> list[dict[str, Any]]:
-        result = []
-        for field, op, value in self.rows:
-            text = value.text().strip().replace(",", "")
-            parsed: Any = int(text) if text.lstrip("-").isdigit() else value.text().strip()
-            result.append({"field": field.currentData(), "op": op.currentData(), "value": parsed})
-        return result
+        return [row.rule() for row in self.rows]
 
     def commit(self) -> None:
         self.inspector._commit(self.name, self.rules())
+
+
+class RuleRow(QWidget):
+    """One rule: field, operator and a value box chosen by the field."""
+
+    def __init__(self, owner: RulesEditor, rule: dict[str, Any]) -> None:
+        super().__init__()
+        self.owner = owner
+        self.extra = {key: value for key, value in rule.items() if key not in {"field", "op", "value"}}
+        label = owner.inspector.label
+        self.grid = QGridLayout(self)  # field, operator, × on the first line; the value below, full width
+        self.grid.setContentsMargins(0, 0, 0, 6)
+        self.grid.setColumnStretch(0, 1)
+        self.field = QComboBox()
+        for key, (ko, en, _) in CONDITION_FIELDS.items():
+            self.field.addItem(label(ko, en), key)
+        self.field.setCurrentIndex(max(0, self.field.findData(rule.get("field"))))
+        self.op = QComboBox()
+        for key, (ko, en) in CONDITION_OPS.items():
+            self.op.addItem(label(ko, en), key)
+        self.op.setCurrentIndex(max(0, self.op.findData(rule.get("op", "eq"))))
+        for combo in (self.field, self.op):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(4)
+        remove = QPushButton("×")
+        remove.setFixedWidth(28)
+        self.grid.addWidget(self.field, 0, 0)
+        self.grid.addWidget(self.op, 0, 1)
+        self.grid.addWidget(remove, 0, 2)
+        self.value: QWidget = QWidget()
+        self._place_value(rule.get("value"))
+        self.field.currentIndexChanged.connect(self._field_changed)
+        self.op.currentIndexChanged.connect(lambda _: owner.commit())
+        remove.clicked.connect(lambda: owner.remove(self))
+
+    def _field_changed(self) -> None:
+        field = str(self.field.currentData())
+        if field in SET_FIELDS and self.op.currentData() not in {"contains", "not_contains"}:
+            self.op.blockSignals(True)
+            self.op.setCurrentIndex(self.op.findData("contains"))
+            self.op.blockSignals(False)
+        self._place_value(None)
+        self.owner.commit()
+
+    def _place_value(self, value: Any) -> None:
+        """Put the value box that suits the field in the row, showing `value`."""
+        self.value.deleteLater()
+        self.grid.removeWidget(self.value)
+        field = str(self.field.currentData())
+        choices = self.owner.inspector.value_choices(field)
+        text = "" if value is None else str(value)
+        if choices is None:
+            line = QLineEdit(text)
+            line.editingFinished.connect(self.owner.commit)
+            self.value = line
+        else:
+            fixed = field in FIXED_VALUE_FIELDS
+            combo = QComboBox()
+            combo.setEditable(not fixed)
+            for shown, data in choices:
+                combo.addItem(shown, data)
+            if text and combo.findData(text) < 0:
+                combo.addItem(text, text)  # a value the shop has no longer (or not yet) still shows
+            combo.setCurrentIndex(combo.findData(text) if text else (0 if fixed else -1))
+            if fixed:
+                combo.currentIndexChanged.connect(lambda _: self.owner.commit())
+            else:
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                combo.lineEdit().setPlaceholderText(self.tr("Type to search"))
+                completer = QCompleter(combo.model(), combo)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+                combo.setCompleter(completer)
+                combo.activated.connect(lambda _: self.owner.commit())
+                combo.lineEdit().editingFinished.connect(self.owner.commit)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+            self.value = combo
+        self.grid.addWidget(self.value, 1, 0, 1, 3)
+
+    def value_data(self) -> Any:
+        if isinstance(self.value, QComboBox):
+            if self.value.isEditable():
+                text = self.value.currentText().strip()
+                index = self.value.findText(text)
+                return self.value.itemData(index) if index >= 0 else text
+            return self.value.currentData()
+        text = self.value.text().strip() if isinstance(self.value, QLineEdit) else ""
+        plain = text.replace(",", "")
+        return int(plain) if plain.lstrip("-").isdigit() else text
+
+    def rule(self) -> dict[str, Any]:
+        return {**self.extra, "field": self.field.currentData(), "op": self.op.currentData(),
+                "value": self.value_data()}
