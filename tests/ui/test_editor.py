@@ -320,3 +320,20 @@ def test_rule_values_pick_products_stages_and_messages(qtbot, editor: EditorWind
     editor.doc.undo.undo()
     row = editor.inspector.widgets["rules"].rows[start]
     assert row.field.currentData() == "lifecycle" and row.value.currentData() == "at_risk"
+
+
+def test_every_node_category_has_a_drawn_icon(qtbot) -> None:
+    """Icons are painted shapes (a font may lack ⏱ or ⑂): each category marks its square, sharp at 2×."""
+    from PySide6.QtGui import QColor
+
+    from engine.journey import CATEGORIES
+    from ui.editor.icons import category_icon
+
+    drawn = {}
+    for category in CATEGORIES:
+        pixmap = category_icon(category, QColor("#000000"), 16, 2.0).pixmap(32, 32)
+        image = pixmap.toImage()
+        assert image.width() == 32  # drawn for a 2× screen, not scaled up
+        inked = sum(1 for x in range(32) for y in range(32) if image.pixelColor(x, y).alpha() > 128)
+        drawn[category] = inked
+    assert all(count > 40 for count in drawn.values()), drawn

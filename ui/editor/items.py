@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from engine.journey import node_type, summarize
+from ui.editor.icons import paint_icon
 
 if TYPE_CHECKING:
     from engine.journey import Node
@@ -33,10 +34,6 @@ PORT_GAP = 18.0
 COLORS = {
     "trigger": "#2f9e62", "wait": "#8a6fdf", "condition": "#e0882b", "split": "#d9577a", "message": "#2f6fed",
     "action": "#178a94", "goal": "#b8912b", "exit": "#6b7280",
-}
-ICONS = {
-    "trigger": "▶", "wait": "⏱", "condition": "◆", "split": "⑂", "message": "✉", "action": "⚙", "goal": "★",
-    "exit": "■",
 }
 
 
@@ -115,8 +112,8 @@ class NodeItem(QGraphicsItem):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor("#ffffff"))
-        title = f"{ICONS.get(category, '')}  {self.title}"
-        painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER), Qt.AlignmentFlag.AlignVCenter, title)
+        paint_icon(painter, category, QRectF(9, (HEADER - 14) / 2, 14, 14), QColor("#ffffff"))
+        painter.drawText(QRectF(30, 0, WIDTH - 40, HEADER), Qt.AlignmentFlag.AlignVCenter, self.title)
         font.setBold(False)
         font.setPointSizeF(9)
         painter.setFont(font)

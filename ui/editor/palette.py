@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QDrag
+from PySide6.QtGui import QColor, QDrag
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from engine.journey import CATEGORIES, REGISTRY
-from ui.editor.items import ICONS
+from ui.editor.icons import category_icon
+from ui.editor.items import COLORS
 from ui.editor.view import KIND_MIME
 
 
@@ -42,7 +43,8 @@ class Palette(QWidget):
         layout.addWidget(self.tree, 1)
         self.groups: dict[str, QTreeWidgetItem] = {}
         for category, (ko, en) in CATEGORIES.items():
-            group = QTreeWidgetItem([f"{ICONS.get(category, '')} {ko if lang == 'ko' else en}"])
+            group = QTreeWidgetItem([ko if lang == "ko" else en])
+            group.setIcon(0, category_icon(category, QColor(COLORS.get(category, "#6b7280"))))
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
             self.groups[category] = group
