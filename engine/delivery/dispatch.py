@@ -48,6 +48,7 @@ from storage.models import Journey as JourneyRow
 log = logging.getLogger("dangol.delivery")
 OUTBOX = OutboxMessage.__table__
 BATCH = 500  # claimed rows a crash leaves are queued again (never tried), so claims can be large
+WINDOW = 40  # claims' worth of due ids read at once (20,000 rows, earliest first), then taken in id order
 SEND_LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 MANY_MAX = 100  # messages in one provider request, for channels that send in bulk
@@ -126,20 +127,43 @@ class _Claimed:
 
 
 def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, batch: int = BATCH) -> DeliverySummary:
-    """Send what is due now; returns what happened. Safe to run in two processes at once."""
+    """Send what is due now; returns what happened. Safe to run in two processes at once.
+
+    Due rows are read a window at a time (the earliest first) and claimed in id order within it, so a
+    claim's rows sit on neighbouring pages (after a week off, messages queued in one pass are next to
+    each other, while their due times are spread over the week)."""
     summary = DeliverySummary()
     now = clock.now()
     settle_ambiguous(db, now, channels, summary)
+    limit = batch * WINDOW
     while True:
-        claimed, looked_at = _claim(db, now, batch, channels, summary)
-        if claimed:
+        ids = _due_ids(db, now, limit)
+        if not ids:
+            break
+        ids.sort()
+        for start in range(0, len(ids), batch):
+            claimed = _claim(db, now, ids[start : start + batch], channels, summary)
             for group in _requests(claimed, channels):
                 outcomes = _send_group(db, channels, group)
                 kept = [(item, outcome) for item, outcome in zip(group, outcomes, strict=True) if outcome is not None]
                 _record(db, now, [item for item, _ in kept], [outcome for _, outcome in kept], summary)
-        if looked_at < batch:
+        if len(ids) < limit:
             break
     return summary
+
+
+def _due_ids(db: Database, now: datetime, limit: int) -> list[int]:
+    """The earliest `limit` queued rows due by `now`, leaving out those of paused journeys."""
+    journeys = JourneyRow.__table__
+    with db.session() as session:
+        return list(session.connection().execute(
+            select(OUTBOX.c.id)
+            .outerjoin(journeys, journeys.c.id == OUTBOX.c.journey_id)
+            .where(OUTBOX.c.status == "queued", OUTBOX.c.not_before <= now,
+                   or_(OUTBOX.c.journey_id.is_(None), journeys.c.status != "paused"))
+            .order_by(OUTBOX.c.not_before, OUTBOX.c.id)
+            .limit(limit)
+        ).scalars())
 
 
 def _log(at: datetime, row: Any, event: str, reason: str | None, **detail: Any) -> dict[str, Any]:
@@ -205,21 +229,22 @@ def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel
             fast_insert(session, StepLog, logs)
 
 
-def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Channel],
-           summary: DeliverySummary) -> tuple[list[_Claimed], int]:
+def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, Channel],
+           summary: DeliverySummary) -> list[_Claimed]:
+    """Apply the rules to the rows `ids` still queued and due (another process may have taken some, or
+    the owner paused their journey meanwhile), in one write transaction; returns those to send."""
     with db.write_session() as session:
         rules = Rules.load(session)
         journeys = JourneyRow.__table__
-        rows = session.connection().execute(  # Core rows: no ORM identity map for a hot loop
-            select(OUTBOX)
+        # Core rows, by primary key (the status and time terms are checked here: given to SQLite, they
+        # would make it walk the due index instead)
+        rows = [row for row in session.connection().execute(
+            select(OUTBOX, journeys.c.status.label("journey_status"))
             .outerjoin(journeys, journeys.c.id == OUTBOX.c.journey_id)
-            .where(OUTBOX.c.status == "queued", OUTBOX.c.not_before <= now,
-                   or_(OUTBOX.c.journey_id.is_(None), journeys.c.status != "paused"))
-            .order_by(OUTBOX.c.not_before, OUTBOX.c.id)
-            .limit(batch)
-        ).all()
+            .where(OUTBOX.c.id.in_(ids))
+        ) if row.status == "queued" and row.not_before <= now and row.journey_status != "paused"]
         if not rows:
-            return [], 0
+            return []
         customers = sorted({row.customer_id for row in rows})
         consents = _consents(session, customers)
         ad_customers = sorted({row.customer_id for row in rows if row.is_ad})
@@ -301,7 +326,7 @@ def _claim(db: Database, now: datetime, batch: int, channels: Mapping[str, Chann
         fast_update(session, OutboxMessage, changes)
         if logs:
             fast_insert(session, StepLog, logs)
-        return claimed, len(rows)
+        return claimed
 
 
 def _consents(session: Session, customers: list[int]) -> dict[int, dict[str, bool]]:
@@ -419,15 +444,11 @@ def _record(db: Database, now: datetime, claimed: list[_Claimed], outcomes: list
             logs.append(_log(now, row, "deferred", "send_retry", code=outcome.code,
                              until=(now + wait).isoformat()))
             summary.retried += 1
+    for change in updates:  # only a row still `sending` (not settled by another process meanwhile)
+        change["lease_until"] = None
+        change["was_status"] = "sending"
     with db.write_session() as session:
-        session.execute(
-            update(OUTBOX).where(OUTBOX.c.id == bindparam("_id"), OUTBOX.c.status == "sending")
-            .values(status=bindparam("status"), reason=bindparam("reason"), error=bindparam("error"),
-                    provider_id=bindparam("provider_id"), cost_won=bindparam("cost_won"),
-                    not_before=bindparam("not_before"), sent_at=bindparam("sent_at"), lease_until=None)
-            ,
-            updates,
-        )
+        fast_update(session, OutboxMessage, updates, match=("status",))
         fast_insert(session, StepLog, logs)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.customers.segments import thresholds
+from engine.delivery.rules import LATE_GRACE, same_time_next_day
 from engine.messaging.adlaw import ShopInfo
 from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
@@ -63,6 +64,8 @@ class AdvanceCounts:
     exited: int = 0
     failed: int = 0
     actions: int = 0
+    skipped: int = 0  # messages already past their lateness limit when their step ran (after downtime)
+    deferred: int = 0  # messages moved to their next window for the same reason
 
     def add(self, other: AdvanceCounts) -> None:
         for name in self.__dataclass_fields__:
@@ -390,7 +393,7 @@ class Advancer:
                 port = chosen
                 self._log(writes, row, at, current.id, "split", chosen)
             elif category == "message":
-                if self._enqueue(ctx, compiled, current, row, customer, data, at, writes):
+                if self._enqueue(ctx, compiled, current, row, customer, data, at, writes, counts):
                     sent.add(current.id)
                     counts.queued += 1
                 port = "out"
@@ -427,7 +430,8 @@ class Advancer:
         )
 
     def _enqueue(self, ctx: RunContext, compiled: CompiledJourney, node: CompiledNode, row: Any,
-                 customer: dict[str, Any], data: dict[str, Any], at: datetime, writes: _Writes) -> bool:
+                 customer: dict[str, Any], data: dict[str, Any], at: datetime, writes: _Writes,
+                 counts: AdvanceCounts) -> bool:
         channel = node.kind.split(".", 1)[1]
         variables = message_variables(customer, ctx.shop, data, ctx.zone)
         try:
@@ -436,16 +440,34 @@ class Advancer:
             self._log(writes, row, at, node.id, "failed", "render_error", code=exc.code, **exc.params)
             return False
         recipient = customer["email"] if channel == "email" else customer["phone"]
+        lateness = str(node.params.get("lateness", "skip_if_late"))
+        hours = int(node.params.get("lateness_hours", 24) or 0)
+        # A step that runs late (the PC was off) meets the node's lateness rule here, as delivery would
+        # meet it moments later in this same pass: the message row is written in its final state at once.
+        late = ctx.now - at
+        status, reason, due = "queued", None, at
+        if lateness == "skip_if_late" and late > timedelta(hours=hours):
+            status, reason = "skipped", "late"
+        elif lateness == "next_window" and late > LATE_GRACE:
+            reason, due = "late_moved", same_time_next_day(at, ctx.now, ctx.zone)
         writes.outbox.append({
             "idem_key": f"{row.id}:{node.id}", "enrollment_id": row.id, "journey_id": row.journey_id,
             "node_id": node.id, "customer_id": row.customer_id, "channel": channel, "is_ad": message.is_ad,
-            "recipient": recipient or "", "subject": message.subject, "body": message.body, "status": "queued",
-            "not_before": at, "due_at": at, "lateness": str(node.params.get("lateness", "skip_if_late")),
-            "lateness_hours": int(node.params.get("lateness_hours", 24) or 0),
+            "recipient": recipient or "", "subject": message.subject, "body": message.body, "status": status,
+            "reason": reason, "not_before": due, "due_at": due, "lateness": lateness, "lateness_hours": hours,
             "cap_policy": str(node.params.get("cap_policy", "reschedule")), "attempts": 0,
             "cost_won": message.cost_hint, "created_at": ctx.now,
         })
-        self._log(writes, row, at, node.id, "queued", None, channel=channel, kind=message.kind, ad=message.is_ad)
+        if status == "skipped":
+            self._log(writes, row, at, node.id, "skipped", "late", channel=channel,
+                      late_hours=round(late.total_seconds() / 3600, 1))
+            counts.skipped += 1
+            return False
+        if reason == "late_moved":
+            self._log(writes, row, at, node.id, "deferred", "late_moved", channel=channel, until=due.isoformat())
+            counts.deferred += 1
+        else:
+            self._log(writes, row, at, node.id, "queued", None, channel=channel, kind=message.kind, ad=message.is_ad)
         return True
 
     def _act(self, ctx: RunContext, node: CompiledNode, row: Any, data: dict[str, Any], at: datetime,

@@ -49,4 +49,6 @@ class Engine:
         delivered = deliver_due(self.db, clock, self.channels) if deliver else None
         for name in ("sent", "skipped", "deferred", "held", "failed", "retried"):
             summary[name] = int(getattr(delivered, name, 0)) if delivered is not None else 0
+        summary["skipped"] += steps.skipped  # late messages settled as their step ran
+        summary["deferred"] += steps.deferred
         return summary
