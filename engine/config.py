@@ -101,6 +101,7 @@ class SettingSpec:
     label_ko: str
     label_en: str
     secret: bool = False
+    choices: tuple[tuple[str, str, str], ...] = ()  # (value, Korean, English) when it is one of a list
 
 
 SPECS: tuple[SettingSpec, ...] = (
@@ -126,9 +127,14 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("smtp.host", "", _text(200), "SMTP 서버", "SMTP host"),
     SettingSpec("smtp.port", 587, _int(1, 65535), "SMTP 포트", "SMTP port"),
     SettingSpec("smtp.user", "", _text(254), "SMTP 사용자", "SMTP user"),
-    SettingSpec("smtp.security", "starttls", _choice("starttls", "ssl", "none"), "SMTP 보안", "SMTP security"),
+    SettingSpec("smtp.security", "starttls", _choice("starttls", "ssl", "none"), "SMTP 보안", "SMTP security",
+                choices=(("starttls", "STARTTLS (보통 587 포트)", "STARTTLS (usually port 587)"),
+                         ("ssl", "SSL/TLS (보통 465 포트)", "SSL/TLS (usually port 465)"),
+                         ("none", "암호화 없음", "none"))),
     SettingSpec("smtp.password", "", _text(500), "SMTP 비밀번호", "SMTP password", secret=True),
-    SettingSpec("sms.provider", "", _choice("", "solapi", "aligo", "nhn"), "문자 발송사", "SMS provider"),
+    SettingSpec("sms.provider", "", _choice("", "solapi", "aligo", "nhn"), "문자 발송사", "SMS provider",
+                choices=(("", "(사용 안 함)", "(none)"), ("solapi", "솔라피", "Solapi"), ("aligo", "알리고", "Aligo"),
+                         ("nhn", "NHN Cloud", "NHN Cloud"))),
     SettingSpec("sms.sender", "", _phone_or_empty, "발신 번호", "SMS sender number"),
     SettingSpec("sms.api_key", "", _text(500), "문자 API 키", "SMS API key"),
     SettingSpec("sms.api_secret", "", _text(500), "문자 API 시크릿", "SMS API secret", secret=True),

@@ -31,7 +31,7 @@ from ui.pages.messages import MessagesPage
 from ui.pages.segments import SegmentsPage
 from ui.pages.settings import SettingsPage
 from ui.runner_control import RunnerControl
-from ui.widgets import local_time
+from ui.widgets import first_size, local_time
 
 PAGE_IDS = ("journeys", "gallery", "customers", "segments", "messages", "dashboard", "settings")
 STATUS_INTERVAL_MS = 5000
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 760)
+            self.resize(first_size(1280, 760))
         page = store.value("window/page", "journeys")
         self.show_page(page if page in PAGE_IDS else "journeys")
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from engine.money import won
 
-__all__ = ["SHOP_ZONE", "FigureCard", "local_time", "muted_label", "title_label", "won"]
+__all__ = ["SHOP_ZONE", "FigureCard", "first_size", "local_time", "muted_label", "title_label", "won"]
 
 SHOP_ZONE = ZoneInfo("Asia/Seoul")
 
@@ -20,6 +21,16 @@ def local_time(value: datetime | None, with_time: bool = True) -> str:
         return ""
     local = value.astimezone(SHOP_ZONE)
     return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def first_size(width: int, height: int) -> QSize:
+    """A window's size on first opening: as asked, but never larger than the screen's free area (a
+    1366×768 laptop has about 1366×728 below its task bar)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height() - 32))  # 32: the title bar
 
 
 def title_label(text: str) -> QLabel:
@@ -51,9 +62,8 @@ class FigureCard(QFrame):
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
         layout.addWidget(self.note)
-        self.note.setVisible(bool(note))
+        layout.addStretch(1)  # caption and figure at the same height in every card of a row, note or not
 
     def set(self, value: str, note: str = "") -> None:
         self.value.setText(value)
         self.note.setText(note)
-        self.note.setVisible(bool(note))

@@ -121,6 +121,9 @@ _ORDER_STATUSES = (
     Choice("cancelled", "주문 취소", "cancelled"),
     Choice("refunded", "환불", "refunded"),
 )
+# how an order's status reads to the owner (the trigger offers all but "pending")
+ORDER_STATUS_LABELS = {choice.value: (choice.label_ko, choice.label_en)
+                       for choice in (Choice("pending", "결제 대기", "awaiting payment"), *_ORDER_STATUSES)}
 SEGMENTS = (
     Choice("new", "신규 (구매 전)", "new (not bought yet)"),
     Choice("active", "활성", "active"),

@@ -3,120 +3,145 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="48" />
+        <location filename="../../ui/pages/customer_detail.py" line="51" />
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <location filename="../../ui/pages/customer_detail.py" line="53" />
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <location filename="../../ui/pages/customer_detail.py" line="53" />
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <location filename="../../ui/pages/customer_detail.py" line="53" />
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="50" />
+        <location filename="../../ui/pages/customer_detail.py" line="53" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="52" />
-        <location filename="../../ui/pages/customer_detail.py" line="103" />
+        <location filename="../../ui/pages/customer_detail.py" line="58" />
+        <location filename="../../ui/pages/customer_detail.py" line="110" />
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="56" />
+        <location filename="../../ui/pages/customer_detail.py" line="62" />
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="72" />
+        <location filename="../../ui/pages/customer_detail.py" line="78" />
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="74" />
+        <location filename="../../ui/pages/customer_detail.py" line="80" />
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="98" />
+        <location filename="../../ui/pages/customer_detail.py" line="105" />
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="98" />
+        <location filename="../../ui/pages/customer_detail.py" line="105" />
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="99" />
+        <location filename="../../ui/pages/customer_detail.py" line="106" />
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="99" />
+        <location filename="../../ui/pages/customer_detail.py" line="106" />
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="100" />
+        <location filename="../../ui/pages/customer_detail.py" line="107" />
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="101" />
+        <location filename="../../ui/pages/customer_detail.py" line="108" />
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="102" />
+        <location filename="../../ui/pages/customer_detail.py" line="109" />
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="103" />
+        <location filename="../../ui/pages/customer_detail.py" line="110" />
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="104" />
+        <location filename="../../ui/pages/customer_detail.py" line="111" />
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="105" />
+        <location filename="../../ui/pages/customer_detail.py" line="112" />
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="106" />
+        <location filename="../../ui/pages/customer_detail.py" line="113" />
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="107" />
+        <location filename="../../ui/pages/customer_detail.py" line="114" />
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="120" />
+        <location filename="../../ui/pages/customer_detail.py" line="129" />
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="125" />
+        <location filename="../../ui/pages/customer_detail.py" line="134" />
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="138" />
+        <source>at sign-up</source>
+        <translation>가입 때</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="138" />
+        <source>opted out</source>
+        <translation>수신 거부</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="138" />
+        <source>changed by you</source>
+        <translation>직접 변경</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="139" />
+        <source>imported</source>
+        <translation>가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="139" />
+        <source>from the shop</source>
+        <translation>쇼핑몰 연동</translation>
     </message>
 </context>
 <context>
@@ -249,247 +274,247 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="70" />
+        <location filename="../../ui/editor/window.py" line="73" />
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="72" />
+        <location filename="../../ui/editor/window.py" line="75" />
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="73" />
-        <location filename="../../ui/editor/window.py" line="76" />
+        <location filename="../../ui/editor/window.py" line="81" />
+        <location filename="../../ui/editor/window.py" line="84" />
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="74" />
+        <location filename="../../ui/editor/window.py" line="82" />
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="127" />
+        <location filename="../../ui/editor/window.py" line="135" />
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="128" />
+        <location filename="../../ui/editor/window.py" line="136" />
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="130" />
+        <location filename="../../ui/editor/window.py" line="138" />
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="134" />
+        <location filename="../../ui/editor/window.py" line="142" />
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="144" />
+        <location filename="../../ui/editor/window.py" line="152" />
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="157" />
         <location filename="../../ui/editor/window.py" line="165" />
-        <location filename="../../ui/editor/window.py" line="217" />
+        <location filename="../../ui/editor/window.py" line="173" />
+        <location filename="../../ui/editor/window.py" line="225" />
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="157" />
+        <location filename="../../ui/editor/window.py" line="165" />
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="171" />
+        <location filename="../../ui/editor/window.py" line="179" />
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="175" />
+        <location filename="../../ui/editor/window.py" line="183" />
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="189" />
+        <location filename="../../ui/editor/window.py" line="197" />
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="191" />
+        <location filename="../../ui/editor/window.py" line="199" />
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="196" />
+        <location filename="../../ui/editor/window.py" line="204" />
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="203" />
+        <location filename="../../ui/editor/window.py" line="211" />
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="204" />
+        <location filename="../../ui/editor/window.py" line="212" />
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="205" />
+        <location filename="../../ui/editor/window.py" line="213" />
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="206" />
+        <location filename="../../ui/editor/window.py" line="214" />
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="207" />
+        <location filename="../../ui/editor/window.py" line="215" />
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="208" />
+        <location filename="../../ui/editor/window.py" line="216" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="209" />
+        <location filename="../../ui/editor/window.py" line="217" />
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="210" />
+        <location filename="../../ui/editor/window.py" line="218" />
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="211" />
+        <location filename="../../ui/editor/window.py" line="219" />
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="212" />
+        <location filename="../../ui/editor/window.py" line="220" />
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="213" />
+        <location filename="../../ui/editor/window.py" line="221" />
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="214" />
+        <location filename="../../ui/editor/window.py" line="222" />
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="215" />
-        <location filename="../../ui/editor/window.py" line="440" />
+        <location filename="../../ui/editor/window.py" line="223" />
+        <location filename="../../ui/editor/window.py" line="448" />
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="216" />
+        <location filename="../../ui/editor/window.py" line="224" />
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="244" />
+        <location filename="../../ui/editor/window.py" line="252" />
         <source>Add a node</source>
         <translation>노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="244" />
+        <location filename="../../ui/editor/window.py" line="252" />
         <source>Node</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="290" />
+        <location filename="../../ui/editor/window.py" line="298" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="319" />
+        <location filename="../../ui/editor/window.py" line="327" />
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="320" />
+        <location filename="../../ui/editor/window.py" line="328" />
         <source>Changes to '%1' from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>'%1'의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="334" />
+        <location filename="../../ui/editor/window.py" line="342" />
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="334" />
+        <location filename="../../ui/editor/window.py" line="342" />
         <source>Save the changes to '%1' before closing?</source>
         <translation>닫기 전에 '%1'의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="359" />
-        <location filename="../../ui/editor/window.py" line="383" />
+        <location filename="../../ui/editor/window.py" line="367" />
+        <location filename="../../ui/editor/window.py" line="391" />
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="360" />
+        <location filename="../../ui/editor/window.py" line="368" />
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="365" />
+        <location filename="../../ui/editor/window.py" line="373" />
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="388" />
+        <location filename="../../ui/editor/window.py" line="396" />
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="399" />
+        <location filename="../../ui/editor/window.py" line="407" />
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="402" />
+        <location filename="../../ui/editor/window.py" line="410" />
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="405" />
+        <location filename="../../ui/editor/window.py" line="413" />
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="408" />
+        <location filename="../../ui/editor/window.py" line="416" />
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="409" />
+        <location filename="../../ui/editor/window.py" line="417" />
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="410" />
+        <location filename="../../ui/editor/window.py" line="418" />
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="440" />
+        <location filename="../../ui/editor/window.py" line="448" />
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -497,23 +522,23 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="49" />
+        <location filename="../../ui/pages/gallery.py" line="53" />
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="50" />
+        <location filename="../../ui/pages/gallery.py" line="54" />
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="89" />
+        <location filename="../../ui/pages/gallery.py" line="93" />
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="91" />
+        <location filename="../../ui/pages/gallery.py" line="95" />
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
@@ -644,89 +669,89 @@
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="64" />
+        <location filename="../../ui/pages/journeys.py" line="65" />
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="80" />
+        <location filename="../../ui/pages/journeys.py" line="81" />
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="80" />
+        <location filename="../../ui/pages/journeys.py" line="81" />
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="80" />
+        <location filename="../../ui/pages/journeys.py" line="81" />
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="81" />
+        <location filename="../../ui/pages/journeys.py" line="82" />
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="92" />
+        <location filename="../../ui/pages/journeys.py" line="93" />
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="155" />
+        <location filename="../../ui/pages/journeys.py" line="156" />
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="168" />
-        <location filename="../../ui/pages/journeys.py" line="173" />
+        <location filename="../../ui/pages/journeys.py" line="169" />
+        <location filename="../../ui/pages/journeys.py" line="174" />
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="168" />
+        <location filename="../../ui/pages/journeys.py" line="169" />
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="173" />
+        <location filename="../../ui/pages/journeys.py" line="174" />
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="182" />
+        <location filename="../../ui/pages/journeys.py" line="183" />
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="182" />
-        <location filename="../../ui/pages/journeys.py" line="200" />
+        <location filename="../../ui/pages/journeys.py" line="183" />
+        <location filename="../../ui/pages/journeys.py" line="201" />
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="189" />
+        <location filename="../../ui/pages/journeys.py" line="190" />
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="199" />
+        <location filename="../../ui/pages/journeys.py" line="200" />
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="206" />
+        <location filename="../../ui/pages/journeys.py" line="207" />
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="216" />
+        <location filename="../../ui/pages/journeys.py" line="217" />
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="217" />
+        <location filename="../../ui/pages/journeys.py" line="218" />
         <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -918,57 +943,57 @@
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="58" />
+        <location filename="../../ui/pages/messages.py" line="59" />
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="90" />
+        <location filename="../../ui/pages/messages.py" line="91" />
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="90" />
+        <location filename="../../ui/pages/messages.py" line="91" />
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="90" />
+        <location filename="../../ui/pages/messages.py" line="91" />
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91" />
+        <location filename="../../ui/pages/messages.py" line="92" />
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91" />
+        <location filename="../../ui/pages/messages.py" line="92" />
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91" />
+        <location filename="../../ui/pages/messages.py" line="92" />
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="104" />
+        <location filename="../../ui/pages/messages.py" line="105" />
         <source>SMS</source>
         <translation>문자</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="104" />
+        <location filename="../../ui/pages/messages.py" line="105" />
         <source>KakaoTalk</source>
         <translation>카카오톡</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="104" />
+        <location filename="../../ui/pages/messages.py" line="105" />
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105" />
+        <location filename="../../ui/pages/messages.py" line="106" />
         <source>To me</source>
         <translation>나에게</translation>
     </message>
@@ -976,7 +1001,7 @@
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../ui/editor/palette.py" line="36" />
+        <location filename="../../ui/editor/palette.py" line="37" />
         <source>Search nodes</source>
         <translation>노드 찾기</translation>
     </message>
@@ -1117,27 +1142,27 @@
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="99" />
+        <location filename="../../ui/pages/settings.py" line="104" />
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="120" />
+        <location filename="../../ui/pages/settings.py" line="125" />
         <source>This PC has no system keyring, so passwords and API secrets cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호와 API 시크릿을 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="147" />
+        <location filename="../../ui/pages/settings.py" line="156" />
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="152" />
+        <location filename="../../ui/pages/settings.py" line="161" />
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="167" />
+        <location filename="../../ui/pages/settings.py" line="176" />
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>

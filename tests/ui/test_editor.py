@@ -337,3 +337,48 @@ def test_every_node_category_has_a_drawn_icon(qtbot) -> None:
         inked = sum(1 for x in range(32) for y in range(32) if image.pixelColor(x, y).alpha() > 128)
         drawn[category] = inked
     assert all(count > 40 for count in drawn.values()), drawn
+
+
+def test_a_selected_node_is_highlighted_and_cards_follow_the_theme(qtbot, editor: EditorWindow) -> None:
+    """Node pictures are cached: selecting must redraw the highlight, a theme change the card colours."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import DARK, LIGHT, apply_theme
+
+    item = editor.scene.nodes["trigger"]
+    editor.resize(1366, 768)
+    editor.view.resetTransform()
+    qtbot.wait(30)
+    editor.view.centerOn(item)
+    qtbot.wait(30)
+
+    def picture():
+        area = editor.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        return editor.view.viewport().grab(area).toImage()
+
+    def highlight_pixels() -> int:
+        image = picture()
+        gold = QColor("#f5b400")
+        return sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+                   if abs(image.pixelColor(x, y).red() - gold.red()) < 30
+                   and abs(image.pixelColor(x, y).green() - gold.green()) < 30
+                   and image.pixelColor(x, y).blue() < 80)
+
+    assert highlight_pixels() == 0
+    item.setSelected(True)
+    qtbot.wait(30)
+    assert highlight_pixels() > 20
+    item.setSelected(False)
+    app = QApplication.instance()
+    try:
+        apply_theme(app, "dark")
+        qtbot.wait(30)
+        image = picture()
+        inside = editor.view.mapFromScene(item.mapToScene(item.boundingRect().center())) \
+            - editor.view.mapFromScene(item.sceneBoundingRect()).boundingRect().topLeft()
+        body = image.pixelColor(inside.x() + 60, inside.y() + 8)  # right of the summary text, in the card
+        assert body.lightness() < 90, body.name()  # the dark theme's card, not a white one
+        assert QColor(DARK["base"]).lightness() < 90 < QColor(LIGHT["base"]).lightness()
+    finally:
+        apply_theme(app, "light")

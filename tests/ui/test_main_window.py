@@ -269,7 +269,7 @@ def test_customer_page_shows_and_edits_consent(qtbot, demo_db: Database, artifac
         assert session.get(Consent, (customer_id, "sms")).granted is (not before)
         assert session.scalars(select(ConsentEvent).where(ConsentEvent.customer_id == customer_id,
                                                           ConsentEvent.source == "owner")).first() is not None
-    assert "owner" in dialog.consent_boxes["sms"][1].text()
+    assert "직접 변경" in dialog.consent_boxes["sms"][1].text()  # "owner", in words
     assert dialog.form.rowCount() >= 10
     qtbot.wait(50)
     dialog.grab().save(str(artifacts / "customer-detail.png"))

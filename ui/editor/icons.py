@@ -73,3 +73,37 @@ def category_icon(category: str, color: QColor, size: int = 16, scale: float = 2
     paint_icon(painter, category, QRectF(1, 1, size - 2, size - 2), color)
     painter.end()
     return QIcon(pixmap)
+
+
+STATUS_COLORS = {"error": "#d32f2f", "warning": "#f59e0b", "ok": "#2f9e62"}
+
+
+def status_icon(kind: str, size: int = 16, scale: float = 2.0) -> QIcon:
+    """An error (red disc with !), warning (amber triangle with !) or ok (green tick) mark, drawn."""
+    pixmap = QPixmap(round(size * scale), round(size * scale))
+    pixmap.setDevicePixelRatio(scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(size / 16, size / 16)
+    color = QColor(STATUS_COLORS.get(kind, "#6b7280"))
+    white = QPen(QColor("#ffffff"), 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    if kind == "ok":
+        painter.setPen(QPen(color, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+        painter.drawPolyline(QPolygonF([QPointF(3, 8.5), QPointF(6.5, 12), QPointF(13, 4.5)]))
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        if kind == "error":
+            painter.drawEllipse(QPointF(8, 8), 7, 7)
+            top, bottom, dot = 4.2, 8.8, 11.6
+        else:
+            painter.drawPolygon(QPolygonF([QPointF(8, 1), QPointF(15.2, 14.5), QPointF(0.8, 14.5)]))
+            top, bottom, dot = 5.6, 9.6, 12.2
+        painter.setPen(white)
+        painter.drawLine(QPointF(8, top), QPointF(8, bottom))
+        painter.setBrush(QColor("#ffffff"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(QPointF(8, dot), 1.1, 1.1)
+    painter.end()
+    return QIcon(pixmap)

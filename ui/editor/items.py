@@ -16,9 +16,16 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPainterPathStroker,
+    QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from engine.journey import node_type, summarize
 from ui.editor.icons import paint_icon
@@ -61,10 +68,18 @@ class NodeItem(QGraphicsItem):
     def refresh(self, node: Node) -> None:
         self.title = node.label or node_type(node.kind).label(self.lang)
         self.summary = summarize(node.kind, node.params, self.lang)
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Paint again from scratch. update() alone left the device-coordinate cache showing the old
+        picture (no highlight after selecting, old numbers) until the zoom changed; dropping the cache
+        and taking it up again makes the next paint a fresh one."""
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.update()
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(-PORT_R - 2, -2, WIDTH + 2 * PORT_R + 4, self.height + 40)  # two lines of numbers below
+    def boundingRect(self) -> QRectF:  # the problem badge above the top edge; two lines of numbers below
+        return QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 52)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -93,9 +108,9 @@ class NodeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         category = self.kind.split(".", 1)[0]
         accent = QColor(COLORS.get(category, "#6b7280"))
-        palette = widget.palette() if widget is not None else None
-        base = palette.base().color() if palette else QColor("#ffffff")
-        text = palette.text().color() if palette else QColor("#1f2328")
+        palette = item_palette(self)  # not the widget's: a cached item is painted with no widget
+        base = palette.base().color()
+        text = palette.text().color()
         card = QRectF(0, 0, WIDTH, self.height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.isSelected()
@@ -157,6 +172,8 @@ class NodeItem(QGraphicsItem):
                 point = value
                 grid = 20.0
                 return QPointF(round(point.x() / grid) * grid, round(point.y() / grid) * grid)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.redraw()  # the cached picture must be drawn again with (or without) the highlight
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             scene = self.scene()
             if scene is not None:
@@ -192,8 +209,14 @@ class EdgeItem(QGraphicsPathItem):
         painter.drawPath(self.path())
         if self.label:
             middle = self.path().pointAtPercent(0.5)
-            painter.setPen(QColor("#4b5563"))
+            painter.setPen(item_palette(self).text().color())
             painter.drawText(QRectF(middle.x() - 30, middle.y() - 18, 60, 16), Qt.AlignmentFlag.AlignCenter, self.label)
+
+
+def item_palette(item: QGraphicsItem) -> QPalette:
+    """The colours of the theme in force (the scene follows the application's palette)."""
+    scene = item.scene()
+    return scene.palette() if scene is not None else QApplication.palette()
 
 
 def curve(start: QPointF, end: QPointF) -> QPainterPath:

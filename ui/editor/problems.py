@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from engine.journey import Issue, node_type
+from ui.editor.icons import status_icon
 
 
 class ProblemsPanel(QListWidget):
@@ -16,6 +17,7 @@ class ProblemsPanel(QListWidget):
         super().__init__()
         self.lang = lang
         self.issues: list[Issue] = []
+        self.setIconSize(QSize(16, 16))
         self.itemClicked.connect(self._clicked)
 
     def sizeHint(self) -> QSize:
@@ -26,14 +28,13 @@ class ProblemsPanel(QListWidget):
         self.clear()
         for issue in issues:
             where = labels.get(issue.node_id or "", "") if issue.node_id else ""
-            mark = "⛔" if issue.is_error else "⚠"
-            text = f"{mark} {where + ': ' if where else ''}{issue.message(self.lang)}"
-            item = QListWidgetItem(text)
+            text = f"{where + ': ' if where else ''}{issue.message(self.lang)}"
+            item = QListWidgetItem(status_icon("error" if issue.is_error else "warning"), text)
             item.setData(Qt.ItemDataRole.UserRole, issue.node_id or "")
             item.setForeground(QColor("#c62828") if issue.is_error else QColor("#a16207"))
             self.addItem(item)
         if not issues:
-            self.addItem(QListWidgetItem("✔ " + self.tr("No problems")))
+            self.addItem(QListWidgetItem(status_icon("ok"), self.tr("No problems")))
 
     def _clicked(self, item: QListWidgetItem) -> None:
         node_id = item.data(Qt.ItemDataRole.UserRole)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPointF, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -71,6 +71,15 @@ class JourneyScene(QGraphicsScene):
     @property
     def journey(self) -> Journey:
         return self.doc.journey
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            for node in self.nodes.values():
+                node.redraw()  # cached pictures drawn in the old theme's colours
+            for edge in self.edges.values():
+                edge.update()
+        return handled
 
     # --- following the document ------------------------------------------------------------------
 

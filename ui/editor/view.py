@@ -21,6 +21,7 @@ from ui.editor.scene import JourneyScene
 
 KIND_MIME = "application/x-dangol-node-kind"
 MIN_ZOOM, MAX_ZOOM = 0.15, 2.5
+READABLE_ZOOM = 0.7  # node titles stay legible at 1× from here up
 
 
 class JourneyView(QGraphicsView):
@@ -61,6 +62,18 @@ class JourneyView(QGraphicsView):
         for item in self.journey_scene.nodes.values():
             rect = rect.united(item.sceneBoundingRect())
         self.fit(rect)
+
+    def first_view(self) -> None:
+        """On opening: the whole journey when it fits readably, else its start at a readable scale."""
+        self.fit_all()
+        if self.zoom() >= READABLE_ZOOM:
+            return
+        rect = QRectF()
+        for item in self.journey_scene.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        self.zoom_by(READABLE_ZOOM / self.zoom())
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        self.centerOn(QPointF(rect.left() - 40 + visible.width() / 2, rect.center().y()))
 
     def fit_selection(self) -> None:
         rect = QRectF()

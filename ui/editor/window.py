@@ -6,18 +6,20 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +39,7 @@ from ui.editor.palette import Palette
 from ui.editor.problems import ProblemsPanel, node_labels
 from ui.editor.scene import JourneyScene
 from ui.editor.view import JourneyView
+from ui.widgets import first_size
 
 AUTOSAVE_MS = 60_000
 
@@ -70,7 +73,12 @@ class EditorWindow(QMainWindow):
         palette_dock = self._dock(self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.minimap = Minimap(self.view)
         self._dock(self.tr("Overview"), self.minimap, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock(self.tr("Settings"), self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        inspector_scroll = QScrollArea()  # a long message form scrolls instead of stretching the window
+        inspector_scroll.setWidgetResizable(True)
+        inspector_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inspector_scroll.setWidget(self.inspector)
+        self._dock(self.tr("Settings"), inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems_dock = problems_dock
         self.inspector_dock = self.findChild(QDockWidget, self.tr("Settings"))
@@ -94,12 +102,12 @@ class EditorWindow(QMainWindow):
             self.restoreGeometry(settings.value("editor/geometry"))
             self.restoreState(settings.value("editor/state"))
         else:
-            self.resize(QSize(1280, 800))
+            self.resize(first_size(1280, 800))
             QTimer.singleShot(0, self._default_dock_sizes)
         if recovered is not None:  # the draft a crash left: shown as unsaved changes, one undo away
             self.doc.push(ReplaceAll(self.doc, recovered))
         self._edited()
-        QTimer.singleShot(0, self.view.fit_all)
+        QTimer.singleShot(0, self.view.first_view)
         QTimer.singleShot(0, self.minimap.refit)
 
     def _default_dock_sizes(self) -> None:
@@ -135,7 +143,7 @@ class EditorWindow(QMainWindow):
                                  .replace("%2", f"{entry.converted:,}")
                                  .replace("%3", f"{entry.converted * 100 / entry.reached:.0f}"))
             item.stats = line
-            item.update()
+            item.redraw()
         for edge_id, item in self.scene.edges.items():
             edge = self.journey.edges.get(edge_id)
             share = numbers.share(edge.source, edge.source_port) if edge else None
@@ -169,7 +177,7 @@ class EditorWindow(QMainWindow):
         for node_id, item in self.scene.nodes.items():
             counts = result.nodes.get(node_id, {})
             item.stats = self.tr("simulated: %1").replace("%1", f"{counts.get('customers', 0):,}")
-            item.update()
+            item.redraw()
         messages = sum(result.messages.values())
         self.statusBar().showMessage(
             self.tr("Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won")
@@ -266,7 +274,7 @@ class EditorWindow(QMainWindow):
             level = worst.get(node_id)
             if item.problem != level:
                 item.problem = level
-                item.update()
+                item.redraw()
         self._title()
 
     def is_dirty(self) -> bool:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QTableWidget,
@@ -23,6 +25,7 @@ from sqlalchemy import select
 
 from engine.customers.phone import format_phone
 from engine.customers.segments import SEGMENT_LABELS, lifecycle, thresholds
+from engine.journey.registry import ORDER_STATUS_LABELS
 from engine.timeline import timeline
 from storage.models import Consent, ConsentEvent, Customer, CustomerStats, CustomerTag, Order
 from ui.context import AppContext
@@ -49,6 +52,9 @@ class CustomerDialog(QDialog):
         self.orders = QTableWidget(0, 4)
         self.orders.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Order"), self.tr("Amount"), self.tr("Status")])
         self.orders.horizontalHeader().setStretchLastSection(True)
+        self.orders.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.orders.verticalHeader().hide()
+        self.orders.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         tabs.addTab(self.orders, self.tr("Orders"))
         consent_page = QWidget()
         consent_layout = QVBoxLayout(consent_page)
@@ -88,6 +94,7 @@ class CustomerDialog(QDialog):
             consents = {c.channel: c for c in session.scalars(select(Consent).where(Consent.customer_id == self.customer_id))}
             entries = timeline(session, self.customer_id)
             count = stats.order_count if stats else 0
+            self.setWindowTitle(customer.name)
             last = stats.last_order_at if stats else None
             stage = lifecycle(count, last, self.ctx.clock.now(), limits)
             self.header.setText(f"{customer.name}  ·  {self.ctx.label(*SEGMENT_LABELS[stage])}")
@@ -110,19 +117,27 @@ class CustomerDialog(QDialog):
                 self.form.addRow(label, QLabel(value))
         self.orders.setRowCount(len(orders))
         for index, (at, number, amount, status) in enumerate(orders):
-            for column, value in enumerate((local_time(at), number, won(amount), status)):
+            shown = self.ctx.label(*ORDER_STATUS_LABELS.get(status, (status, status)))
+            for column, value in enumerate((local_time(at), number, won(amount), shown)):
                 self.orders.setItem(index, column, QTableWidgetItem(value))
         for channel, (check, note) in self.consent_boxes.items():
             consent = consents.get(channel)
             check.blockSignals(True)
             check.setChecked(bool(consent and consent.granted))
             check.blockSignals(False)
-            note.setText(f"{local_time(consent.changed_at)} · {consent.source}" if consent else self.tr("never asked"))
+            note.setText(f"{local_time(consent.changed_at)} · {self.source_label(consent.source)}" if consent
+                         else self.tr("never asked"))
         self.timeline.clear()
         for entry in entries:
             self.timeline.addItem(entry.text(zone, self.ctx.lang))
         if not entries:
             self.timeline.addItem(self.tr("No journey has reached this customer yet."))
+
+    def source_label(self, source: str | None) -> str:
+        """Where a consent came from, in words."""
+        labels = {"signup": self.tr("at sign-up"), "optout": self.tr("opted out"), "owner": self.tr("changed by you"),
+                  "import": self.tr("imported"), "sync": self.tr("from the shop")}
+        return labels.get(source or "", source or "")
 
     def set_consent(self, channel: str, granted: bool) -> None:
         """Record the owner's change (e.g. a customer who phoned to opt out), with its date and source."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -21,8 +21,9 @@ from ui.context import AppContext
 from ui.widgets import muted_label, title_label
 
 
-def flow_picture(graph: dict, lang: str, width: int = 460, height: int = 120) -> QPixmap:
-    """A small picture of a template's flow, drawn by the canvas itself."""
+def flow_picture(graph: dict, lang: str, width: int = 460, height: int = 140, ratio: float | None = None) -> QPixmap:
+    """A small picture of a template's flow, drawn by the canvas itself at the screen's pixel ratio
+    (sharp on a 2× screen)."""
     from engine.journey import Journey, apply_layout
     from ui.editor.document import JourneyDocument
     from ui.editor.scene import JourneyScene
@@ -31,12 +32,15 @@ def flow_picture(graph: dict, lang: str, width: int = 460, height: int = 120) ->
     apply_layout(journey)
     scene = JourneyScene(JourneyDocument(journey), lang)
     rect = scene.itemsBoundingRect().adjusted(-10, -10, 10, 10)
-    size = QSize(width, height)
-    pixmap = QPixmap(size)
+    if ratio is None:
+        app = QGuiApplication.instance()
+        ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
+    pixmap = QPixmap(QSize(round(width * ratio), round(height * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect, Qt.AspectRatioMode.KeepAspectRatio)
+    scene.render(painter, QRectF(0, 0, width, height), rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
     return pixmap
 
@@ -82,7 +86,7 @@ class GalleryPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(muted_label(self.ctx.label(template.description_ko, template.description_en)))
         picture = QLabel()
-        picture.setPixmap(flow_picture(template.graph, self.ctx.lang))
+        picture.setPixmap(flow_picture(template.graph, self.ctx.lang, ratio=self.devicePixelRatioF()))
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(picture)
         row = QHBoxLayout()

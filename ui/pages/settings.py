@@ -93,6 +93,11 @@ class SettingsPage(QWidget):
     def _field(self, item: config.SettingSpec) -> QWidget:
         if isinstance(item.default, bool):
             return QCheckBox()
+        if item.choices:
+            combo = QComboBox()
+            for value, ko, en in item.choices:
+                combo.addItem(self.ctx.label(ko, en), value)
+            return combo
         edit = QLineEdit()
         if item.secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -124,6 +129,8 @@ class SettingsPage(QWidget):
     def _show(widget: QWidget, value: Any, secret: bool) -> None:
         if isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
+        elif isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData("" if value is None else str(value))))
         elif isinstance(widget, QLineEdit):
             widget.setText("" if secret else ("" if value is None else str(value)))
 
@@ -134,6 +141,8 @@ class SettingsPage(QWidget):
             item = config.spec(key)
             if isinstance(widget, QCheckBox):
                 pending[key] = "true" if widget.isChecked() else "false"
+            elif isinstance(widget, QComboBox):
+                pending[key] = str(widget.currentData())
             elif isinstance(widget, QLineEdit):
                 if item.secret and not widget.text():
                     continue  # empty means unchanged for a secret
