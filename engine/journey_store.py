@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.journey import Journey, JourneyError, ValidationContext
-from storage.models import Enrollment, JourneyVersion
+from storage.models import ACTIVE, Enrollment, JourneyVersion
 from storage.models import Journey as JourneyRow
 
 
@@ -57,7 +57,7 @@ def list_journeys(session: Session) -> list[JourneySummary]:
     active = dict(
         session.execute(
             select(Enrollment.journey_id, func.count())
-            .where(Enrollment.status == "active")
+            .where(ACTIVE)
             .group_by(Enrollment.journey_id)
         ).all()
     )

@@ -137,33 +137,56 @@ def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, 
     settle_ambiguous(db, now, channels, summary)
     limit = batch * WINDOW
     while True:
-        ids = _due_ids(db, now, limit)
-        if not ids:
+        due = _due_rows(db, now, limit)
+        if not due:
             break
-        ids.sort()
-        for start in range(0, len(ids), batch):
-            claimed = _claim(db, now, ids[start : start + batch], channels, summary)
+        for chunk in _claim_chunks(due, batch):
+            claimed = _claim(db, now, chunk, channels, summary)
             for group in _requests(claimed, channels):
                 outcomes = _send_group(db, channels, group)
                 kept = [(item, outcome) for item, outcome in zip(group, outcomes, strict=True) if outcome is not None]
                 _record(db, now, [item for item, _ in kept], [outcome for _, outcome in kept], summary)
-        if len(ids) < limit:
+        if len(due) < limit:
             break
     return summary
 
 
-def _due_ids(db: Database, now: datetime, limit: int) -> list[int]:
-    """The earliest `limit` queued rows due by `now`, leaving out those of paused journeys."""
+def _due_rows(db: Database, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(id, customer) of the earliest `limit` queued rows due by `now`, leaving out paused journeys'."""
     journeys = JourneyRow.__table__
     with db.session() as session:
-        return list(session.connection().execute(
-            select(OUTBOX.c.id)
+        return [(row.id, row.customer_id) for row in session.connection().execute(
+            select(OUTBOX.c.id, OUTBOX.c.customer_id)
             .outerjoin(journeys, journeys.c.id == OUTBOX.c.journey_id)
             .where(OUTBOX.c.status == "queued", OUTBOX.c.not_before <= now,
                    or_(OUTBOX.c.journey_id.is_(None), journeys.c.status != "paused"))
             .order_by(OUTBOX.c.not_before, OUTBOX.c.id)
             .limit(limit)
-        ).scalars())
+        )]
+
+
+def _claim_chunks(due: list[tuple[int, int]], batch: int) -> list[list[int]]:
+    """A window's ids in id order, `batch` a claim, except that all of one customer's messages go into
+    the claim of the first of them, so the frequency cap still lets the earliest due one through."""
+    first: dict[int, int] = {}
+    for message_id, customer_id in sorted(due):
+        first.setdefault(customer_id, message_id)
+    chunks: list[list[int]] = []
+    placed: dict[int, list[int]] = {}  # a customer's first id → the chunk it went into
+    current: list[int] = []
+    for message_id, customer_id in sorted(due):
+        lead = first[customer_id]
+        if lead != message_id:
+            placed[lead].append(message_id)
+            continue
+        if len(current) >= batch:
+            chunks.append(current)
+            current = []
+        current.append(message_id)
+        placed[message_id] = current
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _log(at: datetime, row: Any, event: str, reason: str | None, **detail: Any) -> dict[str, Any]:
@@ -245,6 +268,7 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
         ) if row.status == "queued" and row.not_before <= now and row.journey_status != "paused"]
         if not rows:
             return []
+        rows.sort(key=lambda row: (row.not_before, row.id))  # the rules (caps above all) in due order
         customers = sorted({row.customer_id for row in rows})
         consents = _consents(session, customers)
         ad_customers = sorted({row.customer_id for row in rows if row.is_ad})

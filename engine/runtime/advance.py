@@ -8,13 +8,14 @@ whole batch done or none of it: nothing is lost or done twice.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import time
 from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
@@ -33,9 +34,28 @@ from engine.runtime.facts import Thresholds, load_facts
 from engine.runtime.variables import message_variables
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import wake_time
-from engine.runtime.writes import Statement, fast_insert, fast_update, plan_insert, plan_update, run_planned
+from engine.runtime.writes import (
+    Statement,
+    fast_insert,
+    fast_update,
+    parse_utc,
+    plan_insert,
+    plan_update,
+    raw_rows,
+    run_planned,
+    utc_text,
+)
 from storage.db import Database
-from storage.models import Coupon, Customer, CustomerTag, Enrollment, OutboxMessage, ShopEvent, StepLog
+from storage.models import (
+    ACTIVE,
+    Coupon,
+    Customer,
+    CustomerTag,
+    Enrollment,
+    OutboxMessage,
+    ShopEvent,
+    StepLog,
+)
 
 ENROLLMENTS = Enrollment.__table__
 
@@ -179,7 +199,7 @@ class Advancer:
             with db.session() as session:
                 table = ENROLLMENTS
                 ids = list(session.connection().execute(
-                    select(table.c.id).where(table.c.status == "active", table.c.wake_at <= clock.now())
+                    select(table.c.id).where(ACTIVE, table.c.wake_at <= clock.now())
                     .order_by(table.c.wake_at, table.c.id).limit(limit)).scalars())
             if not ids:
                 break
@@ -267,15 +287,7 @@ class Advancer:
         self._unchecked = 0
 
     def _prepare(self, session: Session, ctx: RunContext, ids: list[int]) -> _Prepared:
-        table = ENROLLMENTS  # Core columns: no ORM bookkeeping on the hottest query
-        # By primary key only, the rest checked here: given "status = 'active' AND wake_at <= now" too,
-        # SQLite walks the whole due range of ix_enrollments_due (100,000 entries) for each batch.
-        rows = [row for row in session.connection().execute(
-            select(table.c.id, table.c.journey_id, table.c.version_id, table.c.customer_id, table.c.node_id,
-                   table.c.wake_at, table.c.data, table.c.arm, table.c.updated_at, table.c.status)
-            .where(table.c.id.in_(ids))
-        ) if row.status == "active" and row.wake_at is not None and row.wake_at <= ctx.now]
-        return _Prepared(*self._advance_batch(session, ctx, rows))
+        return _Prepared(*self._advance_batch(session, ctx, _due_rows(session, ctx.now, ids)))
 
     def _advance_batch(self, session: Session, ctx: RunContext, rows: list[Any]) -> tuple[_Writes, AdvanceCounts]:
         counts = AdvanceCounts()
@@ -294,14 +306,16 @@ class Advancer:
                         needs |= needed_facts(node.params.get("rules") or [])
         facts = load_facts(session, {row.customer_id for row in rows}, ctx.now, ctx.limits, needs)
         sent_nodes: dict[int, set[str]] = defaultdict(set)
-        if "got_message_in_journey" in needs:
+        if "got_message_in_journey" in needs:  # by customer (indexed), then kept to this batch's enrollments
+            wanted = {row.id for row in rows}
             for enrollment_id, node_id in session.execute(
                 select(OutboxMessage.enrollment_id, OutboxMessage.node_id).where(
-                    OutboxMessage.enrollment_id.in_([row.id for row in rows]),
-                    OutboxMessage.status.in_(("queued", "sending", "sent")),
+                    OutboxMessage.customer_id.in_(sorted({row.customer_id for row in rows})),
+                    OutboxMessage.status.in_(("queued", "claimed", "sending", "sent")),
                 )
             ):
-                sent_nodes[enrollment_id].add(node_id)
+                if enrollment_id in wanted:
+                    sent_nodes[enrollment_id].add(node_id)
         for row in rows:
             compiled = compiled_by_version.get(row.version_id)
             customer = facts.get(row.customer_id)
@@ -346,7 +360,8 @@ class Advancer:
             port = str(data.pop("resume_port", "timeout")) if current.kind == "wait.event" else "out"
             data.pop("wait_since", None)
             data.pop("waiting_for", None)
-            self._log(writes, row, at, current.id, "resumed", port if current.kind == "wait.event" else None)
+            if current.kind == "wait.event":  # which way it went; a plain wait's end is already told by its
+                self._log(writes, row, at, current.id, "resumed", port)  # "waits until …" row and what follows
         else:
             port = None  # an instant node the customer was placed on (e.g. moved by a republish)
         for _ in range(MAX_STEPS):
@@ -536,7 +551,50 @@ class _RowsChanged(Exception):
 GUARD = ("status", "node_id", "version_id", "wake_at", "updated_at")
 
 
-def _was(row: Any) -> dict[str, Any]:
-    """The values a guarded update expects to find still in place."""
+def _was(row: DueRow) -> dict[str, Any]:
+    """The values a guarded update expects to find still in place (as read: stored text on SQLite)."""
     return {"was_status": "active", "was_node_id": row.node_id, "was_version_id": row.version_id,
-            "was_wake_at": row.wake_at, "was_updated_at": row.updated_at}
+            "was_wake_at": row.wake_stored, "was_updated_at": row.updated_stored}
+
+
+class DueRow(NamedTuple):
+    """An enrollment due now, as a batch steps it."""
+
+    id: int
+    journey_id: str
+    version_id: int
+    customer_id: int
+    node_id: str
+    wake_at: datetime
+    data: dict[str, Any]
+    arm: str | None
+    wake_stored: Any  # wake_at and updated_at as read, for the guard
+    updated_stored: Any
+
+
+def _due_rows(session: Session, now: datetime, ids: list[int]) -> list[DueRow]:
+    """The rows `ids` that are still active and due. By primary key only, the rest checked here: given
+    "status = 'active' AND wake_at <= now" too, SQLite walks the whole due range of ix_enrollments_due
+    for each batch. On SQLite, plain tuples straight from the driver (the hottest read of a tick)."""
+    if session.get_bind().dialect.name == "sqlite":
+        limit = utc_text(now)
+        rows = raw_rows(session, "SELECT id, journey_id, version_id, customer_id, node_id, wake_at, data, arm,"
+                        f" updated_at, status FROM enrollments WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        return [DueRow(id_, journey, version, customer, node, parse_utc(wake), _data(data), arm, wake, updated)
+                for id_, journey, version, customer, node, wake, data, arm, updated, status in rows
+                if status == "active" and wake is not None and wake <= limit]
+    table = ENROLLMENTS
+    return [DueRow(row.id, row.journey_id, row.version_id, row.customer_id, row.node_id, row.wake_at,
+                   dict(row.data or {}), row.arm, row.wake_at, row.updated_at)
+            for row in session.connection().execute(
+                select(table.c.id, table.c.journey_id, table.c.version_id, table.c.customer_id, table.c.node_id,
+                       table.c.wake_at, table.c.data, table.c.arm, table.c.updated_at, table.c.status)
+                .where(table.c.id.in_(ids)))
+            if row.status == "active" and row.wake_at is not None and row.wake_at <= now]
+
+
+def _data(text: str | None) -> dict[str, Any]:
+    if not text or text == "{}":
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Text, select, type_coerce
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.customers.segments import Thresholds, lifecycle, vip_ids
 from engine.customers.stats import COUNTED_STATUSES
+from engine.runtime.writes import parse_utc, raw_rows
 from storage.models import Consent, Customer, CustomerStats, CustomerTag, Order, OrderItem
 
 __all__ = ["COUNTED_STATUSES", "Thresholds", "lifecycle", "load_facts"]
@@ -41,6 +42,76 @@ def load_facts(
     """Facts per customer id: profile, stats, consent, lifecycle; costly ones only when `needs` names them."""
     ids = sorted(set(customer_ids))
     facts: dict[int, dict[str, Any]] = {}
+    if session.get_bind().dialect.name == "sqlite":
+        _profiles_raw(session, ids, now, limits, facts)
+    else:
+        _profiles(session, ids, now, limits, facts)
+    needs = set(needs)
+    if "has_tag" in needs:
+        _load_tags(session, facts)
+    if needs & {"bought_product", "bought_category"}:
+        _load_purchases(session, facts)
+    if "is_vip" in needs:
+        _load_vip(session, facts, now, limits)
+    return facts
+
+
+def _profile(row: tuple[Any, ...], now: datetime, limits: Thresholds) -> dict[str, Any]:
+    """A customer's facts from (id, name, email, phone, attributes, birthday, signed up, grade, order count,
+    total spent, last order, first order, categories), instants and dates already parsed."""
+    (customer_id, name, email, phone, attributes, birthday, signed_up_at, grade, count, spent, last, first,
+     categories) = row
+    count = int(count or 0)
+    spent = int(spent or 0)
+    return {
+        "id": customer_id,
+        "name": name or "",
+        "email": email or "",
+        "phone": phone or "",
+        "attributes": _decoded(attributes, dict),
+        "birthday": birthday,
+        "signed_up_at": signed_up_at,
+        "grade": grade,
+        "order_count": count,
+        "total_spent": spent,
+        "aov": spent // count if count else 0,
+        "last_order_at": last,
+        "first_order_at": first,
+        "days_since_last_order": (now - last).days if last else None,
+        "categories": _decoded(categories, list),
+        "lifecycle": lifecycle(count, last, now, limits),
+        "consent_email": False,
+        "consent_sms": False,
+        "consent_kakao": False,
+        "consent_night": False,
+    }
+
+
+def _profiles_raw(session: Session, ids: list[int], now: datetime, limits: Thresholds,
+                  facts: dict[int, dict[str, Any]]) -> None:
+    """SQLite: plain tuples from the driver, each stored instant parsed once (a batch is hundreds of rows)."""
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" * len(chunk))
+        for row in raw_rows(
+            session,
+            "SELECT c.id, c.name, c.email, c.phone, c.attributes, c.birthday, c.signed_up_at, c.grade,"
+            " s.order_count, s.total_spent, s.last_order_at, s.first_order_at, s.categories"
+            f" FROM customers AS c LEFT JOIN customer_stats AS s ON s.customer_id = c.id WHERE c.id IN ({marks})",
+            chunk,
+        ):
+            birthday = date.fromisoformat(row[5]) if row[5] else None
+            facts[row[0]] = _profile((*row[:5], birthday, parse_utc(row[6]), row[7], row[8], row[9],
+                                      parse_utc(row[10]), parse_utc(row[11]), row[12]), now, limits)
+        for customer_id, channel, granted in raw_rows(
+            session, f"SELECT customer_id, channel, granted FROM consents WHERE customer_id IN ({marks})", chunk
+        ):
+            entry = facts.get(customer_id)
+            if entry is not None:
+                entry[f"consent_{channel}"] = bool(granted)
+
+
+def _profiles(session: Session, ids: list[int], now: datetime, limits: Thresholds,
+              facts: dict[int, dict[str, Any]]) -> None:
     connection = session.connection()  # Core results: no ORM bookkeeping for plain columns
     for chunk in _chunks(ids):
         rows = connection.execute(
@@ -55,44 +126,12 @@ def load_facts(
             .where(Customer.id.in_(chunk))
         ).all()
         for row in rows:
-            count = int(row.order_count or 0)
-            spent = int(row.total_spent or 0)
-            last = row.last_order_at
-            facts[row.id] = {
-                "id": row.id,
-                "name": row.name or "",
-                "email": row.email or "",
-                "phone": row.phone or "",
-                "attributes": _decoded(row.attributes, dict),
-                "birthday": row.birthday,
-                "signed_up_at": row.signed_up_at,
-                "grade": row.grade,
-                "order_count": count,
-                "total_spent": spent,
-                "aov": spent // count if count else 0,
-                "last_order_at": last,
-                "first_order_at": row.first_order_at,
-                "days_since_last_order": (now - last).days if last else None,
-                "categories": _decoded(row.categories, list),
-                "lifecycle": lifecycle(count, last, now, limits),
-                "consent_email": False,
-                "consent_sms": False,
-                "consent_kakao": False,
-                "consent_night": False,
-            }
+            facts[row.id] = _profile(tuple(row), now, limits)
         for customer_id, channel, granted in connection.execute(
             select(Consent.customer_id, Consent.channel, Consent.granted).where(Consent.customer_id.in_(chunk))
         ):
             if customer_id in facts:
                 facts[customer_id][f"consent_{channel}"] = bool(granted)
-    needs = set(needs)
-    if "has_tag" in needs:
-        _load_tags(session, facts)
-    if needs & {"bought_product", "bought_category"}:
-        _load_purchases(session, facts)
-    if "is_vip" in needs:
-        _load_vip(session, facts, now, limits)
-    return facts
 
 
 def _load_tags(session: Session, facts: dict[int, dict[str, Any]]) -> None:

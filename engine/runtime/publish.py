@@ -18,7 +18,7 @@ from engine.journey_store import StoreError, find_row, validation_context
 from engine.runtime.compiled import compile_graph
 from engine.runtime.triggers import start_cursor
 from engine.runtime.writes import fast_insert
-from storage.models import Enrollment, JourneyVersion, StepLog
+from storage.models import ACTIVE, Enrollment, JourneyVersion, StepLog
 from storage.models import Journey as JourneyRow
 
 MOVE_CHOICES = ("stay", "move", "exit")
@@ -46,7 +46,7 @@ def waiting_by_node(session: Session, journey_id: str) -> dict[str, int]:
     """How many customers wait on each node of a journey (all versions), for the publish dialog."""
     rows = session.execute(
         select(Enrollment.node_id, func.count())
-        .where(Enrollment.journey_id == journey_id, Enrollment.status == "active")
+        .where(Enrollment.journey_id == journey_id, ACTIVE)
         .group_by(Enrollment.node_id)
     ).all()
     return {node_id: int(count) for node_id, count in rows}
@@ -90,7 +90,7 @@ def _handle_waiting(session: Session, journey_id: str, version_id: int, node_ids
         return 0, 0
     active = session.execute(
         select(Enrollment.id, Enrollment.customer_id, Enrollment.node_id, Enrollment.version_id)
-        .where(Enrollment.journey_id == journey_id, Enrollment.status == "active",
+        .where(Enrollment.journey_id == journey_id, ACTIVE,
                Enrollment.version_id != version_id)
     ).all()
     moved = exited = 0

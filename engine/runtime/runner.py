@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from engine.delivery.channels.base import Channel
 from sqlalchemy import func, select
 
 from engine.clock import Clock
+from engine.delivery.channels.base import Channel
 from engine.runtime.lease import Lease
 from engine.runtime.run import Engine
 from storage.db import Database, data_dir
-from storage.models import Enrollment, Journey, OutboxMessage
+from storage.models import ACTIVE, Enrollment, Journey, OutboxMessage
 
 log = logging.getLogger("dangol.runner")
 TICK_MAX = timedelta(seconds=60)
@@ -56,7 +56,7 @@ def setup_logging(folder: Path | None = None) -> Path:
 def next_due(db: Database) -> datetime | None:
     """The earliest moment anything is due: a waiting customer or a queued message of a live journey."""
     with db.session() as session:
-        wake = session.scalar(select(func.min(Enrollment.wake_at)).where(Enrollment.status == "active"))
+        wake = session.scalar(select(func.min(Enrollment.wake_at)).where(ACTIVE))
         send = session.scalar(
             select(func.min(OutboxMessage.not_before))
             .outerjoin(Journey, Journey.id == OutboxMessage.journey_id)

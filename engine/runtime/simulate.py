@@ -29,7 +29,7 @@ from engine.runtime.publish import publish
 from engine.runtime.run import Engine
 from engine.runtime.triggers import cursor
 from storage.db import Database, open_database
-from storage.models import Coupon, Enrollment, JourneyVersion, OutboxMessage, ShopEvent, StepLog
+from storage.models import ACTIVE, Coupon, Enrollment, JourneyVersion, OutboxMessage, ShopEvent, StepLog
 from storage.models import Journey as JourneyRow
 
 STEP = timedelta(hours=1)
@@ -143,7 +143,7 @@ def _run(copy: Database, journey_id: str, name: str, start: datetime, end: datet
             .where(StepLog.journey_id == journey_id).group_by(StepLog.node_id)).all())
         waiting = dict(session.execute(
             select(Enrollment.node_id, func.count()).where(Enrollment.journey_id == journey_id,
-                                                           Enrollment.status == "active")
+                                                           ACTIVE)
             .group_by(Enrollment.node_id)).all())
         for node_id, kind in kinds.items():
             result.nodes[node_id] = {"kind": kind, "customers": int(reached.get(node_id, 0)),

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Enrollment, OutboxMessage, StepLog
+from storage.models import ACTIVE, Enrollment, OutboxMessage, StepLog
 
 
 @dataclass
@@ -51,7 +51,7 @@ def journey_numbers(session: Session, journey_id: str, conversion_days: int = 7)
             result.node(node_id).passed = int(count)
     for node_id, count in session.execute(
         select(Enrollment.node_id, func.count()).where(Enrollment.journey_id == journey_id,
-                                                       Enrollment.status == "active").group_by(Enrollment.node_id)
+                                                       ACTIVE).group_by(Enrollment.node_id)
     ):
         result.node(node_id).waiting = int(count)
         result.active += int(count)

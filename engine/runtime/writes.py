@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date
@@ -50,8 +51,8 @@ def _converter(column: Any) -> Any:
         seen: dict[Any, str] = {}
 
         def to_text(value: Any) -> Any:
-            if value is None:
-                return None
+            if value is None or isinstance(value, str):
+                return value  # None, or the stored text itself (read raw, e.g. for a guard)
             text = seen.get(value)
             if text is None:
                 if value.tzinfo is None:
@@ -72,6 +73,29 @@ def _converter(column: Any) -> Any:
     if isinstance(kind, Date):
         return lambda value: None if value is None else value.isoformat()
     return None
+
+
+# --- the fast read path: plain tuples from the driver, instants parsed once per distinct text -------
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_utc(text: str | None) -> datetime | None:
+    """An instant as SQLAlchemy stores it in SQLite ('YYYY-MM-DD HH:MM:SS.ffffff', UTC) → aware UTC."""
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def utc_text(moment: datetime) -> str:
+    """The stored text of an instant: compares in time order with what SQLite holds."""
+    return moment.astimezone(UTC).strftime(_SQLITE_DATETIME)
+
+
+def raw_rows(session: Session, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run a query on the session's SQLite connection and fetch every row as a plain tuple."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
 
 
 def _by_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -2,6 +2,7 @@
 
 from storage.models.base import Base, UTCDateTime
 from storage.models.journeys import (
+    ACTIVE,
     ENROLLMENT_STATUSES,
     JOURNEY_STATUSES,
     OUTBOX_STATUSES,
@@ -31,6 +32,7 @@ from storage.models.shop import (
 from storage.models.system import Setting, SyncState
 
 __all__ = [
+    "ACTIVE",
     "CONSENT_CHANNELS",
     "ENROLLMENT_STATUSES",
     "JOURNEY_STATUSES",

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, utcnow
@@ -55,8 +66,13 @@ class Enrollment(Base):
 
     __tablename__ = "enrollments"
     __table_args__ = (
-        Index("ix_enrollments_due", "status", "wake_at"),
-        Index("ix_enrollments_journey_node", "journey_id", "status", "node_id"),
+        # partial: only enrollments that can still wake or wait are in these two (see migration 0006);
+        # a query uses them when it says status = 'active' literally: `ACTIVE` below
+        Index("ix_enrollments_due", "wake_at", sqlite_where=text("status = 'active'"),
+              postgresql_where=text("status = 'active'")),
+        Index("ix_enrollments_waiting", "journey_id", "node_id", sqlite_where=text("status = 'active'"),
+              postgresql_where=text("status = 'active'")),
+        Index("ix_enrollments_journey", "journey_id"),
         Index("ix_enrollments_customer", "customer_id", "journey_id"),
     )
 
@@ -75,6 +91,10 @@ class Enrollment(Base):
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+# "status = 'active'" as SQL text, so SQLite can pick the partial indexes above (a bound value cannot)
+ACTIVE = Enrollment.__table__.c.status == literal_column("'active'")
 
 
 class StepLog(Base):
@@ -105,15 +125,15 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "not_before"),
-        Index("ix_outbox_customer_sent", "customer_id", "is_ad", "sent_at"),
+        Index("ix_outbox_customer", "customer_id"),  # never rewritten as a message is claimed and sent
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idem_key: Mapped[str] = mapped_column(String(200), unique=True)
-    enrollment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # not indexed: found through the customer (ix_outbox_customer); one random page write less a message
+    enrollment_id: Mapped[int | None] = mapped_column(Integer)
     journey_id: Mapped[str | None] = mapped_column(ForeignKey("journeys.id", ondelete="SET NULL"), index=True)
     node_id: Mapped[str | None] = mapped_column(String(32))
-    # found through ix_outbox_customer_sent, which starts with it (a second index cost a write per message)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(10))
     is_ad: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -193,6 +193,31 @@ def test_frequency_cap_reschedules_or_skips(shop: Shop) -> None:
                                                             for m in shop.messages(other))
 
 
+def test_the_cap_lets_the_earliest_due_ad_through_whatever_the_claim_order(shop: Shop) -> None:
+    """Delivery claims due messages in id order (neighbouring pages), a customer's messages together, and
+    applies the rules in due order: the ad due first is sent, even when the later one has the lower id."""
+    from engine.delivery.dispatch import _claim_chunks, deliver_due
+
+    assert _claim_chunks([(4, 1), (1, 1), (3, 3), (2, 2)], 2) == [[1, 2, 4], [3]]  # id 4 joins id 1 (customer 1)
+    customer = shop.signup("2026-03-02 10:00")
+    dues = {"later": "2026-03-02 10:30", "earlier": "2026-03-02 10:10"}
+    with shop.db.session() as session:
+        for key, due in dues.items():  # inserted in this order: the later one has the lower id
+            session.add(OutboxMessage(idem_key=key, customer_id=customer, channel="sms", is_ad=True,
+                                      recipient="+821012345678", body="(광고) 혜택", status="queued",
+                                      not_before=at(due), due_at=at(due), lateness="send_late",
+                                      lateness_hours=0, cost_won=20, created_at=at("2026-03-02 10:00")))
+    for batch in (1, 500):
+        summary = deliver_due(shop.db, type(shop.clock)(at("2026-03-02 11:00")), {"sms": shop.channel}, batch=batch)
+        sent = {m.idem_key: (m.status, m.reason) for m in shop.messages(customer)}
+        assert sent["earlier"] == ("sent", None) and sent["later"] == ("queued", "frequency_cap"), (batch, sent)
+        assert summary.sent == 1
+        with shop.db.session() as session:  # the same again with the larger claims
+            for message in session.scalars(select(OutboxMessage).where(OutboxMessage.customer_id == customer)):
+                message.status, message.reason, message.sent_at = "queued", None, None
+                message.not_before = message.due_at = at(dues[message.idem_key])
+
+
 def test_weekly_cap(shop: Shop) -> None:
     with shop.db.session() as session:
         config.set_value(session, "rules.ad_cap_per_week", "2")
