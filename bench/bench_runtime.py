@@ -42,7 +42,7 @@ def _tick_journeys() -> list[dict[str, Any]]:
 
 
 def _floor(path: Path) -> float:
-    """Bare sqlite3: the same writes the engine makes for each due row (update, 4 log rows, 1 outbox row),
+    """Bare sqlite3: the same writes the engine makes for each due row (update, 3 log rows, 1 outbox row),
     in the same order (the earliest `window` due rows, taken in id order, `batch` rows a transaction)."""
     from engine.runtime.advance import BATCH as batch
     from engine.runtime.advance import WINDOW
@@ -65,7 +65,7 @@ def _floor(path: Path) -> float:
                             ((stamp, stamp, e) for e, _ in chunk))
             con.executemany("INSERT INTO step_log (at, customer_id, journey_id, version_id, enrollment_id, node_id,"
                             " event, reason, detail) VALUES (?, ?, NULL, 1, ?, 'x', 'resumed', NULL, '{}')",
-                            ((stamp, c, e) for e, c in chunk for _ in range(4)))
+                            ((stamp, c, e) for e, c in chunk for _ in range(3)))
             con.executemany("INSERT INTO outbox (idem_key, enrollment_id, customer_id, channel, is_ad, recipient,"
                             " subject, body, status, not_before, due_at, lateness, lateness_hours, cap_policy,"
                             " attempts, cost_won, created_at) VALUES (?, ?, ?, 'sms', 0, '+82100', '', ?, 'queued',"

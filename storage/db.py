@@ -52,20 +52,27 @@ def resolve_url(db: str | os.PathLike[str] | None) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+# Every connection's settings (also sent to the runner's writer process, which opens its own).
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous=NORMAL",
+    # a runner walks indexes over a million rows: 64 MB of page cache instead of SQLite's 2 MB default,
+    # and memory-mapped reads (both are per connection and cost nothing on a small shop)
+    "PRAGMA cache_size=-65536",
+    "PRAGMA mmap_size=268435456",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA journal_size_limit=67108864",  # a log grown by a long catch-up shrinks back to 64 MB
+)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # We emit BEGIN ourselves (see _sqlite_begin), so pysqlite must not open transactions on its own.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # a runner walks indexes over a million rows: 64 MB of page cache instead of SQLite's 2 MB default,
-    # and memory-mapped reads (both are per connection and cost nothing on a small shop)
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.execute("PRAGMA mmap_size=268435456")
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.execute("PRAGMA journal_size_limit=67108864")  # a log grown by a long catch-up shrinks back to 64 MB
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
 
 
@@ -136,6 +143,14 @@ class Database:
             return None
         return Database(url=self.url, engine=(engine := make_engine(self.url)),
                         sessions=sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def sqlite_path(self) -> str | None:
+        """The SQLite file's path, or None (another database, or one only in memory)."""
+        url = make_url(self.url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return str(url.database)
 
     @property
     def is_sqlite(self) -> bool:

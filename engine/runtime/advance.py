@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sys
 import time
 from collections import defaultdict, deque
@@ -34,6 +35,7 @@ from engine.runtime.facts import Thresholds, load_facts
 from engine.runtime.variables import message_variables
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import wake_time
+from engine.runtime.writer import WriterError, WriterProcess
 from engine.runtime.writes import (
     Statement,
     fast_insert,
@@ -45,7 +47,7 @@ from engine.runtime.writes import (
     run_planned,
     utc_text,
 )
-from storage.db import Database
+from storage.db import SQLITE_PRAGMAS, Database
 from storage.models import (
     ACTIVE,
     Coupon,
@@ -58,13 +60,16 @@ from storage.models import (
 )
 
 ENROLLMENTS = Enrollment.__table__
+log = logging.getLogger("dangol.runner")
 
 BATCH = 250  # due rows per write transaction: the longest stays under 200 ms (400 reached 200–360 ms at times)
 WINDOW = 80  # batches of due ids read at once (20,000 rows, earliest first), then taken in id order
-# The writer thread checkpoints the write-ahead log itself, every few batches and outside its write
-# transaction (SQLite's automatic checkpoint runs inside a commit, every 4 MB): a page changed by several
-# batches is copied back once, and the lock is never held for a checkpoint.
+# The reading thread checkpoints the write-ahead log every few batches (SQLite's automatic checkpoint
+# would run inside the writer's commits, every 4 MB): a page changed by several batches is copied back
+# once, the write lock is never held for it, and the copying runs on the other core, beside the writes.
 CHECKPOINT_EVERY = 8
+AHEAD = 4  # batches stepped ahead of the writer (a writer that stalls a moment does not stop the stepping)
+PROCESS_FROM = 8  # batches in a pass from which a writer process pays for its start (about 0.1 s)
 SWITCH_INTERVAL_S = 0.001  # how soon the writer gets the GIL back after SQLite worked without it
 MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
 EVENT_KINDS = {
@@ -188,7 +193,6 @@ class Advancer:
         self.versions = versions or VersionCache()
         self.renderer = renderer or Renderer()
         self.longest_write_ms = 0.0  # the longest write transaction so far (the GUI may wait that long)
-        self._unchecked = 0  # batches the writer thread committed since its last checkpoint
 
     def advance_due(self, db: Database, clock: Clock, *, batch_size: int = BATCH) -> AdvanceCounts:
         """Step every enrollment due now. Due rows are read a window at a time (earliest first) and taken
@@ -221,16 +225,14 @@ class Advancer:
         total.add(prepared.counts)
 
     def _pipeline(self, db: Database, clock: Clock, chunks: list[list[int]], total: AdvanceCounts) -> list[list[int]]:
-        """Step batch n+1 in this thread while a writer thread commits batch n (SQLite does its work
-        without the GIL, so two cores overlap). Each batch is still one transaction; a row changed by
-        another writer between the read and the write fails its guard and the batch is returned for a
-        locked retry. Returns those batches."""
-        target = db.twin() if len(chunks) > 1 and db.is_sqlite else None
-        if target is None:
+        """Step batch n+1 here while a writer commits batch n, so two cores work at once. The writer is a
+        process of its own for a long pass (no shared GIL: see engine/runtime/writer.py), else a thread
+        (SQLite works without the GIL, the binding of values with it). Each batch is still one
+        transaction; a row changed by another writer between the read and the write fails its guard and
+        the batch is returned for a locked retry. Returns those batches."""
+        if len(chunks) < 2 or not db.is_sqlite or db.sqlite_path is None:
             return chunks
-        # the writer's own connection keeps its page cache warm from batch to batch, and leaves the
-        # checkpoints to _write_guarded
-        event.listen(target.engine, "connect", _no_autocheckpoint)
+        writer = self._writer(db, len(chunks))
         again: list[list[int]] = []
         pending: deque[tuple[list[int], Future[bool], AdvanceCounts]] = deque()
 
@@ -241,28 +243,43 @@ class Advancer:
             else:
                 again.append(chunk)
 
-        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-advance-writer")
-        self._unchecked = 0
+        checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-advance-checkpoint")
         switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         try:
             context: RunContext | None = None
-            for chunk in chunks:
+            copying: Future[None] | None = None
+            for submitted, chunk in enumerate(chunks, start=1):
                 with db.session() as session:  # a read snapshot; nothing here writes
                     context = context or load_run_context(session, clock)
                     prepared = self._prepare(session, context, chunk)
-                prepared.plan()  # the writer thread then holds the GIL as little as it can
-                while len(pending) >= 2:
+                prepared.plan()  # all Python work done here: the writer only runs SQL
+                while len(pending) >= AHEAD:
                     settle()
-                pending.append((chunk, writer.submit(self._write_guarded, target, prepared), prepared.counts))
+                sent = writer.send(prepared)
+                if sent is None:  # writes only this process can make: after the pass, locked
+                    again.append(chunk)
+                    continue
+                pending.append((chunk, sent, prepared.counts))
+                if submitted % CHECKPOINT_EVERY == 0 and (copying is None or copying.done()):
+                    copying = checkpointer.submit(_checkpoint, db)  # PASSIVE: beside the writer, not in its way
             while pending:
                 settle()
         finally:
-            writer.shutdown(wait=True, cancel_futures=True)
+            writer.close()
+            checkpointer.shutdown(wait=True)
             sys.setswitchinterval(switch_interval)
-            self._checkpoint(target)
-            target.close()
+            self.longest_write_ms = max(self.longest_write_ms, writer.longest_write_ms())
+            _checkpoint(db)
         return again
+
+    def _writer(self, db: Database, batches: int) -> _Writer:
+        if batches >= PROCESS_FROM and db.sqlite_path is not None:
+            try:
+                return _ProcessWriter(WriterProcess(db.sqlite_path, SQLITE_PRAGMAS))
+            except WriterError as exc:  # e.g. no Python interpreter beside a packaged app: a thread will do
+                log.warning("writing in a thread: %s", exc)
+        return _ThreadWriter(self, db)
 
     def _write_guarded(self, db: Database, prepared: _Prepared) -> bool:
         started = time.perf_counter()
@@ -275,16 +292,7 @@ class Advancer:
         except _RowsChanged:
             return False
         self.longest_write_ms = max(self.longest_write_ms, (time.perf_counter() - started) * 1000)
-        self._unchecked += 1
-        if self._unchecked >= CHECKPOINT_EVERY:
-            self._checkpoint(db)
         return True
-
-    def _checkpoint(self, db: Database) -> None:
-        """Copy the log back into the database file; readers and writers go on meanwhile (PASSIVE)."""
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        self._unchecked = 0
 
     def _prepare(self, session: Session, ctx: RunContext, ids: list[int]) -> _Prepared:
         return _Prepared(*self._advance_batch(session, ctx, _due_rows(session, ctx.now, ids)))
@@ -538,6 +546,62 @@ class Advancer:
             customer = session.get(Customer, customer_id)
             if customer is not None:
                 customer.attributes = {**(customer.attributes or {}), **changes}
+
+
+class _Writer:
+    """Where a pipelined pass sends its planned batches."""
+
+    def send(self, prepared: _Prepared) -> Future[bool] | None:
+        raise NotImplementedError
+
+    def longest_write_ms(self) -> float:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _ThreadWriter(_Writer):
+    def __init__(self, advancer: Advancer, db: Database) -> None:
+        self.advancer = advancer
+        self.target = db.twin()
+        assert self.target is not None
+        # its own connection keeps its page cache warm from batch to batch; checkpoints are the pass's
+        event.listen(self.target.engine, "connect", _no_autocheckpoint)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-advance-writer")
+
+    def send(self, prepared: _Prepared) -> Future[bool] | None:
+        return self.pool.submit(self.advancer._write_guarded, self.target, prepared)
+
+    def longest_write_ms(self) -> float:
+        return self.advancer.longest_write_ms
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.target.close()
+
+
+class _ProcessWriter(_Writer):
+    def __init__(self, process: WriterProcess) -> None:
+        self.process = process
+
+    def send(self, prepared: _Prepared) -> Future[bool] | None:
+        writes = prepared.writes
+        if writes.tags_remove or writes.attributes:  # ORM work (merging JSON attributes): not for SQL alone
+            return None
+        return self.process.submit(prepared.guarded, len(writes.enrollments), prepared.inserts)
+
+    def longest_write_ms(self) -> float:
+        return self.process.longest_write_ms
+
+    def close(self) -> None:
+        self.process.close()
+
+
+def _checkpoint(db: Database) -> None:
+    """Copy the log back into the database file; readers and writers go on meanwhile (PASSIVE)."""
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:

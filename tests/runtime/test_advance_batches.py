@@ -1,15 +1,18 @@
-"""Due steps taken in many batches (a reader stepping while a writer thread commits) give exactly what one
-locked batch gives, and a row another writer changes in between is never overwritten."""
+"""Due steps taken in many batches (a reader stepping while a writer thread or process commits) give
+exactly what one locked batch gives, and a row another writer changes in between is never overwritten."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, update
 
+from engine.runtime import advance as advance_module
 from engine.runtime.advance import Advancer
 from engine.runtime.triggers import enroll_manual
 from engine.runtime.versions import VersionCache
@@ -27,8 +30,8 @@ STEPS = [
 ]
 
 
-def _enrolled(shop: Shop) -> tuple[str, list[int]]:
-    journey_id = build(shop, STEPS, trigger="trigger.manual")
+def _enrolled(shop: Shop, steps: list[tuple[str, dict[str, Any]]] = STEPS) -> tuple[str, list[int]]:
+    journey_id = build(shop, steps, trigger="trigger.manual")
     with shop.db.session() as session:
         customers = list(session.scalars(select(Customer.id).order_by(Customer.id).limit(120)))
     enroll_manual(shop.db, shop.clock, VersionCache(), journey_id, customers)
@@ -56,7 +59,23 @@ def _outcome(path: Path) -> dict[str, Any]:
     return result
 
 
-def test_many_small_batches_write_exactly_what_one_batch_writes(shop: Shop, tmp_path: Path) -> None:
+@pytest.fixture(params=["thread", "process"])
+def writer(request: Any, monkeypatch: Any) -> str:
+    """Which writer a pipelined pass uses: a thread, or (from this many batches) a process."""
+    monkeypatch.setattr(advance_module, "PROCESS_FROM", 10**9 if request.param == "thread" else 2)
+    return str(request.param)
+
+
+def test_many_small_batches_write_exactly_what_one_batch_writes(shop: Shop, tmp_path: Path, writer: str,
+                                                                 monkeypatch: Any) -> None:
+    started: list[Any] = []
+    original_popen = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> Any:
+        started.append(args[0])
+        return original_popen(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
     _enrolled(shop)
     shop.db.close()
     one, many = tmp_path / "one.db", tmp_path / "many.db"
@@ -73,25 +92,39 @@ def test_many_small_batches_write_exactly_what_one_batch_writes(shop: Shop, tmp_
     first, second = _outcome(one), _outcome(many)
     assert first["outbox"] and first["coupons"] and first["tags"]
     assert first == second
+    assert bool(started) == (writer == "process")  # the pass did run through the writer it was meant to
 
 
 def test_a_row_changed_by_another_writer_meanwhile_is_left_as_that_writer_left_it(
-        shop: Shop, monkeypatch: Any) -> None:
+        shop: Shop, monkeypatch: Any, writer: str) -> None:
     journey_id, customers = _enrolled(shop)
     advancer = Advancer()
-    original = advancer._write_guarded
     taken: list[int] = []
 
-    def meanwhile(db: Any, prepared: Any) -> bool:
+    def owner_ends_one(prepared: Any) -> None:
         if not taken:  # the owner ends one customer's journey while the runner is stepping it
             victim = prepared.writes.enrollments[0]["_id"]
             with shop.db.write_session() as session:
                 session.execute(update(Enrollment).where(Enrollment.id == victim).values(
                     status="exited", end_reason="owner_exit", wake_at=None, node_id="s0"))
             taken.append(victim)
-        return original(db, prepared)
 
-    monkeypatch.setattr(advancer, "_write_guarded", meanwhile)
+    if writer == "thread":
+        original = advancer._write_guarded
+
+        def meanwhile(db: Any, prepared: Any) -> bool:
+            owner_ends_one(prepared)
+            return original(db, prepared)
+
+        monkeypatch.setattr(advancer, "_write_guarded", meanwhile)
+    else:
+        send = advance_module._ProcessWriter.send
+
+        def sending(self: Any, prepared: Any) -> Any:
+            owner_ends_one(prepared)
+            return send(self, prepared)
+
+        monkeypatch.setattr(advance_module._ProcessWriter, "send", sending)
     counts = advancer.advance_due(shop.db, shop.clock, batch_size=10)
     assert taken
     with shop.db.session() as session:
@@ -109,3 +142,30 @@ def test_a_row_changed_by_another_writer_meanwhile_is_left_as_that_writer_left_i
     # the rest of the changed batch was taken again under the lock: everyone else went through, once
     assert left == 0 and finished == len(customers)
     assert counts.advanced == len(customers) - 1
+
+
+def test_writes_a_writer_process_cannot_make_are_made_after_the_pass(shop: Shop, tmp_path: Path,
+                                                                     monkeypatch: Any) -> None:
+    """Removing a tag and setting a customer field (JSON merged in Python) are done under the lock after
+    the pipelined pass; the outcome is the same as one batch's."""
+    monkeypatch.setattr(advance_module, "PROCESS_FROM", 2)
+    steps = [*STEPS, ("action.tag", {"op": "remove", "tag": "배치"}),
+             ("action.set_field", {"field": "등급메모", "value": "쿠폰 받음"})]
+    _enrolled(shop, steps)
+    shop.db.close()
+    one, many = tmp_path / "one.db", tmp_path / "many.db"
+    shutil.copy(tmp_path / "shop.db", one)
+    shutil.copy(tmp_path / "shop.db", many)
+    for path, size in ((one, 1000), (many, 7)):
+        db = open_database(path)
+        assert Advancer().advance_due(db, shop.clock, batch_size=size).advanced == 120
+        db.close()
+    first, second = _outcome(one), _outcome(many)
+    assert first == second and not [tag for _, tag in first["tags"] if tag == "배치"]  # added, then removed
+    fields = []
+    for path in (one, many):
+        db = open_database(path)
+        with db.session() as session:
+            fields.append({c.id: c.attributes.get("등급메모") for c in session.scalars(select(Customer))})
+        db.close()
+    assert fields[0] == fields[1] and "쿠폰 받음" in fields[1].values()
