@@ -40,6 +40,7 @@ from engine.delivery.rules import (
     same_time_next_day,
     shop_day_start,
 )
+from engine.runtime.memory import bulk_work
 from engine.runtime.writes import fast_insert, fast_update
 from storage.db import Database
 from storage.models import Consent, OutboxMessage, StepLog
@@ -132,6 +133,11 @@ def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, 
     Due rows are read a window at a time (the earliest first) and claimed in id order within it, so a
     claim's rows sit on neighbouring pages (after a week off, messages queued in one pass are next to
     each other, while their due times are spread over the week)."""
+    with bulk_work():
+        return _deliver(db, clock, channels, batch)
+
+
+def _deliver(db: Database, clock: Clock, channels: Mapping[str, Channel], batch: int) -> DeliverySummary:
     summary = DeliverySummary()
     now = clock.now()
     settle_ambiguous(db, now, channels, summary)

@@ -32,6 +32,7 @@ from engine.messaging.render import Renderer, RenderError
 from engine.runtime.compiled import CompiledJourney, CompiledNode
 from engine.runtime.conditions import condition_holds, needed_facts
 from engine.runtime.facts import Thresholds, load_facts
+from engine.runtime.memory import bulk_work
 from engine.runtime.variables import message_variables
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import wake_time
@@ -64,9 +65,10 @@ log = logging.getLogger("dangol.runner")
 
 BATCH = 250  # due rows per write transaction: the longest stays under 200 ms (400 reached 200–360 ms at times)
 WINDOW = 80  # batches of due ids read at once (20,000 rows, earliest first), then taken in id order
-# The reading thread checkpoints the write-ahead log every few batches (SQLite's automatic checkpoint
-# would run inside the writer's commits, every 4 MB): a page changed by several batches is copied back
-# once, the write lock is never held for it, and the copying runs on the other core, beside the writes.
+# A pass checkpoints the write-ahead log every few batches itself (SQLite's automatic checkpoint would
+# run inside the writer's commits, every 4 MB): a page changed by several batches is copied back once
+# and the write lock is never held for it. The writer process does it between two batches; beside a
+# writer thread, another thread does (three busy threads on two cores stretched a write to 200 ms).
 CHECKPOINT_EVERY = 8
 AHEAD = 4  # batches stepped ahead of the writer (a writer that stalls a moment does not stop the stepping)
 PROCESS_FROM = 8  # batches in a pass from which a writer process pays for its start (about 0.1 s)
@@ -192,11 +194,20 @@ class Advancer:
     def __init__(self, versions: VersionCache | None = None, renderer: Renderer | None = None) -> None:
         self.versions = versions or VersionCache()
         self.renderer = renderer or Renderer()
-        self.longest_write_ms = 0.0  # the longest write transaction so far (the GUI may wait that long)
+        # the lengths of the recent write transactions, in ms (the GUI may wait that long for the lock)
+        self.write_ms: deque[float] = deque(maxlen=10_000)
+
+    @property
+    def longest_write_ms(self) -> float:
+        return max(self.write_ms, default=0.0)
 
     def advance_due(self, db: Database, clock: Clock, *, batch_size: int = BATCH) -> AdvanceCounts:
         """Step every enrollment due now. Due rows are read a window at a time (earliest first) and taken
         in id order within it, so a batch's writes land on neighbouring pages."""
+        with bulk_work():
+            return self._advance_all(db, clock, batch_size)
+
+    def _advance_all(self, db: Database, clock: Clock, batch_size: int) -> AdvanceCounts:
         total = AdvanceCounts()
         limit = batch_size * WINDOW
         while True:
@@ -221,7 +232,7 @@ class Advancer:
         with db.write_session() as session:
             prepared = self._prepare(session, load_run_context(session, clock), ids)
             self._flush(session, prepared.writes)
-        self.longest_write_ms = max(self.longest_write_ms, (time.perf_counter() - started) * 1000)
+        self.write_ms.append((time.perf_counter() - started) * 1000)
         total.add(prepared.counts)
 
     def _pipeline(self, db: Database, clock: Clock, chunks: list[list[int]], total: AdvanceCounts) -> list[list[int]]:
@@ -262,14 +273,14 @@ class Advancer:
                     continue
                 pending.append((chunk, sent, prepared.counts))
                 if submitted % CHECKPOINT_EVERY == 0 and (copying is None or copying.done()):
-                    copying = checkpointer.submit(_checkpoint, db)  # PASSIVE: beside the writer, not in its way
+                    copying = writer.checkpoint(checkpointer, db)
             while pending:
                 settle()
         finally:
             writer.close()
             checkpointer.shutdown(wait=True)
             sys.setswitchinterval(switch_interval)
-            self.longest_write_ms = max(self.longest_write_ms, writer.longest_write_ms())
+            self.write_ms.extend(writer.write_times())
             _checkpoint(db)
         return again
 
@@ -291,7 +302,7 @@ class Advancer:
                 self._flush_rare(session, prepared.writes)
         except _RowsChanged:
             return False
-        self.longest_write_ms = max(self.longest_write_ms, (time.perf_counter() - started) * 1000)
+        self.write_ms.append((time.perf_counter() - started) * 1000)
         return True
 
     def _prepare(self, session: Session, ctx: RunContext, ids: list[int]) -> _Prepared:
@@ -554,8 +565,13 @@ class _Writer:
     def send(self, prepared: _Prepared) -> Future[bool] | None:
         raise NotImplementedError
 
-    def longest_write_ms(self) -> float:
+    def write_times(self) -> list[float]:
+        """The lengths of the write transactions this writer made (ms), for the advancer's record."""
         raise NotImplementedError
+
+    def checkpoint(self, pool: ThreadPoolExecutor, db: Database) -> Future[Any]:
+        """A PASSIVE checkpoint outside any write transaction (from a thread beside the writes)."""
+        return pool.submit(_checkpoint, db)
 
     def close(self) -> None:
         raise NotImplementedError
@@ -573,8 +589,8 @@ class _ThreadWriter(_Writer):
     def send(self, prepared: _Prepared) -> Future[bool] | None:
         return self.pool.submit(self.advancer._write_guarded, self.target, prepared)
 
-    def longest_write_ms(self) -> float:
-        return self.advancer.longest_write_ms
+    def write_times(self) -> list[float]:
+        return []  # the thread writes through the advancer, which records them itself
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -591,8 +607,11 @@ class _ProcessWriter(_Writer):
             return None
         return self.process.submit(prepared.guarded, len(writes.enrollments), prepared.inserts)
 
-    def longest_write_ms(self) -> float:
-        return self.process.longest_write_ms
+    def write_times(self) -> list[float]:
+        return self.process.write_ms
+
+    def checkpoint(self, pool: ThreadPoolExecutor, db: Database) -> Future[Any]:
+        return self.process.checkpoint()  # between its batches: two busy processes, not three threads
 
     def close(self) -> None:
         self.process.close()

@@ -135,7 +135,7 @@ class WriterProcess:
                                             stdout=subprocess.PIPE, env=env, creationflags=flags)
         except OSError as exc:
             raise WriterError(f"cannot start the writer process: {exc}") from exc
-        self.longest_write_ms = 0.0
+        self.write_ms: list[float] = []  # each committed batch's write transaction
         self._waiting: deque[Future[Any]] = deque()
         self._lock = threading.Lock()
         # frames go out from a thread of their own: a pipe holds 64 KB, a batch is ~150 KB, and the runner
@@ -200,7 +200,7 @@ class WriterProcess:
                 done.set_exception(exc)
                 return
             if committed:
-                self.longest_write_ms = max(self.longest_write_ms, float(write_ms))
+                self.write_ms.append(float(write_ms))
             done.set_result(bool(committed))
 
         self._call(("batch", guarded, expected, inserts)).add_done_callback(settle)
