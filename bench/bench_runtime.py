@@ -141,8 +141,9 @@ def runner_figures(path: Path) -> dict[str, float]:
     peak = 0.0
     watched = psutil.Process(process.pid)
     while process.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss / 2**20)
+        try:  # the runner and any writer process it starts
+            family = [watched, *watched.children(recursive=True)]
+            peak = max(peak, sum(member.memory_info().rss for member in family) / 2**20)
         except psutil.Error:
             break
         time.sleep(0.02)

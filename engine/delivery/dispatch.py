@@ -146,12 +146,19 @@ def _deliver(db: Database, clock: Clock, channels: Mapping[str, Channel], batch:
         due = _due_rows(db, now, limit)
         if not due:
             break
+        # A request's outcome is written in the next transaction the loop makes anyway (marking the next
+        # request `sending`, or the next claim): one transaction fewer per request, and no later.
+        outcome: _Outcome | None = None
         for chunk in _claim_chunks(due, batch):
-            claimed = _claim(db, now, chunk, channels, summary)
+            claimed = _claim(db, now, chunk, channels, summary, outcome)
+            outcome = None
             for group in _requests(claimed, channels):
-                outcomes = _send_group(db, channels, group)
-                kept = [(item, outcome) for item, outcome in zip(group, outcomes, strict=True) if outcome is not None]
-                _record(db, now, [item for item, _ in kept], [outcome for _, outcome in kept], summary)
+                results = _send_group(db, channels, group, outcome)
+                kept = [(item, result) for item, result in zip(group, results, strict=True) if result is not None]
+                outcome = _outcome(now, [item for item, _ in kept], [result for _, result in kept], summary)
+        if outcome is not None:
+            with db.write_session() as session:
+                outcome.write(session)
         if len(due) < limit:
             break
     return summary
@@ -259,10 +266,13 @@ def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel
 
 
 def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, Channel],
-           summary: DeliverySummary) -> list[_Claimed]:
+           summary: DeliverySummary, outcome: _Outcome | None = None) -> list[_Claimed]:
     """Apply the rules to the rows `ids` still queued and due (another process may have taken some, or
-    the owner paused their journey meanwhile), in one write transaction; returns those to send."""
+    the owner paused their journey meanwhile), in one write transaction that also records `outcome`
+    (the last request's); returns those to send."""
     with db.write_session() as session:
+        if outcome is not None:
+            outcome.write(session)
         rules = Rules.load(session)
         journeys = JourneyRow.__table__
         # Core rows, by primary key (the status and time terms are checked here: given to SQLite, they
@@ -410,10 +420,13 @@ def _requests(claimed: list[_Claimed], channels: Mapping[str, Channel]) -> list[
     return groups
 
 
-def _send_group(db: Database, channels: Mapping[str, Channel],
-                group: list[_Claimed]) -> list[SendResult | SendError | None]:
-    """Mark the rows `sending` (one tiny transaction), then make the request; None for a row taken back."""
+def _send_group(db: Database, channels: Mapping[str, Channel], group: list[_Claimed],
+                outcome: _Outcome | None = None) -> list[SendResult | SendError | None]:
+    """Mark the rows `sending` (one short transaction, which also records the last request's `outcome`),
+    then make the request; None for a row taken back."""
     with db.write_session() as session:
+        if outcome is not None:
+            outcome.write(session)
         marked = set(session.execute(
             update(OUTBOX).where(OUTBOX.c.id.in_([item.id for item in group]), OUTBOX.c.status == "claimed")
             .values(status="sending").returning(OUTBOX.c.id)).scalars())
@@ -445,10 +458,20 @@ def _send(channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendE
         return SendError("channel_error", f"{type(exc).__name__}: {exc}")
 
 
-def _record(db: Database, now: datetime, claimed: list[_Claimed], outcomes: list[SendResult | SendError],
-            summary: DeliverySummary) -> None:
-    if not claimed:
-        return
+@dataclass
+class _Outcome:
+    """What a request's results change: the rows (only if still `sending`) and their step-log lines."""
+
+    updates: list[dict[str, Any]]
+    logs: list[dict[str, Any]]
+
+    def write(self, session: Session) -> None:
+        fast_update(session, OutboxMessage, self.updates, match=("status",))
+        fast_insert(session, StepLog, self.logs)
+
+
+def _outcome(now: datetime, claimed: list[_Claimed], outcomes: list[SendResult | SendError],
+             summary: DeliverySummary) -> _Outcome:
     updates: list[dict[str, Any]] = []
     logs: list[dict[str, Any]] = []
     for item, outcome in zip(claimed, outcomes, strict=True):
@@ -477,9 +500,7 @@ def _record(db: Database, now: datetime, claimed: list[_Claimed], outcomes: list
     for change in updates:  # only a row still `sending` (not settled by another process meanwhile)
         change["lease_until"] = None
         change["was_status"] = "sending"
-    with db.write_session() as session:
-        fast_update(session, OutboxMessage, updates, match=("status",))
-        fast_insert(session, StepLog, logs)
+    return _Outcome(updates, logs)
 
 
 @dataclass(frozen=True)
