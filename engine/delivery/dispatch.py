@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, case, func, or_, select, update
@@ -41,7 +41,7 @@ from engine.delivery.rules import (
     shop_day_start,
 )
 from engine.runtime.memory import bulk_work
-from engine.runtime.writes import fast_insert, fast_update
+from engine.runtime.writes import fast_insert, fast_update, parse_utc, raw_rows
 from storage.db import Database
 from storage.models import Consent, OutboxMessage, StepLog
 from storage.models import Journey as JourneyRow
@@ -274,14 +274,8 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
         if outcome is not None:
             outcome.write(session)
         rules = Rules.load(session)
-        journeys = JourneyRow.__table__
-        # Core rows, by primary key (the status and time terms are checked here: given to SQLite, they
-        # would make it walk the due index instead)
-        rows = [row for row in session.connection().execute(
-            select(OUTBOX, journeys.c.status.label("journey_status"))
-            .outerjoin(journeys, journeys.c.id == OUTBOX.c.journey_id)
-            .where(OUTBOX.c.id.in_(ids))
-        ) if row.status == "queued" and row.not_before <= now and row.journey_status != "paused"]
+        rows = [row for row in _claimable(session, ids)
+                if row.status == "queued" and row.not_before <= now and row.journey_status != "paused"]
         if not rows:
             return []
         rows.sort(key=lambda row: (row.not_before, row.id))  # the rules (caps above all) in due order
@@ -296,13 +290,16 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
         changes: list[dict[str, Any]] = []
         logs: list[dict[str, Any]] = []
 
+        lease, me = _wall() + SEND_LEASE, _me()
+
         def change(row: Any, status: str, reason: str | None, not_before: datetime,
                    due_at: datetime, event: str | None, **detail: Any) -> None:
-            changes.append({"_id": row.id, "status": status, "reason": reason, "not_before": not_before,
-                            "due_at": due_at, "lease_until": _wall() + SEND_LEASE if status == "claimed" else None,
-                            "claimed_by": _me() if status == "claimed" else None,
-                            "attempts": row.attempts + (1 if status == "claimed" else 0),
-                            "sent_at": now if status == "claimed" else row.sent_at})
+            if status == "claimed":  # only what changes: the times stay as they are
+                changes.append({"_id": row.id, "status": status, "reason": None, "lease_until": lease,
+                                "claimed_by": me, "attempts": row.attempts + 1, "sent_at": now})
+            else:
+                changes.append({"_id": row.id, "status": status, "reason": reason, "not_before": not_before,
+                                "due_at": due_at, "lease_until": None, "claimed_by": None})
             if event:
                 logs.append(_log(now, row, event, reason, **detail))
             if reason and status != "claimed":
@@ -369,13 +366,67 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
         return claimed
 
 
+class _Due(NamedTuple):
+    """An outbox row a claim looks at."""
+
+    id: int
+    idem_key: str
+    journey_id: str | None
+    enrollment_id: int | None
+    node_id: str | None
+    customer_id: int
+    channel: str
+    is_ad: bool
+    recipient: str
+    subject: str
+    body: str
+    status: str
+    not_before: datetime
+    due_at: datetime
+    lateness: str
+    lateness_hours: int
+    cap_policy: str
+    attempts: int
+    cost_won: int
+    journey_status: str | None
+
+
+_DUE_COLUMNS = [name for name in _Due._fields if name != "journey_status"]
+
+
+def _claimable(session: Session, ids: list[int]) -> list[_Due]:
+    """The rows `ids` with their journey's status, by primary key (the status and time terms are checked
+    by the caller: given to SQLite, they would make it walk the due index instead). On SQLite, plain
+    tuples from the driver."""
+    if session.get_bind().dialect.name == "sqlite":
+        columns = ", ".join(f"o.{name}" for name in _DUE_COLUMNS)
+        rows = raw_rows(session, f"SELECT {columns}, j.status FROM outbox AS o LEFT JOIN journeys AS j"
+                        f" ON j.id = o.journey_id WHERE o.id IN ({', '.join('?' * len(ids))})", ids)
+        not_before, due_at = _DUE_COLUMNS.index("not_before"), _DUE_COLUMNS.index("due_at")
+        is_ad = _DUE_COLUMNS.index("is_ad")
+        result = []
+        for row in rows:
+            values = list(row)
+            values[not_before], values[due_at] = parse_utc(values[not_before]), parse_utc(values[due_at])
+            values[is_ad] = bool(values[is_ad])
+            result.append(_Due(*values))
+        return result
+    journeys = JourneyRow.__table__
+    return [_Due(*(getattr(row, name) for name in _DUE_COLUMNS), row.journey_status)
+            for row in session.connection().execute(
+                select(*(OUTBOX.c[name] for name in _DUE_COLUMNS), journeys.c.status.label("journey_status"))
+                .outerjoin(journeys, journeys.c.id == OUTBOX.c.journey_id).where(OUTBOX.c.id.in_(ids)))]
+
+
 def _consents(session: Session, customers: list[int]) -> dict[int, dict[str, bool]]:
     found: dict[int, dict[str, bool]] = {}
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for start in range(0, len(customers), 900):
-        for customer_id, channel, granted in session.execute(
-            select(Consent.customer_id, Consent.channel, Consent.granted)
-            .where(Consent.customer_id.in_(customers[start : start + 900]))
-        ):
+        chunk = customers[start : start + 900]
+        rows = raw_rows(session, "SELECT customer_id, channel, granted FROM consents WHERE customer_id IN"
+                        f" ({', '.join('?' * len(chunk))})", chunk) if sqlite else session.execute(
+            select(Consent.customer_id, Consent.channel, Consent.granted).where(Consent.customer_id.in_(chunk)))
+        for customer_id, channel, granted in rows:
             found.setdefault(customer_id, {})[channel] = bool(granted)
     return found
 
@@ -481,8 +532,7 @@ def _outcome(now: datetime, claimed: list[_Claimed], outcomes: list[SendResult |
             updates.append({"_id": item.id, "status": "sent", "reason": None, "error": None,
                             "provider_id": outcome.provider_id, "cost_won": cost, "not_before": now,
                             "sent_at": now})
-            logs.append(_log(now, row, "sent", None, kind=item.message.kind))
-            summary.sent += 1
+            summary.sent += 1  # no step-log row: the outbox row records the send (engine/timeline.py)
         elif outcome.permanent or item.attempts >= MAX_ATTEMPTS:
             updates.append({"_id": item.id, "status": "failed", "reason": outcome.code, "error": str(outcome)[:2000],
                             "provider_id": None, "cost_won": 0, "not_before": now, "sent_at": None})

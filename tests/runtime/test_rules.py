@@ -368,6 +368,15 @@ def test_timeline_tells_the_story(shop: Shop) -> None:
                      "message delayed (ads are not sent 21:00–08:00)", "message sent"):
         assert expected in joined, joined
     assert lines[-1].startswith("2026-03-03 08:00")
+    # the send is told by the outbox row, once; a database that also logged it as a step tells it once too
+    assert joined.count("message sent") == 1
+    sent = shop.messages(customer, status="sent")[0]
+    with shop.db.session() as session:
+        session.add(StepLog(at=sent.sent_at, customer_id=customer, journey_id=sent.journey_id, node_id=sent.node_id,
+                            event="sent", reason=None, detail={"channel": "sms"}))
+    with shop.db.session() as session:
+        lines = [e.text(ZoneInfo("Asia/Seoul")) for e in timeline(session, customer)]
+    assert "\n".join(lines).count("message sent") == 1
 
 
 def test_bulk_channel_gets_messages_in_requests_of_at_most_100(shop: Shop) -> None:
