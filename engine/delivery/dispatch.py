@@ -10,7 +10,8 @@ Each pass:
 3. each claimed row in turn is marked `sending`, handed to its channel outside any transaction (a
    slow provider never blocks the app), and its outcome recorded at once: sent, failed (permanent),
    or queued again with a backoff (transient). So a crash leaves at most one message in doubt.
-Every decision writes a step-log row, so the customer's timeline says what happened and why.
+Every decision writes a step-log row, so the customer's timeline says what happened and why; a send
+is recorded by the outbox row itself (status, time, provider id), which the timeline reads too.
 """
 
 from __future__ import annotations
