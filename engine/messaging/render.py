@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import concat
 
 from engine.money import won
@@ -34,6 +35,7 @@ def _is_hangul(text: str) -> bool:
     return bool(text) and all("가" <= ch <= "힣" for ch in text)
 
 
+@lru_cache(maxsize=1 << 14)
 def first_name(name: str | None) -> str:
     """The given name a Korean message greets with: 김민지 → 민지, 남궁민수 → 민수; others: the first word."""
     text = (name or "").strip()
@@ -99,7 +101,10 @@ class Renderer:
     """Renders message texts; compiled templates are cached, so one runner compiles each text once."""
 
     def __init__(self) -> None:
-        self.env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        # immutable: a template can read the variables but never change them (they are shared between
+        # the messages of a pass: one customer's and the shop's)
+        self.env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+                                                 keep_trailing_newline=False)
         self.env.filters.update({"won": won, "date": format_date, "josa": josa, "first_name": first_name})
         self._cache: OrderedDict[str, Template] = OrderedDict()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sys
 import time
 from collections import defaultdict, deque
@@ -63,7 +64,8 @@ from storage.models import (
 ENROLLMENTS = Enrollment.__table__
 log = logging.getLogger("dangol.runner")
 
-BATCH = 250  # due rows per write transaction: the longest stays under 200 ms (400 reached 200–360 ms at times)
+BATCH = int(os.environ.get("DANGOL_RUNNER_BATCH", "250"))  # due rows per write transaction: the longest
+# stays under 200 ms (400 reached 200–360 ms at times); the variable is for tests that need many batches
 WINDOW = 80  # batches of due ids read at once (20,000 rows, earliest first), then taken in id order
 # A pass checkpoints the write-ahead log every few batches itself (SQLite's automatic checkpoint would
 # run inside the writer's commits, every 4 MB): a page changed by several batches is copied back once
@@ -71,7 +73,8 @@ WINDOW = 80  # batches of due ids read at once (20,000 rows, earliest first), th
 # writer thread, another thread does (three busy threads on two cores stretched a write to 200 ms).
 CHECKPOINT_EVERY = 8
 AHEAD = 4  # batches stepped ahead of the writer (a writer that stalls a moment does not stop the stepping)
-PROCESS_FROM = 8  # batches in a pass from which a writer process pays for its start (about 0.1 s)
+PROCESS_FROM = int(os.environ.get("DANGOL_WRITER_PROCESS_FROM", "8"))  # batches in a pass from which a
+# writer process pays for its start (about 0.1 s); the variable lets the crash test kill runners using one
 SWITCH_INTERVAL_S = 0.001  # how soon the writer gets the GIL back after SQLite worked without it
 MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
 EVENT_KINDS = {
@@ -287,7 +290,9 @@ class Advancer:
     def _writer(self, db: Database, batches: int) -> _Writer:
         if batches >= PROCESS_FROM and db.sqlite_path is not None:
             try:
-                return _ProcessWriter(WriterProcess(db.sqlite_path, SQLITE_PRAGMAS))
+                process = WriterProcess(db.sqlite_path, SQLITE_PRAGMAS)
+                log.info("a pass of %d batches writes through writer process %d", batches, process.process.pid)
+                return _ProcessWriter(process)
             except WriterError as exc:  # e.g. no Python interpreter beside a packaged app: a thread will do
                 log.warning("writing in a thread: %s", exc)
         return _ThreadWriter(self, db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,13 @@ from engine.clock import shop_time
 from engine.messaging.adlaw import ShopInfo
 from engine.messaging.render import first_name
 from engine.money import won
+
+_CUSTOMER_VARS = "_message_customer"  # kept in a customer's facts for their next message
+
+
+@lru_cache(maxsize=8)
+def _shop(shop: ShopInfo) -> dict[str, Any]:
+    return {"name": shop.name, "url": shop.url, "contact": shop.contact}
 
 
 def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
@@ -31,8 +39,9 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
         bag.setdefault("amount", 0)
         bag.setdefault("items", items)
     order.setdefault("id", "")
-    return {
-        "customer": {
+    who = customer.get(_CUSTOMER_VARS)  # the same for each message of this customer in a batch
+    if who is None:
+        who = customer[_CUSTOMER_VARS] = {
             "name": customer.get("name", ""),
             "first_name": first_name(customer.get("name", "")),
             "email": customer.get("email", ""),
@@ -40,8 +49,10 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
             "total_spent": customer.get("total_spent", 0),
             "order_count": customer.get("order_count", 0),
             "last_order_at": shop_time(last, zone).date().isoformat() if last else "",
-        },
-        "shop": {"name": shop.name, "url": shop.url, "contact": shop.contact},
+        }
+    return {
+        "customer": who,  # shared: the renderer's sandbox lets a template read variables, never change them
+        "shop": _shop(shop),
         "coupon": {"code": "", "discount": "", "expires_at": "", **coupon},
         "order": order,
         "cart": cart,

@@ -22,7 +22,7 @@ from engine import config
 from engine.delivery.channels.webhook import WebhookChannel
 from engine.runtime.lease import status
 from engine.runtime.run import Engine
-from storage.db import open_database
+from storage.db import data_dir, open_database
 from storage.models import Enrollment, OutboxMessage, StepLog
 from tests.conftest import ROOT
 from tests.runtime.shop import Shop
@@ -74,10 +74,10 @@ def provider() -> Iterator[Provider]:
     fake.close()
 
 
-def runner(db_path: Path, *extra: str) -> subprocess.Popen[str]:
+def runner(db_path: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "--now", NOW, "runner",
                              *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ})
+                            env={**os.environ, **(env or {})})
 
 
 def prepare(shop: Shop, provider: Provider) -> Path:
@@ -117,14 +117,22 @@ def test_second_runner_exits_2_and_sigterm_stops_cleanly(shop: Shop, provider: P
     assert again.returncode == 0
 
 
-def test_kill_9_never_sends_twice_or_loses_a_customer(shop: Shop, provider: Provider) -> None:
+# In one transaction per pass (a few due rows), or pipelined: batches of 4 rows committed by a writer
+# process of the runner's (from 2 batches on), so kills also land while that process writes.
+PIPELINES = {"one batch": ({}, KILLS),
+             "writer process": ({"DANGOL_RUNNER_BATCH": "4", "DANGOL_WRITER_PROCESS_FROM": "2"}, max(KILLS // 2, 10))}
+
+
+@pytest.mark.parametrize("pipeline", list(PIPELINES))
+def test_kill_9_never_sends_twice_or_loses_a_customer(shop: Shop, provider: Provider, pipeline: str) -> None:
     path = prepare(shop, provider)
+    env, kills = PIPELINES[pipeline]
     rng = random.Random(20261125)
     customers: list[int] = []
     killed: set[str] = set()
-    for _ in range(KILLS):
+    for _ in range(kills):
         customers += [shop.signup("2026-03-02 09:59") for _ in range(6)]
-        process = runner(path)
+        process = runner(path, env=env)
         time.sleep(rng.uniform(0.4, 1.6))
         os.kill(process.pid, signal.SIGKILL)
         process.communicate(timeout=30)
@@ -153,5 +161,8 @@ def test_kill_9_never_sends_twice_or_loses_a_customer(shop: Shop, provider: Prov
         else:  # held for review only when its sender was killed while it was in flight
             assert reason == "ambiguous_send" and claimed_by.rpartition(":")[2] in killed
     held = sum(1 for row in rows if row[1] == "held")
-    assert held <= KILLS  # at most the one message in flight at each kill
-    print(f"kills={KILLS} customers={len(customers)} messages={len(rows)} held={held} received={len(received)}")
+    assert held <= kills  # at most the one message in flight at each kill
+    if env:  # the killed runners did write through writer processes
+        logs = "".join(path.read_text(encoding="utf-8") for path in (data_dir() / "logs").glob("*.log*"))
+        assert "writes through writer process" in logs
+    print(f"kills={kills} customers={len(customers)} messages={len(rows)} held={held} received={len(received)}")
