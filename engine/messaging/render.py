@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2.runtime import new_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import concat
 
@@ -128,8 +129,10 @@ class Renderer:
         template = self.compile(text)
         try:
             # the variables as the template's whole namespace (shared): Template.render would first copy
-            # them next to Jinja's globals (range, lipsum, …), which a message text has no use for
-            return concat(template.root_render_func(template.new_context(variables, shared=True))).strip()
+            # them next to Jinja's globals (range, lipsum, …), which a message text has no use for; and no
+            # globals at all (Template.new_context would list them into a set for every message)
+            context = new_context(self.env, template.name, template.blocks, variables, shared=True)
+            return concat(template.root_render_func(context)).strip()
         except UndefinedError as exc:
             raise RenderError("unknown_variable", reason=str(exc.message or exc)) from None
         except SecurityError as exc:

@@ -14,10 +14,10 @@ class CompiledNode:
     kind: str
     params: dict[str, Any]
     next: dict[str, str]  # port → target node id; a missing port means the customer's path ends there
+    category: str = field(init=False)  # "wait", "message", … (read for every step: computed once)
 
-    @property
-    def category(self) -> str:
-        return self.kind.split(".", 1)[0]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "category", self.kind.split(".", 1)[0])
 
 
 @dataclass(frozen=True)
