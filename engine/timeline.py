@@ -163,12 +163,12 @@ def timeline(session: Session, customer_id: int) -> list[TimelineEntry]:
     entries = [(row.at, 0, row.id, TimelineEntry(row.at, names.get(row.journey_id or "", "-"), row.node_id,
                                                  row.event, row.reason, dict(row.detail or {}))) for row in logs]
     # sends logged as steps (before this was so, and a send confirmed after a crash) are not told twice
-    logged = Counter((row.journey_id, row.node_id) for row in logs if row.event == "sent")
+    logged = Counter((row.enrollment_id, row.node_id) for row in logs if row.event == "sent")
     for message in session.scalars(select(OutboxMessage).where(OutboxMessage.customer_id == customer_id,
                                                                 OutboxMessage.status == "sent")
                                    .order_by(OutboxMessage.id)):
-        if logged[(message.journey_id, message.node_id)] > 0:
-            logged[(message.journey_id, message.node_id)] -= 1
+        if logged[(message.enrollment_id, message.node_id)] > 0:
+            logged[(message.enrollment_id, message.node_id)] -= 1
             continue
         at = message.sent_at or message.not_before
         entries.append((at, 1, message.id, TimelineEntry(at, names.get(message.journey_id or "", "-"),

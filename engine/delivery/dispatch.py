@@ -148,18 +148,24 @@ def _deliver(db: Database, clock: Clock, channels: Mapping[str, Channel], batch:
         if not due:
             break
         # A request's outcome is written in the next transaction the loop makes anyway (marking the next
-        # request `sending`, or the next claim): one transaction fewer per request, and no later.
+        # request `sending`, or the next claim): one transaction fewer per request, and no later. If that
+        # transaction fails, the outcome is written on its own before the error goes on: a message that
+        # went out is never left `sending` (held for review) for want of its record.
         outcome: _Outcome | None = None
-        for chunk in _claim_chunks(due, batch):
-            claimed = _claim(db, now, chunk, channels, summary, outcome)
-            outcome = None
-            for group in _requests(claimed, channels):
-                results = _send_group(db, channels, group, outcome)
-                kept = [(item, result) for item, result in zip(group, results, strict=True) if result is not None]
-                outcome = _outcome(now, [item for item, _ in kept], [result for _, result in kept], summary)
-        if outcome is not None:
-            with db.write_session() as session:
-                outcome.write(session)
+        try:
+            for chunk in _claim_chunks(due, batch):
+                claimed = _claim(db, now, chunk, channels, summary, outcome)
+                outcome = None
+                for group in _requests(claimed, channels):
+                    results = _send_group(db, channels, group, outcome)
+                    outcome = None
+                    kept = [(item, result) for item, result in zip(group, results, strict=True)
+                            if result is not None]
+                    outcome = _outcome(now, [item for item, _ in kept], [result for _, result in kept], summary)
+        finally:
+            if outcome is not None:
+                with db.write_session() as session:
+                    outcome.write(session)
         if len(due) < limit:
             break
     return summary
@@ -401,8 +407,10 @@ def _claimable(session: Session, ids: list[int]) -> list[_Due]:
     tuples from the driver."""
     if session.get_bind().dialect.name == "sqlite":
         columns = ", ".join(f"o.{name}" for name in _DUE_COLUMNS)
-        rows = raw_rows(session, f"SELECT {columns}, j.status FROM outbox AS o LEFT JOIN journeys AS j"
-                        f" ON j.id = o.journey_id WHERE o.id IN ({', '.join('?' * len(ids))})", ids)
+        rows = [row for start in range(0, len(ids), 900)  # a claim can pass 500 ids (a customer's together)
+                for row in raw_rows(session, f"SELECT {columns}, j.status FROM outbox AS o LEFT JOIN journeys AS j"
+                                    f" ON j.id = o.journey_id WHERE o.id IN ({', '.join('?' * len(ids[start:start + 900]))})",
+                                    ids[start : start + 900])]
         not_before, due_at = _DUE_COLUMNS.index("not_before"), _DUE_COLUMNS.index("due_at")
         is_ad = _DUE_COLUMNS.index("is_ad")
         result = []

@@ -62,9 +62,20 @@ from storage.models import (
 )
 
 ENROLLMENTS = Enrollment.__table__
+
+
+def _env_count(name: str, default: int) -> int:
+    """A whole number ≥ 1 from the environment (tests tune the pass with these); else the default."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        logging.getLogger("dangol.runner").warning("%s=%r is not a whole number ≥ 1; using %d", name, text, default)
+        return default
+    return int(text)
 log = logging.getLogger("dangol.runner")
 
-BATCH = int(os.environ.get("DANGOL_RUNNER_BATCH", "250"))  # due rows per write transaction: the longest
+BATCH = _env_count("DANGOL_RUNNER_BATCH", 250)  # due rows per write transaction: the longest
 # stays under 200 ms (400 reached 200–360 ms at times); the variable is for tests that need many batches
 WINDOW = 80  # batches of due ids read at once (20,000 rows, earliest first), then taken in id order
 # A pass checkpoints the write-ahead log every few batches itself (SQLite's automatic checkpoint would
@@ -72,8 +83,9 @@ WINDOW = 80  # batches of due ids read at once (20,000 rows, earliest first), th
 # and the write lock is never held for it. The writer process does it between two batches; beside a
 # writer thread, another thread does (three busy threads on two cores stretched a write to 200 ms).
 CHECKPOINT_EVERY = 8
+WRITE_TIMEOUT_S = 600  # a batch the writer has not answered in this long: the pass stops with an error
 AHEAD = 4  # batches stepped ahead of the writer (a writer that stalls a moment does not stop the stepping)
-PROCESS_FROM = int(os.environ.get("DANGOL_WRITER_PROCESS_FROM", "8"))  # batches in a pass from which a
+PROCESS_FROM = _env_count("DANGOL_WRITER_PROCESS_FROM", 8)  # batches in a pass from which a
 # writer process pays for its start (about 0.1 s); the variable lets the crash test kill runners using one
 SWITCH_INTERVAL_S = 0.001  # how soon the writer gets the GIL back after SQLite worked without it
 MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
@@ -213,20 +225,37 @@ class Advancer:
     def _advance_all(self, db: Database, clock: Clock, batch_size: int) -> AdvanceCounts:
         total = AdvanceCounts()
         limit = batch_size * WINDOW
-        while True:
-            with db.session() as session:
-                table = ENROLLMENTS
-                ids = list(session.connection().execute(
-                    select(table.c.id).where(ACTIVE, table.c.wake_at <= clock.now())
-                    .order_by(table.c.wake_at, table.c.id).limit(limit)).scalars())
-            if not ids:
-                break
-            ids.sort()
-            chunks = [ids[offset : offset + batch_size] for offset in range(0, len(ids), batch_size)]
-            for chunk in self._pipeline(db, clock, chunks, total):
-                self._advance_locked(db, clock, chunk, total)  # changed by someone else meanwhile: again, locked
-            if len(ids) < limit:
-                break
+        writer: _Writer | None = None  # one for the whole pass, started with its first window of batches
+        switch_interval = sys.getswitchinterval()
+        finished = False
+        try:
+            while True:
+                with db.session() as session:
+                    table = ENROLLMENTS
+                    ids = list(session.connection().execute(
+                        select(table.c.id).where(ACTIVE, table.c.wake_at <= clock.now())
+                        .order_by(table.c.wake_at, table.c.id).limit(limit)).scalars())
+                if not ids:
+                    break
+                ids.sort()
+                chunks = [ids[offset : offset + batch_size] for offset in range(0, len(ids), batch_size)]
+                again = chunks
+                if len(chunks) > 1 and db.sqlite_path is not None:
+                    if writer is None:
+                        writer = self._writer(db, len(chunks))
+                        sys.setswitchinterval(SWITCH_INTERVAL_S)
+                    again = self._pipeline(db, clock, chunks, total, writer)
+                for chunk in again:
+                    self._advance_locked(db, clock, chunk, total)  # changed meanwhile (or ORM work): locked
+                if len(ids) < limit:
+                    break
+            finished = True
+        finally:
+            if writer is not None:
+                writer.close(discard=not finished)  # after an error, batches not yet written are dropped
+                sys.setswitchinterval(switch_interval)
+                self.write_ms.extend(writer.write_times())
+                _checkpoint(db)
         return total
 
     def _advance_locked(self, db: Database, clock: Clock, ids: list[int], total: AdvanceCounts) -> None:
@@ -238,59 +267,47 @@ class Advancer:
         self.write_ms.append((time.perf_counter() - started) * 1000)
         total.add(prepared.counts)
 
-    def _pipeline(self, db: Database, clock: Clock, chunks: list[list[int]], total: AdvanceCounts) -> list[list[int]]:
+    def _pipeline(self, db: Database, clock: Clock, chunks: list[list[int]], total: AdvanceCounts,
+                  writer: _Writer) -> list[list[int]]:
         """Step batch n+1 here while a writer commits batch n, so two cores work at once. The writer is a
         process of its own for a long pass (no shared GIL: see engine/runtime/writer.py), else a thread
         (SQLite works without the GIL, the binding of values with it). Each batch is still one
         transaction; a row changed by another writer between the read and the write fails its guard and
         the batch is returned for a locked retry. Returns those batches."""
-        if len(chunks) < 2 or not db.is_sqlite or db.sqlite_path is None:
-            return chunks
-        writer = self._writer(db, len(chunks))
         again: list[list[int]] = []
         pending: deque[tuple[list[int], Future[bool], AdvanceCounts]] = deque()
 
         def settle() -> None:
             chunk, done, counts = pending.popleft()
-            if done.result():
+            if done.result(timeout=WRITE_TIMEOUT_S):
                 total.add(counts)
             else:
                 again.append(chunk)
 
-        checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-advance-checkpoint")
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL_S)
-        try:
-            context: RunContext | None = None
-            copying: Future[None] | None = None
-            for submitted, chunk in enumerate(chunks, start=1):
-                with db.session() as session:  # a read snapshot; nothing here writes
-                    context = context or load_run_context(session, clock)
-                    prepared = self._prepare(session, context, chunk)
-                prepared.plan()  # all Python work done here: the writer only runs SQL
-                while len(pending) >= AHEAD:
-                    settle()
-                sent = writer.send(prepared)
-                if sent is None:  # writes only this process can make: after the pass, locked
-                    again.append(chunk)
-                    continue
-                pending.append((chunk, sent, prepared.counts))
-                if submitted % CHECKPOINT_EVERY == 0 and (copying is None or copying.done()):
-                    copying = writer.checkpoint(checkpointer, db)
-            while pending:
+        context: RunContext | None = None
+        for submitted, chunk in enumerate(chunks, start=1):
+            with db.session() as session:  # a read snapshot; nothing here writes
+                context = context or load_run_context(session, clock)
+                prepared = self._prepare(session, context, chunk)
+            prepared.plan()  # all Python work done here: the writer only runs SQL
+            while len(pending) >= AHEAD:
                 settle()
-        finally:
-            writer.close()
-            checkpointer.shutdown(wait=True)
-            sys.setswitchinterval(switch_interval)
-            self.write_ms.extend(writer.write_times())
-            _checkpoint(db)
+            sent = writer.send(prepared)
+            if sent is None:  # writes only this process can make: after the pass, locked
+                again.append(chunk)
+                continue
+            pending.append((chunk, sent, prepared.counts))
+            if submitted % CHECKPOINT_EVERY == 0:
+                writer.checkpoint()
+        while pending:
+            settle()
         return again
 
     def _writer(self, db: Database, batches: int) -> _Writer:
-        if batches >= PROCESS_FROM and db.sqlite_path is not None:
+        path = db.sqlite_path
+        if batches >= PROCESS_FROM and path is not None and not WriterProcess.unavailable:
             try:
-                process = WriterProcess(db.sqlite_path, SQLITE_PRAGMAS)
+                process = WriterProcess(path, SQLITE_PRAGMAS)
                 log.info("a pass of %d batches writes through writer process %d", batches, process.process.pid)
                 return _ProcessWriter(process)
             except WriterError as exc:  # e.g. no Python interpreter beside a packaged app: a thread will do
@@ -574,11 +591,12 @@ class _Writer:
         """The lengths of the write transactions this writer made (ms), for the advancer's record."""
         raise NotImplementedError
 
-    def checkpoint(self, pool: ThreadPoolExecutor, db: Database) -> Future[Any]:
-        """A PASSIVE checkpoint outside any write transaction (from a thread beside the writes)."""
-        return pool.submit(_checkpoint, db)
+    def checkpoint(self) -> None:
+        """A PASSIVE checkpoint outside any write transaction, between two batches."""
+        raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self, discard: bool = False) -> None:
+        """Wait for the batches sent (or, with `discard`, drop those not yet started) and stop."""
         raise NotImplementedError
 
 
@@ -594,11 +612,15 @@ class _ThreadWriter(_Writer):
     def send(self, prepared: _Prepared) -> Future[bool] | None:
         return self.pool.submit(self.advancer._write_guarded, self.target, prepared)
 
+    def checkpoint(self) -> None:
+        # in the writer's queue: never inside its transactions
+        self.pool.submit(_checkpoint, self.target).add_done_callback(_log_failure)
+
     def write_times(self) -> list[float]:
         return []  # the thread writes through the advancer, which records them itself
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, discard: bool = False) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=discard)
         self.target.close()
 
 
@@ -615,11 +637,16 @@ class _ProcessWriter(_Writer):
     def write_times(self) -> list[float]:
         return self.process.write_ms
 
-    def checkpoint(self, pool: ThreadPoolExecutor, db: Database) -> Future[Any]:
-        return self.process.checkpoint()  # between its batches: two busy processes, not three threads
+    def checkpoint(self) -> None:
+        self.process.checkpoint()  # between its batches: two busy processes, not three threads
 
-    def close(self) -> None:
-        self.process.close()
+    def close(self, discard: bool = False) -> None:
+        self.process.close(discard=discard)
+
+
+def _log_failure(done: Future[Any]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.warning("checkpoint failed: %s", done.exception())
 
 
 def _checkpoint(db: Database) -> None:

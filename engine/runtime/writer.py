@@ -21,9 +21,11 @@ Frames: 4-byte big-endian length, then a pickle. Requests: ("open", path, pragma
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import queue
+import signal
 import sqlite3
 import struct
 import subprocess
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder holding the engine package
+log = logging.getLogger("dangol.runner")
 HEADER = struct.Struct(">I")
 
 Statement = tuple[str, list[Any]]
@@ -87,6 +90,9 @@ def _batch(connection: sqlite3.Connection, guarded: list[Statement], expected: i
 
 
 def serve(source: BinaryIO, sink: BinaryIO) -> None:
+    # Ctrl+C in a terminal reaches the whole process group: the runner stops the pass and closes this
+    # process's input; a batch in hand is finished, not cut off
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     connection: sqlite3.Connection | None = None
     while True:
         try:
@@ -127,17 +133,24 @@ class WriterProcess:
     """A writer process for one pass: `submit` sends a batch and returns a future (True: committed,
     False: a row had changed, redo it locked). Replies come back in order, read by a small thread."""
 
+    unavailable = False  # set once a process could not start: later passes write in a thread at once
+
     def __init__(self, path: str, pragmas: tuple[str, ...]) -> None:
+        if getattr(sys, "frozen", False):  # a packaged app: sys.executable is the app, not Python
+            WriterProcess.unavailable = True
+            raise WriterError("a packaged app has no Python interpreter to start a writer process with")
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         try:
             self.process = subprocess.Popen([sys.executable, "-m", "engine.runtime.writer"], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, env=env, creationflags=flags)
         except OSError as exc:
+            WriterProcess.unavailable = True
             raise WriterError(f"cannot start the writer process: {exc}") from exc
         self.write_ms: list[float] = []  # each committed batch's write transaction
         self._waiting: deque[Future[Any]] = deque()
         self._lock = threading.Lock()
+        self._ended = False
         # frames go out from a thread of their own: a pipe holds 64 KB, a batch is ~150 KB, and the runner
         # must not stand still while the process finishes the batch before
         self._frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -145,14 +158,19 @@ class WriterProcess:
         self._reader = threading.Thread(target=self._replies, name="dangol-writer-replies", daemon=True)
         self._sender.start()
         self._reader.start()
-        self._call(("open", path, pragmas)).result(timeout=60)
+        try:
+            self._call(("open", path, pragmas)).result(timeout=60)
+        except BaseException as exc:
+            WriterProcess.unavailable = True
+            self.close(discard=True)
+            raise WriterError(f"the writer process did not open the database: {exc}") from exc
 
     def _call(self, request: tuple[Any, ...]) -> Future[Any]:
         body = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         future: Future[Any] = Future()
         with self._lock:
-            if self.process.poll() is not None:
-                raise WriterError("the writer process is gone")
+            if self._ended:
+                raise WriterError("the writer process has ended")
             self._waiting.append(future)
             self._frames.put(HEADER.pack(len(body)) + body)
         return future
@@ -164,31 +182,32 @@ class WriterProcess:
                 stream.write(frame)  # type: ignore[union-attr]
                 stream.flush()  # type: ignore[union-attr]
             except OSError:
-                return  # the process ended: the reply reader fails what is waiting
+                break  # the process ended: the reply reader fails what is waiting
         with contextlib.suppress(OSError):
             stream.close()  # type: ignore[union-attr]
 
     def _replies(self) -> None:
-        while True:
-            try:
-                reply = _read(self.process.stdout)  # type: ignore[arg-type]
-            except (EOFError, OSError, pickle.UnpicklingError):
-                reply = ("error", "the writer process ended")
-                ended = True
-            else:
-                ended = False
-            with self._lock:
-                future = self._waiting.popleft() if self._waiting else None
-            if future is not None:
+        try:
+            while True:
+                try:
+                    reply = _read(self.process.stdout)  # type: ignore[arg-type]
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    return
+                with self._lock:
+                    future = self._waiting.popleft() if self._waiting else None
+                if future is None:
+                    continue
                 if reply[0] == "ok":
                     future.set_result(reply)
                 else:
                     future.set_exception(WriterError(str(reply[1])))
-            if ended:
-                with self._lock:
-                    while self._waiting:
-                        self._waiting.popleft().set_exception(WriterError("the writer process ended"))
-                return
+        finally:  # whatever ended the replies, nothing may wait for one forever
+            with self._lock:
+                self._ended = True
+                left = list(self._waiting)
+                self._waiting.clear()
+            for future in left:
+                future.set_exception(WriterError("the writer process ended"))
 
     def submit(self, guarded: list[Statement], expected: int, inserts: list[Statement]) -> Future[bool]:
         done: Future[bool] = Future()
@@ -206,11 +225,21 @@ class WriterProcess:
         self._call(("batch", guarded, expected, inserts)).add_done_callback(settle)
         return done
 
-    def checkpoint(self) -> Future[Any]:
-        return self._call(("checkpoint",))
+    def checkpoint(self) -> None:
+        def logged(reply: Future[Any]) -> None:
+            if reply.exception() is not None:
+                log.warning("checkpoint failed: %s", reply.exception())
 
-    def close(self) -> None:
-        self._frames.put(None)  # after the last frame: close the process's input, so it ends
+        self._call(("checkpoint",)).add_done_callback(logged)
+
+    def close(self, discard: bool = False) -> None:
+        """Let the process finish what it was sent (with `discard`: only what it has already read), then
+        end it: closing its input ends it."""
+        if discard:
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self._frames.get_nowait()
+        self._frames.put(None)
         self._sender.join(timeout=30)
         try:
             self.process.wait(timeout=30)

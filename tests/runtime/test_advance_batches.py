@@ -4,7 +4,6 @@ exactly what one locked batch gives, and a row another writer changes in between
 from __future__ import annotations
 
 import shutil
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -69,13 +68,13 @@ def writer(request: Any, monkeypatch: Any) -> str:
 def test_many_small_batches_write_exactly_what_one_batch_writes(shop: Shop, tmp_path: Path, writer: str,
                                                                  monkeypatch: Any) -> None:
     started: list[Any] = []
-    original_popen = subprocess.Popen
+    original_send = advance_module._ProcessWriter.send
 
-    def popen(*args: Any, **kwargs: Any) -> Any:
-        started.append(args[0])
-        return original_popen(*args, **kwargs)
+    def send(self: Any, prepared: Any) -> Any:  # a batch that did go to a writer process
+        started.append(prepared)
+        return original_send(self, prepared)
 
-    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(advance_module._ProcessWriter, "send", send)
     _enrolled(shop)
     shop.db.close()
     one, many = tmp_path / "one.db", tmp_path / "many.db"
@@ -153,6 +152,10 @@ def test_writes_a_writer_process_cannot_make_are_made_after_the_pass(shop: Shop,
              ("action.set_field", {"field": "등급메모", "value": "쿠폰 받음"})]
     _enrolled(shop, steps)
     shop.db.close()
+    sent: list[Any] = []
+    original_send = advance_module._ProcessWriter.send
+    monkeypatch.setattr(advance_module._ProcessWriter, "send",
+                        lambda self, prepared: sent.append(original_send(self, prepared)) or sent[-1])
     one, many = tmp_path / "one.db", tmp_path / "many.db"
     shutil.copy(tmp_path / "shop.db", one)
     shutil.copy(tmp_path / "shop.db", many)
@@ -160,6 +163,7 @@ def test_writes_a_writer_process_cannot_make_are_made_after_the_pass(shop: Shop,
         db = open_database(path)
         assert Advancer().advance_due(db, shop.clock, batch_size=size).advanced == 120
         db.close()
+    assert sent and all(answer is None for answer in sent)  # offered to the writer process, which declined
     first, second = _outcome(one), _outcome(many)
     assert first == second and not [tag for _, tag in first["tags"] if tag == "배치"]  # added, then removed
     fields = []
@@ -169,3 +173,23 @@ def test_writes_a_writer_process_cannot_make_are_made_after_the_pass(shop: Shop,
             fields.append({c.id: c.attributes.get("등급메모") for c in session.scalars(select(Customer))})
         db.close()
     assert fields[0] == fields[1] and "쿠폰 받음" in fields[1].values()
+
+
+def test_a_writer_process_that_cannot_open_the_database_ends_and_later_passes_use_a_thread(
+        shop: Shop, tmp_path: Path, monkeypatch: Any) -> None:
+    import psutil
+
+    from engine.runtime.writer import WriterError, WriterProcess
+    from storage.db import SQLITE_PRAGMAS
+
+    monkeypatch.setattr(WriterProcess, "unavailable", False)
+    with pytest.raises(WriterError, match="did not open the database"):
+        WriterProcess(str(tmp_path), SQLITE_PRAGMAS)  # a folder, not a database file
+    assert WriterProcess.unavailable
+    left = [child for child in psutil.Process().children(recursive=True)
+            if "engine.runtime.writer" in " ".join(child.cmdline())]
+    assert not left, left  # the process was ended, not left waiting on its input
+    monkeypatch.setattr(advance_module, "PROCESS_FROM", 2)
+    _enrolled(shop)
+    counts = Advancer().advance_due(shop.db, shop.clock, batch_size=7)
+    assert counts.advanced == 120  # the pass wrote through a thread instead

@@ -373,7 +373,7 @@ def test_timeline_tells_the_story(shop: Shop) -> None:
     sent = shop.messages(customer, status="sent")[0]
     with shop.db.session() as session:
         session.add(StepLog(at=sent.sent_at, customer_id=customer, journey_id=sent.journey_id, node_id=sent.node_id,
-                            event="sent", reason=None, detail={"channel": "sms"}))
+                            enrollment_id=sent.enrollment_id, event="sent", reason=None, detail={"channel": "sms"}))
     with shop.db.session() as session:
         lines = [e.text(ZoneInfo("Asia/Seoul")) for e in timeline(session, customer)]
     assert "\n".join(lines).count("message sent") == 1
