@@ -104,6 +104,18 @@ class SettingSpec:
     choices: tuple[tuple[str, str, str], ...] = ()  # (value, Korean, English) when it is one of a list
 
 
+# settings picked from a list: (value, Korean, English)
+SMTP_SECURITY = (("starttls", "STARTTLS (보통 587 포트)", "STARTTLS (usually port 587)"),
+                 ("ssl", "SSL/TLS (보통 465 포트)", "SSL/TLS (usually port 465)"),
+                 ("none", "암호화 없음", "none"))
+SMS_PROVIDERS = (("", "(사용 안 함)", "(none)"), ("solapi", "솔라피", "Solapi"), ("aligo", "알리고", "Aligo"),
+                 ("nhn", "NHN Cloud", "NHN Cloud"))
+
+
+def _values(choices: tuple[tuple[str, str, str], ...]) -> tuple[str, ...]:
+    return tuple(value for value, _, _ in choices)
+
+
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.name", "", _text(60), "쇼핑몰 이름", "Shop name"),
     SettingSpec("shop.contact", "", _phone_or_empty, "쇼핑몰 연락처", "Shop contact number"),
@@ -127,14 +139,11 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("smtp.host", "", _text(200), "SMTP 서버", "SMTP host"),
     SettingSpec("smtp.port", 587, _int(1, 65535), "SMTP 포트", "SMTP port"),
     SettingSpec("smtp.user", "", _text(254), "SMTP 사용자", "SMTP user"),
-    SettingSpec("smtp.security", "starttls", _choice("starttls", "ssl", "none"), "SMTP 보안", "SMTP security",
-                choices=(("starttls", "STARTTLS (보통 587 포트)", "STARTTLS (usually port 587)"),
-                         ("ssl", "SSL/TLS (보통 465 포트)", "SSL/TLS (usually port 465)"),
-                         ("none", "암호화 없음", "none"))),
+    SettingSpec("smtp.security", "starttls", _choice(*_values(SMTP_SECURITY)), "SMTP 보안", "SMTP security",
+                choices=SMTP_SECURITY),
     SettingSpec("smtp.password", "", _text(500), "SMTP 비밀번호", "SMTP password", secret=True),
-    SettingSpec("sms.provider", "", _choice("", "solapi", "aligo", "nhn"), "문자 발송사", "SMS provider",
-                choices=(("", "(사용 안 함)", "(none)"), ("solapi", "솔라피", "Solapi"), ("aligo", "알리고", "Aligo"),
-                         ("nhn", "NHN Cloud", "NHN Cloud"))),
+    SettingSpec("sms.provider", "", _choice(*_values(SMS_PROVIDERS)), "문자 발송사", "SMS provider",
+                choices=SMS_PROVIDERS),
     SettingSpec("sms.sender", "", _phone_or_empty, "발신 번호", "SMS sender number"),
     SettingSpec("sms.api_key", "", _text(500), "문자 API 키", "SMS API key"),
     SettingSpec("sms.api_secret", "", _text(500), "문자 API 시크릿", "SMS API secret", secret=True),

@@ -33,19 +33,19 @@ from engine import config
 from engine.clock import Clock
 from engine.delivery.channels.base import Channel, OutgoingMessage, SendError, SendResult
 from engine.delivery.rules import (
-    LATE_GRACE,
     in_quiet_hours,
+    lateness_rule,
     next_shop_day,
     parse_hhmm,
     quiet_end_after,
-    same_time_next_day,
     shop_day_start,
 )
+from engine.runtime.facts import consents as customer_consents
 from engine.runtime.memory import bulk_work
 from engine.runtime.writes import fast_insert, fast_update, parse_utc, raw_rows
 from storage.db import Database
-from storage.models import Consent, OutboxMessage, StepLog
 from storage.models import Journey as JourneyRow
+from storage.models import OutboxMessage, StepLog
 
 log = logging.getLogger("dangol.delivery")
 OUTBOX = OutboxMessage.__table__
@@ -287,7 +287,7 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
             return []
         rows.sort(key=lambda row: (row.not_before, row.id))  # the rules (caps above all) in due order
         customers = sorted({row.customer_id for row in rows})
-        consents = _consents(session, customers)
+        consents = customer_consents(session, customers)
         ad_customers = sorted({row.customer_id for row in rows if row.is_ad})
         if ad_customers and (rules.cap_day or rules.cap_week):
             day_counts, week_counts = _ad_counts(session, ad_customers, now, rules.zone)
@@ -327,14 +327,14 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
                 change(row, "skipped", "no_consent", row.not_before, row.due_at, "skipped")
                 summary.skipped += 1
                 continue
-            late = now - row.due_at
-            if row.lateness == "skip_if_late" and late > timedelta(hours=row.lateness_hours):
+            verdict = lateness_rule(row.lateness, row.lateness_hours, row.due_at, now, rules.zone)
+            if verdict is not None and verdict[0] == "late":
                 change(row, "skipped", "late", row.not_before, row.due_at, "skipped",
-                       late_hours=round(late.total_seconds() / 3600, 1))
+                       late_hours=round((now - row.due_at).total_seconds() / 3600, 1))
                 summary.skipped += 1
                 continue
-            if row.lateness == "next_window" and late > LATE_GRACE:
-                moved = same_time_next_day(row.due_at, now, rules.zone)
+            if verdict is not None:
+                moved = verdict[1]
                 change(row, "queued", "late_moved", moved, moved, "deferred", until=moved.isoformat())
                 summary.deferred += 1
                 continue
@@ -425,19 +425,6 @@ def _claimable(session: Session, ids: list[int]) -> list[_Due]:
             for row in session.connection().execute(
                 select(*(OUTBOX.c[name] for name in _DUE_COLUMNS), journeys.c.status.label("journey_status"))
                 .outerjoin(journeys, journeys.c.id == OUTBOX.c.journey_id).where(OUTBOX.c.id.in_(ids)))]
-
-
-def _consents(session: Session, customers: list[int]) -> dict[int, dict[str, bool]]:
-    found: dict[int, dict[str, bool]] = {}
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    for start in range(0, len(customers), 900):
-        chunk = customers[start : start + 900]
-        rows = raw_rows(session, "SELECT customer_id, channel, granted FROM consents WHERE customer_id IN"
-                        f" ({', '.join('?' * len(chunk))})", chunk) if sqlite else session.execute(
-            select(Consent.customer_id, Consent.channel, Consent.granted).where(Consent.customer_id.in_(chunk)))
-        for customer_id, channel, granted in rows:
-            found.setdefault(customer_id, {})[channel] = bool(granted)
-    return found
 
 
 def _ad_counts(session: Session, customers: list[int], now: datetime,

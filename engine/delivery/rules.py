@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from engine.runtime.waits import parse_hhmm
 
-__all__ = ["LATE_GRACE", "in_quiet_hours", "next_shop_day", "parse_hhmm", "quiet_end_after",
+__all__ = ["LATE_GRACE", "in_quiet_hours", "lateness_rule", "next_shop_day", "parse_hhmm", "quiet_end_after",
            "same_time_next_day", "shop_day_start"]
 
 LATE_GRACE = timedelta(hours=1)  # a message up to an hour late is simply on time (a tick, a short sleep)
@@ -49,3 +49,15 @@ def same_time_next_day(planned: datetime, now: datetime, zone: ZoneInfo) -> date
     if candidate <= local_now:
         candidate += timedelta(days=1)
     return candidate.astimezone(UTC)
+
+
+def lateness_rule(policy: str, hours: int, due_at: datetime, now: datetime,
+                  zone: ZoneInfo) -> tuple[str, datetime] | None:
+    """What a message node's lateness policy says of a message planned for `due_at`, at `now`:
+    ("late", due_at) to skip it, ("late_moved", its next window) to move it, or None to send it."""
+    late = now - due_at
+    if policy == "skip_if_late" and late > timedelta(hours=hours):
+        return ("late", due_at)
+    if policy == "next_window" and late > LATE_GRACE:
+        return ("late_moved", same_time_next_day(due_at, now, zone))
+    return None

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.customers.segments import thresholds
-from engine.delivery.rules import LATE_GRACE, same_time_next_day
+from engine.delivery.rules import lateness_rule
 from engine.messaging.adlaw import ShopInfo
 from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
@@ -502,10 +502,10 @@ class Advancer:
         # meet it moments later in this same pass: the message row is written in its final state at once.
         late = ctx.now - at
         status, reason, due = "queued", None, at
-        if lateness == "skip_if_late" and late > timedelta(hours=hours):
-            status, reason = "skipped", "late"
-        elif lateness == "next_window" and late > LATE_GRACE:
-            reason, due = "late_moved", same_time_next_day(at, ctx.now, ctx.zone)
+        verdict = lateness_rule(lateness, hours, at, ctx.now, ctx.zone)
+        if verdict is not None:
+            reason, due = verdict
+            status = "skipped" if reason == "late" else "queued"
         writes.outbox.append({
             "idem_key": f"{row.id}:{node.id}", "enrollment_id": row.id, "journey_id": row.journey_id,
             "node_id": node.id, "customer_id": row.customer_id, "channel": channel, "is_ad": message.is_ad,

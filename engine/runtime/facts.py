@@ -16,7 +16,7 @@ from engine.customers.stats import COUNTED_STATUSES
 from engine.runtime.writes import parse_utc, raw_rows
 from storage.models import Consent, Customer, CustomerStats, CustomerTag, Order, OrderItem
 
-__all__ = ["COUNTED_STATUSES", "Thresholds", "lifecycle", "load_facts"]
+__all__ = ["COUNTED_STATUSES", "Thresholds", "consents", "lifecycle", "load_facts"]
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -46,6 +46,11 @@ def load_facts(
         _profiles_raw(session, ids, now, limits, facts)
     else:
         _profiles(session, ids, now, limits, facts)
+    for customer_id, granted in consents(session, ids).items():
+        entry = facts.get(customer_id)
+        if entry is not None:
+            for channel, given in granted.items():
+                entry[f"consent_{channel}"] = given
     needs = set(needs)
     if "has_tag" in needs:
         _load_tags(session, facts)
@@ -102,12 +107,6 @@ def _profiles_raw(session: Session, ids: list[int], now: datetime, limits: Thres
             birthday = date.fromisoformat(row[5]) if row[5] else None
             facts[row[0]] = _profile((*row[:5], birthday, parse_utc(row[6]), row[7], row[8], row[9],
                                       parse_utc(row[10]), parse_utc(row[11]), row[12]), now, limits)
-        for customer_id, channel, granted in raw_rows(
-            session, f"SELECT customer_id, channel, granted FROM consents WHERE customer_id IN ({marks})", chunk
-        ):
-            entry = facts.get(customer_id)
-            if entry is not None:
-                entry[f"consent_{channel}"] = bool(granted)
 
 
 def _profiles(session: Session, ids: list[int], now: datetime, limits: Thresholds,
@@ -127,11 +126,19 @@ def _profiles(session: Session, ids: list[int], now: datetime, limits: Threshold
         ).all()
         for row in rows:
             facts[row.id] = _profile(tuple(row), now, limits)
-        for customer_id, channel, granted in connection.execute(
-            select(Consent.customer_id, Consent.channel, Consent.granted).where(Consent.customer_id.in_(chunk))
-        ):
-            if customer_id in facts:
-                facts[customer_id][f"consent_{channel}"] = bool(granted)
+
+
+def consents(session: Session, customers: list[int]) -> dict[int, dict[str, bool]]:
+    """Each customer's consent per channel (sms, email, kakao, night) as recorded now."""
+    found: dict[int, dict[str, bool]] = {}
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for chunk in _chunks(customers):
+        rows = raw_rows(session, "SELECT customer_id, channel, granted FROM consents WHERE customer_id IN"
+                        f" ({', '.join('?' * len(chunk))})", chunk) if sqlite else session.execute(
+            select(Consent.customer_id, Consent.channel, Consent.granted).where(Consent.customer_id.in_(chunk)))
+        for customer_id, channel, granted in rows:
+            found.setdefault(customer_id, {})[channel] = bool(granted)
+    return found
 
 
 def _load_tags(session: Session, facts: dict[int, dict[str, Any]]) -> None:
