@@ -226,9 +226,9 @@ class Inspector(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         combo = QComboBox()
         for variable in VARIABLES:
-            if variable.name.split(".", 1)[0] in roots:
-                combo.addItem(f"{self.label(variable.label_ko, variable.label_en)}  {{{{ {variable.name} }}}}",
-                              variable.name)
+            if variable.name.split(".", 1)[0] in roots:  # the name in words; what is inserted in its tip
+                combo.addItem(self.label(variable.label_ko, variable.label_en), variable.name)
+                combo.setItemData(combo.count() - 1, f"{{{{ {variable.name} }}}}", Qt.ItemDataRole.ToolTipRole)
         insert = QPushButton(self.tr("Insert"))
         insert.clicked.connect(lambda: text.insertPlainText(f"{{{{ {combo.currentData()} }}}}"))
         row.addWidget(combo, 1)

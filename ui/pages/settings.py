@@ -65,6 +65,7 @@ class SettingsPage(QWidget):
         titles = {"shop": self.tr("Shop (shown in ad messages, required by law)"), "segments": self.tr("Segments"),
                   "rules": self.tr("Sending rules"), "delivery": self.tr("Delivery"), "sms": self.tr("Text messages"), "smtp": self.tr("Email (SMTP)"),
                   "runner": self.tr("Background runner")}
+        labels: list[QLabel] = []
         for group in GROUPS:
             box = QGroupBox(titles[group])
             form = QFormLayout(box)
@@ -73,8 +74,12 @@ class SettingsPage(QWidget):
                     continue
                 widget = self._field(item)
                 self.fields[item.key] = widget
-                form.addRow(ctx.label(item.label_ko, item.label_en), widget)
+                labels.append(QLabel(ctx.label(item.label_ko, item.label_en)))
+                form.addRow(labels[-1], widget)
             form_column.addWidget(box)
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:  # every group's fields start at the same place
+            label.setMinimumWidth(width)
         form_column.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
