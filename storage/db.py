@@ -139,7 +139,7 @@ class Database:
     def twin(self) -> Database | None:
         """The same database through its own connections (for a thread that should keep its page cache);
         None for one that exists only in this connection's memory."""
-        if make_url(self.url).database in (None, "", ":memory:"):
+        if self.is_sqlite and self.sqlite_path is None:
             return None
         return Database(url=self.url, engine=(engine := make_engine(self.url)),
                         sessions=sessionmaker(engine, expire_on_commit=False))
