@@ -241,7 +241,7 @@ def cmd_journey(args: argparse.Namespace) -> int:
     if args.journey_verb == "validate":
         journey = store.read_file(args.file)
         with db.session() as session:
-            issues = validate(journey, _validation_context(session))
+            issues = validate(journey, _validation_context(session, clock.now()))
         errors = [issue for issue in issues if issue.severity == "error"]
         if args.json:
             _print_json([_issue_json(issue) for issue in issues])
@@ -253,10 +253,10 @@ def cmd_journey(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown journey action {args.journey_verb}")
 
 
-def _validation_context(session: Any) -> Any:
+def _validation_context(session: Any, now: Any) -> Any:
     from engine.journey_store import validation_context
 
-    return validation_context(session)
+    return validation_context(session, now)
 
 
 def cmd_templates(args: argparse.Namespace) -> int:

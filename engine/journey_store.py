@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.journey import Journey, JourneyError, ValidationContext
+from engine.messaging.samples import Sample, empty_sample, example_data
 from storage.models import ACTIVE, Enrollment, JourneyVersion
 from storage.models import Journey as JourneyRow
 
@@ -183,8 +184,38 @@ def describe_error(exc: JourneyError) -> str:
     return f"{code}: {detail}" if detail else str(code)
 
 
-def validation_context(session: Session) -> ValidationContext:
-    """What validate() needs from the shop: its name, contact and opt-out number (for the ad law)."""
+def validation_context(session: Session, now: datetime | None = None) -> ValidationContext:
+    """What validate() needs from the shop: its name, contact and opt-out number (for the ad law), its time
+    zone, and sample customers every message is tried on."""
+    from datetime import UTC
+
     shop = {key.split(".", 1)[1]: config.get(session, key)
-            for key in ("shop.name", "shop.contact", "shop.optout_number", "shop.email", "shop.url")}
-    return ValidationContext(shop_settings=shop)
+            for key in ("shop.name", "shop.contact", "shop.optout_number", "shop.email", "shop.url",
+                        "shop.timezone")}
+    now = now or datetime.now(UTC)
+    return ValidationContext(shop_settings=shop, samples=shop_samples(session, now), now=now)
+
+
+def shop_samples(session: Session, now: datetime) -> tuple[Sample, ...]:
+    """A handful of the shop's customers a message is tried on before publishing (the newest, the oldest,
+    the biggest spenders, the longest names, some without an email or a phone), and a customer with
+    every field empty. Each pick is one indexed or small query."""
+    from engine.customers.segments import thresholds
+    from engine.runtime.facts import load_facts
+    from storage.models import Customer, CustomerStats
+
+    picks: list[int] = []
+    for query in (
+        select(Customer.id).order_by(Customer.id.desc()).limit(3),
+        select(Customer.id).order_by(Customer.id).limit(2),
+        select(CustomerStats.customer_id).order_by(CustomerStats.total_spent.desc()).limit(2),
+        select(CustomerStats.customer_id).order_by(CustomerStats.order_count.desc()).limit(1),
+        select(Customer.id).where(Customer.email.is_(None)).limit(1),
+        select(Customer.id).where(Customer.phone.is_(None)).limit(1),
+    ):
+        picks += [int(value) for value in session.scalars(query) if value not in picks]
+    facts = load_facts(session, picks, now, thresholds(session)) if picks else {}
+    data = example_data(now)
+    samples = [Sample(f"고객 #{customer_id}", facts[customer_id], data) for customer_id in picks
+               if customer_id in facts]
+    return (*samples, empty_sample(now))

@@ -8,9 +8,12 @@ from typing import Any
 
 from engine.messaging.adlaw import ShopInfo, label_message
 from engine.messaging.render import Renderer, RenderError
-from engine.messaging.sms import classify, euckr_length
+from engine.messaging.sms import LMS_MAX, classify, euckr_length
 
 DEFAULT_PRICES = {"sms": 20, "lms": 50, "kakao": 8, "email": 0}
+# the longest text a channel takes, in characters (SMS/LMS are counted in EUC-KR bytes by sms.classify):
+# an AlimTalk template holds at most 1,000 characters; an email body past 100,000 is a mistake
+MAX_CHARS = {"kakao": 1000, "email": 100_000}
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,11 @@ def compose(channel: str, params: Mapping[str, Any], variables: dict[str, Any], 
     if channel == "sms":
         kind = classify(body)
         if kind == "too_long":
-            raise RenderError("too_long", bytes=length)
-    elif channel in {"kakao", "email"}:
+            raise RenderError("too_long", bytes=length, limit=LMS_MAX)
+    elif channel in MAX_CHARS:
         kind = channel
+        if len(body) > MAX_CHARS[channel]:
+            raise RenderError("too_long", chars=len(body), limit=MAX_CHARS[channel])
     else:
         raise RenderError("unknown_channel", channel=channel)
     return ComposedMessage(subject, body, kind, is_ad, length, int(prices.get(kind, 0)))

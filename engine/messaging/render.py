@@ -1,20 +1,31 @@
-"""Rendering message texts: Jinja2 in a sandbox, with strict undefined variables and Korean filters.
+"""Rendering message texts: Jinja2 in a bounded sandbox, with strict undefined variables and Korean filters.
 
 Filters: `won` (12,345원), `date` (2026년 3월 2일), `josa` (을/를, 이/가, 은/는, 과/와, 으로/로 chosen by the
-last syllable), `first_name` (민지 from 김민지). An unknown variable is an error, never an empty gap.
+last syllable), `first_name` (민지 from 김민지), and a short list of Jinja's own (SAFE_BUILTIN_FILTERS).
+An unknown variable is an error, never an empty gap.
+
+A render is bounded (`Limits`): no text, list or number it builds may grow past a size, loops and calls share
+a budget of steps, and the whole render has a deadline. One owner's typo or `{{ 'x' * 10**9 }}` therefore
+fails that one message in milliseconds instead of hanging the runner or eating the PC's memory.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import time
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
-from jinja2.runtime import new_context
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.runtime import Context, new_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from jinja2.utils import concat
+from jinja2.visitor import NodeTransformer
 
 from engine.money import won
 
@@ -98,26 +109,204 @@ def format_date(value: Any, style: str = "long") -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How far one render may go. A real message text stays far below each (a long email is ~10,000
+    characters and loops over a handful of order items); a text past one fails with `too_big`/`too_slow`."""
+
+    max_chars: int = 200_000  # any text, list or output built while rendering
+    max_steps: int = 20_000  # loop turns and calls, together
+    max_seconds: float = 0.5  # wall time of one render
+    max_number_digits: int = 60  # numbers computed in a template (10**60 is more won than exists)
+
+
+LIMITS = Limits()
+
+# Jinja's own filters a message text may use: each keeps its output within the size of its input
+# (`replace` and `join` are checked before they run). Others (center, indent, wordwrap, format, batch,
+# attr, map, random …) are not offered: they can build huge texts, reach attributes or differ per run.
+SAFE_BUILTIN_FILTERS = frozenset({
+    "abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last", "length",
+    "list", "lower", "max", "min", "replace", "reverse", "round", "sort", "string", "sum", "title", "trim",
+    "truncate", "unique", "upper", "wordcount",
+})
+# methods of a text a template may call ({{ customer.name.strip() }}); none of them can grow it
+SAFE_STR_METHODS = frozenset({
+    "capitalize", "casefold", "count", "endswith", "find", "isalnum", "isalpha", "isdigit", "isnumeric",
+    "isspace", "lower", "lstrip", "removeprefix", "removesuffix", "rfind", "rsplit", "rstrip", "split",
+    "splitlines", "startswith", "strip", "swapcase", "title", "upper",
+})
+_INTERNAL_FILTERS = ("_bounded_iter", "_bounded_concat")
+_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
+
+
+class _Budget:
+    """The steps and deadline of one render (a context variable: renders in two threads never share it)."""
+
+    __slots__ = ("deadline", "limits", "steps")
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.steps = 0
+        self.deadline = time.perf_counter() + limits.max_seconds
+
+    def tick(self, count: int = 1) -> None:
+        self.steps += count
+        if self.steps > self.limits.max_steps:
+            raise RenderError("too_slow", reason=f"more than {self.limits.max_steps:,} loop turns or calls")
+        if self.steps & 63 == 0 and time.perf_counter() > self.deadline:
+            raise RenderError("too_slow", reason=f"longer than {self.limits.max_seconds:g} s")
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("render_budget", default=None)
+
+
+def _budget() -> _Budget:
+    budget = _BUDGET.get()
+    if budget is None:  # a template evaluated outside Renderer.render (constant folding while compiling)
+        budget = _Budget(LIMITS)
+        _BUDGET.set(budget)
+    return budget
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, str | list | tuple) else 0
+
+
+def _too_big(size: int) -> None:
+    limit = _budget().limits.max_chars
+    if size > limit:
+        raise RenderError("too_big", reason=f"would build {size:,} characters or items (at most {limit:,})")
+
+
+def _bounded_iter(value: Any) -> Iterator[Any]:
+    """What a {% for %} loop walks: each turn takes a step of the render's budget."""
+    budget = _budget()
+    for item in value:
+        budget.tick()
+        yield item
+
+
+def _bounded_concat(values: list[Any]) -> str:
+    """`a ~ b ~ c`, refused before it is built when the result would be too long."""
+    parts = [str(value) for value in values]
+    _too_big(sum(len(part) for part in parts))
+    return "".join(parts)
+
+
+def _checked_replace(value: Any, old: str, new: str, count: int | None = None) -> str:
+    text = str(value)
+    old, new = str(old), str(new)
+    times = text.count(old) if old else len(text) + 1
+    if count is not None and count >= 0:
+        times = min(times, int(count))
+    _too_big(len(text) + times * max(0, len(new) - len(old)))
+    return text.replace(old, new, -1 if count is None else int(count))
+
+
+def _checked_join(value: Iterable[Any], d: str = "", attribute: Any = None) -> str:
+    if attribute is not None:
+        raise RenderError("unsafe_template", reason="join(attribute=…) is not offered")
+    items = [str(item) for item in value]
+    _too_big(sum(len(item) for item in items) + max(0, len(items) - 1) * len(str(d)))
+    return str(d).join(items)
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with every operation that can grow a value or loop checked first."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # a variable's key before a method of the same name: {{ order.items }} is the order's items,
+        # not dict.items
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int):
+                    _too_big(len(seq) * max(0, times))
+        elif operator == "+":
+            _too_big(_size(left) + _size(right))
+        elif operator == "**" and isinstance(left, int | float) and isinstance(right, int | float):
+            magnitude = abs(float(right)) * math.log10(max(abs(float(left)), 1.0))
+            if magnitude > _budget().limits.max_number_digits:
+                raise RenderError("too_big", reason=f"{left} ** {right} is too large a number")
+        elif operator == "%" and isinstance(left, str):
+            for width, precision in _FORMAT_WIDTH.findall(left):
+                for number in (width, precision):
+                    if number == "*" or (number and int(number) > 1000):
+                        raise RenderError("too_big", reason="a % format with a huge width")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, int) and not isinstance(result, bool) and result.bit_length() > 200:
+            raise RenderError("too_big", reason="the number computed is too large")
+        return result
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _budget().tick()
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(__obj, "__name__", "")
+            if name not in SAFE_STR_METHODS:
+                raise RenderError("unsafe_template", reason=f"the text method '{name}' is not offered")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+class _Bounded(NodeTransformer):
+    """The parsed template with each loop and each `~` routed through a checked filter."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, "_bounded_iter", [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Filter(nodes.List(list(node.nodes), lineno=node.lineno), "_bounded_concat", [], [], None, None,
+                            lineno=node.lineno)
+
+
 class Renderer:
     """Renders message texts; compiled templates are cached, so one runner compiles each text once."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits = LIMITS) -> None:
+        self.limits = limits
         # immutable: a template can read the variables but never change them (they are shared between
         # the messages of a pass: one customer's and the shop's)
-        self.env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                                 keep_trailing_newline=False)
-        self.env.filters.update({"won": won, "date": format_date, "josa": josa, "first_name": first_name})
+        self.env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        builtin = {name: self.env.filters[name] for name in SAFE_BUILTIN_FILTERS}
+        self.env.filters.clear()
+        self.env.filters.update(builtin)
+        self.env.filters.update({"won": won, "date": format_date, "josa": josa, "first_name": first_name,
+                                 "replace": _checked_replace, "join": _checked_join,
+                                 "_bounded_iter": _bounded_iter, "_bounded_concat": _bounded_concat})
+        self.env.globals.clear()
         self._cache: OrderedDict[str, Template] = OrderedDict()
+
+    @property
+    def filter_names(self) -> frozenset[str]:
+        """The filters a message text may name."""
+        return frozenset(name for name in self.env.filters if name not in _INTERNAL_FILTERS)
 
     def compile(self, text: str) -> Template:
         template = self._cache.get(text)
         if template is not None:
             self._cache.move_to_end(text)
             return template
+        token = _BUDGET.set(_Budget(self.limits))  # compiling folds constants: bounded like a render
         try:
-            template = self.env.from_string(text)
+            template = self.env.from_string(_Bounded().visit(self.env.parse(text)))
         except TemplateSyntaxError as exc:
             raise RenderError("template_syntax", line=exc.lineno, reason=exc.message or "") from None
+        except RenderError:
+            raise
+        except Exception as exc:  # a constant expression that fails (1 / 0) while compiling
+            raise RenderError("render_failed", reason=f"{type(exc).__name__}: {exc}") from None
+        finally:
+            _BUDGET.reset(token)
         self._cache[text] = template
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -127,15 +316,34 @@ class Renderer:
         if "{" not in text:
             return text  # plain text: nothing to render
         template = self.compile(text)
+        token = _BUDGET.set(budget := _Budget(self.limits))
         try:
             # the variables as the template's whole namespace (shared): Template.render would first copy
             # them next to Jinja's globals (range, lipsum, …), which a message text has no use for; and no
             # globals at all (Template.new_context would list them into a set for every message)
             context = new_context(self.env, template.name, template.blocks, variables, shared=True)
-            return concat(template.root_render_func(context)).strip()
+            parts: list[str] = []
+            size = 0
+            for part in template.root_render_func(context):
+                size += len(part)
+                if size > self.limits.max_chars:
+                    raise RenderError("too_big", reason=f"the text is longer than {self.limits.max_chars:,} characters")
+                parts.append(part)
+                budget.tick(0)
+            if time.perf_counter() > budget.deadline:
+                raise RenderError("too_slow", reason=f"longer than {self.limits.max_seconds:g} s")
+            return "".join(parts).strip()
+        except RenderError:
+            raise
         except UndefinedError as exc:
             raise RenderError("unknown_variable", reason=str(exc.message or exc)) from None
         except SecurityError as exc:
             raise RenderError("unsafe_template", reason=str(exc)) from None
-        except Exception as exc:  # a filter given the wrong kind of value, and the like
+        except RecursionError:
+            raise RenderError("too_slow", reason="calls itself too deeply") from None
+        except MemoryError:
+            raise RenderError("too_big", reason="out of memory") from None
+        except Exception as exc:  # a filter given the wrong kind of value, division by zero, and the like
             raise RenderError("render_failed", reason=f"{type(exc).__name__}: {exc}") from None
+        finally:
+            _BUDGET.reset(token)

@@ -30,11 +30,11 @@ from engine.delivery.rules import lateness_rule
 from engine.messaging.adlaw import ShopInfo
 from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
+from engine.messaging.variables import message_variables
 from engine.runtime.compiled import CompiledJourney, CompiledNode
 from engine.runtime.conditions import condition_holds, needed_facts
 from engine.runtime.facts import Thresholds, load_facts
 from engine.runtime.memory import bulk_work
-from engine.runtime.variables import message_variables
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import wake_time
 from engine.runtime.writer import WriterError, WriterProcess
@@ -107,6 +107,7 @@ class AdvanceCounts:
     failed: int = 0
     actions: int = 0
     skipped: int = 0  # messages already past their lateness limit when their step ran (after downtime)
+    render_failed: int = 0  # of `failed`: customers whose message text could not be made
     deferred: int = 0  # messages moved to their next window for the same reason
 
     def add(self, other: AdvanceCounts) -> None:
@@ -376,13 +377,14 @@ class Advancer:
         })
 
     def _finish(self, writes: _Writes, ctx: RunContext, row: Any, node_id: str, status: str, reason: str,
-                counts: AdvanceCounts, data: dict[str, Any] | None = None, arm: str | None = None) -> None:
+                counts: AdvanceCounts, data: dict[str, Any] | None = None, arm: str | None = None,
+                **detail: Any) -> None:
         writes.enrollments.append({
             "_id": row.id, "node_id": node_id, "status": status, "wake_at": None, "updated_at": ctx.now,
             "ended_at": ctx.now, "end_reason": reason, "data": data if data is not None else dict(row.data or {}),
             "arm": arm or row.arm, **_was(row),
         })
-        self._log(writes, row, ctx.now, node_id, status, reason)
+        self._log(writes, row, ctx.now, node_id, status, reason, **detail)
         setattr(counts, status, getattr(counts, status) + 1)  # status is completed, exited or failed
 
     def _step(self, session: Session, ctx: RunContext, compiled: CompiledJourney, row: Any,
@@ -449,12 +451,20 @@ class Advancer:
                 port = chosen
                 self._log(writes, row, at, current.id, "split", chosen)
             elif category == "message":
-                if self._enqueue(ctx, compiled, current, row, customer, data, at, writes, counts):
-                    sent.add(current.id)
-                    counts.queued += 1
+                try:
+                    if self._enqueue(ctx, compiled, current, row, customer, data, at, writes, counts):
+                        sent.add(current.id)
+                        counts.queued += 1
+                except RenderError as exc:  # this customer's message cannot be made: they stop here, nobody else
+                    self._fail_render(writes, ctx, row, current, exc, counts, data, arm)
+                    return
                 port = "out"
             elif category == "action":
-                self._act(ctx, current, row, data, at, writes)
+                try:
+                    self._act(ctx, current, row, customer, data, at, writes)
+                except RenderError as exc:
+                    self._fail_render(writes, ctx, row, current, exc, counts, data, arm)
+                    return
                 counts.actions += 1
                 port = "out"
             elif category == "exit":
@@ -490,11 +500,7 @@ class Advancer:
                  counts: AdvanceCounts) -> bool:
         channel = node.kind.split(".", 1)[1]
         variables = message_variables(customer, ctx.shop, data, ctx.zone)
-        try:
-            message = compose(channel, node.params, variables, ctx.shop, self.renderer, prices=ctx.prices)
-        except RenderError as exc:
-            self._log(writes, row, at, node.id, "failed", "render_error", code=exc.code, **exc.params)
-            return False
+        message = compose(channel, node.params, variables, ctx.shop, self.renderer, prices=ctx.prices)
         recipient = customer["email"] if channel == "email" else customer["phone"]
         lateness = str(node.params.get("lateness", "skip_if_late"))
         hours = int(node.params.get("lateness_hours", 24) or 0)
@@ -526,8 +532,16 @@ class Advancer:
             self._log(writes, row, at, node.id, "queued", None, channel=channel, kind=message.kind, ad=message.is_ad)
         return True
 
-    def _act(self, ctx: RunContext, node: CompiledNode, row: Any, data: dict[str, Any], at: datetime,
-             writes: _Writes) -> None:
+    def _fail_render(self, writes: _Writes, ctx: RunContext, row: Any, node: CompiledNode, exc: RenderError,
+                     counts: AdvanceCounts, data: dict[str, Any], arm: str | None) -> None:
+        """A text that cannot be made for this customer ends their journey at that node, saying why; the
+        pass goes on for everyone else (the editor shows the node's failures, the owner gets a notice)."""
+        counts.render_failed += 1
+        self._finish(writes, ctx, row, node.id, "failed", "render_error", counts, data, arm,
+                     code=exc.code, error=str(exc.params.get("reason") or exc.code)[:300])
+
+    def _act(self, ctx: RunContext, node: CompiledNode, row: Any, customer: dict[str, Any], data: dict[str, Any],
+             at: datetime, writes: _Writes) -> None:
         params = node.params
         if node.kind == "action.tag":
             tag = str(params.get("tag") or "").strip()
@@ -552,8 +566,9 @@ class Advancer:
             name = str(params.get("field") or "").strip()
             writes.attributes[row.customer_id][name] = params.get("value")
             self._log(writes, row, at, node.id, "action", "field_set", field=name)
-        elif node.kind == "action.notify_owner":
-            text = str(params.get("text") or "")
+        elif node.kind == "action.notify_owner":  # a template too: "{{ customer.name }} 후기 요청 보냄"
+            text = self.renderer.render(str(params.get("text") or ""),
+                                        message_variables(customer, ctx.shop, data, ctx.zone))
             writes.outbox.append({
                 "idem_key": f"{row.id}:{node.id}", "enrollment_id": row.id, "journey_id": row.journey_id,
                 "node_id": node.id, "customer_id": row.customer_id, "channel": "owner", "is_ad": False,

@@ -59,7 +59,7 @@ def publish(session: Session, ref: str, clock: Clock, *, on_change: str = "stay"
         raise PublishError("bad_move_choice")
     row = find_row(session, ref)
     journey = Journey.from_dict(row.draft)
-    issues = validate(journey, validation_context(session))
+    issues = validate(journey, validation_context(session, clock.now()))
     errors = [issue for issue in issues if issue.severity == "error"]
     warnings = [issue for issue in issues if issue.severity != "error"]
     if errors:

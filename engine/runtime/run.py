@@ -44,6 +44,7 @@ class Engine:
             "completed": steps.completed,
             "exited": steps.exited,
             "failed_steps": steps.failed,
+            "render_failed": steps.render_failed,
             "actions": steps.actions,
         }
         delivered = deliver_due(self.db, clock, self.channels) if deliver else None

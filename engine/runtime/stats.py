@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import ACTIVE, Enrollment, OutboxMessage, StepLog
+from storage.models import ACTIVE, FAILED, Enrollment, JourneyVersion, OutboxMessage, StepLog
+from storage.models import Journey as JourneyRow
 
 
 @dataclass
@@ -20,6 +21,7 @@ class NodeNumbers:
     skipped: int = 0
     reached: int = 0  # customers who got a message from this node
     converted: int = 0  # of them, who ordered within the conversion window after the first one
+    failed: dict[str, int] = field(default_factory=dict)  # customers who stopped here, by reason (render_error …)
     ports: dict[str, int] = field(default_factory=dict)  # branch taken → customers
 
 
@@ -73,6 +75,11 @@ def journey_numbers(session: Session, journey_id: str, conversion_days: int = 7)
     ):
         if node_id and reason:
             result.node(node_id).ports[str(reason)] = int(count)
+    for node_id, reason, count in session.execute(
+        select(Enrollment.node_id, Enrollment.end_reason, func.count())
+        .where(Enrollment.journey_id == journey_id, FAILED).group_by(Enrollment.node_id, Enrollment.end_reason)
+    ):
+        result.node(node_id).failed[str(reason)] = int(count)
     for node_id, reached, converted in _converted(session, OutboxMessage.node_id, conversion_days,
                                                   OutboxMessage.journey_id == journey_id):
         result.node(str(node_id)).reached = reached
@@ -82,6 +89,33 @@ def journey_numbers(session: Session, journey_id: str, conversion_days: int = 7)
     result.goals = int(session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.journey_id == journey_id, Enrollment.end_reason == "goal_reached")) or 0)
     return result
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Customers who stopped at one node of a live journey's current version because of a fault there."""
+
+    journey_id: str
+    journey: str
+    node_id: str
+    reason: str  # render_error: the message could not be made for them
+    customers: int
+
+
+def failures(session: Session, reasons: tuple[str, ...] = ("render_error",)) -> list[Failure]:
+    """What the owner must fix: per live journey and node of its live version, the customers who failed
+    there (a partial index of failed rows: cheap enough for the main window's status every few seconds)."""
+    rows = session.execute(
+        select(Enrollment.journey_id, JourneyRow.name, Enrollment.node_id, Enrollment.end_reason, func.count())
+        .join(JourneyRow, JourneyRow.id == Enrollment.journey_id)
+        .join(JourneyVersion, (JourneyVersion.journey_id == JourneyRow.id)
+              & (JourneyVersion.version == JourneyRow.live_version))
+        .where(FAILED, Enrollment.version_id == JourneyVersion.id, Enrollment.end_reason.in_(reasons),
+               JourneyRow.status.in_(("live", "paused")))
+        .group_by(Enrollment.journey_id, JourneyRow.name, Enrollment.node_id, Enrollment.end_reason)
+    ).all()
+    return [Failure(str(journey_id), str(name), str(node_id), str(reason), int(count))
+            for journey_id, name, node_id, reason, count in rows]
 
 
 def _converted(session: Session, key: Any, days: int, *where: Any) -> list[tuple[Any, int, int]]:

@@ -4,6 +4,7 @@ from storage.models.base import Base, UTCDateTime
 from storage.models.journeys import (
     ACTIVE,
     ENROLLMENT_STATUSES,
+    FAILED,
     JOURNEY_STATUSES,
     OUTBOX_STATUSES,
     Coupon,
@@ -35,6 +36,7 @@ __all__ = [
     "ACTIVE",
     "CONSENT_CHANNELS",
     "ENROLLMENT_STATUSES",
+    "FAILED",
     "JOURNEY_STATUSES",
     "ORDER_STATUSES",
     "OUTBOX_STATUSES",

@@ -74,6 +74,9 @@ class Enrollment(Base):
               postgresql_where=text("status = 'active'")),
         Index("ix_enrollments_journey", "journey_id"),
         Index("ix_enrollments_customer", "customer_id", "journey_id"),
+        # the few that failed (a message that could not be made), for the owner's notice (migration 0007)
+        Index("ix_enrollments_failed", "journey_id", "version_id", "node_id", "end_reason",
+              sqlite_where=text("status = 'failed'"), postgresql_where=text("status = 'failed'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +98,7 @@ class Enrollment(Base):
 
 # "status = 'active'" as SQL text, so SQLite can pick the partial indexes above (a bound value cannot)
 ACTIVE = Enrollment.__table__.c.status == literal_column("'active'")
+FAILED = Enrollment.__table__.c.status == literal_column("'failed'")  # for ix_enrollments_failed
 
 
 class StepLog(Base):

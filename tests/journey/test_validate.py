@@ -92,6 +92,18 @@ def _filter(j: Journey) -> None:
     j.set_param("m", "body", "{{ customer.name | shout }}")
 
 
+def _unsupported(j: Journey) -> None:
+    j.set_param("m", "body", "{% macro m() %}안녕{% endmacro %}{{ m() }}")
+
+
+def _private(j: Journey) -> None:
+    j.set_param("m", "body", "{{ customer['__class__'] }}")
+
+
+def _cannot_render(j: Journey) -> None:
+    j.set_param("m", "body", "{{ customer.name.nope }}님")
+
+
 def _ad(j: Journey) -> None:
     j.set_param("m", "is_ad", True)
 
@@ -123,6 +135,9 @@ CASES = [
     (_variable, SHOP, "unknown_variable", "error"),
     (_coupon_without_coupon, SHOP, "unknown_variable", "error"),
     (_filter, SHOP, "unknown_filter", "error"),
+    (_unsupported, SHOP, "template_unsupported", "error"),
+    (_private, SHOP, "unsafe_template", "error"),
+    (_cannot_render, SHOP, "render_failed", "error"),
     (_ad, ValidationContext({"name": "", "contact": "", "optout_number": "080"}), "ad_shop_info", "error"),
     (_ad, ValidationContext({"name": "단골", "contact": "02", "optout_number": ""}), "ad_optout_missing", "error"),
     (_bad_setting, SHOP, "bad_setting", "error"),
@@ -177,7 +192,7 @@ def test_order_variables_only_after_order_trigger() -> None:
 
 def test_loop_variables_inside_templates_are_fine() -> None:
     j = base()
-    j.set_param("m", "body", "{% for item in customer.name %}{{ item }}{% endfor %}")
+    j.set_param("m", "body", "{% for item in customer.name %}{{ item }}{% endfor %}님")
     assert validate(j, SHOP) == []
 
 

@@ -360,26 +360,20 @@ class Inspector(QWidget):
         sample = getattr(self, "sample", None)
         if self.db is None or sample is None or sample.currentData() is None:
             return None
-        from datetime import timedelta
         from zoneinfo import ZoneInfo
 
         from engine.customers.segments import thresholds
         from engine.messaging.render import Renderer, RenderError
+        from engine.messaging.samples import example_data
+        from engine.messaging.variables import message_variables
         from engine.runtime.facts import load_facts
-        from engine.runtime.variables import message_variables
 
         now = self.clock_now()
         with self.db.session() as session:
             facts = load_facts(session, [sample.currentData()], now, thresholds(session)).get(sample.currentData())
         if facts is None:
             return None
-        data = {
-            "coupon": {"code": "SAMPLE-7KQ2M9XA", "discount_type": "percent", "amount": 10,
-                       "expires_at": (now + timedelta(days=14)).isoformat()},
-            "order": {"id": "20260301-0001234", "amount": 45000, "items": [{"name": "수분 진정 토너 200ml"}]},
-            "cart": {"amount": 39000, "items": [{"name": "린넨 오버핏 셔츠"}]},
-        }
-        variables = message_variables(facts, self.shop, data, ZoneInfo("Asia/Seoul"))
+        variables = message_variables(facts, self.shop, example_data(now), ZoneInfo("Asia/Seoul"))
         renderer = Renderer()
         try:
             return renderer.render(subject, variables), renderer.render(body, variables)

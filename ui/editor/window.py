@@ -58,7 +58,7 @@ class EditorWindow(QMainWindow):
             self.status = row.status
             self.journey = Journey.from_dict(row.draft)
             saved_at = row.updated_at
-            self.context = store.validation_context(session)
+            self.context = store.validation_context(session, ctx.clock.now())
             categories = list(session.scalars(select(Category.name).order_by(Category.name)))
         recovered = self._recover(saved_at)
         shop = ShopInfo(**{key: str(self.context.shop_settings.get(key) or "")

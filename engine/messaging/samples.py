@@ -1,0 +1,53 @@
+"""Sample customers a message text is tried on before it is published (and shown with in the editor).
+
+Validation renders every message of a journey for a handful of the shop's own customers and for a customer
+whose every field is empty, so a text that cannot be made for someone is refused before publishing instead
+of failing for real customers at night.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One customer to try a text on: facts as `load_facts` gives them, and an enrollment's data."""
+
+    label: str  # how an issue names them: "고객 #12", "빈 고객"
+    customer: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def example_data(now: datetime) -> dict[str, Any]:
+    """The order, cart and coupon a preview or a trial render uses, shaped as triggers and coupon nodes
+    write them into an enrollment."""
+    return {
+        "coupon": {"code": "SAMPLE-7KQ2M9XA", "discount_type": "percent", "amount": 10,
+                   "expires_at": (now + timedelta(days=14)).isoformat()},
+        "order": {"id": "20260301-0001234", "amount": 45000, "items": [{"name": "수분 진정 토너 200ml"}]},
+        "cart": {"id": "cart-1", "amount": 39000, "items": [{"name": "린넨 오버핏 셔츠"}]},
+    }
+
+
+def empty_sample(now: datetime) -> Sample:
+    """A customer with every field empty: no name, no address, no orders, an order and cart without items."""
+    customer = {"id": 0, "name": "", "email": "", "phone": "", "total_spent": 0, "order_count": 0,
+                "last_order_at": None}
+    data = example_data(now)
+    data["order"] = {"id": "", "amount": 0, "items": []}
+    data["cart"] = {"id": "", "amount": 0, "items": []}
+    return Sample("빈 고객", customer, data)
+
+
+def typical_sample(now: datetime) -> Sample:
+    """A made-up customer for when the shop has none yet."""
+    customer = {"id": 0, "name": "김민지", "email": "minji@example.com", "phone": "01012345678",
+                "total_spent": 352000, "order_count": 4, "last_order_at": now - timedelta(days=20)}
+    return Sample("예시 고객", customer, example_data(now))
+
+
+def default_samples(now: datetime) -> tuple[Sample, ...]:
+    return (typical_sample(now), empty_sample(now))
