@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from engine.runtime.lease import status as runner_status
+from engine.runtime.stats import failures
 from storage.models import OutboxMessage, SyncState
 from ui.context import AppContext
 from ui.pages.customers import CustomersPage
@@ -99,7 +100,12 @@ class MainWindow(QMainWindow):
         self.runner_label = QLabel()
         self.sync_label = QLabel()
         self.held_label = QLabel()
-        for label in (self.runner_label, self.sync_label, self.held_label):
+        # journeys where a message could not be made for some customers: a link to the first one's editor
+        self.failure_label = QLabel()
+        self.failure_label.setObjectName("failureNotice")
+        self.failure_label.setStyleSheet("color: #c0392b; font-weight: bold;")
+        self.failure_label.linkActivated.connect(self.open_failed_journey)
+        for label in (self.failure_label, self.runner_label, self.sync_label, self.held_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addPermanentWidget(self.runner_button)
         self.timer = QTimer(self)
@@ -175,6 +181,32 @@ class MainWindow(QMainWindow):
                                 if last_sync else self.tr("Not synced yet"))
         self.held_label.setText(self.tr("%1 messages waiting for review").replace("%1", f"{held:,}"))
         self.held_label.setVisible(bool(held))
+        self.refresh_failures()
+
+    def refresh_failures(self) -> None:
+        """Tell the owner when a live journey stopped customers because its message could not be made."""
+        with self.ctx.db.session() as session:
+            found = failures(session)
+        self.failures = found
+        if not found:
+            self.failure_label.setVisible(False)
+            return
+        customers = sum(failure.customers for failure in found)
+        journeys = sorted({failure.journey for failure in found})
+        text = (self.tr("⚠ %1 customers stopped: a message of '%2' could not be made. Fix it")
+                .replace("%1", f"{customers:,}").replace("%2", journeys[0]))
+        if len(journeys) > 1:
+            text += " " + self.tr("(and %1 more journeys)").replace("%1", str(len(journeys) - 1))
+        self.failure_label.setText(f'<a href="{found[0].journey_id}" style="color:#c0392b">{text}</a>')
+        self.failure_label.setToolTip("\n".join(
+            self.tr("'%1': %2 customers").replace("%1", failure.journey).replace("%2", f"{failure.customers:,}")
+            for failure in found))
+        self.failure_label.setVisible(True)
+
+    def open_failed_journey(self, journey_id: str) -> None:
+        journeys = self.pages["journeys"]
+        self.show_page("journeys")
+        journeys.open_editor(journey_id)  # type: ignore[attr-defined]
 
     def toggle_runner(self) -> None:
         if self.runner_running:

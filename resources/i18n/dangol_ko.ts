@@ -1,145 +1,146 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="51" />
+        <location filename="../../ui/pages/customer_detail.py" line="51"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53" />
+        <location filename="../../ui/pages/customer_detail.py" line="53"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53" />
+        <location filename="../../ui/pages/customer_detail.py" line="53"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53" />
+        <location filename="../../ui/pages/customer_detail.py" line="53"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53" />
+        <location filename="../../ui/pages/customer_detail.py" line="53"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="58" />
-        <location filename="../../ui/pages/customer_detail.py" line="110" />
+        <location filename="../../ui/pages/customer_detail.py" line="58"/>
+        <location filename="../../ui/pages/customer_detail.py" line="110"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="62" />
+        <location filename="../../ui/pages/customer_detail.py" line="62"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="78" />
+        <location filename="../../ui/pages/customer_detail.py" line="78"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="80" />
+        <location filename="../../ui/pages/customer_detail.py" line="80"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="105" />
+        <location filename="../../ui/pages/customer_detail.py" line="105"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="105" />
+        <location filename="../../ui/pages/customer_detail.py" line="105"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="106" />
+        <location filename="../../ui/pages/customer_detail.py" line="106"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="106" />
+        <location filename="../../ui/pages/customer_detail.py" line="106"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="107" />
+        <location filename="../../ui/pages/customer_detail.py" line="107"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="108" />
+        <location filename="../../ui/pages/customer_detail.py" line="108"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="109" />
+        <location filename="../../ui/pages/customer_detail.py" line="109"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="110" />
+        <location filename="../../ui/pages/customer_detail.py" line="110"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="111" />
+        <location filename="../../ui/pages/customer_detail.py" line="111"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="112" />
+        <location filename="../../ui/pages/customer_detail.py" line="112"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="113" />
+        <location filename="../../ui/pages/customer_detail.py" line="113"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="114" />
+        <location filename="../../ui/pages/customer_detail.py" line="114"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="129" />
+        <location filename="../../ui/pages/customer_detail.py" line="129"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="134" />
+        <location filename="../../ui/pages/customer_detail.py" line="134"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138" />
+        <location filename="../../ui/pages/customer_detail.py" line="138"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138" />
+        <location filename="../../ui/pages/customer_detail.py" line="138"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138" />
+        <location filename="../../ui/pages/customer_detail.py" line="138"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139" />
+        <location filename="../../ui/pages/customer_detail.py" line="139"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139" />
+        <location filename="../../ui/pages/customer_detail.py" line="139"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -147,57 +148,57 @@
 <context>
     <name>CustomersPage</name>
     <message>
-        <location filename="../../ui/pages/customers.py" line="134" />
+        <location filename="../../ui/pages/customers.py" line="134"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="137" />
+        <location filename="../../ui/pages/customers.py" line="137"/>
         <source>Search by name, phone number or email</source>
         <translation>이름, 전화번호, 이메일로 찾기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="140" />
+        <location filename="../../ui/pages/customers.py" line="140"/>
         <source>All customers</source>
         <translation>전체 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149" />
+        <location filename="../../ui/pages/customers.py" line="149"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149" />
+        <location filename="../../ui/pages/customers.py" line="149"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149" />
+        <location filename="../../ui/pages/customers.py" line="149"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149" />
+        <location filename="../../ui/pages/customers.py" line="149"/>
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="150" />
+        <location filename="../../ui/pages/customers.py" line="150"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="150" />
+        <location filename="../../ui/pages/customers.py" line="150"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="150" />
+        <location filename="../../ui/pages/customers.py" line="150"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="180" />
+        <location filename="../../ui/pages/customers.py" line="180"/>
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
@@ -205,68 +206,68 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="17" />
+        <location filename="../../ui/pages/dashboard.py" line="17"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="18" />
+        <location filename="../../ui/pages/dashboard.py" line="18"/>
         <source>Counted orders only: cancelled and refunded orders are left out.</source>
         <translation>취소·환불된 주문은 빼고 셉니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="21" />
+        <location filename="../../ui/pages/dashboard.py" line="21"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="21" />
+        <location filename="../../ui/pages/dashboard.py" line="21"/>
         <source>Customers who bought</source>
         <translation>구매 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="22" />
+        <location filename="../../ui/pages/dashboard.py" line="22"/>
         <source>Revenue (all time)</source>
         <translation>누적 매출</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="22" />
+        <location filename="../../ui/pages/dashboard.py" line="22"/>
         <source>Revenue, last 30 days</source>
         <translation>최근 30일 매출</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="23" />
+        <location filename="../../ui/pages/dashboard.py" line="23"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="23" />
+        <location filename="../../ui/pages/dashboard.py" line="23"/>
         <source>Repeat rate</source>
         <translation>재구매율</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="24" />
+        <location filename="../../ui/pages/dashboard.py" line="24"/>
         <source>Revenue per customer (CLV)</source>
         <translation>고객당 매출 (CLV)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="24" />
+        <location filename="../../ui/pages/dashboard.py" line="24"/>
         <source>Lapsed (churn)</source>
         <translation>휴면 비율 (이탈)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="39" />
-        <location filename="../../ui/pages/dashboard.py" line="41" />
+        <location filename="../../ui/pages/dashboard.py" line="39"/>
+        <location filename="../../ui/pages/dashboard.py" line="41"/>
         <source>%1 orders</source>
         <translation>주문 %1건</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="43" />
+        <location filename="../../ui/pages/dashboard.py" line="43"/>
         <source>bought twice or more</source>
         <translation>두 번 이상 구매</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="45" />
+        <location filename="../../ui/pages/dashboard.py" line="45"/>
         <source>no order for a year</source>
         <translation>1년 동안 주문 없음</translation>
     </message>
@@ -274,247 +275,252 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="73" />
+        <location filename="../../ui/editor/window.py" line="73"/>
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="75" />
+        <location filename="../../ui/editor/window.py" line="75"/>
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="81" />
-        <location filename="../../ui/editor/window.py" line="84" />
+        <location filename="../../ui/editor/window.py" line="81"/>
+        <location filename="../../ui/editor/window.py" line="84"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="82" />
+        <location filename="../../ui/editor/window.py" line="82"/>
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="135" />
+        <location filename="../../ui/editor/window.py" line="135"/>
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="136" />
+        <location filename="../../ui/editor/window.py" line="136"/>
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="138" />
+        <location filename="../../ui/editor/window.py" line="138"/>
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="142" />
+        <location filename="../../ui/editor/window.py" line="143"/>
+        <source>⚠ %1 stopped: message could not be made</source>
+        <translation>⚠ %1명 멈춤: 메시지를 만들 수 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="146"/>
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="152" />
+        <location filename="../../ui/editor/window.py" line="156"/>
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="165" />
-        <location filename="../../ui/editor/window.py" line="173" />
-        <location filename="../../ui/editor/window.py" line="225" />
+        <location filename="../../ui/editor/window.py" line="169"/>
+        <location filename="../../ui/editor/window.py" line="177"/>
+        <location filename="../../ui/editor/window.py" line="229"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="165" />
+        <location filename="../../ui/editor/window.py" line="169"/>
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="179" />
+        <location filename="../../ui/editor/window.py" line="183"/>
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="183" />
+        <location filename="../../ui/editor/window.py" line="187"/>
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="197" />
+        <location filename="../../ui/editor/window.py" line="201"/>
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="199" />
+        <location filename="../../ui/editor/window.py" line="203"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="204" />
+        <location filename="../../ui/editor/window.py" line="208"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="211" />
+        <location filename="../../ui/editor/window.py" line="215"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="212" />
+        <location filename="../../ui/editor/window.py" line="216"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="213" />
+        <location filename="../../ui/editor/window.py" line="217"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="214" />
+        <location filename="../../ui/editor/window.py" line="218"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="215" />
+        <location filename="../../ui/editor/window.py" line="219"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="216" />
+        <location filename="../../ui/editor/window.py" line="220"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="217" />
+        <location filename="../../ui/editor/window.py" line="221"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="218" />
+        <location filename="../../ui/editor/window.py" line="222"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="219" />
+        <location filename="../../ui/editor/window.py" line="223"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="220" />
+        <location filename="../../ui/editor/window.py" line="224"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="221" />
+        <location filename="../../ui/editor/window.py" line="225"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="222" />
+        <location filename="../../ui/editor/window.py" line="226"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="223" />
-        <location filename="../../ui/editor/window.py" line="448" />
+        <location filename="../../ui/editor/window.py" line="227"/>
+        <location filename="../../ui/editor/window.py" line="452"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="224" />
+        <location filename="../../ui/editor/window.py" line="228"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="252" />
+        <location filename="../../ui/editor/window.py" line="256"/>
         <source>Add a node</source>
         <translation>노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="252" />
+        <location filename="../../ui/editor/window.py" line="256"/>
         <source>Node</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="298" />
+        <location filename="../../ui/editor/window.py" line="302"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="327" />
+        <location filename="../../ui/editor/window.py" line="331"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="328" />
-        <source>Changes to '%1' from %2 were not saved (the app closed unexpectedly). Recover them?</source>
-        <translation>'%1'의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
+        <location filename="../../ui/editor/window.py" line="332"/>
+        <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
+        <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="342" />
+        <location filename="../../ui/editor/window.py" line="346"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="342" />
-        <source>Save the changes to '%1' before closing?</source>
-        <translation>닫기 전에 '%1'의 변경 내용을 저장할까요?</translation>
+        <location filename="../../ui/editor/window.py" line="346"/>
+        <source>Save the changes to &apos;%1&apos; before closing?</source>
+        <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="367" />
-        <location filename="../../ui/editor/window.py" line="391" />
+        <location filename="../../ui/editor/window.py" line="371"/>
+        <location filename="../../ui/editor/window.py" line="395"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="368" />
+        <location filename="../../ui/editor/window.py" line="372"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="373" />
+        <location filename="../../ui/editor/window.py" line="377"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="396" />
+        <location filename="../../ui/editor/window.py" line="400"/>
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="407" />
+        <location filename="../../ui/editor/window.py" line="411"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="410" />
+        <location filename="../../ui/editor/window.py" line="414"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="413" />
+        <location filename="../../ui/editor/window.py" line="417"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="416" />
+        <location filename="../../ui/editor/window.py" line="420"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="417" />
+        <location filename="../../ui/editor/window.py" line="421"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="418" />
+        <location filename="../../ui/editor/window.py" line="422"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="448" />
+        <location filename="../../ui/editor/window.py" line="452"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -522,23 +528,24 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="53" />
+        <location filename="../../ui/pages/gallery.py" line="53"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="54" />
+        <location filename="../../ui/pages/gallery.py" line="54"/>
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="93" />
+        <location filename="../../ui/pages/gallery.py" line="93"/>
         <source>%n step(s)</source>
         <translation>
-            <numerusform>%n단계</numerusform></translation>
+            <numerusform>%n단계</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="95" />
+        <location filename="../../ui/pages/gallery.py" line="95"/>
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
@@ -546,47 +553,47 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="97" />
+        <location filename="../../ui/editor/inspector.py" line="97"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="119" />
+        <location filename="../../ui/editor/inspector.py" line="119"/>
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="177" />
+        <location filename="../../ui/editor/inspector.py" line="177"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="232" />
+        <location filename="../../ui/editor/inspector.py" line="232"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="300" />
+        <location filename="../../ui/editor/inspector.py" line="300"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="302" />
+        <location filename="../../ui/editor/inspector.py" line="302"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="304" />
+        <location filename="../../ui/editor/inspector.py" line="304"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="306" />
+        <location filename="../../ui/editor/inspector.py" line="306"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="387" />
+        <location filename="../../ui/editor/inspector.py" line="381"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -594,406 +601,421 @@
 <context>
     <name>JourneysPage</name>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="36" />
+        <location filename="../../ui/pages/journeys.py" line="36"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="38" />
+        <location filename="../../ui/pages/journeys.py" line="38"/>
         <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
         <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="40" />
+        <location filename="../../ui/pages/journeys.py" line="40"/>
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="41" />
+        <location filename="../../ui/pages/journeys.py" line="41"/>
         <source>New from template…</source>
         <translation>템플릿으로 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="42" />
+        <location filename="../../ui/pages/journeys.py" line="42"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="43" />
+        <location filename="../../ui/pages/journeys.py" line="43"/>
         <source>Rename…</source>
         <translation>이름 바꾸기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="44" />
+        <location filename="../../ui/pages/journeys.py" line="44"/>
         <source>Import…</source>
         <translation>가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="45" />
+        <location filename="../../ui/pages/journeys.py" line="45"/>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="46" />
+        <location filename="../../ui/pages/journeys.py" line="46"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54" />
+        <location filename="../../ui/pages/journeys.py" line="54"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54" />
+        <location filename="../../ui/pages/journeys.py" line="54"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54" />
+        <location filename="../../ui/pages/journeys.py" line="54"/>
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54" />
+        <location filename="../../ui/pages/journeys.py" line="54"/>
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55" />
+        <location filename="../../ui/pages/journeys.py" line="55"/>
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55" />
+        <location filename="../../ui/pages/journeys.py" line="55"/>
         <source>Conversions</source>
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="65" />
+        <location filename="../../ui/pages/journeys.py" line="65"/>
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="81" />
+        <location filename="../../ui/pages/journeys.py" line="81"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="81" />
+        <location filename="../../ui/pages/journeys.py" line="81"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="81" />
+        <location filename="../../ui/pages/journeys.py" line="81"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82" />
+        <location filename="../../ui/pages/journeys.py" line="82"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="93" />
+        <location filename="../../ui/pages/journeys.py" line="93"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="156" />
+        <location filename="../../ui/pages/journeys.py" line="156"/>
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="169" />
-        <location filename="../../ui/pages/journeys.py" line="174" />
+        <location filename="../../ui/pages/journeys.py" line="169"/>
+        <location filename="../../ui/pages/journeys.py" line="174"/>
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="169" />
+        <location filename="../../ui/pages/journeys.py" line="169"/>
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="174" />
+        <location filename="../../ui/pages/journeys.py" line="174"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="183" />
+        <location filename="../../ui/pages/journeys.py" line="183"/>
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="183" />
-        <location filename="../../ui/pages/journeys.py" line="201" />
+        <location filename="../../ui/pages/journeys.py" line="183"/>
+        <location filename="../../ui/pages/journeys.py" line="201"/>
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="190" />
+        <location filename="../../ui/pages/journeys.py" line="190"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="200" />
+        <location filename="../../ui/pages/journeys.py" line="200"/>
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="207" />
+        <location filename="../../ui/pages/journeys.py" line="207"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="217" />
+        <location filename="../../ui/pages/journeys.py" line="217"/>
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="218" />
-        <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
-        <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
+        <location filename="../../ui/pages/journeys.py" line="218"/>
+        <source>Delete &apos;%1&apos;? Its history and the customers in it are removed too. This cannot be undone.</source>
+        <translation>&apos;%1&apos;을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="52" />
+        <location filename="../../ui/main_window.py" line="53"/>
         <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
         <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64" />
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64" />
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64" />
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65" />
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65" />
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65" />
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66" />
+        <location filename="../../ui/main_window.py" line="67"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120" />
+        <location filename="../../ui/main_window.py" line="126"/>
         <source>Dangol</source>
         <translation>단골여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>demo shop</source>
         <translation>데모 쇼핑몰</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125" />
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126" />
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130" />
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136" />
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137" />
-        <location filename="../../ui/main_window.py" line="138" />
+        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>About Dangol</source>
         <translation>단골여정 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139" />
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Dangol: customer journeys for small online shops, on your own PC.</source>
         <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162" />
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Runner: running</source>
         <translation>자동 실행기: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162" />
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Runner: stopped</source>
         <translation>자동 실행기: 멈춤</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163" />
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>Runner: not responding</source>
         <translation>자동 실행기: 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163" />
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>Runner: not started yet</source>
         <translation>자동 실행기: 아직 시작 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166" />
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>last heartbeat %1</source>
         <translation>마지막 신호 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169" />
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Stop runner</source>
         <translation>자동 실행 멈추기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169" />
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Start runner</source>
         <translation>자동 실행 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174" />
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>Last sync: %1</source>
         <translation>마지막 동기화: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175" />
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="176" />
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>%1 messages waiting for review</source>
         <translation>확인 기다리는 메시지 %1건</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="196"/>
+        <source>⚠ %1 customers stopped: a message of &apos;%2&apos; could not be made. Fix it</source>
+        <translation>⚠ 고객 %1명이 멈췄습니다: '%2'의 메시지를 만들 수 없었습니다. 고치기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="199"/>
+        <source>(and %1 more journeys)</source>
+        <translation>(다른 여정 %1개 더)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="202"/>
+        <source>&apos;%1&apos;: %2 customers</source>
+        <translation>'%1': 고객 %2명</translation>
     </message>
 </context>
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages.py" line="32" />
+        <location filename="../../ui/pages/messages.py" line="32"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="35" />
+        <location filename="../../ui/pages/messages.py" line="35"/>
         <source>All messages</source>
         <translation>전체 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="40" />
+        <location filename="../../ui/pages/messages.py" line="40"/>
         <source>Send anyway</source>
         <translation>그래도 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41" />
+        <location filename="../../ui/pages/messages.py" line="41"/>
         <source>Do not send</source>
         <translation>보내지 않기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49" />
+        <location filename="../../ui/pages/messages.py" line="49"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49" />
+        <location filename="../../ui/pages/messages.py" line="49"/>
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49" />
+        <location filename="../../ui/pages/messages.py" line="49"/>
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50" />
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50" />
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50" />
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Text</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="59" />
+        <location filename="../../ui/pages/messages.py" line="59"/>
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91" />
+        <location filename="../../ui/pages/messages.py" line="91"/>
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91" />
+        <location filename="../../ui/pages/messages.py" line="91"/>
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91" />
+        <location filename="../../ui/pages/messages.py" line="91"/>
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92" />
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92" />
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92" />
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105" />
+        <location filename="../../ui/pages/messages.py" line="105"/>
         <source>SMS</source>
         <translation>문자</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105" />
+        <location filename="../../ui/pages/messages.py" line="105"/>
         <source>KakaoTalk</source>
         <translation>카카오톡</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105" />
+        <location filename="../../ui/pages/messages.py" line="105"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="106" />
+        <location filename="../../ui/pages/messages.py" line="106"/>
         <source>To me</source>
         <translation>나에게</translation>
     </message>
@@ -1001,7 +1023,7 @@
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../ui/editor/palette.py" line="37" />
+        <location filename="../../ui/editor/palette.py" line="37"/>
         <source>Search nodes</source>
         <translation>노드 찾기</translation>
     </message>
@@ -1009,7 +1031,7 @@
 <context>
     <name>ProblemsPanel</name>
     <message>
-        <location filename="../../ui/editor/problems.py" line="36" />
+        <location filename="../../ui/editor/problems.py" line="37"/>
         <source>No problems</source>
         <translation>문제 없음</translation>
     </message>
@@ -1017,7 +1039,7 @@
 <context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="498" />
+        <location filename="../../ui/editor/inspector.py" line="492"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -1025,7 +1047,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="411" />
+        <location filename="../../ui/editor/inspector.py" line="405"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>
@@ -1033,38 +1055,38 @@
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../../ui/pages/segments.py" line="17" />
+        <location filename="../../ui/pages/segments.py" line="17"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="19" />
+        <location filename="../../ui/pages/segments.py" line="19"/>
         <source>Customers move between these groups by themselves as they order or go quiet. A journey can start when someone enters one.</source>
         <translation>고객은 주문하거나 뜸해지면서 이 그룹들 사이를 저절로 옮겨 다닙니다. 고객이 그룹에 들어올 때 여정을 시작할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="29" />
+        <location filename="../../ui/pages/segments.py" line="29"/>
         <source>Show these customers</source>
         <translation>고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="42" />
+        <location filename="../../ui/pages/segments.py" line="42"/>
         <source>signed up, no order yet</source>
         <translation>가입했지만 아직 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="43" />
+        <location filename="../../ui/pages/segments.py" line="43"/>
         <source>ordered in the last %1 days</source>
         <translation>최근 %1일 안에 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="44" />
-        <location filename="../../ui/pages/segments.py" line="45" />
+        <location filename="../../ui/pages/segments.py" line="44"/>
+        <location filename="../../ui/pages/segments.py" line="45"/>
         <source>no order for %1 days or more</source>
         <translation>%1일 넘게 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="46" />
+        <location filename="../../ui/pages/segments.py" line="46"/>
         <source>%1 won or %2 orders in %3 days</source>
         <translation>%3일 동안 %1원 이상 또는 %2회 이상 주문</translation>
     </message>
@@ -1072,97 +1094,97 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="44" />
+        <location filename="../../ui/pages/settings.py" line="44"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51" />
+        <location filename="../../ui/pages/settings.py" line="51"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51" />
+        <location filename="../../ui/pages/settings.py" line="51"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51" />
+        <location filename="../../ui/pages/settings.py" line="51"/>
         <source>Like the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="53" />
+        <location filename="../../ui/pages/settings.py" line="53"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="56" />
+        <location filename="../../ui/pages/settings.py" line="56"/>
         <source>Theme</source>
         <translation>테마</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="65" />
+        <location filename="../../ui/pages/settings.py" line="65"/>
         <source>Shop (shown in ad messages, required by law)</source>
         <translation>쇼핑몰 정보 (광고 메시지에 법에 따라 표시)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="65" />
+        <location filename="../../ui/pages/settings.py" line="65"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66" />
+        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Sending rules</source>
         <translation>발송 규칙</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66" />
+        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Text messages</source>
         <translation>문자 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66" />
+        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Email (SMTP)</source>
         <translation>이메일 (SMTP)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66" />
+        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Delivery</source>
         <translation>발송 방법</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="67" />
+        <location filename="../../ui/pages/settings.py" line="67"/>
         <source>Background runner</source>
         <translation>자동 실행기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="83" />
+        <location filename="../../ui/pages/settings.py" line="88"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="104" />
+        <location filename="../../ui/pages/settings.py" line="109"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="125" />
+        <location filename="../../ui/pages/settings.py" line="130"/>
         <source>This PC has no system keyring, so passwords and API secrets cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호와 API 시크릿을 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="156" />
+        <location filename="../../ui/pages/settings.py" line="161"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="161" />
+        <location filename="../../ui/pages/settings.py" line="166"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="176" />
+        <location filename="../../ui/pages/settings.py" line="181"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>
@@ -1170,22 +1192,22 @@
 <context>
     <name>Welcome</name>
     <message>
-        <location filename="../../ui/app.py" line="96" />
+        <location filename="../../ui/app.py" line="96"/>
         <source>Welcome to Dangol</source>
         <translation>단골여정에 오신 것을 환영합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="97" />
+        <location filename="../../ui/app.py" line="97"/>
         <source>Your shop has no customers yet. Would you like to look around a demo shop first? It has 2,000 made-up customers and two years of orders; nothing is sent to anyone.</source>
         <translation>아직 쇼핑몰에 고객이 없습니다. 먼저 데모 쇼핑몰을 둘러보시겠어요? 가상의 고객 2,000명과 2년 치 주문이 들어 있고, 누구에게도 메시지를 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="100" />
+        <location filename="../../ui/app.py" line="100"/>
         <source>Open the demo shop</source>
         <translation>데모 쇼핑몰 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="102" />
+        <location filename="../../ui/app.py" line="102"/>
         <source>Start with my own shop</source>
         <translation>내 쇼핑몰로 시작하기</translation>
     </message>

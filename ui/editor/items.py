@@ -57,6 +57,7 @@ class NodeItem(QGraphicsItem):
         self.summary = summarize(node.kind, node.params, lang)
         self.problem: str | None = None  # "error" or "warning": a badge
         self.stats: str = ""  # live numbers painted under the card
+        self.alert: str = ""  # in red under the numbers: customers who stopped here (message could not be made)
         self.height = HEADER + BODY + max(0, len(self.outputs) - 1) * PORT_GAP
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
@@ -78,8 +79,8 @@ class NodeItem(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.update()
 
-    def boundingRect(self) -> QRectF:  # the problem badge above the top edge; two lines of numbers below
-        return QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 52)
+    def boundingRect(self) -> QRectF:  # the problem badge above the top edge; numbers and an alert below
+        return QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 70)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -164,6 +165,10 @@ class NodeItem(QGraphicsItem):
             painter.setPen(text)
             painter.drawText(QRectF(0, self.height + 2, WIDTH, 36),
                              Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.stats)
+        if self.alert:
+            painter.setPen(QColor("#d32f2f"))
+            painter.drawText(QRectF(0, self.height + 38, WIDTH, 18), Qt.AlignmentFlag.AlignLeft,
+                             metrics.elidedText(self.alert, Qt.TextElideMode.ElideRight, WIDTH))
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:

@@ -138,6 +138,10 @@ class EditorWindow(QMainWindow):
                     parts.append(self.tr("sent %1 · skipped %2").replace("%1", f"{entry.sent:,}")
                                  .replace("%2", f"{entry.skipped:,}"))
             line = " · ".join(parts)
+            stopped = entry.failed.get("render_error", 0) if entry is not None else 0
+            # the runner could not make this node's message for them: they stopped here
+            item.alert = self.tr("⚠ %1 stopped: message could not be made").replace("%1", f"{stopped:,}") \
+                if stopped else ""
             if entry is not None and entry.reached:  # who ordered within the conversion window after it
                 line += "\n" + (self.tr("ordered within %1 days %2 (%3%)").replace("%1", str(days))
                                  .replace("%2", f"{entry.converted:,}")
