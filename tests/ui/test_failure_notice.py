@@ -38,6 +38,7 @@ def test_the_owner_is_told_and_the_canvas_shows_where_customers_stopped(
     editor = window.pages["journeys"].editors[journey_id]
     qtbot.addWidget(editor)
     editor.resize(1366, 768)
+    editor.auto_layout()  # the journey was built in code, every card at one spot
     editor.show_numbers()
     assert "3명" in editor.scene.nodes["s0"].alert and "만들 수 없" in editor.scene.nodes["s0"].alert
     assert editor.scene.nodes["trigger"].alert == ""
