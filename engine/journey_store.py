@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.journey import Journey, JourneyError, ValidationContext
+from engine.journey.limits import LIMIT_CODES, LIMITS, describe, loads
 from engine.messaging.samples import Sample, empty_sample, example_data
 from storage.models import ACTIVE, Enrollment, JourneyVersion
 from storage.models import Journey as JourneyRow
@@ -62,18 +63,26 @@ def list_journeys(session: Session) -> list[JourneySummary]:
             .group_by(Enrollment.journey_id)
         ).all()
     )
-    rows = session.scalars(select(JourneyRow).order_by(JourneyRow.updated_at.desc(), JourneyRow.name))
+    columns = (JourneyRow.id, JourneyRow.name, JourneyRow.status, JourneyRow.live_version, JourneyRow.updated_at)
+    order = (JourneyRow.updated_at.desc(), JourneyRow.name)
+    rows: list[tuple[Any, ...]]
+    if session.get_bind().dialect.name == "sqlite":  # count in SQL: a list never parses every draft in Python
+        count = func.coalesce(func.json_array_length(JourneyRow.draft, "$.nodes"), 0)
+        rows = [tuple(row) for row in session.execute(select(*columns, count).order_by(*order))]
+    else:
+        rows = [(*row[:5], len((row[5] or {}).get("nodes", [])))
+                for row in session.execute(select(*columns, JourneyRow.draft).order_by(*order))]
     return [
         JourneySummary(
-            id=row.id,
-            name=row.name,
-            status=row.status,
-            live_version=row.live_version,
-            nodes=len(row.draft.get("nodes", [])),
-            active=int(active.get(row.id, 0)),
-            updated_at=row.updated_at,
+            id=row_id,
+            name=name,
+            status=status,
+            live_version=live_version,
+            nodes=int(nodes or 0),
+            active=int(active.get(row_id, 0)),
+            updated_at=updated_at,
         )
-        for row in rows
+        for row_id, name, status, live_version, updated_at, nodes in rows
     ]
 
 
@@ -125,9 +134,17 @@ def save_draft(session: Session, journey: Journey, clock: Clock, *, template_id:
 
 
 def read_file(path: Path) -> Journey:
-    """Parse a journey file; every way it can be wrong becomes one StoreError line."""
+    """Parse a journey file; every way it can be wrong becomes one StoreError line.
+
+    A file over the size limit is refused before it is read (engine/journey/limits.py).
+    """
     try:
+        size = path.stat().st_size
+        if size > LIMITS.file_bytes:
+            raise JourneyError("file_too_large", size=size, limit=LIMITS.file_bytes)
         text = path.read_text(encoding="utf-8-sig")
+    except JourneyError as exc:
+        raise StoreError("too_large", f"{path}: {describe(exc)}") from None
     except FileNotFoundError:
         raise StoreError("unreadable", f"{path}: no such file") from None
     except UnicodeDecodeError:
@@ -135,14 +152,14 @@ def read_file(path: Path) -> Journey:
     except OSError as exc:
         raise StoreError("unreadable", f"{path}: cannot read ({exc.strerror})") from None
     try:
-        data = json.loads(text)
+        return Journey.from_dict(loads(text))
     except json.JSONDecodeError as exc:
         raise StoreError(
             "bad_json", f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
         ) from None
-    try:
-        return Journey.from_dict(data)
     except JourneyError as exc:
+        if exc.code in LIMIT_CODES:
+            raise StoreError("too_large", f"{path}: {describe(exc)}") from None
         raise StoreError("bad_format", f"{path}: not a journey file ({describe_error(exc)})") from None
 
 

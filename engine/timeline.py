@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.customers.phone import normalize_phone
+from engine.delivery.rules import DECIDED_APART
 from engine.journey_store import StoreError
 from storage.models import Customer, Journey, OutboxMessage, StepLog
 
@@ -106,6 +107,10 @@ REASON_TEXT_KO = {
     "confirmed_after_crash": "중단 뒤 보낸 것을 확인함",
 }
 
+# how a decision is named beside its time: "planned 03-04 11:02, skipped 03-11 11:00: too late to send"
+DECISION_TEXT = {"skipped": "skipped", "deferred": "delayed", "held": "held", "failed": "failed"}
+DECISION_TEXT_KO = {"skipped": "건너뜀", "deferred": "미룸", "held": "보류", "failed": "실패"}
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -116,9 +121,24 @@ class TimelineEntry:
     reason: str | None
     detail: dict[str, Any]
 
+    @property
+    def planned(self) -> datetime:
+        """When the step was meant to happen (a step run late is logged at this time)."""
+        return _instant(self.detail.get("planned")) or self.at
+
+    @property
+    def decided(self) -> datetime:
+        """When the engine made the call (a delivery decision is logged at this time)."""
+        return _instant(self.detail.get("decided")) or self.at
+
+    def decided_late(self) -> bool:
+        """Whether planned and decided are far enough apart to tell both."""
+        return self.decided - self.planned > DECIDED_APART
+
     def to_json(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "journey": self.journey, "node": self.node_id, "event": self.event,
-                "reason": self.reason, "detail": self.detail}
+                "reason": self.reason, "detail": self.detail, "planned": self.planned.isoformat(),
+                "decided": self.decided.isoformat()}
 
     def text(self, zone: ZoneInfo, lang: str = "en") -> str:
         local = self.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
@@ -126,7 +146,18 @@ class TimelineEntry:
         what = events.get(self.event, self.event).format(reason=self.reason or "", **_fmt(self.detail, zone))
         why = reasons.get(self.reason or "", self.reason or "") if self.event not in {"branch", "split"} else ""
         node = f" [{self.node_id}]" if self.node_id else ""
+        if self.decided_late():
+            why = self._both_times(zone, lang) + (f": {why}" if why else "")
         return f"{local}  {self.journey}{node}: {what}" + (f" ({why})" if why else "")
+
+    def _both_times(self, zone: ZoneInfo, lang: str) -> str:
+        planned, decided = self.planned.astimezone(zone), self.decided.astimezone(zone)
+        shape = "%m-%d %H:%M" if planned.year == decided.year else "%Y-%m-%d %H:%M"
+        if lang == "ko":
+            verb = DECISION_TEXT_KO.get(self.event, "결정")
+            return f"예정 {planned.strftime(shape)}, {decided.strftime(shape)}에 {verb}"
+        verb = DECISION_TEXT.get(self.event, "decided")
+        return f"planned {planned.strftime(shape)}, {verb} {decided.strftime(shape)}"
 
 
 def _fmt(detail: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
@@ -136,6 +167,16 @@ def _fmt(detail: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 result[key] = datetime.fromisoformat(str(result[key])).astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return result
+
+
+def _instant(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def find_customer(session: Session, ref: str) -> Customer:

@@ -33,6 +33,7 @@ from engine import config
 from engine.clock import Clock
 from engine.delivery.channels.base import Channel, OutgoingMessage, SendError, SendResult
 from engine.delivery.rules import (
+    DECIDED_APART,
     in_quiet_hours,
     lateness_rule,
     next_shop_day,
@@ -308,6 +309,8 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
                 changes.append({"_id": row.id, "status": status, "reason": reason, "not_before": not_before,
                                 "due_at": due_at, "lease_until": None, "claimed_by": None})
             if event:
+                if now - row.due_at > DECIDED_APART:  # logged at `now`; the time it was meant for, too
+                    detail["planned"] = row.due_at.isoformat()
                 logs.append(_log(now, row, event, reason, **detail))
             if reason and status != "claimed":
                 summary.reasons[reason] += 1

@@ -61,3 +61,7 @@ def lateness_rule(policy: str, hours: int, due_at: datetime, now: datetime,
     if policy == "next_window" and late > LATE_GRACE:
         return ("late_moved", same_time_next_day(due_at, now, zone))
     return None
+
+
+# A decision (skip, delay) made this much after the time the message was planned for is told with both times.
+DECIDED_APART = timedelta(minutes=1)

@@ -162,9 +162,9 @@ def _structure(journey: Journey) -> list[Issue]:
     if triggers and not journey.edges_from(triggers[0].id):
         found.append(Issue(triggers[0].id, ERROR, "trigger_unconnected"))
     roots = [node.id for node in journey.nodes.values() if node.category in {"trigger", "goal"}]
-    reached: set[str] = set(roots)
-    for root in roots:
-        reached |= nx.descendants(graph, root)
+    start = object()  # one search from all roots at once: linear, however many goals there are
+    graph.add_edges_from((start, root) for root in roots)
+    reached: set[str] = set(roots) | nx.descendants(graph, start) if roots else set()
     for node in journey.nodes.values():
         if node.id not in reached:
             found.append(Issue(node.id, ERROR, "unreachable"))
@@ -290,11 +290,13 @@ def available_roots(journey: Journey, node_id: str) -> set[str]:
 
 
 def _available(journey: Journey, node: Node) -> set[str]:
-    """The variable roots a message at `node` can use, from what lies upstream of it."""
+    """The variable roots a message at `node` can use, from what lies upstream of it.
+
+    `journey.upstream_kinds` answers every node from one pass over the graph, so asking for each
+    message node keeps validation linear in the size of the journey.
+    """
     roots = {"customer", "shop", "recommended"}
-    graph = journey.graph()
-    upstream = nx.ancestors(graph, node.id)
-    kinds = {journey.nodes[node_id].kind for node_id in upstream}
+    kinds = journey.upstream_kinds(node.id)
     if kinds & ORDER_TRIGGERS:
         roots.add("order")
     if kinds & CART_TRIGGERS:

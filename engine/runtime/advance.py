@@ -520,13 +520,15 @@ class Advancer:
             "cap_policy": str(node.params.get("cap_policy", "reschedule")), "attempts": 0,
             "cost_won": message.cost_hint, "created_at": ctx.now,
         })
+        # logged at the planned time (`at`); `decided` says when this pass, running late, made the call
         if status == "skipped":
             self._log(writes, row, at, node.id, "skipped", "late", channel=channel,
-                      late_hours=round(late.total_seconds() / 3600, 1))
+                      late_hours=round(late.total_seconds() / 3600, 1), decided=ctx.now.isoformat())
             counts.skipped += 1
             return False
         if reason == "late_moved":
-            self._log(writes, row, at, node.id, "deferred", "late_moved", channel=channel, until=due.isoformat())
+            self._log(writes, row, at, node.id, "deferred", "late_moved", channel=channel, until=due.isoformat(),
+                      decided=ctx.now.isoformat())
             counts.deferred += 1
         else:
             self._log(writes, row, at, node.id, "queued", None, channel=channel, kind=message.kind, ad=message.is_ad)

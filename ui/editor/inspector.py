@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.journey import ParamSpec, ParamType, node_type
+from engine.journey import JourneyError, ParamSpec, ParamType, node_type
+from engine.journey.limits import PARAM_DEPTH, check_value, describe
 from engine.journey.registry import (
     CONDITION_FIELDS,
     CONDITION_OPS,
@@ -127,6 +128,13 @@ class Inspector(QWidget):
         node = self.doc.journey.node(self.node_id)
         if node.params.get(name) == value:
             return
+        spec = node_type(node.kind).param(name)
+        try:  # a text over the limit is refused here, in words, and not by the model mid-command
+            check_value(value, self.label(spec.label_ko, spec.label_en) if spec else name,
+                        self.doc.journey.limits, PARAM_DEPTH)
+        except JourneyError as exc:
+            self.preview.setText(describe(exc, self.lang))
+            return
         self._updating = True
         try:
             self.doc.push(SetParam(self.doc, self.node_id, name, value))
@@ -212,6 +220,7 @@ class Inspector(QWidget):
             text.textChanged.connect(self._update_preview)
             return text
         line = QLineEdit(str(value or ""))
+        line.setMaxLength(self.doc.journey.limits.text_chars)
         line.editingFinished.connect(lambda ln=line, n=name: self._commit(n, ln.text()))
         return line
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from engine.journey import Journey, JourneyError
+from engine.journey.limits import LIMIT_CODES, describe, loads
 from ui.editor.document import Connect, JourneyDocument, MoveNodes, Paste, RemoveItems
 from ui.editor.items import EdgeItem, NodeItem, curve
 
@@ -219,15 +220,14 @@ class JourneyScene(QGraphicsScene):
         data = QApplication.clipboard().mimeData()
         raw = bytes(data.data(FRAGMENT_MIME)).decode("utf-8") if data.hasFormat(FRAGMENT_MIME) else data.text()
         try:
-            fragment: Any = json.loads(raw)
-        except (ValueError, TypeError):
-            return []
-        try:
+            fragment: Any = loads(raw)  # within the size limit; what it holds is checked by paste()
             self.journey.copy().paste(fragment, offset)  # a trial first: a bad fragment never reaches the stack
             command = Paste(self.doc, fragment, offset)
             self.doc.push(command)
         except JourneyError as exc:
-            self.refused.emit(str(exc))
+            self.refused.emit(describe(exc, self.lang) if exc.code in LIMIT_CODES else str(exc))
+            return []
+        except (ValueError, TypeError):  # not JSON: something else was copied
             return []
         self.clearSelection()
         for node_id in command.node_ids:

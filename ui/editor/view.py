@@ -16,6 +16,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView
 
+from engine.journey import JourneyError
+from engine.journey.limits import describe
 from ui.editor.document import AddNode
 from ui.editor.scene import JourneyScene
 
@@ -180,6 +182,11 @@ class JourneyView(QGraphicsView):
     def add_node(self, kind: str, point: QPointF) -> str | None:
         grid = 20
         position = (round(point.x() / grid) * grid, round(point.y() / grid) * grid)
+        journey = self.journey_scene.doc.journey
+        if len(journey.nodes) >= journey.limits.nodes:  # refused here, in words, not by the model mid-command
+            full = JourneyError("too_many_nodes", count=len(journey.nodes) + 1, limit=journey.limits.nodes)
+            self.journey_scene.refused.emit(describe(full, self.journey_scene.lang))
+            return None
         command = AddNode(self.journey_scene.doc, kind, (float(position[0]), float(position[1])))
         self.journey_scene.doc.push(command)
         return command.node_id

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import delete
 
 from engine import journey_store as store
-from engine.journey import Journey
+from engine.journey import Journey, JourneyError
+from engine.journey.limits import LIMITS, describe
 from storage.models import Journey as JourneyRow
 from ui.context import AppContext
 from ui.editor.window import EditorWindow
@@ -124,7 +125,11 @@ class JourneysPage(QWidget):
             return None
         window = self.editors.get(journey_id)
         if window is None or not window.isVisible():
-            window = EditorWindow(self.ctx, journey_id, on_saved=self.ctx.bus.data_changed.emit)
+            try:
+                window = EditorWindow(self.ctx, journey_id, on_saved=self.ctx.bus.data_changed.emit)
+            except JourneyError as exc:  # a stored draft over the limits (imported before they existed)
+                QMessageBox.warning(self, self.tr("Open editor"), describe(exc, self.ctx.lang))
+                return None
             self.editors[journey_id] = window
         window.show()
         window.raise_()
@@ -153,7 +158,7 @@ class JourneysPage(QWidget):
             original = store.load(session, journey_id)
             data = original.to_dict()
             data["id"] = store.new_id()
-            data["name"] = self.tr("%1 (copy)").replace("%1", original.name)
+            data["name"] = self.tr("%1 (copy)").replace("%1", original.name)[:LIMITS.name_chars]
             copy = Journey.from_dict(data)
             store.save_draft(session, copy, self.ctx.clock)
         self.ctx.bus.data_changed.emit()
@@ -172,6 +177,10 @@ class JourneysPage(QWidget):
         name = name.strip()
         if not name:
             QMessageBox.warning(self, self.tr("Rename"), self.tr("A journey needs a name."))
+            return False
+        if len(name) > LIMITS.name_chars:
+            too_long = JourneyError("text_too_long", where=self.tr("Name"), length=len(name), limit=LIMITS.name_chars)
+            QMessageBox.warning(self, self.tr("Rename"), describe(too_long, self.ctx.lang))
             return False
         journey.rename(name)
         with self.ctx.db.session() as session:
