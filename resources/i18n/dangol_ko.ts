@@ -1147,9 +1147,14 @@
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="125" />
-        <source>This PC has no system keyring, so passwords and API secrets cannot be saved here.</source>
-        <translation>이 PC에는 시스템 키체인이 없어 비밀번호와 API 시크릿을 저장할 수 없습니다.</translation>
+        <location filename="../../ui/pages/settings.py" line="126" />
+        <source>saved in the system keyring; type to replace it</source>
+        <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="133" />
+        <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
+        <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="156" />
