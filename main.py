@@ -33,7 +33,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="main.py", description="Dangol (단골여정): customer journeys for small online shops.")
     parser.add_argument("--db", help="database file or SQLAlchemy URL (default: the shop database in your data folder)")
-    parser.add_argument("--now", help="act as if it were this time (ISO 8601, shop time when no zone is given)")
+    parser.add_argument("--now", type=_instant,
+                        help="act as if it were this time (ISO 8601, shop time when no zone is given)")
     parser.add_argument("--demo", action="store_true", help="open the app on the demo shop (made on first use)")
     verbs = parser.add_subparsers(dest="verb", parser_class=_Parser, metavar="VERB")
 
@@ -104,21 +105,33 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _clock(args: argparse.Namespace) -> Any:
-    from engine.clock import FixedClock, SystemClock, parse_instant
+def _instant(text: str) -> Any:
+    """--now, checked as the arguments are read (`--now ''` is a mistake, not the real clock)."""
+    from engine.clock import parse_instant
 
-    if args.now:
-        try:
-            return FixedClock(parse_instant(args.now))
-        except ValueError as exc:
-            raise UsageError(f"--now: {exc}") from None
-    return SystemClock()
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _clock(args: argparse.Namespace) -> Any:
+    from engine.clock import FixedClock, SystemClock
+
+    return SystemClock() if args.now is None else FixedClock(args.now)
 
 
 def _open(args: argparse.Namespace) -> Any:
+    from engine import config
     from storage.db import demo_db_path, open_database
 
-    return open_database(demo_db_path() if args.demo and not args.db else args.db)
+    db = open_database(demo_db_path() if args.demo and not args.db else args.db)
+    left = config.move_plain_secrets(db)  # an older version kept these in the database
+    if left:
+        print(f"warning: {', '.join(left)} {'is' if len(left) == 1 else 'are'} still in the database in plain text "
+              f"(as an older version stored it): no system keyring works on this PC to move it to; "
+              f"{config.KEYRING_FIX}", file=sys.stderr)
+    return db
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -279,7 +292,7 @@ def _channels(db: Any) -> dict[str, Any]:
 
     with db.session() as session:
         mode = config.get(session, "delivery.mode")
-        url = str(config.get(session, "delivery.webhook_url") or "")
+        url = str(config.get(session, "delivery.webhook_url") or "") if mode == "webhook" else ""  # in the keyring
     if mode == "webhook":
         from engine.delivery.channels.webhook import WebhookChannel
 
@@ -412,10 +425,11 @@ def cmd_config(args: argparse.Namespace) -> int:
         if args.config_verb == "get":
             item = config.spec(args.key)
             value = config.get(session, args.key)
-            print("(set)" if item.secret and value else ("(not set)" if item.secret else _show(value)))
+            print(("(set)" if value else "(not set)") if item.secret else _show(value))
         elif args.config_verb == "set":
             value = config.set_value(session, args.key, args.value)
-            print(f"{args.key} = {'(saved to the system keyring)' if config.spec(args.key).secret else _show(value)}")
+            secret = "(saved to the system keyring)" if value else "(not set)"
+            print(f"{args.key} = {secret if config.spec(args.key).secret else _show(value)}")
         else:
             for key, value in config.all_values(session).items():
                 print(f"{key} = {_show(value)}")

@@ -55,15 +55,23 @@ def to_utc(value: datetime, zone: ZoneInfo = SHOP_ZONE) -> datetime:
     return value.astimezone(UTC)
 
 
+YEARS = range(2000, 2101)  # the instants a shop's history and its journeys can mean
+
+
 def parse_instant(text: str, zone: ZoneInfo = SHOP_ZONE) -> datetime:
-    """Parse an ISO 8601 instant (`2026-03-01`, `2026-03-01T09:30`, `...+09:00`, `...Z`)."""
+    """Parse an ISO 8601 instant (`2026-03-01`, `2026-03-01T09:30`, `...+09:00`, `...Z`) in the years 2000–2100."""
+    example = "(example: 2026-03-01T09:30+09:00)"
     cleaned = text.strip()
+    if not cleaned:
+        raise ValueError(f"a time is needed, not an empty text {example}")
     if cleaned.endswith(("Z", "z")):
         cleaned = cleaned[:-1] + "+00:00"
     try:
         value = datetime.fromisoformat(cleaned)
     except ValueError:
-        raise ValueError(f"'{text}' is not an ISO 8601 time (example: 2026-03-01T09:30+09:00)") from None
+        raise ValueError(f"'{text}' is not an ISO 8601 time {example}") from None
+    if value.year not in YEARS:
+        raise ValueError(f"'{text}' is outside the years {YEARS.start}–{YEARS.stop - 1} {example}")
     return to_utc(value, zone)
 
 

@@ -1,27 +1,47 @@
 """Shop settings: one typed catalogue for the CLI (`config get|set`) and the GUI's settings page.
 
-Plain values live in the `settings` table; secrets (passwords, API keys) go to the OS keyring
-and never touch the database or the logs.
+Plain values live in the `settings` table; secrets (passwords, API keys, the webhook URL, which may carry
+a password or a token) go to the OS keyring and never touch the database, the logs or `config list`.
+A secret an older version left in the database is moved to the keyring when the database is opened
+(`move_plain_secrets`); until it can be, it is still read from there, and never printed.
+
+Each value has one parser (the CLI and the settings page both use it); settings that depend on each other
+(the quiet hours' start and end) are checked together by `set_values`.
 """
 
 from __future__ import annotations
 
+import email.utils
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storage.models import Setting
 
+if TYPE_CHECKING:
+    from storage.db import Database
+
 KEYRING_SERVICE = "Dangol"
+KEYRING_FIX = "open or unlock one (Windows Credential Manager, macOS Keychain, GNOME Keyring or KWallet)"
+NO_KEYRING = "no system keyring works on this PC, so {key} cannot be kept safely; " + KEYRING_FIX + " and try again"
+
+log = logging.getLogger("dangol.config")
 
 
 class ConfigError(ValueError):
-    """A setting name or value the user must correct; the message says how."""
+    """A setting name or value the user must correct; the message says how (`key`: the setting, if one)."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def _int(lo: int, hi: int) -> Callable[[str], int]:
@@ -93,6 +113,69 @@ def _phone_or_empty(text: str) -> str:
     return value
 
 
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _host_name(host: str) -> bool:
+    """A DNS name with a dot and a top-level name of letters (Korean names allowed: 단골.한국)."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.split(".")
+    return (len(ascii_host) <= 253 and len(labels) >= 2 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+            and (labels[-1].isalpha() or labels[-1].startswith("xn--")))
+
+
+def _email_or_empty(text: str) -> str:
+    value = str(text).strip()
+    if not value:
+        return value
+    local, at, domain = value.rpartition("@")
+    if (not at or len(value) > 254 or len(local) > 64 or not _EMAIL_LOCAL.fullmatch(local)
+            or not _host_name(domain) or email.utils.parseaddr(value)[1] != value):
+        raise ConfigError(f"expected an email address like shop@example.com, got '{text}'")
+    return value
+
+
+def _web_address(what: str, example: str, allow_userinfo: bool) -> Callable[[str], str]:
+    """An http(s) URL with a host; the message never repeats the value (it may be a secret)."""
+
+    def parse(text: str) -> str:
+        value = str(text).strip()
+        if not value:
+            return value
+        wrong = f"expected {what} starting with https:// or http:// (example: {example})"
+        if len(value) > 2000 or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ConfigError(wrong)
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (raises ValueError on a port that is not a number from 0 to 65535)
+        except ValueError:
+            raise ConfigError(wrong) from None
+        host = parts.hostname or ""
+        if parts.scheme.lower() not in {"http", "https"} or not host:
+            raise ConfigError(wrong)
+        if not (_host_name(host) or host == "localhost" or _ip_address(host)):
+            raise ConfigError(f"'{host}' is not a host name; {wrong}")
+        if not allow_userinfo and (parts.username is not None or parts.password is not None):
+            raise ConfigError(f"{what} must not contain a user name or password (example: {example})")
+        return value
+
+    return parse
+
+
+def _ip_address(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
@@ -119,8 +202,9 @@ def _values(choices: tuple[tuple[str, str, str], ...]) -> tuple[str, ...]:
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.name", "", _text(60), "쇼핑몰 이름", "Shop name"),
     SettingSpec("shop.contact", "", _phone_or_empty, "쇼핑몰 연락처", "Shop contact number"),
-    SettingSpec("shop.email", "", _text(254), "발신 이메일", "Sender email"),
-    SettingSpec("shop.url", "", _text(300), "쇼핑몰 주소", "Shop URL"),
+    SettingSpec("shop.email", "", _email_or_empty, "발신 이메일", "Sender email"),
+    SettingSpec("shop.url", "", _web_address("a shop address", "https://myshop.co.kr", allow_userinfo=False),
+                "쇼핑몰 주소", "Shop URL"),
     SettingSpec("shop.optout_number", "", _phone_or_empty, "무료 수신거부 번호", "Free opt-out number (080)"),
     SettingSpec("shop.timezone", "Asia/Seoul", _zone, "시간대", "Time zone"),
     SettingSpec("ui.language", "ko", _choice("ko", "en"), "언어", "Language"),
@@ -145,13 +229,16 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("sms.provider", "", _choice(*_values(SMS_PROVIDERS)), "문자 발송사", "SMS provider",
                 choices=SMS_PROVIDERS),
     SettingSpec("sms.sender", "", _phone_or_empty, "발신 번호", "SMS sender number"),
-    SettingSpec("sms.api_key", "", _text(500), "문자 API 키", "SMS API key"),
+    SettingSpec("sms.api_key", "", _text(500), "문자 API 키", "SMS API key", secret=True),
     SettingSpec("sms.api_secret", "", _text(500), "문자 API 시크릿", "SMS API secret", secret=True),
     SettingSpec("sms.cost_won", 20, _int(0, 1000), "문자(SMS) 단가(원)", "SMS price (won)"),
     SettingSpec("lms.cost_won", 50, _int(0, 1000), "장문(LMS) 단가(원)", "LMS price (won)"),
     SettingSpec("kakao.cost_won", 8, _int(0, 1000), "알림톡 단가(원)", "AlimTalk price (won)"),
     SettingSpec("delivery.mode", "file", _choice("file", "webhook"), "보내는 방법", "How messages go out"),
-    SettingSpec("delivery.webhook_url", "", _text(500), "웹훅 주소", "Webhook URL"),
+    # a secret: a webhook URL often carries a password (https://user:pw@…) or a token in its path or query
+    SettingSpec("delivery.webhook_url", "", _web_address("a webhook address", "https://hooks.example.com/dangol",
+                                                         allow_userinfo=True),
+                "웹훅 주소", "Webhook URL", secret=True),
     SettingSpec("runner.autostart", False, _bool, "PC 시작 시 자동 실행", "Start with my PC"),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
@@ -161,7 +248,30 @@ def spec(key: str) -> SettingSpec:
     try:
         return SPEC_BY_KEY[key]
     except KeyError:
-        raise ConfigError(f"unknown setting '{key}'; see `config list` for the names") from None
+        raise ConfigError(f"unknown setting '{key}'; see `config list` for the names", key) from None
+
+
+SECRET_KEYS = tuple(item.key for item in SPECS if item.secret)
+
+
+def _quiet_hours_problem(values: Mapping[str, Any]) -> str | None:
+    from engine.delivery.rules import LAW_QUIET_END, LAW_QUIET_START, covers_law_window, parse_hhmm
+
+    start, end = str(values["rules.quiet_start"]), str(values["rules.quiet_end"])
+    try:
+        if covers_law_window(parse_hhmm(start), parse_hhmm(end)):
+            return None
+    except ValueError:  # a stored value that is not a time (written by hand): not a window that covers the law's
+        pass
+    law = f"{LAW_QUIET_START:%H:%M}–{LAW_QUIET_END:%H:%M}"
+    return (f"quiet hours {start}–{end} do not cover the law's {law}: start at {LAW_QUIET_START:%H:%M} or earlier "
+            f"and end at {LAW_QUIET_END:%H:%M} or later (example: 20:00 to 09:00)")
+
+
+# settings checked together: (keys, a function of their values giving what is wrong, or None)
+JOINT_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], str | None]], ...] = (
+    (("rules.quiet_start", "rules.quiet_end"), _quiet_hours_problem),
+)
 
 
 def _secret_store() -> Any:
@@ -170,17 +280,45 @@ def _secret_store() -> Any:
     return keyring
 
 
+def _keyring_value(key: str) -> str | None:
+    try:
+        value = _secret_store().get_password(KEYRING_SERVICE, key)
+    except Exception as exc:  # keyring backends raise their own types
+        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key) from None
+    return None if value is None else str(value)
+
+
+def _plain_row(session: Session, key: str) -> Setting | None:
+    """A secret an older version stored in the database (before it moved to the keyring)."""
+    row = session.get(Setting, key)
+    return row if row is not None and row.value not in (None, "") else None
+
+
 def get(session: Session, key: str) -> Any:
     """The stored value, or the default."""
     item = spec(key)
     if item.secret:
         try:
-            value = _secret_store().get_password(KEYRING_SERVICE, key)
-        except Exception as exc:  # keyring backends raise their own types
-            raise ConfigError(f"the system keyring cannot be read: {exc}") from None
-        return value if value is not None else item.default
+            value = _keyring_value(key)
+        except ConfigError:
+            row = _plain_row(session, key)  # not moved yet (no keyring): still the owner's value
+            if row is None:
+                raise
+            return row.value
+        if value is None:
+            row = _plain_row(session, key)
+            return item.default if row is None else row.value
+        return value
     row = session.get(Setting, key)
     return item.default if row is None else row.value
+
+
+def is_set(session: Session, key: str) -> bool | None:
+    """Whether a secret has a value (None: the keyring cannot be read and the database holds none)."""
+    try:
+        return bool(get(session, key))
+    except ConfigError:
+        return None
 
 
 class Snapshot:
@@ -192,34 +330,104 @@ class Snapshot:
     def get(self, key: str) -> Any:
         item = spec(key)
         if item.secret:
-            raise ConfigError(f"{key} is a secret; read it with config.get")
+            raise ConfigError(f"{key} is a secret; read it with config.get", key)
         return self.stored.get(key, item.default)
+
+
+def _parse(key: str, raw: Any) -> Any:
+    item = spec(key)
+    try:
+        return item.parse(str(raw).lower() if isinstance(raw, bool) else str(raw))
+    except ConfigError as exc:
+        raise ConfigError(str(exc), key) from None
+
+
+def set_values(session: Session, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Parse, check together and store several settings; raises ConfigError (saying what to fix) and then
+    stores nothing. Plain values go to the session (committed by the caller); secrets to the keyring, last."""
+    parsed = {key: _parse(key, raw) for key, raw in changes.items()}
+    for keys, problem_of in JOINT_CHECKS:
+        if not any(key in parsed for key in keys):
+            continue
+        values = {key: parsed[key] if key in parsed else get(session, key) for key in keys}
+        problem = problem_of(values)
+        if problem:  # named after the setting that changed (the settings page sends them all)
+            changed = [key for key in keys if key in parsed and parsed[key] != get(session, key)]
+            raise ConfigError(problem, (changed or [key for key in keys if key in parsed])[0])
+    for key in sorted(parsed, key=lambda k: spec(k).secret):
+        if spec(key).secret:
+            _store_secret(session, key, parsed[key])
+            continue
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=parsed[key]))
+        else:
+            row.value = parsed[key]
+    return parsed
 
 
 def set_value(session: Session, key: str, raw: Any) -> Any:
     """Parse and store one setting; raises ConfigError with what to fix."""
-    item = spec(key)
-    value = item.parse(str(raw).lower() if isinstance(raw, bool) else str(raw))
-    if item.secret:
-        try:
-            _secret_store().set_password(KEYRING_SERVICE, key, value)
-        except Exception as exc:
-            raise ConfigError(f"the system keyring cannot store secrets here: {exc}") from None
-        return value
+    return set_values(session, {key: raw})[key]
+
+
+def _store_secret(session: Session, key: str, value: str) -> None:
+    """Into the keyring (read back, so a keyring that keeps nothing is found out); an empty value removes it."""
+    store = _secret_store()
+    try:
+        if value:
+            store.set_password(KEYRING_SERVICE, key, value)
+        elif store.get_password(KEYRING_SERVICE, key) is not None:
+            store.delete_password(KEYRING_SERVICE, key)
+        kept = store.get_password(KEYRING_SERVICE, key)
+    except Exception as exc:  # keyring backends raise their own types
+        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key) from None
+    if (kept or "") != value:
+        raise ConfigError(NO_KEYRING.format(key=key), key)
     row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    return value
+    if row is not None:  # an older version's plain copy: the keyring holds the value now
+        session.delete(row)
+
+
+def move_plain_secrets(db: Database) -> list[str]:
+    """Move secrets an older version stored in the database to the keyring; the keys still in plain text.
+
+    Safe at any point: the value is written to the keyring and read back before the row is deleted (and only
+    if the row still holds that value), so a crash or a keyring that keeps nothing loses nothing; a value
+    already in the keyring is the newer one (set_values removes the row when it writes one).
+    """
+    with db.session() as session:
+        rows = {row.key: row.value for row in session.scalars(select(Setting).where(Setting.key.in_(SECRET_KEYS)))}
+    left: list[str] = []
+    for key in (key for key in SECRET_KEYS if key in rows):
+        value = rows[key]
+        try:
+            if value not in (None, "") and _keyring_value(key) is None:
+                _secret_store().set_password(KEYRING_SERVICE, key, str(value))
+                if _keyring_value(key) != str(value):
+                    left.append(key)
+                    continue
+        except Exception:  # no keyring, or one that refuses: the value stays where it is, still read from there
+            left.append(key)
+            continue
+        try:
+            with db.write_session() as session:
+                row = session.get(Setting, key)
+                if row is not None and row.value == value:
+                    session.delete(row)
+        except SQLAlchemyError as exc:  # a read-only database: moved next time; the keyring has it already
+            log.warning("could not remove the plain copy of %s: %s", key, type(exc).__name__)
+    return left
 
 
 def all_values(session: Session) -> dict[str, Any]:
-    """Every non-secret setting with its current value (secrets show whether they are set)."""
+    """Every setting with its current value; a secret shows only whether it is set."""
     stored = {row.key: row.value for row in session.scalars(select(Setting))}
     result: dict[str, Any] = {}
     for item in SPECS:
         if item.secret:
+            state = is_set(session, item.key)
+            result[item.key] = {True: "(set)", False: "(not set)", None: "(unknown: no system keyring)"}[state]
             continue
         result[item.key] = stored.get(item.key, item.default)
     return result

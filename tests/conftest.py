@@ -22,7 +22,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     """Never touch the real user's data folder or keyring from a test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("DANGOL_HOME", str(home))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    # a working keyring of the test's own (a file in `home`, see tests/file_keyring.py), here and in subprocesses
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.file_keyring.Keyring")
     # start-up entries (runner autostart) go to a scratch profile, never the real one
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("APPDATA", str(home / "appdata"))

@@ -32,15 +32,7 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.delivery.channels.base import Channel, OutgoingMessage, SendError, SendResult
-from engine.delivery.rules import (
-    DECIDED_APART,
-    in_quiet_hours,
-    lateness_rule,
-    next_shop_day,
-    parse_hhmm,
-    quiet_end_after,
-    shop_day_start,
-)
+from engine.delivery.rules import DECIDED_APART, QuietHours, lateness_rule, shop_day_start
 from engine.runtime.facts import consents as customer_consents
 from engine.runtime.memory import bulk_work
 from engine.runtime.writes import fast_insert, fast_update, parse_utc, raw_rows
@@ -101,8 +93,7 @@ class DeliverySummary:
 @dataclass(frozen=True)
 class Rules:
     zone: ZoneInfo
-    quiet_start: Any
-    quiet_end: Any
+    quiet: QuietHours
     cap_day: int
     cap_week: int
 
@@ -111,8 +102,7 @@ class Rules:
         get = config.Snapshot(session).get
         return cls(
             zone=ZoneInfo(str(get("shop.timezone"))),
-            quiet_start=parse_hhmm(str(get("rules.quiet_start"))),
-            quiet_end=parse_hhmm(str(get("rules.quiet_end"))),
+            quiet=QuietHours.from_settings(get("rules.quiet_start"), get("rules.quiet_end")),
             cap_day=int(get("rules.ad_cap_per_day")),
             cap_week=int(get("rules.ad_cap_per_week")),
         )
@@ -341,9 +331,9 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
                 change(row, "queued", "late_moved", moved, moved, "deferred", until=moved.isoformat())
                 summary.deferred += 1
                 continue
-            if row.is_ad and is_customer_channel and not granted.get("night", False) and in_quiet_hours(
-                    now, rules.quiet_start, rules.quiet_end, rules.zone):
-                moved = quiet_end_after(now, rules.quiet_end, rules.zone)
+            if row.is_ad and is_customer_channel and not granted.get("night", False) and rules.quiet.contains(
+                    now, rules.zone):
+                moved = rules.quiet.end_after(now, rules.zone)
                 change(row, "queued", "quiet_hours", moved, moved, "deferred", until=moved.isoformat())
                 summary.deferred += 1
                 continue
@@ -355,7 +345,7 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
                         change(row, "skipped", "frequency_cap", row.not_before, row.due_at, "skipped")
                         summary.skipped += 1
                     else:
-                        moved = next_shop_day(now, rules.quiet_end, rules.zone)
+                        moved = rules.quiet.next_day_opening(now, rules.zone)
                         change(row, "queued", "frequency_cap", moved, moved, "deferred", until=moved.isoformat())
                         summary.deferred += 1
                     continue

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.runtime.waits import parse_hhmm
 
-__all__ = ["LATE_GRACE", "in_quiet_hours", "lateness_rule", "next_shop_day", "parse_hhmm", "quiet_end_after",
-           "same_time_next_day", "shop_day_start"]
+__all__ = ["LATE_GRACE", "LAW_QUIET_END", "LAW_QUIET_START", "QuietHours", "covers_law_window", "in_quiet_hours",
+           "lateness_rule", "next_shop_day", "parse_hhmm", "quiet_end_after", "same_time_next_day",
+           "shop_day_start"]
 
 LATE_GRACE = timedelta(hours=1)  # a message up to an hour late is simply on time (a tick, a short sleep)
+
+# 정보통신망법 제50조 제3항: no ads from 21:00 to 08:00 (the recipient's time) without a separate night consent.
+# The owner may widen this window (start earlier, end later), never narrow it.
+LAW_QUIET_START = time(21, 0)
+LAW_QUIET_END = time(8, 0)
 
 
 def in_quiet_hours(at: datetime, start: time, end: time, zone: ZoneInfo) -> bool:
@@ -19,6 +28,61 @@ def in_quiet_hours(at: datetime, start: time, end: time, zone: ZoneInfo) -> bool
     if start <= end:
         return start <= local < end
     return local >= start or local < end
+
+
+def covers_law_window(start: time, end: time) -> bool:
+    """Whether the window [start, end) (wrapping midnight) holds the whole of the law's 21:00–08:00."""
+    return end < start <= LAW_QUIET_START and end >= LAW_QUIET_END
+
+
+def _hhmm(value: Any) -> time | None:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", str(value))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """When ads to a customer without night consent wait: the owner's window joined with the law's.
+
+    The owner's `start`/`end` come from the settings, which refuse a window narrower than the law's;
+    a database holding other values (written before that check, or by hand) still never lets an ad out
+    between 21:00 and 08:00, because the law's window is always part of the union.
+    """
+
+    start: time = LAW_QUIET_START
+    end: time = LAW_QUIET_END
+
+    @classmethod
+    def from_settings(cls, start: Any, end: Any) -> QuietHours:
+        """From the stored texts ("20:00"); a value that is not a time counts as the law's bound."""
+        return cls(_hhmm(start) or LAW_QUIET_START, _hhmm(end) or LAW_QUIET_END)
+
+    @property
+    def windows(self) -> tuple[tuple[time, time], ...]:
+        if covers_law_window(self.start, self.end):
+            return ((self.start, self.end),)
+        return ((self.start, self.end), (LAW_QUIET_START, LAW_QUIET_END))
+
+    def contains(self, at: datetime, zone: ZoneInfo) -> bool:
+        """Whether `at` falls in quiet hours (either window)."""
+        return any(in_quiet_hours(at, start, end, zone) for start, end in self.windows)
+
+    def end_after(self, at: datetime, zone: ZoneInfo) -> datetime:
+        """The first moment at or after `at` outside quiet hours (`at` itself when it is not in them)."""
+        moment = at
+        for _ in range(4):  # two windows: at most a hop out of each, then one more check
+            ends = [quiet_end_after(moment, end, zone) for start, end in self.windows
+                    if in_quiet_hours(moment, start, end, zone)]
+            if not ends:
+                return moment
+            moment = max(ends)
+        return moment
+
+    def next_day_opening(self, at: datetime, zone: ZoneInfo) -> datetime:
+        """The first moment outside quiet hours on the shop-local day after `at` (a daily cap starts over)."""
+        return self.end_after(next_shop_day(at, time(0, 0), zone), zone)
 
 
 def quiet_end_after(at: datetime, end: time, zone: ZoneInfo) -> datetime:

@@ -553,47 +553,47 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="97"/>
+        <location filename="../../ui/editor/inspector.py" line="98"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="119"/>
+        <location filename="../../ui/editor/inspector.py" line="120"/>
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="177"/>
+        <location filename="../../ui/editor/inspector.py" line="185"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="232"/>
+        <location filename="../../ui/editor/inspector.py" line="241"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="300"/>
+        <location filename="../../ui/editor/inspector.py" line="309"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="302"/>
+        <location filename="../../ui/editor/inspector.py" line="311"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="304"/>
+        <location filename="../../ui/editor/inspector.py" line="313"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="306"/>
+        <location filename="../../ui/editor/inspector.py" line="315"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="381"/>
+        <location filename="../../ui/editor/inspector.py" line="390"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -601,164 +601,167 @@
 <context>
     <name>JourneysPage</name>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="36"/>
+        <location filename="../../ui/pages/journeys.py" line="37"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="38"/>
+        <location filename="../../ui/pages/journeys.py" line="39"/>
         <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
         <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="40"/>
+        <location filename="../../ui/pages/journeys.py" line="41"/>
+        <location filename="../../ui/pages/journeys.py" line="131"/>
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="41"/>
+        <location filename="../../ui/pages/journeys.py" line="42"/>
         <source>New from template…</source>
         <translation>템플릿으로 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="42"/>
+        <location filename="../../ui/pages/journeys.py" line="43"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="43"/>
+        <location filename="../../ui/pages/journeys.py" line="44"/>
         <source>Rename…</source>
         <translation>이름 바꾸기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="44"/>
+        <location filename="../../ui/pages/journeys.py" line="45"/>
         <source>Import…</source>
         <translation>가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="45"/>
+        <location filename="../../ui/pages/journeys.py" line="46"/>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="46"/>
+        <location filename="../../ui/pages/journeys.py" line="47"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54"/>
+        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="182"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54"/>
+        <location filename="../../ui/pages/journeys.py" line="55"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54"/>
+        <location filename="../../ui/pages/journeys.py" line="55"/>
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54"/>
+        <location filename="../../ui/pages/journeys.py" line="55"/>
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="56"/>
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="56"/>
         <source>Conversions</source>
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="65"/>
+        <location filename="../../ui/pages/journeys.py" line="66"/>
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="81"/>
+        <location filename="../../ui/pages/journeys.py" line="82"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="81"/>
+        <location filename="../../ui/pages/journeys.py" line="82"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="81"/>
+        <location filename="../../ui/pages/journeys.py" line="82"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82"/>
+        <location filename="../../ui/pages/journeys.py" line="83"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="93"/>
+        <location filename="../../ui/pages/journeys.py" line="94"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="156"/>
+        <location filename="../../ui/pages/journeys.py" line="161"/>
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="169"/>
         <location filename="../../ui/pages/journeys.py" line="174"/>
+        <location filename="../../ui/pages/journeys.py" line="179"/>
+        <location filename="../../ui/pages/journeys.py" line="183"/>
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="169"/>
+        <location filename="../../ui/pages/journeys.py" line="174"/>
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="174"/>
+        <location filename="../../ui/pages/journeys.py" line="179"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="183"/>
+        <location filename="../../ui/pages/journeys.py" line="192"/>
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="183"/>
-        <location filename="../../ui/pages/journeys.py" line="201"/>
+        <location filename="../../ui/pages/journeys.py" line="192"/>
+        <location filename="../../ui/pages/journeys.py" line="210"/>
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="190"/>
+        <location filename="../../ui/pages/journeys.py" line="199"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="200"/>
+        <location filename="../../ui/pages/journeys.py" line="209"/>
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="207"/>
+        <location filename="../../ui/pages/journeys.py" line="216"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="217"/>
+        <location filename="../../ui/pages/journeys.py" line="226"/>
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="218"/>
+        <location filename="../../ui/pages/journeys.py" line="227"/>
         <source>Delete &apos;%1&apos;? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>&apos;%1&apos;을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -899,7 +902,7 @@
     <message>
         <location filename="../../ui/main_window.py" line="196"/>
         <source>⚠ %1 customers stopped: a message of &apos;%2&apos; could not be made. Fix it</source>
-        <translation>⚠ 고객 %1명이 멈췄습니다: '%2'의 메시지를 만들 수 없었습니다. 고치기</translation>
+        <translation>⚠ 고객 %1명이 멈췄습니다: &apos;%2&apos;의 메시지를 만들 수 없었습니다. 고치기</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="199"/>
@@ -909,7 +912,7 @@
     <message>
         <location filename="../../ui/main_window.py" line="202"/>
         <source>&apos;%1&apos;: %2 customers</source>
-        <translation>'%1': 고객 %2명</translation>
+        <translation>&apos;%1&apos;: 고객 %2명</translation>
     </message>
 </context>
 <context>
@@ -1039,7 +1042,7 @@
 <context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="492"/>
+        <location filename="../../ui/editor/inspector.py" line="501"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -1047,7 +1050,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="405"/>
+        <location filename="../../ui/editor/inspector.py" line="414"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>
@@ -1164,27 +1167,32 @@
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="109"/>
+        <location filename="../../ui/pages/settings.py" line="126"/>
+        <source>saved in the system keyring; type to replace it</source>
+        <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="127"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="130"/>
-        <source>This PC has no system keyring, so passwords and API secrets cannot be saved here.</source>
-        <translation>이 PC에는 시스템 키체인이 없어 비밀번호와 API 시크릿을 저장할 수 없습니다.</translation>
+        <location filename="../../ui/pages/settings.py" line="133"/>
+        <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
+        <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="161"/>
+        <location filename="../../ui/pages/settings.py" line="165"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="166"/>
+        <location filename="../../ui/pages/settings.py" line="173"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="181"/>
+        <location filename="../../ui/pages/settings.py" line="188"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>

@@ -169,7 +169,7 @@ def test_config_set_get_list(capsys: pytest.CaptureFixture[str], dbfile: str) ->
     assert run(capsys, "--db", dbfile, "config", "get", "segments.at_risk_days")[1].strip() == "60"
     assert run(capsys, "--db", dbfile, "config", "get", "rules.quiet_start")[1].strip() == "21:00"
     listing = run(capsys, "--db", dbfile, "config", "list")[1]
-    assert "shop.name = 단골상점" in listing and "smtp.password" not in listing
+    assert "shop.name = 단골상점" in listing and "smtp.password = (not set)" in listing  # a secret: set or not
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,7 @@ class SettingsPage(QWidget):
         top.addWidget(self.theme)
         top.addStretch(1)
         outer.addLayout(top)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
@@ -106,7 +106,6 @@ class SettingsPage(QWidget):
         edit = QLineEdit()
         if item.secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setPlaceholderText(self.tr("kept in the system keyring"))
         return edit
 
     def refresh(self) -> None:
@@ -114,21 +113,25 @@ class SettingsPage(QWidget):
         with self.ctx.db.session() as session:
             values: dict[str, Any] = {}
             for key in self.fields:
-                try:
+                if config.spec(key).secret:  # only whether it is set; the value stays in the keyring
+                    values[key] = config.is_set(session, key)
+                    keyring_missing = keyring_missing or values[key] is None  # e.g. a Linux PC without one
+                else:
                     values[key] = config.get(session, key)
-                except config.ConfigError:  # no system keyring (e.g. a Linux PC without one): no secrets
-                    values[key], keyring_missing = "", True
             theme = config.get(session, "ui.theme")
         for key, widget in self.fields.items():
             secret = config.spec(key).secret
             self._show(widget, values[key], secret)
+            if secret and isinstance(widget, QLineEdit):
+                widget.setPlaceholderText(self.tr("saved in the system keyring; type to replace it") if values[key]
+                                          else self.tr("kept in the system keyring"))
             if secret and keyring_missing:
                 widget.setEnabled(False)
         self.theme.blockSignals(True)
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
         self.theme.blockSignals(False)
-        self.message.setText(self.tr("This PC has no system keyring, so passwords and API secrets cannot be "
-                                     "saved here.") if keyring_missing else "")
+        self.message.setText(self.tr("This PC has no system keyring, so passwords, API keys and the webhook "
+                                     "address cannot be saved here.") if keyring_missing else "")
 
     @staticmethod
     def _show(widget: QWidget, value: Any, secret: bool) -> None:
@@ -154,12 +157,16 @@ class SettingsPage(QWidget):
                 pending[key] = widget.text()
         try:
             with self.ctx.db.session() as session:
-                # one transaction: a bad value rolls back every other change; secrets (keyring) go last
-                for key in sorted(pending, key=lambda k: config.spec(k).secret):
-                    config.set_value(session, key, pending[key])
+                # one transaction, every value checked first (and the quiet hours as a pair); secrets go last
+                config.set_values(session, pending)
         except config.ConfigError as exc:
-            self.message.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
+            item = config.spec(exc.key) if exc.key in self.fields else None
+            where = f"{self.ctx.label(item.label_ko, item.label_en)}: " if item else ""
+            self.message.setText(self.tr("Not saved: %1").replace("%1", where + str(exc)))
             self.message.setStyleSheet("color: #c62828;")
+            if exc.key in self.fields:
+                self.scroll.ensureWidgetVisible(self.fields[exc.key])
+                self.fields[exc.key].setFocus()
             return False
         self._apply_autostart(pending.get("runner.autostart") == "true")
         self.message.setStyleSheet("")
