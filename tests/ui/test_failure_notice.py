@@ -45,3 +45,4 @@ def test_the_owner_is_told_and_the_canvas_shows_where_customers_stopped(
     editor.view.centerOn(editor.scene.nodes["s0"])
     qtbot.wait(50)
     editor.grab().save(str(artifacts / "editor-failure.png"))
+    assert editor.save()  # the layout is kept: closing asks nothing
