@@ -149,7 +149,7 @@ class JourneysPage(QWidget):
         journey_id = self.selected_id()
         if journey_id is None:
             return None
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             original = store.load(session, journey_id)
             data = original.to_dict()
             data["id"] = store.new_id()
@@ -174,7 +174,7 @@ class JourneysPage(QWidget):
             QMessageBox.warning(self, self.tr("Rename"), self.tr("A journey needs a name."))
             return False
         journey.rename(name)
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             store.save_draft(session, journey, self.ctx.clock)
         self.ctx.bus.data_changed.emit()
         return True
@@ -184,7 +184,7 @@ class JourneysPage(QWidget):
         if not path:
             return
         try:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.write_session() as session:
                 store.import_journey(session, Path(path), self.ctx.clock)
         except store.StoreError as exc:
             QMessageBox.warning(self, self.tr("Import"), str(exc))

@@ -153,7 +153,7 @@ class SettingsPage(QWidget):
                     continue  # empty means unchanged for a secret
                 pending[key] = widget.text()
         try:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.write_session() as session:
                 # one transaction: a bad value rolls back every other change; secrets (keyring) go last
                 for key in sorted(pending, key=lambda k: config.spec(k).secret):
                     config.set_value(session, key, pending[key])
@@ -183,12 +183,12 @@ class SettingsPage(QWidget):
 
     def _language(self) -> None:
         code = self.language.currentData()
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             config.set_value(session, "ui.language", code)
         self.language_changed.emit(code)
 
     def _theme(self) -> None:
         code = self.theme.currentData()
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             config.set_value(session, "ui.theme", code)
         self.theme_changed.emit(code)
