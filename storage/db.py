@@ -77,7 +77,7 @@ def _where(url: str) -> str:
     """The database's path for a message (the URL without any password for another database)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return str(parsed.database or "(in memory)")
+        return str(parsed.database or "(in memory)").removeprefix("file:")  # an SQLite URI filename
     return parsed.render_as_string(hide_password=True)
 
 
