@@ -157,6 +157,17 @@ def wait_running(path: Path, process: subprocess.Popen[str]) -> None:
         db.close()
 
 
+def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGTERM, and kill -9 if it has not stopped within a minute (never leave a runner behind)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+
+
 def runner_log() -> str:
     return "".join(p.read_text(encoding="utf-8") for p in sorted((data_dir() / "logs").glob("runner.log*")))
 
@@ -191,8 +202,7 @@ def test_another_program_holding_the_write_lock(tmp_path: Path) -> None:
         assert first.poll() is None, "the runner stopped"
         assert cli(path, "config", "set", "rules.ad_cap_per_week", "5").returncode == 0  # the lock is free again
     finally:
-        first.send_signal(signal.SIGTERM)
-        out, err = first.communicate(timeout=60)
+        out, err = stop(first)
     assert first.returncode == 0 and err == "", err
     log = runner_log()
     assert "Traceback" not in log and SECRET_NAME not in log
@@ -210,8 +220,7 @@ def test_a_second_runner_is_refused_before_it_says_it_started(tmp_path: Path) ->
         one_line(done, "another runner is already running")
         assert done.stdout == ""
     finally:
-        first.send_signal(signal.SIGTERM)
-        first.communicate(timeout=60)
+        stop(first)
     assert first.returncode == 0
 
 
