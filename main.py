@@ -209,10 +209,11 @@ def cmd_journey(args: argparse.Namespace) -> int:
         store.write_file(journey, args.file)
         print(f"wrote {args.file}")
         return EXIT_OK
+    # Writes take the write lock first (they wait their turn behind the runner) and say so after the commit.
     if args.journey_verb == "import":
-        with db.session() as session:
+        with db.write_session() as session:
             row = store.import_journey(session, args.file, clock)
-            print(f"imported '{row.name}' as draft {row.id}")
+        print(f"imported '{row.name}' as draft {row.id}")
         return EXIT_OK
     if args.journey_verb == "create":
         from engine import gallery
@@ -224,15 +225,15 @@ def cmd_journey(args: argparse.Namespace) -> int:
                 raise UsageError(f"--set needs KEY=VALUE, got '{item}'")
             values[key.strip()] = value
         journey = gallery.instantiate(gallery.template(args.template), name=args.name, values=values)
-        with db.session() as session:
+        with db.write_session() as session:
             row = store.save_draft(session, journey, clock, template_id=args.template)
-            print(f"created draft '{row.name}' {row.id}")
+        print(f"created draft '{row.name}' {row.id}")
         return EXIT_OK
     if args.journey_verb == "publish":
         from engine.runtime.publish import PublishError, publish
 
         try:
-            with db.session() as session:
+            with db.write_session() as session:
                 result = publish(session, args.id, clock, on_change=args.waiting)
         except PublishError as exc:
             for issue in exc.issues:
@@ -247,9 +248,9 @@ def cmd_journey(args: argparse.Namespace) -> int:
     if args.journey_verb in {"pause", "resume"}:
         from engine.runtime.publish import set_paused
 
-        with db.session() as session:
+        with db.write_session() as session:
             row = set_paused(session, args.id, clock, args.journey_verb == "pause")
-            print(f"'{row.name}' is {row.status}")
+        print(f"'{row.name}' is {row.status}")
         return EXIT_OK
     if args.journey_verb == "validate":
         journey = store.read_file(args.file)
@@ -357,9 +358,9 @@ def cmd_runner(args: argparse.Namespace) -> int:
             refresh_stats(session, now=clock.now())
 
     runner = Runner(db, clock, _channels(db), nightly=nightly)
-    try:
-        print(f"runner started; log: {path}; stop with Ctrl+C", flush=True)
-        return runner.run(max_ticks=args.max_ticks)
+    try:  # "started" only once the lease is ours: a second runner is refused before it says anything
+        return runner.run(max_ticks=args.max_ticks,
+                          on_started=lambda: print(f"runner started; log: {path}; stop with Ctrl+C", flush=True))
     except LeaseHeld as exc:
         raise UsageError(str(exc)) from None
 
@@ -421,15 +422,17 @@ def cmd_config(args: argparse.Namespace) -> int:
     from engine import config
 
     db = _open(args)
+    if args.config_verb == "set":  # the write lock first; the value is shown once it is stored
+        with db.write_session() as session:
+            value = config.set_value(session, args.key, args.value)
+        secret = "(saved to the system keyring)" if value else "(not set)"
+        print(f"{args.key} = {secret if config.spec(args.key).secret else _show(value)}")
+        return EXIT_OK
     with db.session() as session:
         if args.config_verb == "get":
             item = config.spec(args.key)
             value = config.get(session, args.key)
             print(("(set)" if value else "(not set)") if item.secret else _show(value))
-        elif args.config_verb == "set":
-            value = config.set_value(session, args.key, args.value)
-            secret = "(saved to the system keyring)" if value else "(not set)"
-            print(f"{args.key} = {secret if config.spec(args.key).secret else _show(value)}")
         else:
             for key, value in config.all_values(session).items():
                 print(f"{key} = {_show(value)}")
@@ -465,8 +468,32 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (UsageError, StorageError, ConfigError, StoreError, JourneyError)
 
 
+def _environment_error(exc: Exception, args: argparse.Namespace | None) -> str | None:
+    """One line for a failure of the PC rather than of the input (the database busy, read-only or on a full
+    disk; a file that cannot be written), without SQL or its values; None for a programming error."""
+    import errno
+
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        from storage.db import demo_db_path, resolve_url, storage_error
+
+        db = getattr(args, "db", None) or (demo_db_path() if getattr(args, "demo", False) else None)
+        failure = storage_error(exc, resolve_url(db))
+        return str(failure) if failure is not None else None
+    if isinstance(exc, OSError) and exc.errno is not None:
+        where = f" {exc.filename}" if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return f"the disk is full (writing{where}); free some space and try again"
+        if exc.errno in {errno.EROFS, errno.EACCES, errno.EPERM}:
+            return f"cannot write{where}: {exc.strerror} (a read-only folder or disk?)"
+        return f"{exc.strerror or type(exc).__name__}{':' + where if where else ''}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
         return VERBS[args.verb](args)
@@ -476,6 +503,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, _user_errors()):
             message = str(exc) if not hasattr(exc, "code") or str(exc) else getattr(exc, "code", "")
             print(f"error: {message}", file=sys.stderr)
+            return EXIT_USAGE
+        line = _environment_error(exc, args)
+        if line is not None:
+            print(f"error: {line}", file=sys.stderr)
             return EXIT_USAGE
         raise
 

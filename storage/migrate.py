@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -34,13 +34,16 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`; a database newer than this app is refused."""
-    from storage.db import StorageError
+    from storage.db import StorageError, storage_error
 
+    url = engine.url.render_as_string(hide_password=False)
     script = ScriptDirectory.from_config(alembic_config())
     try:
         current = current_revision(engine)
-    except DatabaseError as exc:
-        raise StorageError(f"the file is not a database this app can read ({exc.orig})") from None
+    except DBAPIError as exc:  # a full disk or a read-only folder is not "not a database"
+        failure = storage_error(exc, url) or StorageError(f"the file is not a database this app can read ({exc.orig})",
+                                                          "not_a_database")
+        raise failure from None
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
         raise StorageError(
             f"the database was written by a newer version of this app (revision {current}); update the app"
@@ -49,8 +52,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         return
     try:
         command.upgrade(alembic_config(engine), revision)
-    except OperationalError as exc:
-        raise StorageError(f"could not upgrade the database: {exc.orig}") from None
+    except DBAPIError as exc:
+        raise storage_error(exc, url) or StorageError(f"could not upgrade the database: {exc.orig}") from None
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -88,7 +88,8 @@ class Controller:
         with self.db.session() as session:
             shown = bool(config.get(session, "ui.welcome_shown"))
             empty = session.scalar(select(Customer.id).limit(1)) is None
-            if not shown:
+        if not shown:
+            with self.db.write_session() as session:
                 config.set_value(session, "ui.welcome_shown", "true")
         if shown or not empty or self.is_demo or self.open_demo is None or self.window is None:
             return

@@ -22,7 +22,7 @@ from engine.clock import Clock
 from engine.delivery.channels.base import Channel
 from engine.runtime.lease import Lease
 from engine.runtime.run import Engine
-from storage.db import Database, data_dir
+from storage.db import Database, StorageError, data_dir
 from storage.models import ACTIVE, Enrollment, Journey, OutboxMessage
 
 log = logging.getLogger("dangol.runner")
@@ -50,6 +50,10 @@ def setup_logging(folder: Path | None = None) -> Path:
     root.setLevel(logging.INFO)
     if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
         root.addHandler(handler)
+    # the scheduler's own warnings (a job that raised, a run missed) go to the file too, not to stderr
+    scheduler_log = logging.getLogger("apscheduler")
+    if not any(isinstance(h, RotatingFileHandler) for h in scheduler_log.handlers):
+        scheduler_log.addHandler(handler)
     return path
 
 
@@ -89,9 +93,14 @@ class Runner:
             busy = {key: value for key, value in summary.items() if value}
             if busy:
                 log.info("tick %s", busy)
+        except StorageError as exc:  # the database busy, read-only or on a full disk: one line, no traceback
+            log.error("tick failed: %s; the next tick retries (nothing is lost: state is in the database)", exc)
         except Exception:
             log.exception("tick failed; the next tick retries (nothing is lost: state is in the database)")
-        self._schedule_next()
+        try:
+            self._schedule_next()
+        except StorageError as exc:
+            log.error("could not plan the next tick: %s; trying again in %s s", exc, int(TICK_MAX.total_seconds()))
 
     def _schedule_next(self) -> None:
         now = datetime.now(UTC)
@@ -103,16 +112,37 @@ class Runner:
             self.scheduler.modify_job("tick", next_run_time=now + delay)
 
     def heartbeat(self) -> None:
-        if not self.lease.heartbeat():
+        """Extend the lease. A beat that cannot write (the database busy past the timeout, read-only, a full
+        disk) is logged in one line and tried again at the next; the first beat that writes again finds out
+        whether another runner took the lease meanwhile, and then this one stops."""
+        try:
+            held = self.lease.heartbeat()
+        except StorageError as exc:
+            log.error("heartbeat failed: %s; trying again in %s s", exc, HEARTBEAT_SECONDS)
+            return
+        if not held:
             log.error("the runner lease was taken by another runner; stopping")
             self.stop()
+
+    def _nightly(self) -> None:
+        assert self.nightly is not None
+        try:
+            self.nightly()
+        except StorageError as exc:
+            log.error("nightly statistics failed: %s; they run again tomorrow", exc)
+        except Exception:
+            log.exception("nightly statistics failed; they run again tomorrow")
 
     def stop(self, *_: Any) -> None:
         self.stopping.set()
 
-    def run(self, *, install_signals: bool = True, max_ticks: int | None = None) -> int:
+    def run(self, *, install_signals: bool = True, max_ticks: int | None = None,
+            on_started: Callable[[], Any] | None = None) -> int:
+        """Run until stopped; `on_started` is called once the lease is held (a second runner never gets there)."""
         self.lease.acquire()
         log.info("runner started (pid %s)", self.lease.pid)
+        if on_started is not None:
+            on_started()
         if install_signals:
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
@@ -120,7 +150,7 @@ class Runner:
                                next_run_time=datetime.now(UTC))
         self.scheduler.add_job(self.heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat")
         if self.nightly is not None:
-            self.scheduler.add_job(self.nightly, "cron", hour=18, minute=0, id="nightly")  # 03:00 in Seoul
+            self.scheduler.add_job(self._nightly, "cron", hour=18, minute=0, id="nightly")  # 03:00 in Seoul
         self.scheduler.start()
         try:
             while not self.stopping.wait(0.2):
@@ -128,6 +158,9 @@ class Runner:
                     self.stop()
         finally:
             self.scheduler.shutdown(wait=True)
-            self.lease.release()
+            try:
+                self.lease.release()
+            except StorageError as exc:  # the lease then runs out by itself within LEASE_TTL
+                log.error("could not release the runner lease: %s", exc)
             log.info("runner stopped")
         return 0

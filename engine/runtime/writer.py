@@ -11,7 +11,7 @@ The guard is the same as the writer thread's: every enrollment update checks tha
 it was read; if another writer changed one meanwhile, the batch is rolled back and the runner does it
 again under the lock. So a batch commits whole or not at all, and a crash of either process loses
 nothing and does nothing twice. The process ends when the runner closes its input (also when the
-runner is killed: it then reads the end of its input).
+runner is killed: it then reads the end of its input, or finds its reply pipe closed, and ends quietly).
 
 Frames: 4-byte big-endian length, then a pickle. Requests: ("open", path, pragmas),
 ("batch", guarded, expected, inserts), ("checkpoint",). Replies: ("ok", changed_rows, write_ms) or
@@ -117,9 +117,19 @@ def serve(source: BinaryIO, sink: BinaryIO) -> None:
                 reply = ("error", f"unexpected request {kind!r}")
         except Exception as exc:  # the runner raises it; the process goes on serving
             reply = ("error", f"{type(exc).__name__}: {exc}")
-        _write(sink, reply)
+        try:
+            _write(sink, reply)
+        except OSError:  # the runner is gone (killed): what was committed stays, and nobody is left to tell
+            _silence(sink)
+            break
     if connection is not None:
         connection.close()
+
+
+def _silence(sink: BinaryIO) -> None:
+    """Point the process's output at nothing, so Python's own flush at exit finds no broken pipe to report."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sink.fileno())
 
 
 # --- the runner's side ----------------------------------------------------------------------------

@@ -295,7 +295,7 @@ class EditorWindow(QMainWindow):
     # --- saving ---------------------------------------------------------------------------------
 
     def save(self) -> bool:
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:  # waits its turn behind the runner; "Saved." once stored
             store.save_draft(session, self.journey, self.ctx.clock)
         self.doc.undo.setClean()
         self._drop_autosave()
@@ -389,7 +389,7 @@ class EditorWindow(QMainWindow):
                 if choice is None:
                     return False
         try:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.write_session() as session:
                 result = publish(session, self.journey.id, self.ctx.clock, on_change=choice)
         except PublishError as exc:
             QMessageBox.warning(self, self.tr("Cannot publish yet"),
@@ -437,9 +437,9 @@ class EditorWindow(QMainWindow):
     def toggle_pause(self) -> None:
         if self.status not in {"live", "paused"}:
             return
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             row = set_paused(session, self.journey.id, self.ctx.clock, self.status == "live")
-            self.status = row.status
+        self.status = row.status
         self._update_pause()
         if self.on_saved:
             self.on_saved()

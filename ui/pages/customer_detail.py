@@ -142,7 +142,7 @@ class CustomerDialog(QDialog):
     def set_consent(self, channel: str, granted: bool) -> None:
         """Record the owner's change (e.g. a customer who phoned to opt out), with its date and source."""
         now = self.ctx.clock.now()
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             consent = session.get(Consent, (self.customer_id, channel))
             if consent is None:
                 consent = Consent(customer_id=self.customer_id, channel=channel, granted=granted, changed_at=now,

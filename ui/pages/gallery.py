@@ -100,7 +100,7 @@ class GalleryPage(QWidget):
 
     def use(self, template: gallery.Template) -> None:
         journey = gallery.instantiate(template, name=self.ctx.label(template.graph.get("name", ""), template.title_en))
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             store.save_draft(session, journey, self.ctx.clock, template_id=template.id)
         self.ctx.bus.data_changed.emit()
         self.ctx.bus.navigate.emit("journeys")

@@ -154,7 +154,7 @@ class JourneysPage(QWidget):
         journey_id = self.selected_id()
         if journey_id is None:
             return None
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             original = store.load(session, journey_id)
             data = original.to_dict()
             data["id"] = store.new_id()
@@ -183,7 +183,7 @@ class JourneysPage(QWidget):
             QMessageBox.warning(self, self.tr("Rename"), describe(too_long, self.ctx.lang))
             return False
         journey.rename(name)
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             store.save_draft(session, journey, self.ctx.clock)
         self.ctx.bus.data_changed.emit()
         return True
@@ -193,7 +193,7 @@ class JourneysPage(QWidget):
         if not path:
             return
         try:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.write_session() as session:
                 store.import_journey(session, Path(path), self.ctx.clock)
         except store.StoreError as exc:
             QMessageBox.warning(self, self.tr("Import"), str(exc))

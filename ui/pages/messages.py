@@ -81,7 +81,7 @@ class MessagesPage(QWidget):
         ids = self.selected_held()
         if not ids:
             return 0
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             done = (release_held if send else drop_held)(session, ids, self.ctx.clock.now())
         self.ctx.bus.data_changed.emit()
         self.refresh()

@@ -156,7 +156,7 @@ class SettingsPage(QWidget):
                     continue  # empty means unchanged for a secret
                 pending[key] = widget.text()
         try:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.write_session() as session:
                 # one transaction, every value checked first (and the quiet hours as a pair); secrets go last
                 config.set_values(session, pending)
         except config.ConfigError as exc:
@@ -190,12 +190,12 @@ class SettingsPage(QWidget):
 
     def _language(self) -> None:
         code = self.language.currentData()
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             config.set_value(session, "ui.language", code)
         self.language_changed.emit(code)
 
     def _theme(self) -> None:
         code = self.theme.currentData()
-        with self.ctx.db.session() as session:
+        with self.ctx.db.write_session() as session:
             config.set_value(session, "ui.theme", code)
         self.theme_changed.emit(code)
