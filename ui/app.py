@@ -14,6 +14,7 @@ from engine.clock import Clock
 from storage.db import Database
 from storage.models import Customer
 from ui.context import AppContext, Bus
+from ui.errors import install_error_dialog
 from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.platform import korean_font
@@ -112,6 +113,7 @@ class Controller:
 def run_app(db: Database, clock: Clock, *, is_demo: bool = False,
             open_demo: Callable[[], Database] | None = None) -> int:
     app = make_application()
+    install_error_dialog()
     controller = Controller(app, db, clock, is_demo, open_demo)
     controller.build()
     QTimer.singleShot(0, controller.welcome)

@@ -526,6 +526,39 @@
     </message>
 </context>
 <context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../ui/errors.py" line="25"/>
+        <source>Another program is writing the shop&apos;s data right now (the runner may be busy). Nothing was lost; try again in a moment.</source>
+        <translation>다른 프로그램이 지금 쇼핑몰 데이터를 쓰고 있습니다(자동 실행기가 바쁠 수 있습니다). 잃은 것은 없으니 잠시 뒤 다시 해 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="27"/>
+        <source>The shop&apos;s data file cannot be written (it is read-only). Check the file and its disk; nothing of this change was saved.</source>
+        <translation>쇼핑몰 데이터 파일에 쓸 수 없습니다(읽기 전용). 파일과 디스크를 확인하세요. 이번 변경은 저장되지 않았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="29"/>
+        <source>The disk holding the shop&apos;s data is full. Free some space and try again; nothing of this change was saved.</source>
+        <translation>쇼핑몰 데이터가 있는 디스크가 가득 찼습니다. 공간을 비운 뒤 다시 해 보세요. 이번 변경은 저장되지 않았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="32"/>
+        <source>The shop&apos;s data could not be written: %1</source>
+        <translation>쇼핑몰 데이터를 쓰지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="33"/>
+        <source>Not saved: %1</source>
+        <translation>저장하지 않았습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="44"/>
+        <source>Not saved</source>
+        <translation>저장하지 못함</translation>
+    </message>
+</context>
+<context>
     <name>GalleryPage</name>
     <message>
         <location filename="../../ui/pages/gallery.py" line="53"/>
@@ -1200,22 +1233,22 @@
 <context>
     <name>Welcome</name>
     <message>
-        <location filename="../../ui/app.py" line="96"/>
+        <location filename="../../ui/app.py" line="98"/>
         <source>Welcome to Dangol</source>
         <translation>단골여정에 오신 것을 환영합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="97"/>
+        <location filename="../../ui/app.py" line="99"/>
         <source>Your shop has no customers yet. Would you like to look around a demo shop first? It has 2,000 made-up customers and two years of orders; nothing is sent to anyone.</source>
         <translation>아직 쇼핑몰에 고객이 없습니다. 먼저 데모 쇼핑몰을 둘러보시겠어요? 가상의 고객 2,000명과 2년 치 주문이 들어 있고, 누구에게도 메시지를 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="100"/>
+        <location filename="../../ui/app.py" line="102"/>
         <source>Open the demo shop</source>
         <translation>데모 쇼핑몰 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="102"/>
+        <location filename="../../ui/app.py" line="104"/>
         <source>Start with my own shop</source>
         <translation>내 쇼핑몰로 시작하기</translation>
     </message>
