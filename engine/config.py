@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 KEYRING_SERVICE = "Dangol"
 KEYRING_FIX = "open or unlock one (Windows Credential Manager, macOS Keychain, GNOME Keyring or KWallet)"
 NO_KEYRING = "no system keyring works on this PC, so {key} cannot be kept safely; " + KEYRING_FIX + " and try again"
+NO_KEYRING_KO = ("이 PC에는 작동하는 시스템 키체인이 없어 {key}을(를) 안전하게 보관할 수 없습니다. 키체인(Windows 자격 증명 "
+                 "관리자, macOS 키체인, GNOME 키링, KWallet)을 열거나 잠금을 푼 뒤 다시 해 보세요")
 
 log = logging.getLogger("dangol.config")
 
@@ -39,9 +41,13 @@ log = logging.getLogger("dangol.config")
 class ConfigError(ValueError):
     """A setting name or value the user must correct; the message says how (`key`: the setting, if one)."""
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, ko: str | None = None) -> None:
         super().__init__(message)
         self.key = key
+        self.ko = ko or message  # what the settings page shows in Korean
+
+    def text(self, lang: str) -> str:
+        return self.ko if lang == "ko" else str(self)
 
 
 def _int(lo: int, hi: int) -> Callable[[str], int]:
@@ -50,9 +56,10 @@ def _int(lo: int, hi: int) -> Callable[[str], int]:
         try:
             value = int(cleaned)
         except ValueError:
-            raise ConfigError(f"expected a whole number, got '{text}'") from None
+            raise ConfigError(f"expected a whole number, got '{text}'", ko=f"정수를 입력하세요 (입력: '{text}')") from None
         if not lo <= value <= hi:
-            raise ConfigError(f"expected a number from {lo:,} to {hi:,}, got {value:,}")
+            raise ConfigError(f"expected a number from {lo:,} to {hi:,}, got {value:,}",
+                              ko=f"{lo:,}~{hi:,} 사이의 숫자를 입력하세요 (입력: {value:,})")
         return value
 
     return parse
@@ -62,9 +69,9 @@ def _text(max_len: int = 200, allow_empty: bool = True) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = str(text).strip()
         if not value and not allow_empty:
-            raise ConfigError("this setting cannot be empty")
+            raise ConfigError("this setting cannot be empty", ko="이 설정은 비울 수 없습니다")
         if len(value) > max_len:
-            raise ConfigError(f"at most {max_len} characters")
+            raise ConfigError(f"at most {max_len} characters", ko=f"{max_len}자까지 입력할 수 있습니다")
         return value
 
     return parse
@@ -74,7 +81,8 @@ def _choice(*options: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = str(text).strip()
         if value not in options:
-            raise ConfigError(f"expected one of {', '.join(options)}, got '{text}'")
+            raise ConfigError(f"expected one of {', '.join(options)}, got '{text}'",
+                              ko=f"다음 중 하나를 고르세요: {', '.join(options)} (입력: '{text}')")
         return value
 
     return parse
@@ -84,7 +92,7 @@ def _time(text: str) -> str:
     value = str(text).strip()
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ConfigError(f"expected a time like 21:00, got '{text}'")
+        raise ConfigError(f"expected a time like 21:00, got '{text}'", ko=f"21:00처럼 시각을 입력하세요 (입력: '{text}')")
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -93,7 +101,8 @@ def _zone(text: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"'{text}' is not a time zone name (example: Asia/Seoul)") from None
+        raise ConfigError(f"'{text}' is not a time zone name (example: Asia/Seoul)",
+                          ko=f"'{text}'은(는) 시간대 이름이 아닙니다 (예: Asia/Seoul)") from None
     return value
 
 
@@ -103,13 +112,14 @@ def _bool(text: str) -> bool:
         return True
     if value in {"0", "false", "no", "off", "n", "아니오", "아니요"}:
         return False
-    raise ConfigError(f"expected true or false, got '{text}'")
+    raise ConfigError(f"expected true or false, got '{text}'", ko=f"예 또는 아니오로 입력하세요 (입력: '{text}')")
 
 
 def _phone_or_empty(text: str) -> str:
     value = str(text).strip()
     if value and not re.fullmatch(r"[0-9+\-() ]{7,20}", value):
-        raise ConfigError(f"expected a phone number like 02-123-4567, got '{text}'")
+        raise ConfigError(f"expected a phone number like 02-123-4567, got '{text}'",
+                          ko=f"02-123-4567처럼 전화번호를 입력하세요 (입력: '{text}')")
     return value
 
 
@@ -135,11 +145,12 @@ def _email_or_empty(text: str) -> str:
     local, at, domain = value.rpartition("@")
     if (not at or len(value) > 254 or len(local) > 64 or not _EMAIL_LOCAL.fullmatch(local)
             or not _host_name(domain) or email.utils.parseaddr(value)[1] != value):
-        raise ConfigError(f"expected an email address like shop@example.com, got '{text}'")
+        raise ConfigError(f"expected an email address like shop@example.com, got '{text}'",
+                          ko=f"shop@example.com처럼 이메일 주소를 입력하세요 (입력: '{text}')")
     return value
 
 
-def _web_address(what: str, example: str, allow_userinfo: bool) -> Callable[[str], str]:
+def _web_address(what: str, what_ko: str, example: str, allow_userinfo: bool) -> Callable[[str], str]:
     """An http(s) URL with a host; the message never repeats the value (it may be a secret)."""
 
     def parse(text: str) -> str:
@@ -147,20 +158,22 @@ def _web_address(what: str, example: str, allow_userinfo: bool) -> Callable[[str
         if not value:
             return value
         wrong = f"expected {what} starting with https:// or http:// (example: {example})"
+        wrong_ko = f"https:// 또는 http://로 시작하는 {what_ko}를 입력하세요 (예: {example})"
         if len(value) > 2000 or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            raise ConfigError(wrong)
+            raise ConfigError(wrong, ko=wrong_ko)
         try:
             parts = urlsplit(value)
             parts.port  # noqa: B018 (raises ValueError on a port that is not a number from 0 to 65535)
         except ValueError:
-            raise ConfigError(wrong) from None
+            raise ConfigError(wrong, ko=wrong_ko) from None
         host = parts.hostname or ""
         if parts.scheme.lower() not in {"http", "https"} or not host:
-            raise ConfigError(wrong)
+            raise ConfigError(wrong, ko=wrong_ko)
         if not (_host_name(host) or host == "localhost" or _ip_address(host)):
-            raise ConfigError(f"'{host}' is not a host name; {wrong}")
+            raise ConfigError(f"'{host}' is not a host name; {wrong}", ko=f"'{host}'은(는) 호스트 이름이 아닙니다. {wrong_ko}")
         if not allow_userinfo and (parts.username is not None or parts.password is not None):
-            raise ConfigError(f"{what} must not contain a user name or password (example: {example})")
+            raise ConfigError(f"{what} must not contain a user name or password (example: {example})",
+                              ko=f"{what_ko}에는 사용자 이름이나 비밀번호를 넣을 수 없습니다 (예: {example})")
         return value
 
     return parse
@@ -203,7 +216,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.name", "", _text(60), "쇼핑몰 이름", "Shop name"),
     SettingSpec("shop.contact", "", _phone_or_empty, "쇼핑몰 연락처", "Shop contact number"),
     SettingSpec("shop.email", "", _email_or_empty, "발신 이메일", "Sender email"),
-    SettingSpec("shop.url", "", _web_address("a shop address", "https://myshop.co.kr", allow_userinfo=False),
+    SettingSpec("shop.url", "", _web_address("a shop address", "쇼핑몰 주소", "https://myshop.co.kr", allow_userinfo=False),
                 "쇼핑몰 주소", "Shop URL"),
     SettingSpec("shop.optout_number", "", _phone_or_empty, "무료 수신거부 번호", "Free opt-out number (080)"),
     SettingSpec("shop.timezone", "Asia/Seoul", _zone, "시간대", "Time zone"),
@@ -236,7 +249,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("kakao.cost_won", 8, _int(0, 1000), "알림톡 단가(원)", "AlimTalk price (won)"),
     SettingSpec("delivery.mode", "file", _choice("file", "webhook"), "보내는 방법", "How messages go out"),
     # a secret: a webhook URL often carries a password (https://user:pw@…) or a token in its path or query
-    SettingSpec("delivery.webhook_url", "", _web_address("a webhook address", "https://hooks.example.com/dangol",
+    SettingSpec("delivery.webhook_url", "", _web_address("a webhook address", "웹훅 주소", "https://hooks.example.com/dangol",
                                                          allow_userinfo=True),
                 "웹훅 주소", "Webhook URL", secret=True),
     SettingSpec("runner.autostart", False, _bool, "PC 시작 시 자동 실행", "Start with my PC"),
@@ -254,7 +267,7 @@ def spec(key: str) -> SettingSpec:
 SECRET_KEYS = tuple(item.key for item in SPECS if item.secret)
 
 
-def _quiet_hours_problem(values: Mapping[str, Any]) -> str | None:
+def _quiet_hours_problem(values: Mapping[str, Any]) -> tuple[str, str] | None:
     from engine.delivery.rules import LAW_QUIET_END, LAW_QUIET_START, covers_law_window, parse_hhmm
 
     start, end = str(values["rules.quiet_start"]), str(values["rules.quiet_end"])
@@ -265,11 +278,14 @@ def _quiet_hours_problem(values: Mapping[str, Any]) -> str | None:
         pass
     law = f"{LAW_QUIET_START:%H:%M}–{LAW_QUIET_END:%H:%M}"
     return (f"quiet hours {start}–{end} do not cover the law's {law}: start at {LAW_QUIET_START:%H:%M} or earlier "
-            f"and end at {LAW_QUIET_END:%H:%M} or later (example: 20:00 to 09:00)")
+            f"and end at {LAW_QUIET_END:%H:%M} or later (example: 20:00 to 09:00)",
+            f"광고 금지 시간 {start}~{end}은(는) 법이 정한 {law}을(를) 다 덮지 않습니다. 시작은 "
+            f"{LAW_QUIET_START:%H:%M} 이전, 끝은 {LAW_QUIET_END:%H:%M} 이후로 하세요 (예: 20:00~09:00). 넓힐 수는 "
+            f"있어도 좁힐 수는 없습니다")
 
 
 # settings checked together: (keys, a function of their values giving what is wrong, or None)
-JOINT_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], str | None]], ...] = (
+JOINT_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], tuple[str, str] | None]], ...] = (
     (("rules.quiet_start", "rules.quiet_end"), _quiet_hours_problem),
 )
 
@@ -284,7 +300,8 @@ def _keyring_value(key: str) -> str | None:
     try:
         value = _secret_store().get_password(KEYRING_SERVICE, key)
     except Exception as exc:  # keyring backends raise their own types
-        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key) from None
+        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key,
+                          NO_KEYRING_KO.format(key=key)) from None
     return None if value is None else str(value)
 
 
@@ -339,7 +356,7 @@ def _parse(key: str, raw: Any) -> Any:
     try:
         return item.parse(str(raw).lower() if isinstance(raw, bool) else str(raw))
     except ConfigError as exc:
-        raise ConfigError(str(exc), key) from None
+        raise ConfigError(str(exc), key, exc.ko) from None
 
 
 def set_values(session: Session, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -353,7 +370,7 @@ def set_values(session: Session, changes: Mapping[str, Any]) -> dict[str, Any]:
         problem = problem_of(values)
         if problem:  # named after the setting that changed (the settings page sends them all)
             changed = [key for key in keys if key in parsed and parsed[key] != get(session, key)]
-            raise ConfigError(problem, (changed or [key for key in keys if key in parsed])[0])
+            raise ConfigError(problem[0], (changed or [key for key in keys if key in parsed])[0], problem[1])
     for key in sorted(parsed, key=lambda k: spec(k).secret):
         if spec(key).secret:
             _store_secret(session, key, parsed[key])
@@ -381,9 +398,10 @@ def _store_secret(session: Session, key: str, value: str) -> None:
             store.delete_password(KEYRING_SERVICE, key)
         kept = store.get_password(KEYRING_SERVICE, key)
     except Exception as exc:  # keyring backends raise their own types
-        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key) from None
+        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key,
+                          NO_KEYRING_KO.format(key=key)) from None
     if (kept or "") != value:
-        raise ConfigError(NO_KEYRING.format(key=key), key)
+        raise ConfigError(NO_KEYRING.format(key=key), key, NO_KEYRING_KO.format(key=key))
     row = session.get(Setting, key)
     if row is not None:  # an older version's plain copy: the keyring holds the value now
         session.delete(row)

@@ -113,8 +113,8 @@ class Controller:
 def run_app(db: Database, clock: Clock, *, is_demo: bool = False,
             open_demo: Callable[[], Database] | None = None) -> int:
     app = make_application()
-    install_error_dialog()
     controller = Controller(app, db, clock, is_demo, open_demo)
+    install_error_dialog(lambda: controller.lang)
     controller.build()
     QTimer.singleShot(0, controller.welcome)
     return app.exec()

@@ -18,7 +18,7 @@ from storage.db import StorageError
 log = logging.getLogger("dangol.ui")
 
 
-def error_message(exc: BaseException) -> str:
+def error_message(exc: BaseException, lang: str = "ko") -> str:
     """What the owner reads for a failure they can do something about."""
     if isinstance(exc, StorageError):
         texts = {
@@ -30,10 +30,11 @@ def error_message(exc: BaseException) -> str:
                              "nothing of this change was saved."),
         }
         return texts.get(exc.reason) or QCoreApplication.translate("ErrorDialog", "The shop's data could not be written: %1").replace("%1", str(exc))
-    return QCoreApplication.translate("ErrorDialog", "Not saved: %1").replace("%1", str(exc))
+    detail = exc.text(lang) if isinstance(exc, ConfigError) else str(exc)
+    return QCoreApplication.translate("ErrorDialog", "Not saved: %1").replace("%1", detail)
 
 
-def install_error_dialog() -> Callable[..., None]:
+def install_error_dialog(lang: Callable[[], str] = lambda: "ko") -> Callable[..., None]:
     """Show storage and setting errors raised in a slot as a message box; anything else goes on to the
     previous hook (a programming error stays loud). Returns the hook installed."""
     previous = sys.excepthook
@@ -41,7 +42,7 @@ def install_error_dialog() -> Callable[..., None]:
     def hook(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
         if isinstance(value, StorageError | ConfigError) and QApplication.instance() is not None:
             log.warning("not saved: %s", value)
-            QMessageBox.warning(QApplication.activeWindow(), QCoreApplication.translate("ErrorDialog", "Not saved"), error_message(value))
+            QMessageBox.warning(QApplication.activeWindow(), QCoreApplication.translate("ErrorDialog", "Not saved"), error_message(value, lang()))
             return
         previous(kind, value, trace)
 

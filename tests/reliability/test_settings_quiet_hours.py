@@ -183,7 +183,8 @@ def test_the_settings_page_refuses_the_same_with_the_same_message(qtbot, db: Dat
         config.set_value(session, "rules.quiet_end", "21:00")
     assert page.save() is False
     text = page.message.text()
-    assert text.startswith("저장하지 못했습니다") and "광고 금지 끝" in text and str(cli_side.value) in text
+    assert text.startswith("저장하지 못했습니다") and "광고 금지 끝" in text and cli_side.value.ko in text
+    assert "08:00 이후" in text and "quiet hours" not in text  # in Korean, as the CLI says it in English
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(ARTIFACTS / "settings-quiet-hours-refused.png"))
     with db.session() as session:

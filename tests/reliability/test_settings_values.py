@@ -169,7 +169,8 @@ def test_the_settings_page_shows_the_same_refusal(qtbot, db: Database, key: str,
     assert page.save() is False
     text = page.message.text()
     item = config.spec(key)
-    assert text.startswith("저장하지 못했습니다") and f"{item.label_ko}: {cli_side.value}" in text
+    assert text.startswith("저장하지 못했습니다") and f"{item.label_ko}: {cli_side.value.ko}" in text
+    assert "expected" not in text  # the owner reads Korean; the CLI says it in English
     assert page.fields[key].hasFocus() or not window.isActiveWindow()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(ARTIFACTS / f"settings-refused-{key}.png"))

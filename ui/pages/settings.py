@@ -162,7 +162,7 @@ class SettingsPage(QWidget):
         except config.ConfigError as exc:
             item = config.spec(exc.key) if exc.key in self.fields else None
             where = f"{self.ctx.label(item.label_ko, item.label_en)}: " if item else ""
-            self.message.setText(self.tr("Not saved: %1").replace("%1", where + str(exc)))
+            self.message.setText(self.tr("Not saved: %1").replace("%1", where + exc.text(self.ctx.lang)))
             self.message.setStyleSheet("color: #c62828;")
             if exc.key in self.fields:
                 self.scroll.ensureWidgetVisible(self.fields[exc.key])
