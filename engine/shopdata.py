@@ -12,6 +12,7 @@ The `record_*` functions are the one-record forms (a writer of one, flushed at o
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +120,7 @@ class CartIn:
     items: tuple[dict[str, Any], ...] = ()  # {"name", "quantity", "price", "category", "product_id"?}
     created_at: datetime | None = None
     ordered_at: datetime | None = None
+    order_external_id: str | None = None  # the order it became (same source)
 
 
 @dataclass(frozen=True)
@@ -134,14 +136,15 @@ class ConsentIn:
 
 @dataclass(frozen=True)
 class OptOutIn:
-    """An opt-out by phone number (sms, kakao, night) or email (email), or of one member; `channels`
-    narrows it. It applies to every customer with that phone or email."""
+    """An opt-out by phone number (sms, kakao, night) or email (email), or of one member (`member`:
+    source and member id); `channels` narrows it. It applies to every customer with that phone or email.
+    `source` is where the opt-out came from (stored with the consent)."""
 
     at: datetime
     phone: str | None = None
     email: str | None = None
     source: str = "optout"
-    customer_external_id: str | None = None
+    member: tuple[str, str] | None = None
     channels: tuple[str, ...] = ()
 
 
@@ -177,9 +180,20 @@ class ShopDataError(ValueError):
     """A value a source handed in cannot be stored (`str()` is a short code)."""
 
 
+E164 = re.compile(r"\+[1-9][0-9]{7,14}")
+KOREAN_MOBILE = re.compile(r"\+8210[0-9]{8}")
+
+
 @lru_cache(maxsize=65536)
 def _phone(text: str | None) -> str | None:
-    return normalize_phone(text)
+    """E.164; a number already written in E.164 is kept even when `phonenumbers` does not know its range
+    (new Korean mobile ranges reach shops before the library's metadata)."""
+    if text and KOREAN_MOBILE.fullmatch(text):
+        return text  # already the stored form: no need to parse it
+    normal = normalize_phone(text)
+    if normal is None and text and E164.fullmatch(text.strip()):
+        return text.strip()
+    return normal
 
 
 def _email(text: str | None) -> str | None:
@@ -311,8 +325,8 @@ class _Batch:
                     phones.add(phone)
                 if (email := _email(value.email)):
                     emails.add(email)
-            if kind == "optout" and value.customer_external_id:
-                member_keys[value.source].add(value.customer_external_id)
+            if kind == "optout" and value.member:
+                member_keys[value.member[0]].add(value.member[1])
             elif kind == "order":
                 order_keys[value.source].add(value.external_id)
                 if value.customer_external_id:
@@ -324,6 +338,8 @@ class _Batch:
                         emails.add(email)
             elif kind in {"cart", "consent"}:
                 member_keys[value.source].add(value.customer_external_id)
+                if kind == "cart" and value.order_external_id:
+                    order_keys[value.source].add(value.order_external_id)
             elif kind == "status":
                 order_keys[value.source].add(value.order_external_id)
             elif kind == "coupon":
@@ -542,8 +558,8 @@ class _Batch:
 
     def _optout(self, value: OptOutIn) -> None:
         targets: list[tuple[int, tuple[str, ...]]] = []
-        if value.customer_external_id:
-            customer_id = self.members.get((value.source, value.customer_external_id))
+        if value.member:
+            customer_id = self.members.get(value.member)
             if customer_id is not None:
                 targets.append((customer_id, value.channels or CONSENT_CHANNELS))
         phone, email = _phone(value.phone), _email(value.email)
@@ -618,7 +634,7 @@ class _Batch:
             for chunk in _chunks(sorted(keys)):
                 for found in session.execute(
                     select(Cart.id, Cart.source, Cart.external_id, Cart.customer_id, Cart.amount, Cart.items,
-                           Cart.updated_at, Cart.ordered_at)
+                           Cart.updated_at, Cart.ordered_at, Cart.order_id)
                     .where(Cart.source == source, Cart.external_id.in_(chunk))
                 ):
                     existing[(found.source, found.external_id)] = found._asdict()
@@ -626,12 +642,14 @@ class _Batch:
         updates: dict[int, dict[str, Any]] = {}
         for value, customer_id in self.carts_pending:
             key = (value.source, value.external_id)
+            order = self.orders.get((value.source, value.order_external_id or ""))
             wanted = {"customer_id": customer_id, "amount": int(value.amount), "items": [dict(i) for i in value.items],
-                      "updated_at": value.updated_at, "ordered_at": value.ordered_at}
+                      "updated_at": value.updated_at, "ordered_at": value.ordered_at,
+                      "order_id": order["id"] if order else None}
             row: dict[str, Any] | None = existing.get(key) or inserts.get(key)
             if row is None:
                 row = {"source": value.source, "external_id": value.external_id,
-                       "created_at": value.created_at or value.updated_at, "order_id": None, **wanted}
+                       "created_at": value.created_at or value.updated_at, **wanted}
                 inserts[key] = row
                 self.counts.carts_created += 1
                 self._event("cart_updated", customer_id, value.updated_at, value.external_id,
