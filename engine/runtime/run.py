@@ -36,6 +36,7 @@ class Engine:
         summary: dict[str, Any] = {
             "entered": entries.entered,
             "entry_blocked": entries.blocked,
+            "history": entries.history,
             "resumed_by_event": moves.resumed,
             "goals": moves.goals,
             "advanced": steps.advanced,

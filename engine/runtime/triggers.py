@@ -61,6 +61,35 @@ EVENT_TRIGGERS = frozenset({"trigger.signed_up", "trigger.order_placed", "trigge
 class TriggerCounts:
     entered: int = 0
     blocked: int = 0
+    history: int = 0  # occurrences older than their trigger's look-back: recorded history enters nobody
+
+
+# How far back an occurrence may lie and still enter (history never messages anyone: an import of two
+# years of orders after a journey is live must not thank anyone for a 2024 order). Carts: the cart's
+# hours + 1 h, measured from the cart's last update.
+LOOKBACK = {"trigger.signed_up": timedelta(hours=24), "trigger.order_placed": timedelta(hours=24),
+            "trigger.order_status": timedelta(hours=24)}
+CART_LOOKBACK_EXTRA = timedelta(hours=1)
+
+
+def lookback(kind: str, params: dict[str, Any]) -> timedelta | None:
+    """How old an occurrence of this trigger may be at the pass that sees it (None: no limit)."""
+    if kind == "trigger.cart_abandoned":
+        return timedelta(hours=int(params.get("hours") or 3)) + CART_LOOKBACK_EXTRA
+    return LOOKBACK.get(kind)
+
+
+def split_history(kind: str, params: dict[str, Any], occurrences: list[Occurrence],
+                  now: datetime) -> tuple[list[Occurrence], int]:
+    """The occurrences recent enough to enter, and how many were history."""
+    limit = lookback(kind, params)
+    if limit is None or not occurrences:
+        return occurrences, 0
+    if kind == "trigger.cart_abandoned":  # a cart occurs `hours` after its update; the look-back counts from it
+        limit -= timedelta(hours=int(params.get("hours") or 3))
+    oldest = now - limit
+    recent = [o for o in occurrences if o.at >= oldest]
+    return recent, len(occurrences) - len(recent)
 
 
 def cursor(session: Session, name: str) -> Cursor:
@@ -142,6 +171,8 @@ class TriggerScanner:
             occurrences = list(self._dates(session, state, params, ctx))
         else:  # trigger.manual: entries come from enroll_manual only
             occurrences = []
+        occurrences, history = split_history(kind, params, occurrences, ctx.now)
+        counts.history += history
         rules = list(params.get("rules") or [])
         if rules and occurrences:
             facts = load_facts(session, {o.customer_id for o in occurrences}, ctx.now, ctx.limits,

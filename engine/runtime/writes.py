@@ -57,7 +57,9 @@ def _converter(column: Any) -> Any:
             if text is None:
                 if value.tzinfo is None:
                     raise ValueError("naive datetime given to a UTC column")
-                text = seen[value] = value.astimezone(UTC).strftime(_SQLITE_DATETIME)
+                # isoformat gives exactly _SQLITE_DATETIME's text, several times faster than strftime
+                utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+                text = seen[value] = utc.replace(tzinfo=None).isoformat(" ", "microseconds")
             return text
         return to_text
     if isinstance(kind, JSON):
