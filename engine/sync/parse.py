@@ -251,9 +251,11 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
             if product is None:
                 raise _LineError("missing_product", "no product name")
             raw_status = v.text(get("status"))
-            if raw_status is None and order.raw_status is not None:
-                raw_status = order.raw_status  # Shopify leaves order fields empty on the second item's line
-            status = _status(source, get, raw_status)
+            if raw_status is None and order.items:
+                # Shopify leaves the order's fields empty on the lines of its further items
+                raw_status, status = order.raw_status, order.items[0].status
+            else:
+                status = _status(source, get, raw_status)
             if order.ordered_at is None:
                 order.ordered_at = _value(v.parse_datetime, get, "ordered_at", zone)
                 if order.ordered_at is None:
@@ -381,6 +383,9 @@ def _parse_optouts(columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], 
         get.size = len(cells)
         phone = v.parse_phone(get("phone"))
         email = v.parse_email(get("email"))
+        if phone is None and email is None:  # one column of numbers and addresses mixed
+            email = v.parse_email(get("phone"))
+            phone = v.parse_phone(get("email"))
         if phone is None and email is None:
             shown = "a masked number" if any(v.is_masked(v.text(cell)) for cell in cells) else "no valid phone or email"
             result.rejects.append(Reject(line, "bad_contact", shown))

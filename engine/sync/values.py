@@ -21,7 +21,7 @@ _MONEY_NOISE = str.maketrans("", "", ",원₩ \u00a0")
 _DATE_SEPARATORS = str.maketrans("./", "--")
 _KOREAN_DATE = re.compile(
     r"^\s*(\d{4})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})\s*[.일]?\s*"
-    r"(?:(오전|오후|AM|PM|am|pm)?\s*(\d{1,2})\s*[:시]\s*(\d{1,2})\s*(?:[:분]\s*(\d{1,2})\s*초?)?)?\s*$")
+    r"(?:(오전|오후|AM|PM|am|pm)?\s*(\d{1,2})\s*[:시]\s*(\d{1,2})\s*분?\s*(?::?\s*(\d{1,2})\s*초?)?)?\s*$")
 _LUNAR_WORDS = ("음력", "lunar", "l")
 _SOLAR_WORDS = ("양력", "solar", "s")
 
