@@ -8,6 +8,7 @@ never taken half. A file that cannot be read at all raises `UnreadableFile`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from engine.sync import values as v
 from engine.sync.read import Row, UnreadableFile, open_table
 from engine.sync.records import ParsedCustomer, ParsedItem, ParsedOptout, ParsedOrder, ParseResult, Reject
-from engine.sync.sources import BY_NAME, OPTOUT, SHOPIFY, Source, _keys, detect, score_header
+from engine.sync.sources import BY_NAME, OPTOUT, ORDER_STATUSES, SHOPIFY, Source, _keys, detect, score_header
 
 COUNTED = ("paid", "shipped", "delivered", "confirmed")  # = engine.customers.stats.COUNTED_STATUSES
 _PROGRESS = {status: rank for rank, status in enumerate(COUNTED)}
@@ -79,12 +80,19 @@ def parse_file(path: str | Path, *, source: str = "auto", password: str | None =
     if missing:
         raise UnreadableFile("unknown_layout", f"{name}: not a {chosen.label} file (no column for {', '.join(missing)})")
     result = ParseResult(source=chosen.name, kind=chosen.kind, encoding=table.encoding, header_line=header_line)
-    if chosen.kind == "orders":
-        _parse_orders(chosen, columns, rows, zone, result)
-    elif chosen.kind == "members":
-        _parse_members(chosen, columns, rows, zone, result)
-    else:
-        _parse_optouts(columns, rows, zone, result)
+    # millions of small acyclic objects: the cycle collector would walk them all again and again
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if chosen.kind == "orders":
+            _parse_orders(chosen, columns, rows, zone, result)
+        elif chosen.kind == "members":
+            _parse_members(chosen, columns, rows, zone, result)
+        else:
+            _parse_optouts(columns, rows, zone, result)
+    finally:
+        if collecting:
+            gc.enable()
     result.rejects.sort(key=lambda reject: reject.line)
     return result
 
@@ -131,26 +139,13 @@ def _value(parse: Any, get: _Getter, name: str, *args: Any) -> Any:
 
 
 class _Order:
-    __slots__ = (
-        "amount",
-        "bad",
-        "coupon",
-        "customer_id",
-        "discount",
-        "email",
-        "external_id",
-        "items",
-        "lines",
-        "name",
-        "ordered_at",
-        "paid_at",
-        "phone",
-        "raw_status",
-    )
+    __slots__ = ("amount", "bad", "coupon", "customer_id", "discount", "email", "external_id", "items", "later",
+                 "name", "ordered_at", "paid_at", "phone", "prints", "raw_status")
 
     def __init__(self, external_id: str) -> None:
         self.external_id = external_id
-        self.lines: list[int] = []
+        self.prints: list[int] = []        # each item's cells, hashed, for spotting a line seen before
+        self.later: list[tuple[int, str | None, int]] = []  # lines after the order went bad: (line, item id, hash)
         self.raw_status: str | None = None
         self.ordered_at: datetime | None = None
         self.paid_at: datetime | None = None
@@ -169,12 +164,12 @@ def _status(source: Source, get: _Getter, raw: str | None) -> str:
     if source is SHOPIFY:
         return _shopify_status(raw, v.text(get("fulfillment")), v.text(get("cancelled_at")))
     if raw is None:
-        if "status" in source.fields and "status" in get.columns:
+        if "status" in get.columns:
             raise _LineError("missing_status", "no order status")
         return "paid"  # a file without a status column (a generic mapping) lists paid orders
     status = source.status(raw)
-    if status is None:
-        status = raw.lower() if raw.lower() in COUNTED or raw.lower() in ("pending", "cancelled", "refunded") else None
+    if status is None and raw.lower() in ORDER_STATUSES:
+        status = raw.lower()
     if status is None:
         raise _LineError("unknown_status", f"unknown order status {raw!r}")
     return status
@@ -192,11 +187,27 @@ def _shopify_status(financial: str | None, fulfillment: str | None, cancelled_at
     return status
 
 
+def _seen_before(order: _Order, item_id: str | None, fingerprint: int) -> str | None:
+    """"same" for a line seen before, "other" for an item id seen before with other cells, else None."""
+    if item_id is None:
+        if fingerprint in order.prints or any(later[2] == fingerprint for later in order.later):
+            return "same"
+        return None
+    for item, seen in zip(order.items, order.prints, strict=True):
+        if item.external_id == item_id:
+            return "same" if seen == fingerprint else "other"
+    for _, later_id, seen in order.later:
+        if later_id == item_id:
+            return "same" if seen == fingerprint else "other"
+    return None
+
+
 def _order_status(items: Sequence[ParsedItem]) -> str:
     """One status for an order whose items each have one (SmartStore): the least advanced counted one."""
+    first = items[0].status
+    if all(item.status == first for item in items):
+        return first
     statuses = {item.status for item in items}
-    if len(statuses) == 1:
-        return next(iter(statuses))
     counted = [status for status in statuses if status in _PROGRESS]
     if counted:
         return min(counted, key=_PROGRESS.__getitem__)
@@ -208,99 +219,142 @@ def _order_status(items: Sequence[ParsedItem]) -> str:
 
 def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
                   result: ParseResult) -> None:
+    """The hot loop of a large import: column indexes in locals, one try per line, repeated strings shared."""
     orders: dict[str, _Order] = {}
-    seen: dict[object, int] = {}
-    names: dict[str, str] = {}  # one string object per distinct product name, option, category
+    shared: dict[Any, Any] = {}  # one object per distinct product name, option, category, buyer, …
+    intern = shared.setdefault
     get = _Getter(columns)
-    has_item_id = "item_id" in columns
-    per_row_amount = source.order_amount_per_row
+    width = max(columns.values()) + 1
+    absent = width  # a column the file lacks reads the None appended to every line
+    padding: tuple[None, ...] = (None,) * (width + 1)
     split_name = "first_name" in columns or "last_name" in columns
-    for line, cells in rows:
-        if _is_blank(cells):
+    per_row_amount = source.order_amount_per_row
+    i_order = columns["order_id"]
+    i_item = columns.get("item_id", absent)
+    i_product = columns["product_name"]
+    i_status = columns.get("status", absent)
+    i_quantity = columns.get("quantity", absent)
+    i_price = columns.get("unit_price", absent)
+    i_amount = columns.get("item_amount", absent)
+    i_discount = columns.get("item_discount", absent)
+    i_option = columns.get("option", absent)
+    i_category = columns.get("category", absent)
+    i_code = columns.get("product_code", absent)
+    text, parse_money, parse_datetime = v.text, v.parse_money, v.parse_datetime
+    money_text, quantity_text, parse_quantity = v.money_text, v.quantity_text, v.parse_quantity
+    statuses: dict[str | None, str] = {}
+    cache_status = source is not SHOPIFY  # Shopify's status needs two more columns
+    rejects = result.rejects
+    lines = 0
+    for line, row in rows:
+        if not any(row):
             continue
-        result.lines += 1
+        lines += 1
+        fingerprint = hash(tuple(row))
+        cells = (*row, *padding[len(row):]) if len(row) <= width else (*row, None)
         get.cells = cells
-        get.size = len(cells)
-        order_id = v.text(get("order_id"))
+        get.size = width + 1
+        order_id = text(cells[i_order])
         if order_id is None:
-            result.rejects.append(Reject(line, "missing_order_id", "no order number"))
+            rejects.append(Reject(line, "missing_order_id", "no order number"))
             continue
-        item_id = v.text(get("item_id")) if has_item_id else None
-        fingerprint = hash(tuple(cells))
-        key: object = (order_id, item_id) if item_id is not None else fingerprint
-        before = seen.get(key)
-        if before is not None:
-            if before == fingerprint:
-                result.duplicate_lines += 1
-                continue
-            reject = Reject(line, "conflicting_line", f"item {item_id} of order {order_id} appears again with other values")
-            result.rejects.append(reject)
-            order = orders.get(order_id)
-            if order is not None and order.bad is None:
-                order.bad = reject
-            continue
-        seen[key] = fingerprint
+        item_id = text(cells[i_item])
         order = orders.get(order_id)
         if order is None:
             order = orders[order_id] = _Order(order_id)
-        order.lines.append(line)
+        else:
+            seen = _seen_before(order, item_id, fingerprint)
+            if seen == "same":
+                result.duplicate_lines += 1
+                continue
+            if seen == "other":
+                reject = Reject(line, "conflicting_line", f"item {item_id} of order {order_id} appears again with other values")
+                rejects.append(reject)
+                if order.bad is None:
+                    order.bad = reject
+                continue
         if order.bad is not None:
+            order.later.append((line, item_id, fingerprint))
             continue
+        field = "product_name"
         try:
-            product = v.text(get("product_name"))
+            product = text(cells[i_product])
             if product is None:
                 raise _LineError("missing_product", "no product name")
-            raw_status = v.text(get("status"))
+            raw_status = text(cells[i_status])
             if raw_status is None and order.items:
                 # Shopify leaves the order's fields empty on the lines of its further items
                 raw_status, status = order.raw_status, order.items[0].status
             else:
-                status = _status(source, get, raw_status)
+                known = statuses.get(raw_status) if cache_status else None
+                if known is None:
+                    known = _status(source, get, raw_status)
+                    if cache_status:
+                        statuses[raw_status] = known
+                status = known
             if order.ordered_at is None:
-                order.ordered_at = _value(v.parse_datetime, get, "ordered_at", zone)
+                field = "ordered_at"
+                order.ordered_at = parse_datetime(get(field), zone)
                 if order.ordered_at is None:
                     raise _LineError("bad_date", "no order date")
-            if order.paid_at is None:
-                order.paid_at = _value(v.parse_datetime, get, "paid_at", zone)
-            quantity = _value(v.parse_quantity, get, "quantity") or 1
-            unit_price = _value(v.parse_money, get, "unit_price") or 0
-            amount = _value(v.parse_money, get, "item_amount")
-            if amount is None:
-                amount = unit_price * quantity - (_value(v.parse_money, get, "item_discount") or 0)
-            if order.raw_status is None:
+                field = "paid_at"
+                order.paid_at = parse_datetime(get(field), zone)
                 order.raw_status = raw_status
-            if order.customer_id is None:
-                order.customer_id = v.parse_id(get("customer_id"))
-            if order.name is None:
-                order.name = _name(get) if split_name else v.text(get("name"))
-            if order.phone is None:
-                order.phone = v.parse_phone(get("phone"))
-            if order.email is None:
-                order.email = v.parse_email(get("email"))
-            if per_row_amount and order.amount is None:
-                order.amount = _value(v.parse_money, get, "order_amount")
-            if order.discount is None:
-                order.discount = _value(v.parse_money, get, "discount")
-            if order.coupon is None:
-                order.coupon = v.text(get("coupon_code"))
-            option = v.text(get("option"))
-            category = v.text(get("category"))
+                customer_id = v.parse_id(get("customer_id"))
+                order.customer_id = None if customer_id is None else intern(customer_id, customer_id)
+                name = _name(get) if split_name else text(get("name"))
+                order.name = None if name is None else intern(name, name)
+                phone = v.parse_phone(get("phone"))
+                order.phone = None if phone is None else intern(phone, phone)
+                email = v.parse_email(get("email"))
+                order.email = None if email is None else intern(email, email)
+                if per_row_amount:
+                    field = "order_amount"
+                    order.amount = parse_money(get(field))
+                field = "discount"
+                order.discount = parse_money(get(field))
+                order.coupon = text(get("coupon_code"))
+            field = "quantity"
+            cell = cells[i_quantity]
+            quantity = (quantity_text(cell) if cell.__class__ is str else parse_quantity(cell)) or 1
+            field = "unit_price"
+            cell = cells[i_price]
+            unit_price = (money_text(cell) if cell.__class__ is str else parse_money(cell)) or 0
+            field = "item_amount"
+            cell = cells[i_amount]
+            amount = money_text(cell) if cell.__class__ is str else parse_money(cell)
+            if amount is None:
+                field = "item_discount"
+                cell = cells[i_discount]
+                amount = unit_price * quantity - ((money_text(cell) if cell.__class__ is str else parse_money(cell)) or 0)
+            cell = cells[i_option]
+            option = (cell.strip() or None) if cell.__class__ is str else text(cell)
+            cell = cells[i_category]
+            category = (cell.strip() or None) if cell.__class__ is str else text(cell)
+            cell = cells[i_code]
+            code = (cell.strip() or None) if cell.__class__ is str else text(cell)
             order.items.append(ParsedItem(
-                line=line, external_id=item_id, product_name=names.setdefault(product, product),
-                product_code=v.text(get("product_code")),
-                option=None if option is None else names.setdefault(option, option),
-                category=None if category is None else names.setdefault(category, category),
-                quantity=quantity, unit_price=unit_price, amount=amount, status=status))
+                line, item_id, intern(product, product), code, None if option is None else intern(option, option),
+                None if category is None else intern(category, category), quantity, unit_price, amount, status))
+            order.prints.append(fingerprint)
+        except ValueError as exc:
+            order.bad = Reject(line, _REASON_BY_FIELD.get(field, "bad_value"), f"{field}: {exc}")
+            rejects.append(order.bad)
+            order.later.append((line, item_id, fingerprint))
         except _LineError as error:
             order.bad = Reject(line, error.code, error.message)
-            result.rejects.append(order.bad)
-    for order in orders.values():
+            rejects.append(order.bad)
+            order.later.append((line, item_id, fingerprint))
+    result.lines = lines
+    shared.clear()
+    while orders:  # hand each order over as it is made, so the builders and the records are not both held
+        _, order = orders.popitem()
         if order.bad is not None:
             bad = order.bad
-            for line in order.lines:
+            for line in sorted([item.line for item in order.items] + [later[0] for later in order.later]):
                 if line != bad.line:
-                    result.rejects.append(Reject(line, "order_rejected",
-                                                 f"order {order.external_id} is not taken: line {bad.line} ({bad.reason_code})"))
+                    rejects.append(Reject(line, "order_rejected",
+                                          f"order {order.external_id} is not taken: line {bad.line} ({bad.reason_code})"))
             continue
         assert order.ordered_at is not None
         items = tuple(order.items)
@@ -312,11 +366,12 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
         else:
             amount = sum(item.amount for item in items)
         result.orders.append(ParsedOrder(
-            source=source.name, external_id=order.external_id, lines=tuple(order.lines), status=status,
+            source=source.name, external_id=order.external_id, lines=tuple(item.line for item in items), status=status,
             raw_status=order.raw_status or "", ordered_at=order.ordered_at, paid_at=order.paid_at,
             customer_external_id=order.customer_id, buyer_name=order.name, buyer_phone=order.phone,
             buyer_email=order.email, amount=amount, discount=order.discount or 0, coupon_code=order.coupon,
             items=items))
+    result.orders.reverse()  # popitem hands them over last first; the file's order is the natural one
 
 
 def _name(get: _Getter) -> str | None:

@@ -28,6 +28,8 @@ _SOLAR_WORDS = ("양력", "solar", "s")
 
 def text(value: object) -> str | None:
     """The cell as stripped text, or None when empty (openpyxl numbers lose a trailing `.0`)."""
+    if value.__class__ is str:
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -46,7 +48,12 @@ def parse_money(value: object) -> int | None:
         return value
     if isinstance(value, float):
         return int(Decimal(repr(value)).quantize(Decimal(1), ROUND_HALF_UP))
-    raw = str(value)
+    return money_text(str(value))
+
+
+@lru_cache(maxsize=65536)
+def money_text(raw: str) -> int | None:
+    """`parse_money` of a text cell (cached: a file repeats its prices)."""
     try:
         return int(raw)
     except ValueError:
@@ -72,7 +79,19 @@ def parse_money(value: object) -> int | None:
 
 def parse_quantity(value: object) -> int | None:
     """A positive whole number of pieces (`2`, `2.0`, `2개`)."""
-    amount = parse_money(value.replace("개", "") if isinstance(value, str) else value)
+    if value.__class__ is str:
+        return quantity_text(value)
+    return _quantity(value)
+
+
+@lru_cache(maxsize=1024)
+def quantity_text(raw: str) -> int | None:
+    """`parse_quantity` of a text cell (cached)."""
+    return _quantity(raw.replace("개", ""))
+
+
+def _quantity(value: object) -> int | None:
+    amount = parse_money(value)
     if amount is None:
         return None
     if amount <= 0:
@@ -85,6 +104,8 @@ def parse_datetime(value: object, zone: tzinfo = SEOUL) -> datetime | None:
 
     Times without an offset are read in `zone` (the shop's); times with one (Shopify's `+0900`) keep it.
     """
+    if value.__class__ is str:
+        return _datetime_text(value, zone)
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -96,6 +117,17 @@ def parse_datetime(value: object, zone: tzinfo = SEOUL) -> datetime | None:
         if not raw:
             return None
         moment = _parse_datetime_text(raw)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+@lru_cache(maxsize=65536)
+def _datetime_text(value: str, zone: tzinfo) -> datetime | None:
+    raw = value.strip()
+    if not raw:
+        return None
+    moment = _parse_datetime_text(raw)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
