@@ -123,7 +123,7 @@ def _csv_rows(file: Path) -> tuple[str, Iterator[tuple[int, Row]]]:
                     yield line, cells
             except UnicodeDecodeError:
                 raise UnreadableFile(
-                    "encoding", f"{file.name}: line {line + 1} is not {encoding} like the lines before it; "
+                    "encoding", f"{file.name}: the text is not all {encoding} (it changes after line {line}); "
                     "save the file again as UTF-8 or CP949") from None
             except csv.Error as exc:
                 raise UnreadableFile("not_a_table", f"{file.name}: line {line + 1} is not CSV ({exc})") from None

@@ -253,3 +253,23 @@ def test_generic_file_with_a_mapping(tmp_path: Path) -> None:
                                        "unit_price": "won", "phone": "tel"})
     (order,) = result.orders
     assert (order.status, order.amount, order.buyer_phone) == ("paid", 5000, "+821012345678")
+
+
+def test_cp949_only_syllables_and_a_bad_first_line(tmp_path: Path) -> None:
+    rows = [cafe24_row("B1", "B1-01", name="뷁똠", qty="0"), cafe24_row("B1", "B1-02"), cafe24_row("B2", "B2-01", name="똠방각하")]
+    result = parse_file(write_csv(tmp_path / "orders.csv", CAFE24_HEADER, rows, "cp949"))
+    assert result.encoding == "cp949"
+    (order,) = result.orders
+    assert order.buyer_name == "똠방각하"
+    assert [(reject.line, reject.reason_code) for reject in result.rejects] == [(2, "bad_quantity"), (3, "order_rejected")]
+
+
+def test_an_encoding_change_past_the_sample_is_one_error(tmp_path: Path) -> None:
+    ascii_rows = [["Order ID", "Order Date", "Status", "Billing Email", "Item Name", "Quantity", "Order Total"]]
+    ascii_rows += [[str(i), "2026-03-02", "completed", "a@example.com", "Jam", "1", "1000"] for i in range(8000)]
+    path = tmp_path / "mixed.csv"
+    write_csv(path, None, ascii_rows, "utf-8")
+    path.write_bytes(path.read_bytes() + "9001,2026-03-02,completed,a@example.com,딸기잼,1,1000\r\n".encode("cp949"))
+    with pytest.raises(UnreadableFile) as error:
+        parse_file(path)
+    assert error.value.code == "encoding" and "not all utf_8" in str(error.value)
