@@ -145,7 +145,7 @@ class _Order:
     def __init__(self, external_id: str) -> None:
         self.external_id = external_id
         self.prints: list[int] = []        # each item's cells, hashed, for spotting a line seen before
-        self.later: list[tuple[int, str | None, int]] = []  # lines after the order went bad: (line, item id, hash)
+        self.later: list[tuple[int, str | None, int]] = _NONE  # lines after the order went bad: (line, item id, hash)
         self.raw_status: str | None = None
         self.ordered_at: datetime | None = None
         self.paid_at: datetime | None = None
@@ -187,6 +187,15 @@ def _shopify_status(financial: str | None, fulfillment: str | None, cancelled_at
     return status
 
 
+_NONE: list[tuple[int, str | None, int]] = []  # shared by the orders that never went bad; never appended to
+
+
+def _later(order: _Order, line: int, item_id: str | None, fingerprint: int) -> None:
+    if order.later is _NONE:
+        order.later = []
+    order.later.append((line, item_id, fingerprint))
+
+
 def _seen_before(order: _Order, item_id: str | None, fingerprint: int) -> str | None:
     """"same" for a line seen before, "other" for an item id seen before with other cells, else None."""
     if item_id is None:
@@ -219,9 +228,9 @@ def _order_status(items: Sequence[ParsedItem]) -> str:
 
 def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
                   result: ParseResult) -> None:
-    """The hot loop of a large import: column indexes in locals, one try per line, repeated strings shared."""
+    """The hot loop of a large import: column indexes in locals, one try per line, product texts shared."""
     orders: dict[str, _Order] = {}
-    shared: dict[Any, Any] = {}  # one object per distinct product name, option, category, buyer, …
+    shared: dict[Any, Any] = {}  # one object per distinct product name, option, category
     intern = shared.setdefault
     get = _Getter(columns)
     width = max(columns.values()) + 1
@@ -240,6 +249,16 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
     i_option = columns.get("option", absent)
     i_category = columns.get("category", absent)
     i_code = columns.get("product_code", absent)
+    i_ordered = columns.get("ordered_at", absent)
+    i_paid = columns.get("paid_at", absent)
+    i_customer = columns.get("customer_id", absent)
+    i_name = columns.get("name", absent)
+    i_phone = columns.get("phone", absent)
+    i_email = columns.get("email", absent)
+    i_total = columns.get("order_amount", absent) if per_row_amount else absent
+    i_order_discount = columns.get("discount", absent)
+    i_coupon = columns.get("coupon_code", absent)
+    parse_id, parse_phone, parse_email = v.parse_id, v.parse_phone, v.parse_email
     text, parse_money, parse_datetime = v.text, v.parse_money, v.parse_datetime
     money_text, quantity_text, parse_quantity = v.money_text, v.quantity_text, v.parse_quantity
     statuses: dict[str | None, str] = {}
@@ -250,15 +269,17 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
         if not any(row):
             continue
         lines += 1
-        fingerprint = hash(tuple(row))
         cells = (*row, *padding[len(row):]) if len(row) <= width else (*row, None)
+        fingerprint = hash(cells)
         get.cells = cells
         get.size = width + 1
-        order_id = text(cells[i_order])
+        cell = cells[i_order]
+        order_id = (cell.strip() or None) if cell.__class__ is str else text(cell)
         if order_id is None:
             rejects.append(Reject(line, "missing_order_id", "no order number"))
             continue
-        item_id = text(cells[i_item])
+        cell = cells[i_item]
+        item_id = (cell.strip() or None) if cell.__class__ is str else text(cell)
         order = orders.get(order_id)
         if order is None:
             order = orders[order_id] = _Order(order_id)
@@ -274,14 +295,16 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
                     order.bad = reject
                 continue
         if order.bad is not None:
-            order.later.append((line, item_id, fingerprint))
+            _later(order, line, item_id, fingerprint)
             continue
         field = "product_name"
         try:
-            product = text(cells[i_product])
+            cell = cells[i_product]
+            product = (cell.strip() or None) if cell.__class__ is str else text(cell)
             if product is None:
                 raise _LineError("missing_product", "no product name")
-            raw_status = text(cells[i_status])
+            cell = cells[i_status]
+            raw_status = (cell.strip() or None) if cell.__class__ is str else text(cell)
             if raw_status is None and order.items:
                 # Shopify leaves the order's fields empty on the lines of its further items
                 raw_status, status = order.raw_status, order.items[0].status
@@ -292,28 +315,23 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
                     if cache_status:
                         statuses[raw_status] = known
                 status = known
-            if order.ordered_at is None:
+            if order.ordered_at is None:  # the order's own fields, from its first good line
                 field = "ordered_at"
-                order.ordered_at = parse_datetime(get(field), zone)
+                order.ordered_at = parse_datetime(cells[i_ordered], zone)
                 if order.ordered_at is None:
                     raise _LineError("bad_date", "no order date")
                 field = "paid_at"
-                order.paid_at = parse_datetime(get(field), zone)
+                order.paid_at = parse_datetime(cells[i_paid], zone)
                 order.raw_status = raw_status
-                customer_id = v.parse_id(get("customer_id"))
-                order.customer_id = None if customer_id is None else intern(customer_id, customer_id)
-                name = _name(get) if split_name else text(get("name"))
-                order.name = None if name is None else intern(name, name)
-                phone = v.parse_phone(get("phone"))
-                order.phone = None if phone is None else intern(phone, phone)
-                email = v.parse_email(get("email"))
-                order.email = None if email is None else intern(email, email)
-                if per_row_amount:
-                    field = "order_amount"
-                    order.amount = parse_money(get(field))
+                order.customer_id = parse_id(cells[i_customer])
+                order.name = _name(get) if split_name else text(cells[i_name])
+                order.phone = parse_phone(cells[i_phone])
+                order.email = parse_email(cells[i_email])
+                field = "order_amount"
+                order.amount = parse_money(cells[i_total])
                 field = "discount"
-                order.discount = parse_money(get(field))
-                order.coupon = text(get("coupon_code"))
+                order.discount = parse_money(cells[i_order_discount])
+                order.coupon = text(cells[i_coupon])
             field = "quantity"
             cell = cells[i_quantity]
             quantity = (quantity_text(cell) if cell.__class__ is str else parse_quantity(cell)) or 1
@@ -340,11 +358,11 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
         except ValueError as exc:
             order.bad = Reject(line, _REASON_BY_FIELD.get(field, "bad_value"), f"{field}: {exc}")
             rejects.append(order.bad)
-            order.later.append((line, item_id, fingerprint))
+            _later(order, line, item_id, fingerprint)
         except _LineError as error:
             order.bad = Reject(line, error.code, error.message)
             rejects.append(order.bad)
-            order.later.append((line, item_id, fingerprint))
+            _later(order, line, item_id, fingerprint)
     result.lines = lines
     shared.clear()
     while orders:  # hand each order over as it is made, so the builders and the records are not both held
@@ -358,7 +376,11 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
             continue
         assert order.ordered_at is not None
         items = tuple(order.items)
-        status = _order_status(items)
+        lines_of_order: tuple[int, ...]
+        if len(items) == 1:
+            status, lines_of_order = items[0].status, (items[0].line,)
+        else:
+            status, lines_of_order = _order_status(items), tuple(item.line for item in items)
         if order.amount is not None:
             amount = order.amount
         elif status in _PROGRESS:  # cancelled or returned items of a counted order are not revenue
@@ -366,7 +388,7 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
         else:
             amount = sum(item.amount for item in items)
         result.orders.append(ParsedOrder(
-            source=source.name, external_id=order.external_id, lines=tuple(item.line for item in items), status=status,
+            source=source.name, external_id=order.external_id, lines=lines_of_order, status=status,
             raw_status=order.raw_status or "", ordered_at=order.ordered_at, paid_at=order.paid_at,
             customer_external_id=order.customer_id, buyer_name=order.name, buyer_phone=order.phone,
             buyer_email=order.email, amount=amount, discount=order.discount or 0, coupon_code=order.coupon,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedItem:
+# Orders and their items are NamedTuples, not frozen dataclasses: a 1,000,000-line file makes a
+# million of them, and a NamedTuple is built four times faster (still immutable, typed, compared by value).
+class ParsedItem(NamedTuple):
     line: int
     external_id: str | None
     product_name: str
@@ -20,8 +22,7 @@ class ParsedItem:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedOrder:
+class ParsedOrder(NamedTuple):
     source: str
     external_id: str
     lines: tuple[int, ...]
