@@ -273,3 +273,17 @@ def test_an_encoding_change_past_the_sample_is_one_error(tmp_path: Path) -> None
     with pytest.raises(UnreadableFile) as error:
         parse_file(path)
     assert error.value.code == "encoding" and "not all utf_8" in str(error.value)
+
+
+def test_xlsx_cells_keep_their_types(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        CAFE24_HEADER + [None],
+        ["C1", "C1-01", datetime(2026, 3, 2, 10, 0), datetime(2026, 3, 2, 10, 5), "배송중", "kim", "김", None,
+         1012345678, "잼", None, "P1", 2, 15000.0, "잼류", 30000, 30000.0],
+    ]
+    result = parse_file(write_xlsx(tmp_path / "cafe24.xlsx", rows))
+    (order,) = result.orders
+    assert order.ordered_at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert order.paid_at == datetime(2026, 3, 2, 1, 5, tzinfo=UTC)
+    assert (order.amount, order.items[0].unit_price, order.items[0].quantity) == (30000, 15000, 2)
+    assert order.buyer_phone == "+821012345678"  # the spreadsheet had dropped the leading 0
