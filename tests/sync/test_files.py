@@ -277,7 +277,7 @@ def test_an_encoding_change_past_the_sample_is_one_error(tmp_path: Path) -> None
 
 def test_xlsx_cells_keep_their_types(tmp_path: Path) -> None:
     rows: list[list[object]] = [
-        CAFE24_HEADER + [None],
+        [*CAFE24_HEADER, None],
         ["C1", "C1-01", datetime(2026, 3, 2, 10, 0), datetime(2026, 3, 2, 10, 5), "배송중", "kim", "김", None,
          1012345678, "잼", None, "P1", 2, 15000.0, "잼류", 30000, 30000.0],
     ]
