@@ -1,0 +1,478 @@
+"""A shop's export file → canonical records and rejects (`parse_file`); no database, no Qt.
+
+Lines of one order (the same order number on several lines) become one `ParsedOrder` with its items.
+A line seen before (the same item id, or the very same cells) counts once. A bad line never stops the
+file: it becomes a `Reject` with its line number, and so does the rest of its order, so an order is
+never taken half. A file that cannot be read at all raises `UnreadableFile`.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from engine.sync import values as v
+from engine.sync.read import Row, UnreadableFile, open_table
+from engine.sync.records import ParsedCustomer, ParsedItem, ParsedOptout, ParsedOrder, ParseResult, Reject
+from engine.sync.sources import BY_NAME, OPTOUT, ORDER_STATUSES, SHOPIFY, Source, _keys, detect, score_header
+
+COUNTED = ("paid", "shipped", "delivered", "confirmed")  # = engine.customers.stats.COUNTED_STATUSES
+_PROGRESS = {status: rank for rank, status in enumerate(COUNTED)}
+_REASON_BY_FIELD = {
+    "ordered_at": "bad_date", "paid_at": "bad_date", "signed_up_at": "bad_date", "birthday": "bad_date",
+    "at": "bad_date", "cancelled_at": "bad_date", "quantity": "bad_quantity", "unit_price": "bad_amount",
+    "item_amount": "bad_amount", "item_discount": "bad_amount", "order_amount": "bad_amount",
+    "discount": "bad_amount", "sms_consent": "bad_consent", "email_consent": "bad_consent",
+}
+GENERIC_REQUIRED = ("order_id", "product_name", "ordered_at")
+
+
+class _LineError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def generic_source(mapping: Mapping[str, str]) -> Source:
+    """A source from a saved column mapping (canonical field → the file's header) for a generic orders file."""
+    return Source(name="generic", kind="orders", label="generic", required=GENERIC_REQUIRED,
+                  fields={name: _keys(header) for name, header in mapping.items()})
+
+
+def parse_file(path: str | Path, *, source: str = "auto", password: str | None = None,
+               mapping: Mapping[str, str] | None = None, zone: tzinfo = v.SEOUL) -> ParseResult:
+    """Read `path` as `source` (`auto` detects it from the headers) and return what it holds."""
+    name = Path(path).name
+    if source == "generic" or mapping is not None:
+        if not mapping:
+            raise UnreadableFile("mapping_needed", f"{name}: a generic file needs a column mapping")
+        chosen: Source | None = generic_source(mapping)
+    elif source == "auto":
+        chosen = None
+    elif source in BY_NAME:
+        chosen = BY_NAME[source]
+    else:
+        raise UnreadableFile("unknown_source", f"unknown source '{source}' (one of auto, {', '.join(BY_NAME)}, generic)")
+    scorer = score_header if chosen is None else chosen.score
+    table = open_table(path, password, header_score=scorer)
+    header: Sequence[object] = table.header
+    rows: Iterator[tuple[int, Row]] = table.rows
+    header_line = table.header_line
+    if chosen is None:
+        chosen = detect(header)
+        if chosen is None and _looks_like_contact(header):
+            chosen = OPTOUT  # a bare list of numbers or addresses: its first row is data, not a header
+            rows = _chain([(header_line, header)], rows)
+            header, header_line = ["phone"], 0
+    elif chosen is OPTOUT and not OPTOUT.resolve(header) and _looks_like_contact(header):
+        rows = _chain([(header_line, header)], rows)
+        header, header_line = ["phone"], 0
+    if chosen is None:
+        raise UnreadableFile(
+            "unknown_layout", f"{name}: the columns are not those of a known shop export; choose the source "
+            "or map the columns (generic)")
+    columns = chosen.resolve(header)
+    missing = [field for field in chosen.required if field not in columns]
+    if missing:
+        raise UnreadableFile("unknown_layout", f"{name}: not a {chosen.label} file (no column for {', '.join(missing)})")
+    result = ParseResult(source=chosen.name, kind=chosen.kind, encoding=table.encoding, header_line=header_line)
+    # millions of small acyclic objects: the cycle collector would walk them all again and again
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if chosen.kind == "orders":
+            _parse_orders(chosen, columns, rows, zone, result)
+        elif chosen.kind == "members":
+            _parse_members(chosen, columns, rows, zone, result)
+        else:
+            _parse_optouts(columns, rows, zone, result)
+    finally:
+        if collecting:
+            gc.enable()
+    result.rejects.sort(key=lambda reject: reject.line)
+    return result
+
+
+def _chain(first: list[tuple[int, Row]], rest: Iterator[tuple[int, Row]]) -> Iterator[tuple[int, Row]]:
+    yield from first
+    yield from rest
+
+
+def _looks_like_contact(cells: Sequence[object]) -> bool:
+    filled = [cell for cell in cells if cell not in (None, "")]
+    return 0 < len(filled) <= 3 and (v.parse_phone(filled[0]) is not None or v.parse_email(filled[0]) is not None)
+
+
+def _is_blank(cells: Row) -> bool:
+    return all(not (cell is not None and (not isinstance(cell, str) or cell.strip())) for cell in cells)
+
+
+class _Getter:
+    """Reads one line's cells by canonical field name (a column the file lacks reads as None)."""
+
+    __slots__ = ("cells", "columns", "size")
+
+    def __init__(self, columns: Mapping[str, int]) -> None:
+        self.columns = columns
+        self.cells: Row = ()
+        self.size = 0
+
+    def __call__(self, name: str) -> Any:
+        index = self.columns.get(name)
+        if index is None or index >= self.size:
+            return None
+        cell = self.cells[index]
+        if cell == "":
+            return None
+        return cell
+
+
+def _value(parse: Any, get: _Getter, name: str, *args: Any) -> Any:
+    try:
+        return parse(get(name), *args)
+    except ValueError as exc:
+        raise _LineError(_REASON_BY_FIELD.get(name, "bad_value"), f"{name}: {exc}") from None
+
+
+class _Order:
+    __slots__ = ("amount", "bad", "coupon", "customer_id", "discount", "email", "external_id", "items", "later",
+                 "name", "ordered_at", "paid_at", "phone", "prints", "raw_status")
+
+    def __init__(self, external_id: str) -> None:
+        self.external_id = external_id
+        self.prints: list[int] = []        # each item's cells, hashed, for spotting a line seen before
+        self.later: list[tuple[int, str | None, int]] = _NONE  # lines after the order went bad: (line, item id, hash)
+        self.raw_status: str | None = None
+        self.ordered_at: datetime | None = None
+        self.paid_at: datetime | None = None
+        self.customer_id: str | None = None
+        self.name: str | None = None
+        self.phone: str | None = None
+        self.email: str | None = None
+        self.amount: int | None = None
+        self.discount: int | None = None
+        self.coupon: str | None = None
+        self.items: list[ParsedItem] = []
+        self.bad: Reject | None = None
+
+
+def _status(source: Source, get: _Getter, raw: str | None) -> str:
+    if source is SHOPIFY:
+        return _shopify_status(raw, v.text(get("fulfillment")), v.text(get("cancelled_at")))
+    if raw is None:
+        if "status" in get.columns:
+            raise _LineError("missing_status", "no order status")
+        return "paid"  # a file without a status column (a generic mapping) lists paid orders
+    status = source.status(raw)
+    if status is None and raw.lower() in ORDER_STATUSES:
+        status = raw.lower()
+    if status is None:
+        raise _LineError("unknown_status", f"unknown order status {raw!r}")
+    return status
+
+
+def _shopify_status(financial: str | None, fulfillment: str | None, cancelled_at: str | None) -> str:
+    """Shopify has two statuses (payment, fulfilment) and a cancel time; the app has one."""
+    status = SHOPIFY.status(financial or "")
+    if status is None:
+        raise _LineError("unknown_status", f"unknown order status {financial!r}")
+    if cancelled_at and status != "refunded":
+        return "cancelled"
+    if status == "paid" and (fulfillment or "").lower() == "fulfilled":
+        return "shipped"
+    return status
+
+
+_NONE: list[tuple[int, str | None, int]] = []  # shared by the orders that never went bad; never appended to
+
+
+def _later(order: _Order, line: int, item_id: str | None, fingerprint: int) -> None:
+    if order.later is _NONE:
+        order.later = []
+    order.later.append((line, item_id, fingerprint))
+
+
+def _seen_before(order: _Order, item_id: str | None, fingerprint: int) -> str | None:
+    """"same" for a line seen before, "other" for an item id seen before with other cells, else None."""
+    if item_id is None:
+        if fingerprint in order.prints or any(later[2] == fingerprint for later in order.later):
+            return "same"
+        return None
+    for item, seen in zip(order.items, order.prints, strict=True):
+        if item.external_id == item_id:
+            return "same" if seen == fingerprint else "other"
+    for _, later_id, seen in order.later:
+        if later_id == item_id:
+            return "same" if seen == fingerprint else "other"
+    return None
+
+
+def _order_status(items: Sequence[ParsedItem]) -> str:
+    """One status for an order whose items each have one (SmartStore): the least advanced counted one."""
+    first = items[0].status
+    if all(item.status == first for item in items):
+        return first
+    statuses = {item.status for item in items}
+    counted = [status for status in statuses if status in _PROGRESS]
+    if counted:
+        return min(counted, key=_PROGRESS.__getitem__)
+    for status in ("pending", "refunded", "cancelled"):
+        if status in statuses:
+            return status
+    return sorted(statuses)[0]
+
+
+def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
+                  result: ParseResult) -> None:
+    """The hot loop of a large import: column indexes in locals, one try per line, product texts shared."""
+    orders: dict[str, _Order] = {}
+    shared: dict[Any, Any] = {}  # one object per distinct product name, option, category
+    intern = shared.setdefault
+    get = _Getter(columns)
+    width = max(columns.values()) + 1
+    absent = width  # a column the file lacks reads the None appended to every line
+    padding: tuple[None, ...] = (None,) * (width + 1)
+    split_name = "first_name" in columns or "last_name" in columns
+    per_row_amount = source.order_amount_per_row
+    i_order = columns["order_id"]
+    i_item = columns.get("item_id", absent)
+    i_product = columns["product_name"]
+    i_status = columns.get("status", absent)
+    i_quantity = columns.get("quantity", absent)
+    i_price = columns.get("unit_price", absent)
+    i_amount = columns.get("item_amount", absent)
+    i_discount = columns.get("item_discount", absent)
+    i_option = columns.get("option", absent)
+    i_category = columns.get("category", absent)
+    i_code = columns.get("product_code", absent)
+    i_ordered = columns.get("ordered_at", absent)
+    i_paid = columns.get("paid_at", absent)
+    i_customer = columns.get("customer_id", absent)
+    i_name = columns.get("name", absent)
+    i_phone = columns.get("phone", absent)
+    i_email = columns.get("email", absent)
+    i_total = columns.get("order_amount", absent) if per_row_amount else absent
+    i_order_discount = columns.get("discount", absent)
+    i_coupon = columns.get("coupon_code", absent)
+    parse_id, parse_phone, parse_email = v.parse_id, v.parse_phone, v.parse_email
+    text, parse_money, parse_datetime = v.text, v.parse_money, v.parse_datetime
+    money_text, quantity_text, parse_quantity = v.money_text, v.quantity_text, v.parse_quantity
+    statuses: dict[str | None, str] = {}
+    cache_status = source is not SHOPIFY  # Shopify's status needs two more columns
+    rejects = result.rejects
+    lines = 0
+    for line, row in rows:
+        if not any(row):
+            continue
+        lines += 1
+        cells = (*row, *padding[len(row):]) if len(row) <= width else (*row, None)
+        fingerprint = hash(cells)
+        get.cells = cells
+        get.size = width + 1
+        cell = cells[i_order]
+        order_id = (cell.strip() or None) if cell.__class__ is str else text(cell)
+        if order_id is None:
+            rejects.append(Reject(line, "missing_order_id", "no order number"))
+            continue
+        cell = cells[i_item]
+        item_id = (cell.strip() or None) if cell.__class__ is str else text(cell)
+        order = orders.get(order_id)
+        if order is None:
+            order = orders[order_id] = _Order(order_id)
+        else:
+            seen = _seen_before(order, item_id, fingerprint)
+            if seen == "same":
+                result.duplicate_lines += 1
+                continue
+            if seen == "other":
+                reject = Reject(line, "conflicting_line", f"item {item_id} of order {order_id} appears again with other values")
+                rejects.append(reject)
+                if order.bad is None:
+                    order.bad = reject
+                continue
+        if order.bad is not None:
+            _later(order, line, item_id, fingerprint)
+            continue
+        field = "product_name"
+        try:
+            cell = cells[i_product]
+            product = (cell.strip() or None) if cell.__class__ is str else text(cell)
+            if product is None:
+                raise _LineError("missing_product", "no product name")
+            cell = cells[i_status]
+            raw_status = (cell.strip() or None) if cell.__class__ is str else text(cell)
+            if raw_status is None and order.items:
+                # Shopify leaves the order's fields empty on the lines of its further items
+                raw_status, status = order.raw_status, order.items[0].status
+            else:
+                known = statuses.get(raw_status) if cache_status else None
+                if known is None:
+                    known = _status(source, get, raw_status)
+                    if cache_status:
+                        statuses[raw_status] = known
+                status = known
+            if order.ordered_at is None:  # the order's own fields, from its first good line
+                field = "ordered_at"
+                order.ordered_at = parse_datetime(cells[i_ordered], zone)
+                if order.ordered_at is None:
+                    raise _LineError("bad_date", "no order date")
+                field = "paid_at"
+                order.paid_at = parse_datetime(cells[i_paid], zone)
+                order.raw_status = raw_status
+                order.customer_id = parse_id(cells[i_customer])
+                order.name = _name(get) if split_name else text(cells[i_name])
+                order.phone = parse_phone(cells[i_phone])
+                order.email = parse_email(cells[i_email])
+                field = "order_amount"
+                order.amount = parse_money(cells[i_total])
+                field = "discount"
+                order.discount = parse_money(cells[i_order_discount])
+                order.coupon = text(cells[i_coupon])
+            field = "quantity"
+            cell = cells[i_quantity]
+            quantity = (quantity_text(cell) if cell.__class__ is str else parse_quantity(cell)) or 1
+            field = "unit_price"
+            cell = cells[i_price]
+            unit_price = (money_text(cell) if cell.__class__ is str else parse_money(cell)) or 0
+            field = "item_amount"
+            cell = cells[i_amount]
+            amount = money_text(cell) if cell.__class__ is str else parse_money(cell)
+            if amount is None:
+                field = "item_discount"
+                cell = cells[i_discount]
+                amount = unit_price * quantity - ((money_text(cell) if cell.__class__ is str else parse_money(cell)) or 0)
+            cell = cells[i_option]
+            option = (cell.strip() or None) if cell.__class__ is str else text(cell)
+            cell = cells[i_category]
+            category = (cell.strip() or None) if cell.__class__ is str else text(cell)
+            cell = cells[i_code]
+            code = (cell.strip() or None) if cell.__class__ is str else text(cell)
+            order.items.append(ParsedItem(
+                line, item_id, intern(product, product), code, None if option is None else intern(option, option),
+                None if category is None else intern(category, category), quantity, unit_price, amount, status))
+            order.prints.append(fingerprint)
+        except ValueError as exc:
+            order.bad = Reject(line, _REASON_BY_FIELD.get(field, "bad_value"), f"{field}: {exc}")
+            rejects.append(order.bad)
+            _later(order, line, item_id, fingerprint)
+        except _LineError as error:
+            order.bad = Reject(line, error.code, error.message)
+            rejects.append(order.bad)
+            _later(order, line, item_id, fingerprint)
+    result.lines = lines
+    shared.clear()
+    while orders:  # hand each order over as it is made, so the builders and the records are not both held
+        _, order = orders.popitem()
+        if order.bad is not None:
+            bad = order.bad
+            for line in sorted([item.line for item in order.items] + [later[0] for later in order.later]):
+                if line != bad.line:
+                    rejects.append(Reject(line, "order_rejected",
+                                          f"order {order.external_id} is not taken: line {bad.line} ({bad.reason_code})"))
+            continue
+        assert order.ordered_at is not None
+        items = tuple(order.items)
+        lines_of_order: tuple[int, ...]
+        if len(items) == 1:
+            status, lines_of_order = items[0].status, (items[0].line,)
+        else:
+            status, lines_of_order = _order_status(items), tuple(item.line for item in items)
+        if order.amount is not None:
+            amount = order.amount
+        elif status in _PROGRESS:  # cancelled or returned items of a counted order are not revenue
+            amount = sum(item.amount for item in items if item.status in _PROGRESS)
+        else:
+            amount = sum(item.amount for item in items)
+        result.orders.append(ParsedOrder(
+            source=source.name, external_id=order.external_id, lines=lines_of_order, status=status,
+            raw_status=order.raw_status or "", ordered_at=order.ordered_at, paid_at=order.paid_at,
+            customer_external_id=order.customer_id, buyer_name=order.name, buyer_phone=order.phone,
+            buyer_email=order.email, amount=amount, discount=order.discount or 0, coupon_code=order.coupon,
+            items=items))
+    result.orders.reverse()  # popitem hands them over last first; the file's order is the natural one
+
+
+def _name(get: _Getter) -> str | None:
+    first, last = v.text(get("first_name")), v.text(get("last_name"))
+    if not first or not last:
+        return first or last
+    if any("\uac00" <= char <= "\ud7a3" for char in first + last):
+        return last + first  # 홍 + 길동
+    return f"{first} {last}"
+
+
+def _parse_members(source: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
+                   result: ParseResult) -> None:
+    seen: dict[str, int] = {}
+    get = _Getter(columns)
+    for line, cells in rows:
+        if _is_blank(cells):
+            continue
+        result.lines += 1
+        get.cells = cells
+        get.size = len(cells)
+        raw_id = v.text(get("customer_id"))
+        if raw_id is None:
+            result.rejects.append(Reject(line, "missing_customer_id", "no member id"))
+            continue
+        if v.is_masked(raw_id):
+            result.rejects.append(Reject(line, "masked_id", "the member id is masked"))
+            continue
+        fingerprint = hash(tuple(cells))
+        before = seen.get(raw_id)
+        if before is not None:
+            if before == fingerprint:
+                result.duplicate_lines += 1
+            else:
+                result.rejects.append(Reject(line, "conflicting_line", f"member {raw_id} appears again with other values"))
+            continue
+        seen[raw_id] = fingerprint
+        try:
+            try:
+                birthday, lunar = v.parse_birthday(get("birthday"), get("calendar"))
+            except ValueError as exc:
+                raise _LineError("bad_date", f"birthday: {exc}") from None
+            result.customers.append(ParsedCustomer(
+                source=source.name, external_id=raw_id, line=line, name=v.text(get("name")),
+                phone=v.parse_phone(get("phone")), email=v.parse_email(get("email")),
+                birthday=birthday, birthday_lunar=lunar,
+                signed_up_at=_value(v.parse_datetime, get, "signed_up_at", zone),
+                grade=v.text(get("grade")),
+                sms_consent=_value(v.parse_consent, get, "sms_consent"),
+                email_consent=_value(v.parse_consent, get, "email_consent")))
+        except _LineError as error:
+            result.rejects.append(Reject(line, error.code, error.message))
+
+
+def _parse_optouts(columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
+                   result: ParseResult) -> None:
+    seen: set[tuple[str | None, str | None]] = set()
+    get = _Getter(columns)
+    for line, cells in rows:
+        if _is_blank(cells):
+            continue
+        result.lines += 1
+        get.cells = cells
+        get.size = len(cells)
+        phone = v.parse_phone(get("phone"))
+        email = v.parse_email(get("email"))
+        if phone is None and email is None:  # one column of numbers and addresses mixed
+            email = v.parse_email(get("phone"))
+            phone = v.parse_phone(get("email"))
+        if phone is None and email is None:
+            shown = "a masked number" if any(v.is_masked(v.text(cell)) for cell in cells) else "no valid phone or email"
+            result.rejects.append(Reject(line, "bad_contact", shown))
+            continue
+        if (phone, email) in seen:
+            result.duplicate_lines += 1
+            continue
+        seen.add((phone, email))
+        try:
+            result.optouts.append(ParsedOptout(line=line, phone=phone, email=email,
+                                               at=_value(v.parse_datetime, get, "at", zone)))
+        except _LineError as error:
+            result.rejects.append(Reject(line, error.code, error.message))

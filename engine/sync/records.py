@@ -1,0 +1,87 @@
+"""What a parsed export file holds, ready for the store: orders with items, customers, opt-outs, rejects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+
+# Orders and their items are NamedTuples, not frozen dataclasses: a 1,000,000-line file makes a
+# million of them, and a NamedTuple is built four times faster (still immutable, typed, compared by value).
+class ParsedItem(NamedTuple):
+    line: int
+    external_id: str | None
+    product_name: str
+    product_code: str | None
+    option: str | None
+    category: str | None
+    quantity: int
+    unit_price: int
+    amount: int
+    status: str
+
+
+class ParsedOrder(NamedTuple):
+    source: str
+    external_id: str
+    lines: tuple[int, ...]
+    status: str
+    raw_status: str
+    ordered_at: datetime
+    paid_at: datetime | None
+    customer_external_id: str | None   # None for a guest (or a masked id): match by phone, then email
+    buyer_name: str | None
+    buyer_phone: str | None            # E.164
+    buyer_email: str | None
+    amount: int
+    discount: int
+    coupon_code: str | None
+    items: tuple[ParsedItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCustomer:
+    source: str
+    external_id: str
+    line: int
+    name: str | None
+    phone: str | None
+    email: str | None
+    birthday: date | None
+    birthday_lunar: bool | None        # True: the birthday is a lunar date (not converted here)
+    signed_up_at: datetime | None
+    grade: str | None
+    sms_consent: bool | None           # None: the file does not say
+    email_consent: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOptout:
+    line: int
+    phone: str | None
+    email: str | None
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A line that was not taken: its line number, a code (see docs/file-formats.md) and a short message."""
+
+    line: int
+    reason_code: str
+    message: str
+
+
+@dataclass
+class ParseResult:
+    source: str
+    kind: str                          # orders | members | optout
+    encoding: str | None
+    header_line: int
+    lines: int = 0                     # data lines read (blank lines not counted)
+    duplicate_lines: int = 0           # lines seen before, counted once
+    orders: list[ParsedOrder] = field(default_factory=list)
+    customers: list[ParsedCustomer] = field(default_factory=list)
+    optouts: list[ParsedOptout] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
