@@ -86,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     autostart = verbs.add_parser("autostart", help="start the runner when this PC starts")
     autostart.add_argument("state", choices=("on", "off", "status"))
 
+    imp = verbs.add_parser("import", help="bring in a shop's export file (orders, members, opt-outs); JSON summary")
+    imp.add_argument("file", help="a Cafe24, SmartStore, imweb, Shopify or WooCommerce export (CSV or xlsx), "
+                                  "a Cafe24 member list, or a list of opted-out numbers or emails")
+    imp.add_argument("--source", default="auto", choices=("auto", "cafe24", "smartstore", "imweb", "shopify",
+                                                            "woocommerce", "cafe24_members", "optout"),
+                     help="which export it is (default: found from the headers)")
+    imp.add_argument("--password", help="the password of a protected Excel file (SmartStore)")
+    imp.add_argument("--dry-run", action="store_true", help="read and check the file, write nothing")
+    imp.add_argument("--rejects", metavar="CSV", help="write every rejected line, with its reason, to this CSV")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
     tline.add_argument("customer", help="customer id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
@@ -378,6 +387,29 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from engine import config
+    from engine.sync import UnreadableFile
+    from engine.sync.load import import_file, write_rejects
+
+    if not Path(args.file).is_file():
+        raise UsageError(f"no file '{args.file}'")
+    db = _open(args)
+    with db.session() as session:
+        zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+    try:
+        summary = import_file(db, args.file, _clock(args).now(), source=args.source, password=args.password,
+                              dry_run=args.dry_run, zone=zone)
+    except UnreadableFile as exc:
+        raise UsageError(exc.message) from None
+    if args.rejects:
+        write_rejects(summary.rejects, args.rejects)
+    _print_json(summary.to_json())
+    return EXIT_REJECTED if summary.rejects else EXIT_OK
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -453,6 +485,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "templates": cmd_templates,
     "run-once": cmd_run_once,
     "timeline": cmd_timeline,
+    "import": cmd_import,
     "runner": cmd_runner,
     "simulate": cmd_simulate,
     "autostart": cmd_autostart,
