@@ -5,7 +5,8 @@ and writes a batch with set-based statements: existing rows are looked up by (so
 chunk at a time, new rows are inserted many per statement, changed rows updated, and the shop events
 the triggers read (`storage.models.ShopEvent`, contract in docs/file-formats.md) are written for what
 really changed. Recording the same data twice changes nothing and emits nothing the second time.
-`customer_stats` is refreshed only for the customers a batch touched.
+`customer_stats` is refreshed only for the customers the writes touched, once per `flush()` (and at the end
+of the `with` block), not for every batch a large import fills on the way.
 
 The `record_*` functions are the one-record forms (a writer of one, flushed at once).
 """
@@ -223,6 +224,7 @@ class ShopWriter:
 
     def __post_init__(self) -> None:
         self._pending: list[tuple[str, Any]] = []
+        self._touched: set[int] = set()  # customers whose stats are not yet refreshed
 
     def __enter__(self) -> ShopWriter:
         return self
@@ -263,25 +265,33 @@ class ShopWriter:
     def _add(self, kind: str, value: Any) -> None:
         self._pending.append((kind, value))
         if len(self._pending) >= self.batch:
-            self.flush()
+            self._write_pending()  # a full batch: written now, its customers' stats refreshed at the flush
 
     # -- writing
 
     def flush(self) -> WriteCounts:
+        """Write what is pending and bring the stats of every customer touched since the last flush current."""
+        self._write_pending()
+        if self.refresh and self._touched:
+            refresh_stats(self.session, self._touched, now=self.now)
+        self._touched = set()
+        return self.counts
+
+    def _write_pending(self) -> None:
         pending, self._pending = self._pending, []
         if pending:
-            _Batch(self.session, self.now, self.counts, self.refresh).write(pending)
-        return self.counts
+            batch = _Batch(self.session, self.now, self.counts)
+            batch.write(pending)
+            self._touched |= batch.touched
 
 
 class _Batch:
     """One flush: look everything up a chunk at a time, then insert and update many rows a statement."""
 
-    def __init__(self, session: Session, now: datetime, counts: WriteCounts, refresh: bool) -> None:
+    def __init__(self, session: Session, now: datetime, counts: WriteCounts) -> None:
         self.session = session
         self.now = now
         self.counts = counts
-        self.refresh = refresh
         self.touched: set[int] = set()
         self.events: list[dict[str, Any]] = []
         # customers: (source, external id) → id; phone / email → id; id → stored values
@@ -619,8 +629,6 @@ class _Batch:
             self.events.sort(key=lambda e: e["occurred_at"])  # ids in the order things happened
             fast_insert(session, ShopEvent, self.events)
             self.counts.events += len(self.events)
-        if self.refresh and self.touched:
-            refresh_stats(session, self.touched, now=self.now)
 
     def _store_carts(self) -> None:
         if not self.carts_pending:
