@@ -15,11 +15,14 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from engine.shopdata import ConsentIn, CustomerIn, OptOutIn, OrderIn, OrderItemIn, ShopWriter, WriteCounts
 from engine.sync.parse import parse_file
 from engine.sync.records import ParsedCustomer, ParsedOrder, ParseResult, Reject
 from engine.sync.values import SEOUL
 from storage.db import Database
+from storage.models import SyncState
 
 # a member list and the orders of the same shop name members by the same id: one customer
 PLATFORM = {"cafe24_members": "cafe24"}
@@ -73,7 +76,20 @@ def import_file(db: Database, path: str | Path, now: datetime, *, source: str = 
         with writer:
             _write(writer, result, exported, now)
         summary.written = writer.counts
+        _record_sync(session, summary, exported)
     return summary
+
+
+def _record_sync(session: Session, summary: ImportSummary, exported: datetime) -> None:
+    """The shop's data is as fresh as the file's export: the main window's "last sync" and the runner read it."""
+    key = f"file:{summary.source}"
+    state = session.get(SyncState, key) or SyncState(source=key)
+    state.last_synced_at = exported
+    state.last_status = "rejects" if summary.rejects else "ok"
+    state.last_error = None
+    state.details = {"file": Path(summary.file).name, "orders": summary.orders, "customers": summary.customers,
+                     "optouts": summary.optouts, "rejected": len(summary.rejects)}
+    session.add(state)
 
 
 def _write(writer: ShopWriter, result: ParseResult, exported: datetime, now: datetime) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from engine.shopdata import CustomerIn, OptOutIn, ShopWriter
 from main import main
 from storage.db import open_database
-from storage.models import Consent, Customer, Enrollment, Order, OrderItem, ShopEvent
+from storage.models import Consent, Customer, Enrollment, Order, OrderItem, ShopEvent, SyncState
 from tests.conftest import ROOT
 from tests.runtime.shop import Shop, at
 from tests.runtime.test_rules import build
@@ -79,6 +79,9 @@ def test_a_cafe24_csv_in_cp949_is_imported_once_with_its_rejects(tmp_path: Path,
         assert session.scalar(select(func.count()).select_from(OrderItem)) == 3
         assert session.scalar(select(func.sum(Order.amount))) == 57000
         events = session.scalar(select(func.count()).select_from(ShopEvent).where(ShopEvent.kind == "order_placed"))
+        sync = session.get(SyncState, "file:cafe24")  # the main window's "last sync": when the file was exported
+        assert sync is not None and sync.last_status == "rejects" and sync.details["orders"] == 2
+        assert abs(sync.last_synced_at.timestamp() - min(file.stat().st_mtime, at(NOW).timestamp())) < 1
     db.close()
     assert events == 2
     # the same file again: nothing twice
