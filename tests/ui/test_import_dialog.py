@@ -157,3 +157,24 @@ def test_menu_and_first_run_open_the_dialog(qtbot, tmp_path: Path) -> None:
     assert isinstance(window.import_dialog, ImportDialog) and window.import_dialog.isVisible()
     window.import_dialog.close()
     empty.close()
+
+
+def test_a_file_dropped_on_the_main_window_opens_the_dialog_with_it(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    db = open_database(tmp_path / "shop.db")
+    controller = Controller(make_application(), db, FixedClock(NOW), is_demo=False)
+    window = controller.build()
+    qtbot.addWidget(window)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(cafe24_file(tmp_path / "orders.csv")))])
+    event = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    dialog = window.import_dialog
+    assert isinstance(dialog, ImportDialog)
+    qtbot.waitUntil(lambda: dialog.parsed is not None, timeout=10_000)
+    assert dialog.preview.rowCount() == 2 and order_count(db) == 0
+    dialog.reject()
+    db.close()
