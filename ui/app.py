@@ -85,7 +85,7 @@ class Controller:
         self.build()
 
     def welcome(self) -> None:
-        """On the very first start with an empty shop, offer the demo shop."""
+        """On the very first start with an empty shop, offer the demo shop, or the import of the shop's own file."""
         with self.db.session() as session:
             shown = bool(config.get(session, "ui.welcome_shown"))
             empty = session.scalar(select(Customer.id).limit(1)) is None
@@ -107,7 +107,8 @@ class Controller:
         box.exec()
         if box.clickedButton() is demo:
             self.switch_to_demo()
-        del later
+        elif box.clickedButton() is later:
+            self.window.open_import()  # my own shop: bring in its export file
 
 
 def run_app(db: Database, clock: Clock, *, is_demo: bool = False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,6 +24,7 @@ from engine.runtime.lease import status as runner_status
 from engine.runtime.stats import failures
 from storage.models import OutboxMessage, SyncState
 from ui.context import AppContext
+from ui.import_dialog import ImportDialog, dropped_file
 from ui.pages.customers import CustomersPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.gallery import GalleryPage
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         ctx.bus.navigate.connect(self.show_page)
         ctx.bus.data_changed.connect(self.refresh_current)
         self._menus()
+        self.import_dialog: ImportDialog | None = None
+        self.setAcceptDrops(True)  # a shop file dropped on the window opens the import dialog with it
         self.runner_control = RunnerControl(ctx.db)
         self.runner_button = QPushButton()
         self.runner_button.clicked.connect(self.toggle_runner)
@@ -129,6 +132,12 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        import_action = QAction(self.tr("Import a shop file…"), self)
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(lambda: self.open_import())
+        file_menu.addAction(import_action)
+        file_menu.addSeparator()
+        self.import_action = import_action
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -144,6 +153,24 @@ class MainWindow(QMainWindow):
         about.triggered.connect(lambda: QMessageBox.about(self, self.tr("About Dangol"), self.tr(
             "Dangol: customer journeys for small online shops, on your own PC.")))
         help_menu.addAction(about)
+
+    def open_import(self, path: str | None = None) -> ImportDialog:
+        """The import dialog (window-modal, not blocking), reading `path` at once when given."""
+        dialog = ImportDialog(self.ctx, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_import(path)
 
     def _show_row(self, row: int) -> None:
         if row < 0:
