@@ -104,19 +104,14 @@ def parse_datetime(value: object, zone: tzinfo = SEOUL) -> datetime | None:
 
     Times without an offset are read in `zone` (the shop's); times with one (Shopify's `+0900`) keep it.
     """
-    if value.__class__ is str:
-        return _datetime_text(value, zone)
     if value is None:
         return None
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day)
-    else:
-        raw = str(value).strip()
-        if not raw:
-            return None
-        moment = _parse_datetime_text(raw)
+    else:  # text (cached: a file repeats its times), or a number a spreadsheet made of one
+        return _datetime_text(value if value.__class__ is str else str(value), zone)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
