@@ -233,6 +233,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("rules.quiet_start", "21:00", _time, "광고 금지 시작", "Quiet hours start"),
     SettingSpec("rules.quiet_end", "08:00", _time, "광고 금지 끝", "Quiet hours end"),
     SettingSpec("rules.conversion_days", 7, _int(1, 90), "전환 인정 기간(일)", "Conversion window (days)"),
+    # customer messages wait while the newest sync is older than this (0: never wait); see rules.stale_since
+    SettingSpec("sync.stale_after_hours", 48, _int(0, 8760), "데이터가 이보다 오래되면 발송 보류(시간, 0=끄기)",
+                "Hold messages when shop data is older than (hours, 0 = off)"),
     SettingSpec("smtp.host", "", _text(200), "SMTP 서버", "SMTP host"),
     SettingSpec("smtp.port", 587, _int(1, 65535), "SMTP 포트", "SMTP port"),
     SettingSpec("smtp.user", "", _text(254), "SMTP 사용자", "SMTP user"),

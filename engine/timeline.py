@@ -81,6 +81,7 @@ REASON_TEXT = {
     "exit_node": "exit",
     "node_removed": "their step was removed in a new version",
     "republished": "the journey was republished",
+    "stale_data": "shop data not synced since {since}; waiting",
 }
 
 REASON_TEXT_KO = {
@@ -105,6 +106,7 @@ REASON_TEXT_KO = {
     "node_removed": "새 버전에서 이 단계가 없어짐",
     "republished": "여정을 다시 게시함",
     "confirmed_after_crash": "중단 뒤 보낸 것을 확인함",
+    "stale_data": "쇼핑몰 데이터가 {since} 이후 동기화되지 않아 보내지 않고 기다림",
 }
 
 # how a decision is named beside its time: "planned 03-04 11:02, skipped 03-11 11:00: too late to send"
@@ -143,8 +145,11 @@ class TimelineEntry:
     def text(self, zone: ZoneInfo, lang: str = "en") -> str:
         local = self.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         events, reasons = (EVENT_TEXT_KO, REASON_TEXT_KO) if lang == "ko" else (EVENT_TEXT, REASON_TEXT)
-        what = events.get(self.event, self.event).format(reason=self.reason or "", **_fmt(self.detail, zone))
+        values = _fmt(self.detail, zone)
+        what = events.get(self.event, self.event).format(reason=self.reason or "", **values)
         why = reasons.get(self.reason or "", self.reason or "") if self.event not in {"branch", "split"} else ""
+        if self.reason in reasons:  # a reason's text may name a time from the detail ("since")
+            why = why.format(**values)
         node = f" [{self.node_id}]" if self.node_id else ""
         if self.decided_late():
             why = self._both_times(zone, lang) + (f": {why}" if why else "")
@@ -161,8 +166,8 @@ class TimelineEntry:
 
 
 def _fmt(detail: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
-    result = {"until": "", "channel": "", **detail}
-    for key in ("until",):
+    result = {"until": "", "since": "", "channel": "", **detail}
+    for key in ("until", "since"):
         if result.get(key):
             with contextlib.suppress(ValueError):
                 result[key] = datetime.fromisoformat(str(result[key])).astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -32,13 +32,20 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.delivery.channels.base import Channel, OutgoingMessage, SendError, SendResult
-from engine.delivery.rules import DECIDED_APART, QuietHours, lateness_rule, shop_day_start
+from engine.delivery.rules import (
+    DECIDED_APART,
+    STALE_RECHECK,
+    QuietHours,
+    lateness_rule,
+    shop_day_start,
+    stale_since,
+)
 from engine.runtime.facts import consents as customer_consents
 from engine.runtime.memory import bulk_work
 from engine.runtime.writes import fast_insert, fast_update, parse_utc, raw_rows
 from storage.db import Database
 from storage.models import Journey as JourneyRow
-from storage.models import OutboxMessage, StepLog
+from storage.models import OutboxMessage, StepLog, SyncState
 
 log = logging.getLogger("dangol.delivery")
 OUTBOX = OutboxMessage.__table__
@@ -96,6 +103,8 @@ class Rules:
     quiet: QuietHours
     cap_day: int
     cap_week: int
+    stale_hours: int = 0
+    last_sync: datetime | None = None  # the newest sync of any shop source (None: never synced)
 
     @classmethod
     def load(cls, session: Session) -> Rules:
@@ -105,6 +114,8 @@ class Rules:
             quiet=QuietHours.from_settings(get("rules.quiet_start"), get("rules.quiet_end")),
             cap_day=int(get("rules.ad_cap_per_day")),
             cap_week=int(get("rules.ad_cap_per_week")),
+            stale_hours=int(get("sync.stale_after_hours")),
+            last_sync=session.scalar(select(func.max(SyncState.last_synced_at))),
         )
 
 
@@ -289,6 +300,7 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
         logs: list[dict[str, Any]] = []
 
         lease, me = _wall() + SEND_LEASE, _me()
+        stale = stale_since(rules.last_sync, now, rules.stale_hours)
 
         def change(row: Any, status: str, reason: str | None, not_before: datetime,
                    due_at: datetime, event: str | None, **detail: Any) -> None:
@@ -319,6 +331,13 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
             if row.is_ad and is_customer_channel and not granted.get(CONSENT_CHANNEL[row.channel], False):
                 change(row, "skipped", "no_consent", row.not_before, row.due_at, "skipped")
                 summary.skipped += 1
+                continue
+            if stale is not None and is_customer_channel:
+                # planned time kept, so the lateness rule still judges it when the data is fresh again;
+                # logged once (when the hold starts), not at every hourly look
+                change(row, "queued", "stale_data", now + STALE_RECHECK, row.due_at,
+                       None if row.reason == "stale_data" else "deferred", since=stale.isoformat())
+                summary.deferred += 1
                 continue
             verdict = lateness_rule(row.lateness, row.lateness_hours, row.due_at, now, rules.zone)
             if verdict is not None and verdict[0] == "late":
@@ -381,6 +400,7 @@ class _Due(NamedTuple):
     subject: str
     body: str
     status: str
+    reason: str | None
     not_before: datetime
     due_at: datetime
     lateness: str

@@ -1,4 +1,4 @@
-"""The sending rules, as pure functions of shop time: quiet hours, lateness, the next allowed moment."""
+"""The sending rules, as pure functions of shop time: quiet hours, lateness, stale shop data, the next allowed moment."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 from engine.runtime.waits import parse_hhmm
 
-__all__ = ["LATE_GRACE", "LAW_QUIET_END", "LAW_QUIET_START", "QuietHours", "covers_law_window", "in_quiet_hours",
-           "lateness_rule", "next_shop_day", "parse_hhmm", "quiet_end_after", "same_time_next_day",
-           "shop_day_start"]
+__all__ = ["LATE_GRACE", "LAW_QUIET_END", "LAW_QUIET_START", "STALE_RECHECK", "QuietHours", "covers_law_window",
+           "in_quiet_hours", "lateness_rule", "next_shop_day", "parse_hhmm", "quiet_end_after", "same_time_next_day",
+           "shop_day_start", "stale_since"]
 
 LATE_GRACE = timedelta(hours=1)  # a message up to an hour late is simply on time (a tick, a short sleep)
+STALE_RECHECK = timedelta(hours=1)  # a message held for stale shop data is looked at again this much later
 
 # 정보통신망법 제50조 제3항: no ads from 21:00 to 08:00 (the recipient's time) without a separate night consent.
 # The owner may widen this window (start earlier, end later), never narrow it.
@@ -129,3 +130,13 @@ def lateness_rule(policy: str, hours: int, due_at: datetime, now: datetime,
 
 # A decision (skip, delay) made this much after the time the message was planned for is told with both times.
 DECIDED_APART = timedelta(minutes=1)
+
+
+def stale_since(last_sync: datetime | None, now: datetime, hours: int) -> datetime | None:
+    """When the shop's data was last synced, if that is more than `hours` before `now` (its customer
+    messages then wait: a win-back must not go to someone whose order the app has not seen yet); None
+    when the data is fresh, when the hold is off (`hours` 0) or when nothing was ever synced (the demo
+    shop, a shop that never imported: there is no source to be stale)."""
+    if hours <= 0 or last_sync is None:
+        return None
+    return last_sync if now - last_sync > timedelta(hours=hours) else None
