@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from engine import config
+from engine.delivery.rules import stale_since
 from engine.runtime.lease import status as runner_status
 from engine.runtime.stats import failures
 from storage.models import OutboxMessage, SyncState
@@ -202,10 +204,16 @@ class MainWindow(QMainWindow):
         self.runner_button.setText(self.tr("Stop runner") if self.runner_running else self.tr("Start runner"))
         with self.ctx.db.session() as session:
             last_sync = session.scalar(select(func.max(SyncState.last_synced_at)))
+            stale_hours = config.get(session, "sync.stale_after_hours")
             held = session.scalar(select(func.count()).select_from(OutboxMessage)
                                   .where(OutboxMessage.status == "held")) or 0
         self.sync_label.setText(self.tr("Last sync: %1").replace("%1", local_time(last_sync))
                                 if last_sync else self.tr("Not synced yet"))
+        self.sync_stale = stale_since(last_sync, self.ctx.clock.now(), int(stale_hours)) is not None
+        if self.sync_stale:
+            self.sync_label.setText(self.sync_label.text() + " · "
+                                    + self.tr("out of date: messages are not sent until it is synced again"))
+        self.sync_label.setStyleSheet("color: #c0392b;" if self.sync_stale else "")
         self.held_label.setText(self.tr("%1 messages waiting for review").replace("%1", f"{held:,}"))
         self.held_label.setVisible(bool(held))
         self.refresh_failures()

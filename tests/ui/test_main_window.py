@@ -295,3 +295,27 @@ def test_the_last_open_journey_reopens(qtbot, demo_db: Database, monkeypatch) ->
     assert QSettings().value("editor/last_journey") is None
     second.close()
     del controller, second_controller
+
+
+def test_the_status_bar_says_when_the_shop_data_is_stale(qtbot, demo_db: Database, artifacts: Path) -> None:
+    from datetime import timedelta
+
+    from storage.models import SyncState
+
+    with demo_db.session() as session:
+        session.add(SyncState(source="file:cafe24", last_synced_at=NOW - timedelta(days=3), last_status="ok"))
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    text = window.sync_label.text()
+    assert "마지막 동기화: 2026-02-27 10:00" in text and "오래됨" in text
+    assert "c0392b" in window.sync_label.styleSheet()
+    window.show_page("settings")
+    page = window.pages["settings"]
+    assert page.fields["sync.stale_after_hours"].text() == "48"
+    page.scroll.ensureWidgetVisible(page.fields["sync.stale_after_hours"])
+    assert window.grab().save(str(artifacts / "main-stale-data.png"))
+
+    with demo_db.session() as session:  # a new import: fresh again
+        session.get(SyncState, "file:cafe24").last_synced_at = NOW - timedelta(hours=1)
+    window.refresh_status()
+    assert "오래됨" not in window.sync_label.text() and window.sync_label.styleSheet() == ""

@@ -29,7 +29,7 @@ from ui.context import AppContext
 from ui.i18n import LANGUAGES
 from ui.widgets import muted_label, title_label
 
-GROUPS = ("shop", "segments", "rules", "delivery", "sms", "smtp", "runner")
+GROUPS = ("shop", "segments", "rules", "sync", "delivery", "sms", "smtp", "runner")
 
 
 class SettingsPage(QWidget):
@@ -63,7 +63,7 @@ class SettingsPage(QWidget):
         body = QWidget()
         form_column = QVBoxLayout(body)
         titles = {"shop": self.tr("Shop (shown in ad messages, required by law)"), "segments": self.tr("Segments"),
-                  "rules": self.tr("Sending rules"), "delivery": self.tr("Delivery"), "sms": self.tr("Text messages"), "smtp": self.tr("Email (SMTP)"),
+                  "rules": self.tr("Sending rules"), "sync": self.tr("Shop data sync"), "delivery": self.tr("Delivery"), "sms": self.tr("Text messages"), "smtp": self.tr("Email (SMTP)"),
                   "runner": self.tr("Background runner")}
         labels: list[QLabel] = []
         for group in GROUPS:
