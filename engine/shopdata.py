@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -82,6 +82,15 @@ class OrderItemIn:
                 int(self.quantity), int(self.unit_price), int(amount))
 
 
+class ItemRow(Protocol):
+    """An order's line item as the writer stores it: `OrderItemIn`, or a source's own item type (the file
+    import hands its parsed items straight in, instead of copying a million of them)."""
+
+    def row(self) -> tuple[Any, ...]:
+        """(external_id, product_id, product_name, option, category, quantity, unit_price, amount)"""
+        ...
+
+
 @dataclass(frozen=True)
 class OrderIn:
     """One order. `customer_external_id` is the member id in the same source; without it the buyer is a
@@ -100,7 +109,7 @@ class OrderIn:
     coupon_code: str | None = None
     paid_at: datetime | None = None
     status_changed_at: datetime | None = None
-    items: tuple[OrderItemIn, ...] = ()
+    items: Sequence[ItemRow] = ()  # OrderItemIn
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ def _statements(width: int, count: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
+_INSTANTS: dict[datetime, str] = {}  # an aware instant → its stored text (equal instants, equal texts)
+_INSTANTS_KEPT = 1 << 16
+
+
 def _converter(column: Any) -> Any:
     """How a Python value becomes what the column's SQLAlchemy type would store in SQLite (memoised:
     a batch repeats the same instants and the same small JSON objects over and over)."""
@@ -48,13 +52,15 @@ def _converter(column: Any) -> Any:
 
     kind = column.type
     if isinstance(kind, UTCDateTime):
-        seen: dict[Any, str] = {}
+        seen = _INSTANTS  # shared by every column and batch: an order's instant recurs in its event rows
 
         def to_text(value: Any) -> Any:
             if value is None or isinstance(value, str):
                 return value  # None, or the stored text itself (read raw, e.g. for a guard)
             text = seen.get(value)
             if text is None:
+                if len(seen) >= _INSTANTS_KEPT:
+                    seen.clear()
                 if value.tzinfo is None:
                     raise ValueError("naive datetime given to a UTC column")
                 # isoformat gives exactly _SQLITE_DATETIME's text, several times faster than strftime

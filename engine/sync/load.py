@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.shopdata import ConsentIn, CustomerIn, OptOutIn, OrderIn, OrderItemIn, ShopWriter, WriteCounts
-from engine.sync.parse import parse_file
+from engine.shopdata import ConsentIn, CustomerIn, OptOutIn, OrderIn, ShopWriter, WriteCounts
+from engine.sync.parse import parse_file, stream_file
 from engine.sync.records import ParsedCustomer, ParsedOrder, ParseResult, Reject
 from engine.sync.values import SEOUL
 from storage.db import Database
@@ -63,21 +63,32 @@ def import_file(db: Database, path: str | Path, now: datetime, *, source: str = 
                 zone: tzinfo = SEOUL) -> ImportSummary:
     """Parse `path` and (unless `dry_run`) write it; raises `UnreadableFile` for a file that cannot be read."""
     file = Path(path)
-    result = parse_file(file, source=source, password=password, mapping=mapping, zone=zone)
-    summary = ImportSummary(str(file), result.source, result.kind, result.encoding, result.lines,
-                            result.duplicate_lines, len(result.orders), len(result.customers),
-                            len(result.optouts), result.rejects, dry_run=dry_run)
     if dry_run:
-        return summary
+        result = parse_file(file, source=source, password=password, mapping=mapping, zone=zone)
+        return _summary(file, result, len(result.orders), dry_run=True)
+    # orders stream from the parser to the writer as the file is read (a large file is never held whole);
+    # (a CSV is read once through before the transaction opens; anything raised later rolls it all back)
+    result, orders = stream_file(file, source=source, password=password, mapping=mapping, zone=zone)
     # a file's consents are as of when it was exported: never newer than an opt-out recorded after that
     exported = min(datetime.fromtimestamp(file.stat().st_mtime, UTC), now)
     with db.write_session() as session:
         writer = ShopWriter(session, now)
         with writer:
+            count = 0
+            for order in orders:
+                writer.order(_order(order))
+                count += 1
             _write(writer, result, exported, now)
+        summary = _summary(file, result, count)
         summary.written = writer.counts
         _record_sync(session, summary, exported)
     return summary
+
+
+def _summary(file: Path, result: ParseResult, orders: int, *, dry_run: bool = False) -> ImportSummary:
+    return ImportSummary(str(file), result.source, result.kind, result.encoding, result.lines,
+                         result.duplicate_lines, orders, len(result.customers), len(result.optouts),
+                         result.rejects, dry_run=dry_run)
 
 
 def _record_sync(session: Session, summary: ImportSummary, exported: datetime) -> None:
@@ -93,8 +104,7 @@ def _record_sync(session: Session, summary: ImportSummary, exported: datetime) -
 
 
 def _write(writer: ShopWriter, result: ParseResult, exported: datetime, now: datetime) -> None:
-    for order in result.orders:
-        writer.order(_order(order))
+    """What a members or opt-out file holds (an orders file's orders were written as they streamed)."""
     for customer in result.customers:
         platform = PLATFORM.get(customer.source, customer.source)
         writer.customer(_customer(customer, platform))
@@ -111,12 +121,7 @@ def _order(order: ParsedOrder) -> OrderIn:
         source=order.source, external_id=order.external_id, ordered_at=order.ordered_at, amount=order.amount,
         status=order.status, customer_external_id=order.customer_external_id, buyer_name=order.buyer_name,
         buyer_phone=order.buyer_phone, buyer_email=order.buyer_email, discount=order.discount,
-        coupon_code=order.coupon_code, paid_at=order.paid_at,
-        items=tuple(OrderItemIn(product_name=item.product_name, quantity=item.quantity, unit_price=item.unit_price,
-                                amount=item.amount, category=item.category, option=item.option,
-                                external_id=item.external_id)
-                    for item in order.items),
-    )
+        coupon_code=order.coupon_code, paid_at=order.paid_at, items=order.items)
 
 
 def _customer(customer: ParsedCustomer, platform: str) -> CustomerIn:

@@ -46,6 +46,19 @@ def generic_source(mapping: Mapping[str, str]) -> Source:
 def parse_file(path: str | Path, *, source: str = "auto", password: str | None = None,
                mapping: Mapping[str, str] | None = None, zone: tzinfo = v.SEOUL) -> ParseResult:
     """Read `path` as `source` (`auto` detects it from the headers) and return what it holds."""
+    result, orders = stream_file(path, source=source, password=password, mapping=mapping, zone=zone,
+                                 streaming=False)
+    result.orders.extend(orders)
+    return result
+
+
+def stream_file(path: str | Path, *, source: str = "auto", password: str | None = None,
+                mapping: Mapping[str, str] | None = None, zone: tzinfo = v.SEOUL,
+                streaming: bool = True) -> tuple[ParseResult, Iterator[ParsedOrder]]:
+    """Like `parse_file`, but an orders file's orders come from the iterator, each as soon as its last line
+    is read (`streaming`; a CSV is read twice: first for where each order ends), so a large file is never
+    held whole. `result` is complete (lines, duplicates, rejects sorted, customers, opt-outs) once the
+    iterator is exhausted. Without `streaming` the orders come at the end, in the file's order."""
     name = Path(path).name
     if source == "generic" or mapping is not None:
         if not mapping:
@@ -80,12 +93,20 @@ def parse_file(path: str | Path, *, source: str = "auto", password: str | None =
     if missing:
         raise UnreadableFile("unknown_layout", f"{name}: not a {chosen.label} file (no column for {', '.join(missing)})")
     result = ParseResult(source=chosen.name, kind=chosen.kind, encoding=table.encoding, header_line=header_line)
+    last: dict[str, int] | None = None
+    if streaming and chosen.kind == "orders" and table.kind == "csv":
+        last = _last_lines(open_table(path, password, header_score=scorer).rows, columns["order_id"])
+    return result, _parse(chosen, columns, rows, zone, result, last)
+
+
+def _parse(chosen: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
+           result: ParseResult, last: dict[str, int] | None) -> Iterator[ParsedOrder]:
     # millions of small acyclic objects: the cycle collector would walk them all again and again
     collecting = gc.isenabled()
     gc.disable()
     try:
         if chosen.kind == "orders":
-            _parse_orders(chosen, columns, rows, zone, result)
+            yield from _parse_orders(chosen, columns, rows, zone, result, last)
         elif chosen.kind == "members":
             _parse_members(chosen, columns, rows, zone, result)
         else:
@@ -94,7 +115,21 @@ def parse_file(path: str | Path, *, source: str = "auto", password: str | None =
         if collecting:
             gc.enable()
     result.rejects.sort(key=lambda reject: reject.line)
-    return result
+
+
+def _order_id(cell: Any) -> str | None:
+    return (cell.strip() or None) if cell.__class__ is str else v.text(cell)
+
+
+def _last_lines(rows: Iterator[tuple[int, Row]], index: int) -> dict[str, int]:
+    """Each order number's last line (the first, cheap pass of a streamed import)."""
+    last: dict[str, int] = {}
+    for line, row in rows:
+        if len(row) > index:
+            order_id = _order_id(row[index])
+            if order_id is not None:
+                last[order_id] = line
+    return last
 
 
 def _chain(first: list[tuple[int, Row]], rest: Iterator[tuple[int, Row]]) -> Iterator[tuple[int, Row]]:
@@ -227,9 +262,13 @@ def _order_status(items: Sequence[ParsedItem]) -> str:
 
 
 def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
-                  result: ParseResult) -> None:
-    """The hot loop of a large import: column indexes in locals, one try per line, product texts shared."""
+                  result: ParseResult, last: dict[str, int] | None) -> Iterator[ParsedOrder]:
+    """The hot loop of a large import: column indexes in locals, one try per line, product texts shared.
+
+    With `last` (each order number's last line) an order is handed over once its last line is read."""
     orders: dict[str, _Order] = {}
+    finishing: _Order | None = None  # the order whose last line was the line before
+    last_line = (last or {}).get
     shared: dict[Any, Any] = {}  # one object per distinct product name, option, category
     intern = shared.setdefault
     get = _Getter(columns)
@@ -266,6 +305,12 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
     rejects = result.rejects
     lines = 0
     for line, row in rows:
+        if finishing is not None:
+            del orders[finishing.external_id]
+            made = _finish(source, finishing, rejects)
+            finishing = None
+            if made is not None:
+                yield made
         if not any(row):
             continue
         lines += 1
@@ -281,9 +326,13 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
         cell = cells[i_item]
         item_id = (cell.strip() or None) if cell.__class__ is str else text(cell)
         order = orders.get(order_id)
+        fresh = order is None
         if order is None:
             order = orders[order_id] = _Order(order_id)
-        else:
+        if last is not None and last_line(order_id) == line:
+            finishing = order
+            del last[order_id]  # the map shrinks as the file is read
+        if not fresh:
             seen = _seen_before(order, item_id, fingerprint)
             if seen == "same":
                 result.duplicate_lines += 1
@@ -365,35 +414,45 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
             _later(order, line, item_id, fingerprint)
     result.lines = lines
     shared.clear()
-    while orders:  # hand each order over as it is made, so the builders and the records are not both held
-        _, order = orders.popitem()
-        if order.bad is not None:
-            bad = order.bad
-            for line in sorted([item.line for item in order.items] + [later[0] for later in order.later]):
-                if line != bad.line:
-                    rejects.append(Reject(line, "order_rejected",
-                                          f"order {order.external_id} is not taken: line {bad.line} ({bad.reason_code})"))
-            continue
-        assert order.ordered_at is not None
-        items = tuple(order.items)
-        lines_of_order: tuple[int, ...]
-        if len(items) == 1:
-            status, lines_of_order = items[0].status, (items[0].line,)
-        else:
-            status, lines_of_order = _order_status(items), tuple(item.line for item in items)
-        if order.amount is not None:
-            amount = order.amount
-        elif status in _PROGRESS:  # cancelled or returned items of a counted order are not revenue
-            amount = sum(item.amount for item in items if item.status in _PROGRESS)
-        else:
-            amount = sum(item.amount for item in items)
-        result.orders.append(ParsedOrder(
-            source=source.name, external_id=order.external_id, lines=lines_of_order, status=status,
-            raw_status=order.raw_status or "", ordered_at=order.ordered_at, paid_at=order.paid_at,
-            customer_external_id=order.customer_id, buyer_name=order.name, buyer_phone=order.phone,
-            buyer_email=order.email, amount=amount, discount=order.discount or 0, coupon_code=order.coupon,
-            items=items))
-    result.orders.reverse()  # popitem hands them over last first; the file's order is the natural one
+    if finishing is not None:
+        del orders[finishing.external_id]
+        made = _finish(source, finishing, rejects)
+        if made is not None:
+            yield made
+    for key in list(orders):  # hand each order over as it is made, so the builders and the records are not both held
+        made = _finish(source, orders.pop(key), rejects)
+        if made is not None:
+            yield made
+
+
+def _finish(source: Source, order: _Order, rejects: list[Reject]) -> ParsedOrder | None:
+    """The order made from its lines, or None (and its other lines rejected) when one of them was bad."""
+    if order.bad is not None:
+        bad = order.bad
+        for line in sorted([item.line for item in order.items] + [later[0] for later in order.later]):
+            if line != bad.line:
+                rejects.append(Reject(line, "order_rejected",
+                                      f"order {order.external_id} is not taken: line {bad.line} ({bad.reason_code})"))
+        return None
+    assert order.ordered_at is not None
+    items = tuple(order.items)
+    lines_of_order: tuple[int, ...]
+    if len(items) == 1:
+        status, lines_of_order = items[0].status, (items[0].line,)
+    else:
+        status, lines_of_order = _order_status(items), tuple(item.line for item in items)
+    if order.amount is not None:
+        amount = order.amount
+    elif status in _PROGRESS:  # cancelled or returned items of a counted order are not revenue
+        amount = sum(item.amount for item in items if item.status in _PROGRESS)
+    else:
+        amount = sum(item.amount for item in items)
+    return ParsedOrder(
+        source=source.name, external_id=order.external_id, lines=lines_of_order, status=status,
+        raw_status=order.raw_status or "", ordered_at=order.ordered_at, paid_at=order.paid_at,
+        customer_external_id=order.customer_id, buyer_name=order.name, buyer_phone=order.phone,
+        buyer_email=order.email, amount=amount, discount=order.discount or 0, coupon_code=order.coupon,
+        items=items)
 
 
 def _name(get: _Getter) -> str | None:

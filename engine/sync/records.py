@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 # Orders and their items are NamedTuples, not frozen dataclasses: a 1,000,000-line file makes a
@@ -20,6 +20,10 @@ class ParsedItem(NamedTuple):
     unit_price: int
     amount: int
     status: str
+
+    def row(self) -> tuple[Any, ...]:
+        """The item as engine.shopdata stores it (its `ItemRow`): no copy into an `OrderItemIn` per line."""
+        return (self[1], None, self[2], self[4], self[5], self[6], self[7], self[8])
 
 
 class ParsedOrder(NamedTuple):
