@@ -201,15 +201,12 @@ def describe_error(exc: JourneyError) -> str:
     return f"{code}: {detail}" if detail else str(code)
 
 
-def validation_context(session: Session, now: datetime | None = None) -> ValidationContext:
+def validation_context(session: Session, now: datetime) -> ValidationContext:
     """What validate() needs from the shop: its name, contact and opt-out number (for the ad law), its time
     zone, and sample customers every message is tried on."""
-    from datetime import UTC
-
     shop = {key.split(".", 1)[1]: config.get(session, key)
             for key in ("shop.name", "shop.contact", "shop.optout_number", "shop.email", "shop.url",
                         "shop.timezone")}
-    now = now or datetime.now(UTC)
     return ValidationContext(shop_settings=shop, samples=shop_samples(session, now), now=now)
 
 
@@ -233,6 +230,6 @@ def shop_samples(session: Session, now: datetime) -> tuple[Sample, ...]:
         picks += [int(value) for value in session.scalars(query) if value not in picks]
     facts = load_facts(session, picks, now, thresholds(session)) if picks else {}
     data = example_data(now)
-    samples = [Sample(f"고객 #{customer_id}", facts[customer_id], data) for customer_id in picks
+    samples = [Sample(f"고객 #{customer_id}", f"customer #{customer_id}", facts[customer_id], data) for customer_id in picks
                if customer_id in facts]
     return (*samples, empty_sample(now))

@@ -395,14 +395,9 @@ def _trial_renders(node: Node, available: set[str], context: ValidationContext) 
             ko, en = RENDER_REASONS.get(exc.code, RENDER_REASONS["render_failed"])
             values = _Defaults({"detail": exc.params.get("reason", exc.code), **exc.params})
             return [Issue(node.id, ERROR, "render_failed", field,
-                          {"label": label, "sample": sample.label, "sample_en": _sample_en(sample.label),
+                          {"label": label, "sample": sample.label, "sample_en": sample.label_en,
                            "code": exc.code, "why_ko": ko.format_map(values), "why_en": en.format_map(values)})]
     return []
-
-
-def _sample_en(label: str) -> str:
-    return {"빈 고객": "a customer with every field empty", "예시 고객": "an example customer"}.get(
-        label, label.replace("고객", "customer"))
 
 
 def template_names(tree: nodes.Template) -> set[str]:

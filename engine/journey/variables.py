@@ -44,7 +44,5 @@ VARIABLES: tuple[Variable, ...] = (
 )
 BY_NAME = {variable.name: variable for variable in VARIABLES}
 ROOTS = frozenset(name.split(".", 1)[0] for name in BY_NAME)
-# Filters the message renderer registers on top of Jinja2's own (engine/messaging/render.py).
-FILTERS = frozenset({"won", "date", "josa", "first_name"})
 ORDER_TRIGGERS = frozenset({"trigger.order_placed", "trigger.order_status"})
 CART_TRIGGERS = frozenset({"trigger.cart_abandoned"})

@@ -17,6 +17,7 @@ class Sample:
     """One customer to try a text on: facts as `load_facts` gives them, and an enrollment's data."""
 
     label: str  # how an issue names them: "고객 #12", "빈 고객"
+    label_en: str  # the same in English: "customer #12", "a customer with every field empty"
     customer: dict[str, Any]
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -39,14 +40,14 @@ def empty_sample(now: datetime) -> Sample:
     data = example_data(now)
     data["order"] = {"id": "", "amount": 0, "items": []}
     data["cart"] = {"id": "", "amount": 0, "items": []}
-    return Sample("빈 고객", customer, data)
+    return Sample("빈 고객", "a customer with every field empty", customer, data)
 
 
 def typical_sample(now: datetime) -> Sample:
     """A made-up customer for when the shop has none yet."""
     customer = {"id": 0, "name": "김민지", "email": "minji@example.com", "phone": "01012345678",
                 "total_spent": 352000, "order_count": 4, "last_order_at": now - timedelta(days=20)}
-    return Sample("예시 고객", customer, example_data(now))
+    return Sample("예시 고객", "an example customer", customer, example_data(now))
 
 
 def default_samples(now: datetime) -> tuple[Sample, ...]:

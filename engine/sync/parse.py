@@ -464,16 +464,22 @@ def _name(get: _Getter) -> str | None:
     return f"{first} {last}"
 
 
-def _parse_members(source: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
-                   result: ParseResult) -> None:
-    seen: dict[str, int] = {}
-    get = _Getter(columns)
+def _data_lines(rows: Iterator[tuple[int, Row]], get: _Getter, result: ParseResult) -> Iterator[tuple[int, Row]]:
+    """The lines that hold data (blank ones passed over), counted, each set as what `get` reads."""
     for line, cells in rows:
         if _is_blank(cells):
             continue
         result.lines += 1
         get.cells = cells
         get.size = len(cells)
+        yield line, cells
+
+
+def _parse_members(source: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
+                   result: ParseResult) -> None:
+    seen: dict[str, int] = {}
+    get = _Getter(columns)
+    for line, cells in _data_lines(rows, get, result):
         raw_id = v.text(get("customer_id"))
         if raw_id is None:
             result.rejects.append(Reject(line, "missing_customer_id", "no member id"))
@@ -511,12 +517,7 @@ def _parse_optouts(columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], 
                    result: ParseResult) -> None:
     seen: set[tuple[str | None, str | None]] = set()
     get = _Getter(columns)
-    for line, cells in rows:
-        if _is_blank(cells):
-            continue
-        result.lines += 1
-        get.cells = cells
-        get.size = len(cells)
+    for line, cells in _data_lines(rows, get, result):
         phone = v.parse_phone(get("phone"))
         email = v.parse_email(get("email"))
         if phone is None and email is None:  # one column of numbers and addresses mixed
