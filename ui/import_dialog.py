@@ -241,12 +241,13 @@ class ImportDialog(QDialog):
             self.preview.setColumnCount(0)
             self.rejects.setRowCount(0)
             return
-        source = BY_NAME[result.source].label if result.source in BY_NAME else result.source
+        known = BY_NAME.get(result.source)
+        source = (known.label if self.ctx.lang == "ko" else known.label_en) if known else result.source
         encoding = result.encoding or self.tr("Excel file")
         self.source_label.setText(self.tr("Detected: %1 · encoding: %2").replace("%1", source).replace("%2", encoding))
         self.counts_label.setText(
             self.tr("%1 orders, %2 customers, %3 opt-outs from %4 lines (%5 duplicate lines counted once), "
-                    "%6 lines rejected")
+                    "rejected lines: %6")
             .replace("%1", f"{len(result.orders):,}").replace("%2", f"{len(result.customers):,}")
             .replace("%3", f"{len(result.optouts):,}").replace("%4", f"{result.lines:,}")
             .replace("%5", f"{result.duplicate_lines:,}").replace("%6", f"{len(result.rejects):,}"))
@@ -348,7 +349,7 @@ class ImportDialog(QDialog):
             parts.append(self.tr("%1 opt-outs applied.").replace("%1", f"{summary.optouts:,}"))
         if written.unchanged:
             parts.append(self.tr("%1 already stored as they are.").replace("%1", f"{written.unchanged:,}"))
-        parts.append(self.tr("%1 lines rejected.").replace("%1", f"{len(summary.rejects):,}"))
+        parts.append(self.tr("Rejected lines: %1.").replace("%1", f"{len(summary.rejects):,}"))
         return " ".join(parts)
 
     def save_rejects(self) -> None:

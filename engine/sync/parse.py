@@ -39,7 +39,7 @@ class _LineError(Exception):
 
 def generic_source(mapping: Mapping[str, str]) -> Source:
     """A source from a saved column mapping (canonical field → the file's header) for a generic orders file."""
-    return Source(name="generic", kind="orders", label="generic", required=GENERIC_REQUIRED,
+    return Source(name="generic", kind="orders", label="generic", label_en="generic", required=GENERIC_REQUIRED,
                   fields={name: _keys(header) for name, header in mapping.items()})
 
 

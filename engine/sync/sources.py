@@ -39,7 +39,8 @@ class Source:
 
     name: str                                  # cafe24, smartstore, imweb, shopify, woocommerce, cafe24_members, optout
     kind: str                                  # orders | members | optout
-    label: str                                 # how the docs and the GUI name it
+    label: str                                 # how the docs and the GUI name it (Korean)
+    label_en: str                              # the same in English
     fields: Mapping[str, tuple[str, ...]]      # canonical field → header aliases (normalized by _keys)
     required: tuple[str, ...]                  # fields without which a file of this source is not one
     markers: tuple[str, ...] = ()              # headers only this source has (any one of them counts)
@@ -80,7 +81,7 @@ def _statuses(table: Mapping[str, Sequence[str]]) -> dict[str, str]:
 
 
 CAFE24 = Source(
-    name="cafe24", kind="orders", label="Cafe24 주문 엑셀/CSV",
+    name="cafe24", kind="orders", label="Cafe24 주문 엑셀/CSV", label_en="Cafe24 order export (Excel/CSV)",
     fields={
         "order_id": _keys("주문번호"),
         "item_id": _keys("품목별 주문번호", "품목별주문번호"),
@@ -118,7 +119,7 @@ CAFE24 = Source(
 )
 
 SMARTSTORE = Source(
-    name="smartstore", kind="orders", label="네이버 스마트스토어 주문 엑셀",
+    name="smartstore", kind="orders", label="네이버 스마트스토어 주문 엑셀", label_en="Naver SmartStore order export (Excel)",
     fields={
         "order_id": _keys("주문번호"),
         "item_id": _keys("상품주문번호"),
@@ -153,7 +154,7 @@ SMARTSTORE = Source(
 )
 
 IMWEB = Source(
-    name="imweb", kind="orders", label="아임웹 주문 엑셀",
+    name="imweb", kind="orders", label="아임웹 주문 엑셀", label_en="imweb order export (Excel)",
     fields={
         "order_id": _keys("주문번호"),
         "item_id": _keys("품목주문번호", "품목번호"),
@@ -187,7 +188,7 @@ IMWEB = Source(
 )
 
 SHOPIFY = Source(
-    name="shopify", kind="orders", label="Shopify orders CSV",
+    name="shopify", kind="orders", label="Shopify orders CSV", label_en="Shopify orders CSV",
     fields={
         "order_id": _keys("Name"),
         "ordered_at": _keys("Created at"),
@@ -219,7 +220,7 @@ SHOPIFY = Source(
 )
 
 WOOCOMMERCE = Source(
-    name="woocommerce", kind="orders", label="WooCommerce orders CSV",
+    name="woocommerce", kind="orders", label="WooCommerce orders CSV", label_en="WooCommerce orders CSV",
     fields={
         "order_id": _keys("Order ID", "Order Number", "order_id", "order_number", "Order #"),
         "ordered_at": _keys("Order Date", "order_date", "Date Created", "date_created"),
@@ -254,7 +255,7 @@ WOOCOMMERCE = Source(
 )
 
 CAFE24_MEMBERS = Source(
-    name="cafe24_members", kind="members", label="Cafe24 회원 엑셀",
+    name="cafe24_members", kind="members", label="Cafe24 회원 엑셀", label_en="Cafe24 member list (Excel)",
     fields={
         "customer_id": _keys("아이디", "회원아이디", "회원 ID"),
         "name": _keys("이름", "회원명", "성명"),
@@ -272,7 +273,7 @@ CAFE24_MEMBERS = Source(
 )
 
 OPTOUT = Source(
-    name="optout", kind="optout", label="수신거부 목록 (080 등)",
+    name="optout", kind="optout", label="수신거부 목록 (080 등)", label_en="opt-out list (080 and the like)",
     fields={
         "phone": _keys("수신거부번호", "수신거부 번호", "전화번호", "휴대폰번호", "휴대전화", "휴대폰", "연락처", "번호",
                        "phone", "phone number", "mobile"),

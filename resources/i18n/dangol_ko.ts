@@ -608,7 +608,7 @@
     </message>
     <message>
         <location filename="../../ui/import_dialog.py" line="134"/>
-        <location filename="../../ui/import_dialog.py" line="275"/>
+        <location filename="../../ui/import_dialog.py" line="276"/>
         <source>Line</source>
         <translation>줄</translation>
     </message>
@@ -703,254 +703,254 @@
         <translation>파일을 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="245"/>
+        <location filename="../../ui/import_dialog.py" line="246"/>
         <source>Excel file</source>
         <translation>엑셀 파일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="246"/>
+        <location filename="../../ui/import_dialog.py" line="247"/>
         <source>Detected: %1 · encoding: %2</source>
         <translation>알아낸 종류: %1 · 인코딩: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="248"/>
-        <source>%1 orders, %2 customers, %3 opt-outs from %4 lines (%5 duplicate lines counted once), %6 lines rejected</source>
+        <location filename="../../ui/import_dialog.py" line="249"/>
+        <source>%1 orders, %2 customers, %3 opt-outs from %4 lines (%5 duplicate lines counted once), rejected lines: %6</source>
         <translation>주문 %1건, 고객 %2명, 수신거부 %3건 · 모두 %4줄 (중복된 줄 %5개는 한 번만 셈) · 거부된 줄 %6개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="254"/>
+        <location filename="../../ui/import_dialog.py" line="255"/>
         <source>Rejected lines (not imported): %1</source>
         <translation>거부된 줄 (가져오지 않음): %1개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="262"/>
+        <location filename="../../ui/import_dialog.py" line="263"/>
         <source>Order no.</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="262"/>
+        <location filename="../../ui/import_dialog.py" line="263"/>
         <source>Ordered at</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="262"/>
+        <location filename="../../ui/import_dialog.py" line="263"/>
         <source>Buyer</source>
         <translation>주문자</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="262"/>
+        <location filename="../../ui/import_dialog.py" line="263"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="263"/>
+        <location filename="../../ui/import_dialog.py" line="264"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="263"/>
+        <location filename="../../ui/import_dialog.py" line="264"/>
         <source>Items</source>
         <translation>품목 수</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="269"/>
+        <location filename="../../ui/import_dialog.py" line="270"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="269"/>
+        <location filename="../../ui/import_dialog.py" line="270"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="269"/>
-        <location filename="../../ui/import_dialog.py" line="275"/>
+        <location filename="../../ui/import_dialog.py" line="270"/>
+        <location filename="../../ui/import_dialog.py" line="276"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="269"/>
-        <location filename="../../ui/import_dialog.py" line="275"/>
+        <location filename="../../ui/import_dialog.py" line="270"/>
+        <location filename="../../ui/import_dialog.py" line="276"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="270"/>
+        <location filename="../../ui/import_dialog.py" line="271"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="270"/>
+        <location filename="../../ui/import_dialog.py" line="271"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="278"/>
+        <location filename="../../ui/import_dialog.py" line="279"/>
         <source>As it will be stored (first %1 of %2):</source>
         <translation>저장될 모습 (%2건 중 처음 %1건):</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="292"/>
+        <location filename="../../ui/import_dialog.py" line="293"/>
         <source>Awaiting payment</source>
         <translation>입금 전</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="292"/>
+        <location filename="../../ui/import_dialog.py" line="293"/>
         <source>Paid</source>
         <translation>결제 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="292"/>
+        <location filename="../../ui/import_dialog.py" line="293"/>
         <source>Shipping</source>
         <translation>배송 중</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="293"/>
+        <location filename="../../ui/import_dialog.py" line="294"/>
         <source>Delivered</source>
         <translation>배송 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="293"/>
+        <location filename="../../ui/import_dialog.py" line="294"/>
         <source>Purchase confirmed</source>
         <translation>구매 확정</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="294"/>
+        <location filename="../../ui/import_dialog.py" line="295"/>
         <source>Cancelled</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="294"/>
+        <location filename="../../ui/import_dialog.py" line="295"/>
         <source>Refunded</source>
         <translation>환불</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="298"/>
+        <location filename="../../ui/import_dialog.py" line="299"/>
         <source>date not readable</source>
         <translation>날짜를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="298"/>
+        <location filename="../../ui/import_dialog.py" line="299"/>
         <source>amount not readable</source>
         <translation>금액을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="299"/>
+        <location filename="../../ui/import_dialog.py" line="300"/>
         <source>quantity not readable</source>
         <translation>수량을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="299"/>
+        <location filename="../../ui/import_dialog.py" line="300"/>
         <source>consent not readable</source>
         <translation>수신 동의 여부를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="300"/>
+        <location filename="../../ui/import_dialog.py" line="301"/>
         <source>not a phone number or email</source>
         <translation>전화번호나 이메일이 아님</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="300"/>
+        <location filename="../../ui/import_dialog.py" line="301"/>
         <source>value not readable</source>
         <translation>값을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="301"/>
+        <location filename="../../ui/import_dialog.py" line="302"/>
         <source>no product name</source>
         <translation>상품명 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="301"/>
+        <location filename="../../ui/import_dialog.py" line="302"/>
         <source>no order status</source>
         <translation>주문 상태 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="302"/>
+        <location filename="../../ui/import_dialog.py" line="303"/>
         <source>unknown order status</source>
         <translation>알 수 없는 주문 상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="302"/>
+        <location filename="../../ui/import_dialog.py" line="303"/>
         <source>no order number</source>
         <translation>주문번호 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="303"/>
+        <location filename="../../ui/import_dialog.py" line="304"/>
         <source>appears again with other values</source>
         <translation>다른 값으로 다시 나옴</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="304"/>
+        <location filename="../../ui/import_dialog.py" line="305"/>
         <source>another line of this order was rejected</source>
         <translation>같은 주문의 다른 줄이 거부됨</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="305"/>
+        <location filename="../../ui/import_dialog.py" line="306"/>
         <source>no member id</source>
         <translation>회원 아이디 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="305"/>
+        <location filename="../../ui/import_dialog.py" line="306"/>
         <source>member id is masked</source>
         <translation>회원 아이디가 가려져 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="317"/>
+        <location filename="../../ui/import_dialog.py" line="318"/>
         <source>Importing… (you can keep this window open)</source>
         <translation>가져오는 중… (잠시 기다려 주세요)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="327"/>
+        <location filename="../../ui/import_dialog.py" line="328"/>
         <source>Nothing was imported: </source>
         <translation>아무것도 가져오지 않았습니다: </translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="334"/>
+        <location filename="../../ui/import_dialog.py" line="335"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="341"/>
+        <location filename="../../ui/import_dialog.py" line="342"/>
         <source>%1 new orders added and %2 updated.</source>
         <translation>주문 %1건을 새로 넣고 %2건을 고쳤습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="344"/>
+        <location filename="../../ui/import_dialog.py" line="345"/>
         <source>Customers: %1 new, %2 updated.</source>
         <translation>고객은 %1명이 새로 생기고 %2명이 고쳐졌습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="348"/>
+        <location filename="../../ui/import_dialog.py" line="349"/>
         <source>%1 opt-outs applied.</source>
         <translation>수신거부 %1건을 적용했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="350"/>
+        <location filename="../../ui/import_dialog.py" line="351"/>
         <source>%1 already stored as they are.</source>
         <translation>%1건은 이미 그대로 저장되어 있었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="351"/>
-        <source>%1 lines rejected.</source>
+        <location filename="../../ui/import_dialog.py" line="352"/>
+        <source>Rejected lines: %1.</source>
         <translation>거부된 줄 %1개.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="359"/>
+        <location filename="../../ui/import_dialog.py" line="360"/>
         <source>Save rejected lines</source>
         <translation>거부된 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="360"/>
+        <location filename="../../ui/import_dialog.py" line="361"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="366"/>
+        <location filename="../../ui/import_dialog.py" line="367"/>
         <source>The rejected lines could not be saved there.</source>
         <translation>그 위치에 거부된 줄을 저장하지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="369"/>
+        <location filename="../../ui/import_dialog.py" line="370"/>
         <source>Rejected lines saved to %1.</source>
         <translation>거부된 줄을 %1에 저장했습니다.</translation>
     </message>
