@@ -95,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--password", help="the password of a protected Excel file (SmartStore)")
     imp.add_argument("--dry-run", action="store_true", help="read and check the file, write nothing")
     imp.add_argument("--rejects", metavar="CSV", help="write every rejected line, with its reason, to this CSV")
+    source = verbs.add_parser("source", help="connect the shop's API (Cafe24, Shopify, WooCommerce, Naver) or list them")
+    sverbs = source.add_subparsers(dest="source_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    slist = sverbs.add_parser("list", help="each shop API: connected or not, last sync, last error")
+    slist.add_argument("--json", action="store_true", help="print JSON")
+    sconnect = sverbs.add_parser("connect", help="check the credentials with the shop and keep them (keyring)")
+    sconnect.add_argument("name", help="cafe24, shopify, woocommerce or naver")
+    sconnect.add_argument("values", nargs="*", metavar="FIELD=VALUE",
+                          help="the platform's fields (see `source list`), e.g. url=https://myshop.com")
+    sdisconnect = sverbs.add_parser("disconnect", help="forget the credentials; what was synced stays")
+    sdisconnect.add_argument("name")
+    sync = verbs.add_parser("sync", help="bring in what changed at the connected shops now; JSON summary")
+    sync.add_argument("name", nargs="?", help="one source (default: every connected one)")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
     tline.add_argument("customer", help="customer id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
@@ -366,7 +378,12 @@ def cmd_runner(args: argparse.Namespace) -> int:
         with db.write_session() as session:
             refresh_stats(session, now=clock.now())
 
-    runner = Runner(db, clock, _channels(db), nightly=nightly)
+    def sync() -> None:
+        from engine.sync.api.run import sync_due
+
+        sync_due(db, clock, stop=runner.stopping)
+
+    runner = Runner(db, clock, _channels(db), nightly=nightly, sync=sync)
     try:  # "started" only once the lease is ours: a second runner is refused before it says anything
         return runner.run(max_ticks=args.max_ticks,
                           on_started=lambda: print(f"runner started; log: {path}; stop with Ctrl+C", flush=True))
@@ -408,6 +425,63 @@ def cmd_import(args: argparse.Namespace) -> int:
         write_rejects(summary.rejects, args.rejects)
     _print_json(summary.to_json())
     return EXIT_REJECTED if summary.rejects else EXIT_OK
+
+
+def cmd_source(args: argparse.Namespace) -> int:
+    from engine.sync.api import SyncError, connector_class
+    from engine.sync.api.run import connect, disconnect, statuses
+
+    db = _open(args)
+    try:
+        if args.source_verb == "list":
+            found = statuses(db)
+            if args.json:
+                _print_json([status.to_json() for status in found])
+                return EXIT_OK
+            for status in found:
+                cls = connector_class(status.name)
+                fields = " ".join(f"{item.key}=…" for item in cls.fields)
+                state = "connected" if status.connected else "not connected"
+                last = status.last_synced_at.isoformat(timespec="minutes") if status.last_synced_at else "never"
+                error = f"; last error: {status.last_error}" if status.last_error else ""
+                print(f"{status.name}: {state}; last sync {last}{error}  (connect: {fields})")
+            return EXIT_OK
+        if args.source_verb == "connect":
+            values = {}
+            for item in args.values:
+                key, sep, value = item.partition("=")
+                if not sep or not key:
+                    raise UsageError(f"expected FIELD=VALUE, got '{item}'")
+                values[key.strip()] = value
+            line = connect(db, args.name, values, _clock(args).now())
+            print(f"{args.name} connected ({line}); credentials saved to the system keyring")
+            return EXIT_OK
+        print(f"{args.name} disconnected" if disconnect(db, args.name) else f"{args.name} was not connected")
+        return EXIT_OK
+    except SyncError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from engine.sync.api import SyncError
+    from engine.sync.api.run import statuses, sync_source
+
+    db = _open(args)
+    names = [args.name] if args.name else [status.name for status in statuses(db) if status.connected]
+    if not names:
+        raise UsageError("no shop is connected; connect one with `python main.py source connect NAME FIELD=VALUE …`")
+    clock = _clock(args)
+    summaries = []
+    try:
+        for name in names:
+            summaries.append(sync_source(db, name, clock))
+    except SyncError as exc:
+        raise UsageError(str(exc)) from None
+    _print_json([summary.to_json() for summary in summaries])
+    failed = [summary for summary in summaries if summary.status != "ok"]
+    for summary in failed:
+        print(f"error: {summary.source}: {summary.error}", file=sys.stderr)
+    return EXIT_USAGE if failed else EXIT_OK
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
@@ -486,6 +560,8 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "run-once": cmd_run_once,
     "timeline": cmd_timeline,
     "import": cmd_import,
+    "source": cmd_source,
+    "sync": cmd_sync,
     "runner": cmd_runner,
     "simulate": cmd_simulate,
     "autostart": cmd_autostart,

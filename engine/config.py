@@ -236,6 +236,9 @@ SPECS: tuple[SettingSpec, ...] = (
     # customer messages wait while the newest sync is older than this (0: never wait); see rules.stale_since
     SettingSpec("sync.stale_after_hours", 48, _int(0, 8760), "데이터가 이보다 오래되면 발송 보류(시간, 0=끄기)",
                 "Hold messages when shop data is older than (hours, 0 = off)"),
+    # the runner syncs each connected shop API this often (engine/sync/api/run.sync_due)
+    SettingSpec("sync.interval_minutes", 60, _int(0, 1440), "쇼핑몰 자동 동기화 간격(분, 0=끄기)",
+                "Sync connected shops every (minutes, 0 = off)"),
     SettingSpec("smtp.host", "", _text(200), "SMTP 서버", "SMTP host"),
     SettingSpec("smtp.port", 587, _int(1, 65535), "SMTP 포트", "SMTP port"),
     SettingSpec("smtp.user", "", _text(254), "SMTP 사용자", "SMTP user"),
@@ -408,6 +411,29 @@ def _store_secret(session: Session, key: str, value: str) -> None:
     row = session.get(Setting, key)
     if row is not None:  # an older version's plain copy: the keyring holds the value now
         session.delete(row)
+
+
+def read_secret(key: str) -> str | None:
+    """A secret outside the settings catalogue (a shop API's key or token: `api.<source>.<field>`), from the
+    keyring; raises ConfigError when no keyring works."""
+    return _keyring_value(key)
+
+
+def write_secret(key: str, value: str) -> None:
+    """Keep (or, with "", remove) a secret outside the catalogue in the keyring, read back to be sure it was
+    kept; raises ConfigError when no keyring works."""
+    store = _secret_store()
+    try:
+        if value:
+            store.set_password(KEYRING_SERVICE, key, value)
+        elif store.get_password(KEYRING_SERVICE, key) is not None:
+            store.delete_password(KEYRING_SERVICE, key)
+        kept = store.get_password(KEYRING_SERVICE, key)
+    except Exception as exc:  # keyring backends raise their own types
+        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key,
+                          NO_KEYRING_KO.format(key=key)) from None
+    if (kept or "") != value:
+        raise ConfigError(NO_KEYRING.format(key=key), key, NO_KEYRING_KO.format(key=key))
 
 
 def move_plain_secrets(db: Database) -> list[str]:

@@ -29,6 +29,7 @@ log = logging.getLogger("dangol.runner")
 TICK_MAX = timedelta(seconds=60)
 TICK_MIN = timedelta(seconds=1)
 HEARTBEAT_SECONDS = 10
+SYNC_CHECK_SECONDS = 60  # how often the runner asks which connected shop is due for a sync
 
 
 def log_dir() -> Path:
@@ -74,12 +75,13 @@ class Runner:
     """Runs ticks until stopped; `stop()` is safe from a signal handler or another thread."""
 
     def __init__(self, db: Database, clock: Clock, channels: Mapping[str, Channel], *,
-                 nightly: Callable[[], Any] | None = None) -> None:
+                 nightly: Callable[[], Any] | None = None, sync: Callable[[], Any] | None = None) -> None:
         self.db = db
         self.clock = clock
         self.engine = Engine(db, channels)
         self.lease = Lease(db)
         self.nightly = nightly
+        self.sync = sync
         self.stopping = threading.Event()
         self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
         self.ticks = 0
@@ -133,6 +135,18 @@ class Runner:
         except Exception:
             log.exception("nightly statistics failed; they run again tomorrow")
 
+    def _sync(self) -> None:
+        """The connected shops' APIs, each when its interval has passed (engine/sync/api/run.sync_due)."""
+        assert self.sync is not None
+        if self.stopping.is_set():
+            return
+        try:
+            self.sync()
+        except StorageError as exc:
+            log.error("shop sync failed: %s; it is tried again in a minute", exc)
+        except Exception:
+            log.exception("shop sync failed; it is tried again in a minute")
+
     def stop(self, *_: Any) -> None:
         self.stopping.set()
 
@@ -151,6 +165,9 @@ class Runner:
         self.scheduler.add_job(self.heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat")
         if self.nightly is not None:
             self.scheduler.add_job(self._nightly, "cron", hour=18, minute=0, id="nightly")  # 03:00 in Seoul
+        if self.sync is not None:  # checks every minute which connected shop is due (its own thread)
+            self.scheduler.add_job(self._sync, "interval", seconds=SYNC_CHECK_SECONDS, id="sync",
+                                   next_run_time=datetime.now(UTC) + timedelta(seconds=5))
         self.scheduler.start()
         try:
             while not self.stopping.wait(0.2):

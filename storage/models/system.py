@@ -27,7 +27,7 @@ class SyncState(Base):
     __tablename__ = "sync_state"
 
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
-    cursor: Mapped[str | None] = mapped_column(String(200))
+    cursor: Mapped[str | None] = mapped_column(Text)  # JSON: where the next sync starts
     last_synced_at: Mapped[datetime | None]
     last_status: Mapped[str | None] = mapped_column(String(20))
     last_error: Mapped[str | None] = mapped_column(Text)
