@@ -5,9 +5,9 @@ State per source lives in `sync_state` under `api:<name>`: `details.config` (the
 (English in `last_error`, Korean in `details.error_ko`). Secrets (keys, passwords, tokens) are in the OS
 keyring as `api.<name>.<field>`, never in the database.
 
-Each page a connector yields is written with its cursor in one transaction: a sync stopped anywhere (the PC
-off, `kill -9`, a 429 that asks for an hour) resumes after the last page written, and writing a page again
-changes nothing. One sync per source at a time, whichever process asks (the runner's schedule, the GUI's
+The pages a connector yields are written with the last one's cursor in one transaction (a few pages at a
+time, up to GROUP_RECORDS records or GROUP_SECONDS): a sync stopped anywhere (the PC off, `kill -9`, a 429
+that asks for an hour) resumes after the last page written, and writing a page again changes nothing. One sync per source at a time, whichever process asks (the runner's schedule, the GUI's
 "sync now", the CLI): a source marked running by a sync that made progress in the last `STALE_RUNNING` is
 refused with `busy`.
 """
@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import psutil
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,6 +53,10 @@ from storage.models import SyncState
 log = logging.getLogger("dangol.sync")
 
 PREFIX = "api:"
+# pages are written together up to this many records or seconds (one transaction each, with the last page's
+# cursor): fewer transactions and stats refreshes, and never more than this much to fetch again after a stop
+GROUP_RECORDS = 2_000
+GROUP_SECONDS = 3.0
 STALE_RUNNING = timedelta(minutes=10)  # a "running" mark with no page written for this long was left by a crash
 
 _WRITE = {CustomerIn: "customer", OrderIn: "order", StatusChangeIn: "status_change", CartIn: "cart",
@@ -238,6 +246,18 @@ def disconnect(db: Database, name: str) -> bool:
     return True
 
 
+def _alive(details: Mapping[str, Any], wall: datetime) -> bool:
+    """Whether the sync that marked a source running still runs: it wrote a page lately, and, on this PC,
+    its process exists (a sync killed with the PC or `kill -9` does not block the next one)."""
+    progress = _instant(details.get("progress_at"))
+    if progress is None or wall - progress >= STALE_RUNNING:
+        return False
+    pid = details.get("running_pid")
+    if details.get("running_host") == socket.gethostname() and isinstance(pid, int):
+        return bool(psutil.pid_exists(pid))
+    return True
+
+
 def _claim(session: Session, name: str, wall: datetime) -> SyncState:
     state = session.get(SyncState, state_key(name), with_for_update=True)
     if state is None or not (state.details or {}).get("connected"):
@@ -245,11 +265,11 @@ def _claim(session: Session, name: str, wall: datetime) -> SyncState:
         raise SyncError("not_connected", f"{cls.label_en} is not connected; connect it first",
                         f"{cls.label}이(가) 연결되어 있지 않습니다. 먼저 연결하세요")
     details = dict(state.details or {})
-    progress = _instant(details.get("progress_at"))
-    if state.last_status == "running" and progress is not None and wall - progress < STALE_RUNNING:
+    if state.last_status == "running" and _alive(details, wall):
         cls = connector_class(name)
         raise SyncError("busy", f"a sync of {cls.label_en} is already running", f"{cls.label} 동기화가 이미 진행 중입니다")
-    details.update(last_attempt_at=wall.isoformat(), progress_at=wall.isoformat())
+    details.update(last_attempt_at=wall.isoformat(), progress_at=wall.isoformat(), running_pid=os.getpid(),
+                   running_host=socket.gethostname())
     state.details = details
     state.last_status = "running"
     return state
@@ -275,10 +295,26 @@ def sync_source(db: Database, name: str, clock: Clock, *, http: Http | None = No
         client.stop = stop
     try:
         connector = cls(client, plain, _read_secrets(cls), _saver(name))
-        for batch in connector.pull(cursor, started):
-            _write_page(db, name, batch.records, batch.cursor, clock.now(), summary)
-            if progress is not None:
-                progress(summary)
+        pending: list[Any] = []
+        pending_cursor: Mapping[str, Any] | None = None
+        pending_pages = 0
+        flushed = time.monotonic()
+        try:
+            for batch in connector.pull(cursor, started):
+                pending.extend(batch.records)
+                pending_cursor, pending_pages = batch.cursor, pending_pages + 1
+                if len(pending) >= GROUP_RECORDS or time.monotonic() - flushed >= GROUP_SECONDS:
+                    group, group_cursor, group_pages = pending, pending_cursor, pending_pages
+                    pending, pending_cursor, pending_pages = [], None, 0
+                    _write_page(db, name, group, group_cursor, clock.now(), summary, group_pages)
+                    flushed = time.monotonic()
+                    if progress is not None:
+                        progress(summary)
+        finally:  # the pages read before a failure are written (with their cursor) all the same
+            if pending_cursor is not None:
+                _write_page(db, name, pending, pending_cursor, clock.now(), summary, pending_pages)
+                if progress is not None:
+                    progress(summary)
     except SyncError as exc:
         summary.status, summary.error_code, summary.error, summary.error_ko = "error", exc.code, str(exc), exc.ko
     except (KeyError, TypeError, ValueError, AttributeError, httpx.HTTPError) as exc:
@@ -298,7 +334,7 @@ def sync_source(db: Database, name: str, clock: Clock, *, http: Http | None = No
 
 
 def _write_page(db: Database, name: str, records: list[Any], cursor: Mapping[str, Any], now: datetime,
-                summary: SyncSummary) -> None:
+                summary: SyncSummary, pages: int) -> None:
     with db.write_session() as session:
         writer = ShopWriter(session, now)
         with writer:
@@ -313,7 +349,7 @@ def _write_page(db: Database, name: str, records: list[Any], cursor: Mapping[str
         details = dict(state.details or {})
         details["progress_at"] = datetime.now(UTC).isoformat()
         state.details = details
-    summary.pages += 1
+    summary.pages += pages
     summary.records += len(records)
     for key, value in writer.counts.to_json().items():
         setattr(summary.written, key, getattr(summary.written, key) + value)

@@ -4,6 +4,11 @@ changes become events; pages, 429, 5xx, a refused key and a broken body handled;
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +25,7 @@ from engine.sync.api.run import connect, disconnect, statuses, sync_source
 from main import main
 from storage.db import Database, open_database
 from storage.models import Customer, Enrollment, Order, OrderItem, ShopEvent, SyncState
+from tests.conftest import ROOT
 from tests.runtime.shop import Shop
 from tests.runtime.test_rules import build
 from tests.sync.api.woo import KEY, SECRET, T0, FakeWoo
@@ -231,3 +237,39 @@ def test_the_runner_schedule_syncs_each_connected_shop_when_its_interval_has_pas
         state = session.get(SyncState, "api:woocommerce")
         state.details = {**state.details, "last_attempt_at": (datetime.now(UTC) - timedelta(minutes=31)).isoformat()}
     assert [s.source for s in sync_due(db, FixedClock(NOW))] == ["woocommerce"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX signals")
+def test_kill_9_during_a_sync_loses_nothing_and_the_next_sync_resumes(tmp_path: Path, woo: FakeWoo) -> None:
+    for n in range(1, 3001):
+        woo.add(n, customer_id=n % 700, phone=f"010-4000-{n % 700:04d}", email=f"k{n % 700}@example.com")
+    dbfile = tmp_path / "shop.db"
+    db = open_database(dbfile)
+    connected(db, woo)
+    db.close()
+    woo.delay = 0.25  # a shop answering a page every quarter second
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(dbfile), "--now",
+                                "2026-03-02T12:00", "sync"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={**os.environ})
+    db = open_database(dbfile)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until a group of pages is written, then kill it mid-sync
+        with db.session() as session:
+            if session.scalar(select(func.count()).select_from(Order)):
+                break
+        time.sleep(0.1)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with db.session() as session:
+        written = session.scalar(select(func.count()).select_from(Order))
+        cursor = json.loads(session.get(SyncState, "api:woocommerce").cursor)
+    assert 0 < written < 3000 and cursor["page"] * 100 == written  # whole pages, with their cursor
+    woo.requests.clear()
+    woo.delay = 0
+    summary = sync_source(db, "woocommerce", FixedClock(NOW), http=fast())  # not refused as "busy"
+    assert summary.status == "ok" and woo.requests[0]["page"] == str(cursor["page"] + 1)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Order)) == 3000
+        assert session.scalar(select(func.count(func.distinct(Order.external_id)))) == 3000
+    db.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ class FakeWoo:
         self.requests: list[dict[str, str]] = []
         self.failures: deque[Response] = deque()
         self.fail_on_page: dict[int, Response] = {}
+        self.delay = 0.0  # seconds before each answer (a slow shop)
         server.expect_request("/wp-json/wc/v3/orders").respond_with_handler(self.handle)
 
     @property
@@ -59,6 +61,8 @@ class FakeWoo:
 
     def handle(self, request: Request) -> Response:
         self.requests.append(dict(request.args))
+        if self.delay:
+            time.sleep(self.delay)
         auth = request.headers.get("Authorization", "")
         if auth != "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode():
             return Response(json.dumps({"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list "
