@@ -20,7 +20,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from engine.journey.model import REENTRY, Journey, Node
 from engine.journey.registry import CONDITION_FIELDS, CONDITION_OPS, ParamSpec, ParamType, node_type
 from engine.journey.variables import BY_NAME, CART_TRIGGERS, ORDER_TRIGGERS, ROOTS
-from engine.messaging.adlaw import ShopInfo
+from engine.messaging.adlaw import ShopInfo, looks_like_ad
 from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
 from engine.messaging.samples import Sample, default_samples
@@ -54,6 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Ad messages need the shop's name and contact; fill them in Settings."),
     "ad_optout_missing": ("광고 문자·카카오에는 무료 수신거부 번호가 필요합니다. 설정에서 채우세요.",
                           "Ad texts need a free opt-out number; fill it in Settings."),
+    "promo_not_ad": ("홍보 문구({words})가 있는 광고 메시지입니다. '광고성 메시지'를 켜야 게시할 수 있습니다 "
+                     "((광고) 표시, 수신거부 안내, 수신 동의, 야간 금지가 적용됩니다).",
+                     "This text is promotional ({words}), so it is an ad: turn on 'Advertising message' to publish it "
+                     "(the (광고) label, the opt-out line, consent and the night ban then apply)."),
     "bad_setting": ("여정 설정 '{setting}' 값이 올바르지 않습니다.", "The journey setting '{setting}' is not valid."),
     "empty_name": ("여정 이름이 비어 있습니다.", "The journey has no name."),
     "cycle": ("노드가 되돌아가는 고리를 이룹니다.", "The nodes form a loop."),
@@ -128,6 +132,8 @@ def validate(journey: Journey, context: ValidationContext | None = None) -> list
             issues += _templates(journey, node, context)
         if node.category == "message" and node.param("is_ad"):
             issues += _ad_law(node, context)
+        elif node.category == "message":
+            issues += _promotional(node)
     order = {node_id: index for index, node_id in enumerate(journey.nodes)}
     issues.sort(key=lambda issue: (issue.severity != ERROR, order.get(issue.node_id or "", -1)))
     return issues
@@ -425,6 +431,21 @@ def _ad_law(node: Node, context: ValidationContext) -> list[Issue]:
     if channel in {"sms", "kakao"} and not str(shop.get("optout_number") or "").strip():
         found.append(Issue(node.id, ERROR, "ad_optout_missing", "is_ad"))
     return found
+
+
+_TEMPLATE_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+def _promotional(node: Node) -> list[Issue]:
+    """An informational message whose words are promotional (쿠폰, 할인, %, 적립금, 이벤트 …) is an ad by law:
+    it cannot be published until it is marked as one (then every ad rule applies). The template's own
+    syntax (`{% if %}`, `{{ … }}`) is not read as text; what the owner wrote around it is."""
+    params = node.effective_params()
+    text = " ".join(_TEMPLATE_SYNTAX.sub(" ", str(params.get(key) or "")) for key in ("subject", "body"))
+    words = looks_like_ad(text)
+    if not words:
+        return []
+    return [Issue(node.id, ERROR, "promo_not_ad", "is_ad", {"words": ", ".join(words)})]
 
 
 def codes(issues: Iterable[Issue]) -> set[str]:

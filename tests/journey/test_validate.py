@@ -108,6 +108,10 @@ def _ad(j: Journey) -> None:
     j.set_param("m", "is_ad", True)
 
 
+def _promo(j: Journey) -> None:
+    j.set_param("m", "body", "첫 구매 10% 할인 쿠폰을 드려요")  # tried as a new user would: sent as "informational"
+
+
 def _bad_setting(j: Journey) -> None:
     j.set_setting("reentry", "sometimes")
 
@@ -140,6 +144,7 @@ CASES = [
     (_cannot_render, SHOP, "render_failed", "error"),
     (_ad, ValidationContext({"name": "", "contact": "", "optout_number": "080"}), "ad_shop_info", "error"),
     (_ad, ValidationContext({"name": "단골", "contact": "02", "optout_number": ""}), "ad_optout_missing", "error"),
+    (_promo, SHOP, "promo_not_ad", "error"),
     (_bad_setting, SHOP, "bad_setting", "error"),
     (_empty_name, SHOP, "empty_name", "warning"),
     (_cycle, SHOP, "cycle", "error"),
@@ -178,6 +183,7 @@ def test_coupon_variables_allowed_after_a_coupon_node() -> None:
     j.connect("t", "out", "k")
     j.connect("k", "out", "m")
     j.set_param("m", "body", "{{ customer.first_name }}님 쿠폰 {{ coupon.code }} ({{ coupon.expires_at }})")
+    j.set_param("m", "is_ad", True)  # a coupon is an ad
     assert validate(j, SHOP) == []
 
 
@@ -205,3 +211,22 @@ def test_unused_split_arm_needs_no_edge() -> None:
     j.connect("s", "a", "m")
     j.connect("s", "b", "x2")
     assert validate(j, SHOP) == []
+
+
+@pytest.mark.parametrize(("body", "is_ad", "blocked"), [
+    ("첫 구매 10% 할인 쿠폰을 드려요", False, True),
+    ("적립금 3,000원이 곧 사라져요", False, True),
+    ("주말 특가 이벤트! 무료배송", False, True),
+    ("{% if customer.name %}{{ customer.name }}님, {% endif %}주문하신 상품이 출발했습니다", False, False),  # `{% %}` is not a %
+    ("{{ customer.name }}님, 주문이 접수되었습니다", False, False),
+    ("첫 구매 10% 할인 쿠폰을 드려요", True, False),  # marked as an ad: the ad rules apply instead
+])
+def test_a_promotional_text_cannot_go_out_as_informational(body: str, is_ad: bool, blocked: bool) -> None:
+    j = base()
+    j.set_param("m", "body", body)
+    j.set_param("m", "is_ad", is_ad)
+    issues = validate(j, SHOP)
+    assert ("promo_not_ad" in codes(issues)) is blocked
+    if blocked:
+        issue = next(i for i in issues if i.code == "promo_not_ad")
+        assert issue.field == "is_ad" and "광고성 메시지" in issue.message("ko")

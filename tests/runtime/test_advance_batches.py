@@ -25,7 +25,7 @@ STEPS = [
     ("condition@yes", {"rules": [{"field": "total_spent", "op": "gte", "value": 100000}]}),
     ("action.coupon", {"discount_type": "percent", "amount": 10, "code_prefix": "VIP"}),
     ("action.tag", {"op": "add", "tag": "배치"}),
-    ("message.sms", {**INFO, "body": "{{ customer.first_name }}님 {{ coupon.code }} 쿠폰을 드려요."}),
+    ("message.sms", {**INFO, "body": "{{ customer.first_name }}님 코드 {{ coupon.code }}를 보내 드려요."}),
 ]
 
 
