@@ -46,7 +46,7 @@ from engine.sync.load import ImportSummary, import_file, write_rejects
 from engine.sync.mappings import list_mappings
 from engine.sync.parse import parse_file
 from engine.sync.records import ParsedOrder, ParseResult
-from engine.sync.sources import BY_NAME
+from engine.sync.sources import BY_NAME, header_keys
 from ui.context import AppContext
 from ui.widgets import muted_label, title_label
 
@@ -130,22 +130,22 @@ class ImportDialog(QDialog):
         self.progress.setMaximumHeight(8)
         self.progress.setVisible(False)
         layout.addWidget(self.progress)
-        self.source_label = QLabel()
+        self.source_label = _Line()
         self.source_label.setWordWrap(True)
-        self.counts_label = QLabel()
+        self.counts_label = _Line()
         self.counts_label.setWordWrap(True)
-        self.message = _Message()
+        self.message = _Line()
         self.message.setWordWrap(True)
         self.message.setObjectName("importMessage")
         self.message.setStyleSheet("font-weight: bold;")
         for label in (self.source_label, self.counts_label, self.message):
             layout.addWidget(label)
         layout.addWidget(self._mapping_box())
-        self.preview_title = QLabel()
+        self.preview_title = _Line()
         layout.addWidget(self.preview_title)
         self.preview = self._table()
         layout.addWidget(self.preview, 3)
-        self.rejects_title = QLabel()
+        self.rejects_title = _Line()
         layout.addWidget(self.rejects_title)
         self.rejects = self._table()
         self.rejects.setColumnCount(2)
@@ -312,8 +312,7 @@ class ImportDialog(QDialog):
             combo.addItem(self.tr("(not in the file)"), "")
             for text in header:
                 combo.addItem(text, text)
-            chosen = fields.get(item.name, "")
-            combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
+            combo.setCurrentIndex(_header_index(header, fields.get(item.name, "")))
             combo.blockSignals(False)
         self.mapping_name.setText(name[:generic.MAPPING_NAME_MAX])
         self._set_mapping_mode(True)
@@ -344,13 +343,15 @@ class ImportDialog(QDialog):
 
     def _preview_mapping(self) -> None:
         """Read the first lines with the mapping as it is now (again when it changed meanwhile)."""
-        if not self.mapping_mode or self.path is None or self.mapping_missing():
+        fields = self.mapping_fields()
+        if (not self.mapping_mode or self.path is None or generic.problems(fields)
+                or generic.shared_columns(fields)):
             self._show_result()
             return
         if self.busy:
             self.preview_again = True
             return
-        path, password, zone, fields = self.path, self.password, self.zone, self.mapping_fields()
+        path, password, zone = self.path, self.password, self.zone
         self.parsed = None
         self.preview_error = None
         self._run(lambda: parse_file(path, password=password, mapping=fields, zone=zone,
@@ -403,6 +404,12 @@ class ImportDialog(QDialog):
             if missing:
                 return self.tr("Choose the column for: %1").replace(
                     "%1", ", ".join(self.requirement_name(group) for group in missing))
+            twice = generic.shared_columns(self.mapping_fields())
+            if twice:
+                header, names = next(iter(twice.items()))
+                return (self.tr("“%1” is chosen for both %2 and %3; a column holds one field.")
+                        .replace("%1", header).replace("%2", self.field_name(names[0]))
+                        .replace("%3", self.field_name(names[1])))
             if self.preview_error is not None:
                 return self.tr("This mapping cannot read the file.")
             if result is not None and not result.orders:
@@ -637,12 +644,22 @@ class ImportDialog(QDialog):
         super().closeEvent(event)
 
 
-class _Message(QLabel):
-    """The dialog's one-line message: takes no room while it says nothing."""
+class _Line(QLabel):
+    """A line of the dialog that takes no room while it says nothing."""
 
     def setText(self, text: str) -> None:
         super().setText(text)
         self.setVisible(bool(text))
+
+
+def _header_index(header: list[str], wanted: str) -> int:
+    """The combo box row of the header `wanted` (compared as headers are: `주문 번호` = `주문번호`); 0: none."""
+    if not wanted:
+        return 0
+    if wanted in header:
+        return header.index(wanted) + 1
+    key = header_keys(wanted)[0]
+    return next((index + 1 for index, text in enumerate(header) if header_keys(text)[0] == key), 0)
 
 
 def _customer_key(order: ParsedOrder) -> str:

@@ -209,6 +209,15 @@ def problems(fields: Mapping[str, str]) -> list[str]:
     return [group for group, names in REQUIRED_GROUPS if not given.intersection(names)]
 
 
+def shared_columns(fields: Mapping[str, str]) -> dict[str, list[str]]:
+    """Headers given for more than one field (a mistake: a column holds one thing) → those fields."""
+    by_header: dict[str, list[str]] = {}
+    for name, header in fields.items():
+        if header:
+            by_header.setdefault(header_keys(header)[0], []).append(name)
+    return {fields[names[0]]: names for names in by_header.values() if len(names) > 1}
+
+
 def problems_text(missing: Sequence[str]) -> str:
     return "; ".join(_GROUP_TEXT[group] for group in missing)
 
@@ -219,6 +228,10 @@ def check_fields(fields: Mapping[str, str]) -> dict[str, str]:
     if unknown:
         raise MappingError(f"unknown field {unknown[0]!r} (the fields: {', '.join(FIELD_NAMES)})")
     clean = {name: str(header).strip() for name, header in fields.items() if header and str(header).strip()}
+    twice = shared_columns(clean)
+    if twice:
+        header, names = next(iter(twice.items()))
+        raise MappingError(f"the column '{header}' is given for {' and '.join(names)}: one field a column")
     missing = problems(clean)
     if missing:
         raise MappingError(f"no column for {problems_text(missing)}")

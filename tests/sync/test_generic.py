@@ -215,6 +215,8 @@ def test_cli_errors_are_one_line_and_write_nothing(tmp_path: Path, capsys) -> No
                                                 "--map", "ordered_at=주문일", "--map", "phone=연락처")
     assert "unknown field 'price'" in fails("--mapping", "x", "--map", "price=금액")
     assert "field=Header" in fails("--mapping", "x", "--map", "주문번호")
+    assert "the column '고객명' is given for buyer_name and ordered_at" in fails(
+        "--mapping", "x", *MAP_ARGS[4:], "--map", "ordered_at=고객명", "--map", "order_id=주문번호")
     err = fails("--mapping", "x", *MAP_ARGS[:-2], "--map", "status=주문상태")  # a column the file lacks
     assert "no column '주문상태'" in err and "status" in err
     assert "not --source cafe24" in fails("--source", "cafe24", "--mapping", "x")
