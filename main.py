@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+# the fields of a generic file's column mapping (= engine.sync.generic.FIELD_NAMES, not imported for --help)
+_GENERIC_FIELDS = ("order_id", "ordered_at", "amount", "status", "member_id", "buyer_name", "phone", "email",
+                   "product_name", "option", "quantity", "unit_price", "item_amount", "category", "coupon_code",
+                   "discount", "paid_at")
 
 
 class UsageError(Exception):
@@ -88,11 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = verbs.add_parser("import", help="bring in a shop's export file (orders, members, opt-outs); JSON summary")
     imp.add_argument("file", help="a Cafe24, SmartStore, imweb, Shopify or WooCommerce export (CSV or xlsx), "
-                                  "a Cafe24 member list, or a list of opted-out numbers or emails")
+                                  "a Cafe24 member list, a list of opted-out numbers or emails, or the shop's "
+                                  "own orders sheet (generic: its columns mapped with --mapping)")
     imp.add_argument("--source", default="auto", choices=("auto", "cafe24", "smartstore", "imweb", "shopify",
-                                                            "woocommerce", "cafe24_members", "optout"),
-                     help="which export it is (default: found from the headers)")
+                                                            "woocommerce", "cafe24_members", "optout", "generic"),
+                     help="which export it is (default: found from the headers, or a saved mapping made for them)")
     imp.add_argument("--password", help="the password of a protected Excel file (SmartStore)")
+    imp.add_argument("--mapping", metavar="NAME",
+                     help="read a generic orders file with the saved column mapping NAME (with --map: save it as NAME)")
+    imp.add_argument("--map", action="append", metavar="FIELD=HEADER",
+                     help="one column of a new mapping, e.g. --map order_id=주문번호 --map ordered_at=주문일 "
+                          "(fields: " + ", ".join(_GENERIC_FIELDS) + "); saved as --mapping NAME")
     imp.add_argument("--dry-run", action="store_true", help="read and check the file, write nothing")
     imp.add_argument("--rejects", metavar="CSV", help="write every rejected line, with its reason, to this CSV")
     source = verbs.add_parser("source", help="connect the shop's API (Cafe24, Shopify, WooCommerce, Naver) or list them")
@@ -409,6 +419,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from engine import config
     from engine.sync import UnreadableFile
+    from engine.sync.generic import MappingError
     from engine.sync.load import import_file, write_rejects
 
     if not Path(args.file).is_file():
@@ -416,11 +427,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _open(args)
     with db.session() as session:
         zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+    mapping, save_as = _import_mapping(args, db)
     try:
         summary = import_file(db, args.file, _clock(args).now(), source=args.source, password=args.password,
-                              dry_run=args.dry_run, zone=zone)
+                              mapping=mapping, save_as=save_as, dry_run=args.dry_run, zone=zone)
     except UnreadableFile as exc:
+        if exc.code in ("unknown_layout", "mapping_needed") and exc.header is not None:
+            from engine.sync.generic import shown_headers
+
+            raise UsageError(
+                f"{Path(args.file).name}: the columns are not those of a known shop export and no saved mapping "
+                "fits them; give --mapping NAME (a saved one, or a new one with --map field=Header …) or map them "
+                f"in the app's import window (File → Import a shop file); its columns: {shown_headers(exc.header)}"
+            ) from None
         raise UsageError(exc.message) from None
+    except MappingError as exc:
+        raise UsageError(str(exc)) from None
     if args.rejects:
         write_rejects(summary.rejects, args.rejects)
     _print_json(summary.to_json())
@@ -482,6 +504,33 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for summary in failed:
         print(f"error: {summary.source}: {summary.error}", file=sys.stderr)
     return EXIT_USAGE if failed else EXIT_OK
+
+
+def _import_mapping(args: argparse.Namespace, db: Any) -> tuple[Any, str | None]:
+    """The column mapping `--mapping NAME` names (a saved one), or the one `--map` gives (saved as NAME)."""
+    from engine.sync.generic import GenericMapping, MappingError, check_name, parse_map_args
+    from engine.sync.mappings import get_mapping, list_mappings
+
+    if args.map and not args.mapping:
+        raise UsageError("--map needs --mapping NAME: the name to save the mapping under")
+    if not args.mapping:
+        return None, None
+    if args.source not in ("auto", "generic"):
+        raise UsageError(f"--mapping is for a generic orders file, not --source {args.source}")
+    try:
+        name = check_name(args.mapping)
+        if args.map:
+            return GenericMapping(name=name, fields=parse_map_args(args.map)), name
+    except MappingError as exc:
+        raise UsageError(str(exc)) from None
+    with db.session() as session:
+        mapping = get_mapping(session, name)
+        if mapping is None:
+            names = [saved.name for saved in list_mappings(session)]
+            raise UsageError(f"no saved column mapping '{name}' ("
+                             + (f"saved: {', '.join(names)}" if names else "none saved yet")
+                             + "); make one with --map field=Header … or in the app's import window")
+    return mapping, None
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:

@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.shopdata import ConsentIn, CustomerIn, OptOutIn, OrderIn, ShopWriter, WriteCounts
+from engine.sync.generic import GenericMapping, MappingError, check_name
+from engine.sync.mappings import list_mappings, save_mapping
 from engine.sync.parse import parse_file, stream_file
 from engine.sync.records import ParsedCustomer, ParsedOrder, ParseResult, Reject
 from engine.sync.values import SEOUL
@@ -44,6 +46,8 @@ class ImportSummary:
     rejects: list[Reject]
     written: WriteCounts | None = None  # None: a dry run
     dry_run: bool = False
+    mapping: str | None = None          # the column mapping a generic file was read with
+    mapping_saved: bool = False         # ... and saved (under that name) with this import
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -53,22 +57,36 @@ class ImportSummary:
             "customers": self.customers, "optouts": self.optouts, "rejected": len(self.rejects),
             "rejects": [{"line": r.line, "reason": r.reason_code, "message": r.message}
                         for r in self.rejects[:REJECTS_SHOWN]],
-            "dry_run": self.dry_run,
+            "mapping": self.mapping, "mapping_saved": self.mapping_saved, "dry_run": self.dry_run,
             "written": self.written.to_json() if self.written is not None else None,
         }
 
 
 def import_file(db: Database, path: str | Path, now: datetime, *, source: str = "auto",
-                password: str | None = None, mapping: Mapping[str, str] | None = None, dry_run: bool = False,
-                zone: tzinfo = SEOUL) -> ImportSummary:
-    """Parse `path` and (unless `dry_run`) write it; raises `UnreadableFile` for a file that cannot be read."""
+                password: str | None = None, mapping: GenericMapping | Mapping[str, str] | None = None,
+                save_as: str | None = None, dry_run: bool = False, zone: tzinfo = SEOUL) -> ImportSummary:
+    """Parse `path` and (unless `dry_run`) write it; raises `UnreadableFile` for a file that cannot be read.
+
+    `mapping` reads it as a generic file; without one, a saved mapping made for the file's headers is used
+    (`auto`, `generic`). `save_as` saves `mapping` under that name with the import, in its transaction
+    (raises `MappingError` for a bad name before anything is read)."""
     file = Path(path)
+    if save_as is not None:
+        save_as = check_name(save_as)
+        if mapping is None:
+            raise MappingError("there is no mapping to save")
+    saved: list[GenericMapping] = []
+    if mapping is None and source in ("auto", "generic"):
+        with db.session() as session:
+            saved = list_mappings(session)
     if dry_run:
-        result = parse_file(file, source=source, password=password, mapping=mapping, zone=zone)
-        return _summary(file, result, len(result.orders), dry_run=True)
+        result = parse_file(file, source=source, password=password, mapping=mapping, saved=saved, zone=zone)
+        summary = _summary(file, result, len(result.orders), dry_run=True)
+        summary.mapping = result.mapping or save_as
+        return summary
     # orders stream from the parser to the writer as the file is read (a large file is never held whole);
     # (a CSV is read once through before the transaction opens; anything raised later rolls it all back)
-    result, orders = stream_file(file, source=source, password=password, mapping=mapping, zone=zone)
+    result, orders = stream_file(file, source=source, password=password, mapping=mapping, saved=saved, zone=zone)
     # a file's consents are as of when it was exported: never newer than an opt-out recorded after that
     exported = min(datetime.fromtimestamp(file.stat().st_mtime, UTC), now)
     with db.write_session() as session:
@@ -81,6 +99,11 @@ def import_file(db: Database, path: str | Path, now: datetime, *, source: str = 
             _write(writer, result, exported, now)
         summary = _summary(file, result, count)
         summary.written = writer.counts
+        summary.mapping = result.mapping
+        if save_as is not None and mapping is not None:
+            fields = mapping.fields if isinstance(mapping, GenericMapping) else mapping
+            summary.mapping = save_mapping(session, save_as, dict(fields), result.header, now).name
+            summary.mapping_saved = True
         _record_sync(session, summary, exported)
     return summary
 

@@ -9,15 +9,19 @@ never taken half. A file that cannot be read at all raises `UnreadableFile`.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, tzinfo
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from engine.sync import generic
 from engine.sync import values as v
+from engine.sync.generic import GenericMapping
 from engine.sync.read import Row, UnreadableFile, open_table
 from engine.sync.records import ParsedCustomer, ParsedItem, ParsedOptout, ParsedOrder, ParseResult, Reject
-from engine.sync.sources import BY_NAME, OPTOUT, ORDER_STATUSES, SHOPIFY, Source, _keys, detect, score_header
+from engine.sync.sources import BY_NAME, OPTOUT, ORDER_STATUSES, SHOPIFY, Source, detect, score_header
 
 COUNTED = ("paid", "shipped", "delivered", "confirmed")  # = engine.customers.stats.COUNTED_STATUSES
 _PROGRESS = {status: rank for rank, status in enumerate(COUNTED)}
@@ -27,7 +31,6 @@ _REASON_BY_FIELD = {
     "item_amount": "bad_amount", "item_discount": "bad_amount", "order_amount": "bad_amount",
     "discount": "bad_amount", "sms_consent": "bad_consent", "email_consent": "bad_consent",
 }
-GENERIC_REQUIRED = ("order_id", "product_name", "ordered_at")
 
 
 class _LineError(Exception):
@@ -37,66 +40,105 @@ class _LineError(Exception):
         self.message = message
 
 
-def generic_source(mapping: Mapping[str, str]) -> Source:
-    """A source from a saved column mapping (canonical field → the file's header) for a generic orders file."""
-    return Source(name="generic", kind="orders", label="generic", label_en="generic", required=GENERIC_REQUIRED,
-                  fields={name: _keys(header) for name, header in mapping.items()})
+MappingArg = GenericMapping | Mapping[str, str] | None
 
 
 def parse_file(path: str | Path, *, source: str = "auto", password: str | None = None,
-               mapping: Mapping[str, str] | None = None, zone: tzinfo = v.SEOUL) -> ParseResult:
-    """Read `path` as `source` (`auto` detects it from the headers) and return what it holds."""
-    result, orders = stream_file(path, source=source, password=password, mapping=mapping, zone=zone,
-                                 streaming=False)
+               mapping: MappingArg = None, saved: Sequence[GenericMapping] = (), zone: tzinfo = v.SEOUL,
+               limit: int | None = None) -> ParseResult:
+    """Read `path` as `source` (`auto` detects it from the headers) and return what it holds.
+
+    `mapping` reads it as a generic file (our field → header, or a `GenericMapping`); `saved` are the saved
+    mappings, one of which is used when the headers are those it was made for (`auto` and `generic`);
+    `limit` reads only the first lines after the header (a quick preview)."""
+    result, orders = stream_file(path, source=source, password=password, mapping=mapping, saved=saved, zone=zone,
+                                 streaming=False, limit=limit)
     result.orders.extend(orders)
     return result
 
 
 def stream_file(path: str | Path, *, source: str = "auto", password: str | None = None,
-                mapping: Mapping[str, str] | None = None, zone: tzinfo = v.SEOUL,
-                streaming: bool = True) -> tuple[ParseResult, Iterator[ParsedOrder]]:
+                mapping: MappingArg = None, saved: Sequence[GenericMapping] = (), zone: tzinfo = v.SEOUL,
+                streaming: bool = True, limit: int | None = None) -> tuple[ParseResult, Iterator[ParsedOrder]]:
     """Like `parse_file`, but an orders file's orders come from the iterator, each as soon as its last line
     is read (`streaming`; a CSV is read twice: first for where each order ends), so a large file is never
     held whole. `result` is complete (lines, duplicates, rejects sorted, customers, opt-outs) once the
     iterator is exhausted. Without `streaming` the orders come at the end, in the file's order."""
     name = Path(path).name
-    if source == "generic" or mapping is not None:
-        if not mapping:
-            raise UnreadableFile("mapping_needed", f"{name}: a generic file needs a column mapping")
-        chosen: Source | None = generic_source(mapping)
-    elif source == "auto":
+    chosen_mapping: GenericMapping | None = None
+    if mapping is not None:
+        chosen_mapping = mapping if isinstance(mapping, GenericMapping) else GenericMapping("", dict(mapping))
+        try:
+            fields = generic.check_fields(chosen_mapping.fields)
+        except generic.MappingError as exc:
+            raise UnreadableFile("mapping_incomplete", f"{_mapping_label(chosen_mapping)}: {exc}") from None
+        chosen_mapping = replace(chosen_mapping, fields=fields)
+        chosen: Source | None = generic.source(fields)
+    elif source in ("auto", "generic"):
         chosen = None
     elif source in BY_NAME:
         chosen = BY_NAME[source]
     else:
         raise UnreadableFile("unknown_source", f"unknown source '{source}' (one of auto, {', '.join(BY_NAME)}, generic)")
-    scorer = score_header if chosen is None else chosen.score
+    scorer = _scorer(saved, source) if chosen is None else chosen.score
     table = open_table(path, password, header_score=scorer)
     header: Sequence[object] = table.header
     rows: Iterator[tuple[int, Row]] = table.rows
     header_line = table.header_line
     if chosen is None:
-        chosen = detect(header)
-        if chosen is None and _looks_like_contact(header):
-            chosen = OPTOUT  # a bare list of numbers or addresses: its first row is data, not a header
-            rows = _chain([(header_line, header)], rows)
-            header, header_line = ["phone"], 0
+        # the owner's own mapping for exactly these headers comes first (an orders sheet of four columns,
+        # one a phone, would otherwise look like an opt-out list)
+        chosen_mapping = generic.find(saved, header)
+        if chosen_mapping is not None:
+            chosen = generic.source(chosen_mapping.fields)
+        elif source == "auto":
+            chosen = detect(header)
+            if chosen is None and _looks_like_contact(header):
+                chosen = OPTOUT  # a bare list of numbers or addresses: its first row is data, not a header
+                rows = _chain([(header_line, header)], rows)
+                header, header_line = ["phone"], 0
     elif chosen is OPTOUT and not OPTOUT.resolve(header) and _looks_like_contact(header):
         rows = _chain([(header_line, header)], rows)
         header, header_line = ["phone"], 0
     if chosen is None:
-        raise UnreadableFile(
-            "unknown_layout", f"{name}: the columns are not those of a known shop export; choose the source "
-            "or map the columns (generic)")
+        code = "mapping_needed" if source == "generic" else "unknown_layout"
+        what = ("no saved column mapping fits its columns" if source == "generic"
+                else "the columns are not those of a known shop export and no saved mapping fits them")
+        raise UnreadableFile(code, f"{name}: {what} (its columns: {generic.shown_headers(header)})",
+                             header=generic.headers_of(header))
     columns = chosen.resolve(header)
+    if chosen_mapping is not None:
+        for field_name, wanted in chosen_mapping.fields.items():
+            if generic.BY_NAME[field_name].column not in columns:
+                raise UnreadableFile("mapping_column_missing", f"{name}: no column '{wanted}' in the file "
+                                     f"({_mapping_label(chosen_mapping)} reads {field_name} from it)",
+                                     header=generic.headers_of(header))
     missing = [field for field in chosen.required if field not in columns]
     if missing:
         raise UnreadableFile("unknown_layout", f"{name}: not a {chosen.label} file (no column for {', '.join(missing)})")
-    result = ParseResult(source=chosen.name, kind=chosen.kind, encoding=table.encoding, header_line=header_line)
+    result = ParseResult(source=chosen.name, kind=chosen.kind, encoding=table.encoding, header_line=header_line,
+                         header=generic.headers_of(header),
+                         mapping=chosen_mapping.name or None if chosen_mapping is not None else None)
+    if limit is not None:
+        rows = islice(rows, limit)
     last: dict[str, int] | None = None
     if streaming and chosen.kind == "orders" and table.kind == "csv":
         last = _last_lines(open_table(path, password, header_score=scorer).rows, columns["order_id"])
     return result, _parse(chosen, columns, rows, zone, result, last)
+
+
+def _mapping_label(mapping: GenericMapping) -> str:
+    return f"the mapping '{mapping.name}'" if mapping.name else "the mapping"
+
+
+def _scorer(saved: Sequence[GenericMapping], source: str) -> Callable[[Sequence[object]], int]:
+    """How much a row looks like a header: of a known export (`auto`), or of a saved mapping's file."""
+    fits = [generic.source(mapping.fields).score for mapping in saved]
+    if source == "generic":
+        return lambda cells: max((fit(cells) for fit in fits), default=0)
+    if not fits:
+        return score_header
+    return lambda cells: max(score_header(cells), *(fit(cells) for fit in fits))
 
 
 def _parse(chosen: Source, columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
@@ -206,6 +248,9 @@ def _status(source: Source, get: _Getter, raw: str | None) -> str:
     if status is None and raw.lower() in ORDER_STATUSES:
         status = raw.lower()
     if status is None:
+        if source.name == generic.SOURCE_NAME:
+            raise _LineError("unknown_status", f"unknown order status {raw!r} (not a status word of a generic "
+                             "file: docs/file-formats.md)")
         raise _LineError("unknown_status", f"unknown order status {raw!r}")
     return status
 
@@ -273,13 +318,14 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
     intern = shared.setdefault
     get = _Getter(columns)
     width = max(columns.values()) + 1
-    absent = width  # a column the file lacks reads the None appended to every line
+    absent = -1  # a column the file lacks reads the None every line ends with (see `cells` below)
     padding: tuple[None, ...] = (None,) * (width + 1)
     split_name = "first_name" in columns or "last_name" in columns
     per_row_amount = source.order_amount_per_row
     i_order = columns["order_id"]
     i_item = columns.get("item_id", absent)
-    i_product = columns["product_name"]
+    with_products = "product_name" in columns
+    i_product = columns.get("product_name", absent)
     i_status = columns.get("status", absent)
     i_quantity = columns.get("quantity", absent)
     i_price = columns.get("unit_price", absent)
@@ -314,6 +360,7 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
         if not any(row):
             continue
         lines += 1
+        # every line ends with a None (`absent`): padded up to width + 1, or one more after a longer line
         cells = (*row, *padding[len(row):]) if len(row) <= width else (*row, None)
         fingerprint = hash(cells)
         get.cells = cells
@@ -351,7 +398,10 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
             cell = cells[i_product]
             product = (cell.strip() or None) if cell.__class__ is str else text(cell)
             if product is None:
-                raise _LineError("missing_product", "no product name")
+                if not with_products:  # a generic file without a product column: orders without items
+                    product = ""
+                else:
+                    raise _LineError("missing_product", "no product name")
             cell = cells[i_status]
             raw_status = (cell.strip() or None) if cell.__class__ is str else text(cell)
             if raw_status is None and order.items:
@@ -447,12 +497,25 @@ def _finish(source: Source, order: _Order, rejects: list[Reject]) -> ParsedOrder
         amount = sum(item.amount for item in items if item.status in _PROGRESS)
     else:
         amount = sum(item.amount for item in items)
+    if source.name == generic.SOURCE_NAME:
+        items = _generic_items(source, items, amount)
     return ParsedOrder(
         source=source.name, external_id=order.external_id, lines=lines_of_order, status=status,
         raw_status=order.raw_status or "", ordered_at=order.ordered_at, paid_at=order.paid_at,
         customer_external_id=order.customer_id, buyer_name=order.name, buyer_phone=order.phone,
         buyer_email=order.email, amount=amount, discount=order.discount or 0, coupon_code=order.coupon,
         items=items)
+
+
+def _generic_items(source: Source, items: tuple[ParsedItem, ...], amount: int) -> tuple[ParsedItem, ...]:
+    """A generic file's items: none without a product column (its lines made the amount); a lone item
+    without a price column costs what its order does."""
+    if "product_name" not in source.fields:
+        return ()
+    if len(items) == 1 and "unit_price" not in source.fields and "item_amount" not in source.fields:
+        item = items[0]
+        return (item._replace(unit_price=amount // item.quantity, amount=amount),)
+    return items
 
 
 def _name(get: _Getter) -> str | None:

@@ -31,10 +31,11 @@ Row = Sequence[Any]
 class UnreadableFile(Exception):
     """The file cannot be read at all (wrong password, not a spreadsheet, empty, unknown layout)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, header: list[str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.header = header  # the headers it saw, when its columns were the trouble (to map them)
 
 
 @dataclass

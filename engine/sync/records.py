@@ -83,6 +83,8 @@ class ParseResult:
     kind: str                          # orders | members | optout
     encoding: str | None
     header_line: int
+    header: list[str] = field(default_factory=list)  # the file's non-empty headers
+    mapping: str | None = None         # the saved column mapping a generic file was read with
     lines: int = 0                     # data lines read (blank lines not counted)
     duplicate_lines: int = 0           # lines seen before, counted once
     orders: list[ParsedOrder] = field(default_factory=list)

@@ -287,9 +287,16 @@ SOURCES: tuple[Source, ...] = (CAFE24, SMARTSTORE, IMWEB, SHOPIFY, WOOCOMMERCE, 
 BY_NAME: dict[str, Source] = {source.name: source for source in SOURCES}
 
 
+# headers an opt-out list never has: a small orders sheet (order number, date, amount, phone) is not one
+_ORDER_HEADERS = frozenset(_keys("주문번호", "주문일", "주문일시", "주문일자", "order id", "order no", "order number",
+                                 "order date"))
+
+
 def _optout_fits(header: Sequence[object]) -> int:
     columns = OPTOUT.resolve(header)
     filled = [cell for cell in header if cell not in (None, "")]
+    if any(key in _ORDER_HEADERS for cell in filled for key in header_keys(cell)):
+        return 0
     # an opt-out list is small: a phone or email column and little else
     if ("phone" in columns or "email" in columns) and len(filled) <= 4:
         return len(columns)

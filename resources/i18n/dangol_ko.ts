@@ -586,371 +586,566 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="94"/>
-        <location filename="../../ui/import_dialog.py" line="98"/>
+        <location filename="../../ui/import_dialog.py" line="110"/>
+        <location filename="../../ui/import_dialog.py" line="114"/>
         <source>Import a shop file</source>
         <translation>쇼핑몰 파일 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="100"/>
-        <source>Choose an order or member export from Cafe24, Naver SmartStore, imweb, Shopify or WooCommerce, or an opt-out list, or drop it on this window. Nothing is stored until you press Import.</source>
-        <translation>Cafe24, 네이버 스마트스토어, 아임웹, Shopify, WooCommerce에서 내려받은 주문·회원 파일이나 수신거부 목록을 고르거나 이 창에 끌어다 놓으세요. &apos;가져오기&apos;를 누르기 전에는 아무것도 저장되지 않습니다.</translation>
+        <location filename="../../ui/import_dialog.py" line="116"/>
+        <source>Choose an order or member export from Cafe24, Naver SmartStore, imweb, Shopify or WooCommerce, an opt-out list or your own orders sheet, or drop it on this window. Nothing is stored until you press Import.</source>
+        <translation>Cafe24, 네이버 스마트스토어, 아임웹, Shopify, WooCommerce에서 내려받은 주문·회원 파일, 수신거부 목록, 또는 직접 만든 주문 엑셀을 고르거나 이 창에 끌어다 놓으세요. &apos;가져오기&apos;를 누르기 전에는 아무것도 저장되지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="103"/>
+        <location filename="../../ui/import_dialog.py" line="120"/>
         <source>No file chosen yet</source>
         <translation>아직 고른 파일이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="105"/>
+        <location filename="../../ui/import_dialog.py" line="122"/>
         <source>Choose a file…</source>
         <translation>파일 선택…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="134"/>
-        <location filename="../../ui/import_dialog.py" line="276"/>
+        <location filename="../../ui/import_dialog.py" line="152"/>
+        <location filename="../../ui/import_dialog.py" line="477"/>
         <source>Line</source>
         <translation>줄</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="134"/>
+        <location filename="../../ui/import_dialog.py" line="152"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="137"/>
+        <location filename="../../ui/import_dialog.py" line="155"/>
         <source>Save rejected lines…</source>
         <translation>거부된 줄 저장…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="139"/>
+        <location filename="../../ui/import_dialog.py" line="161"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="142"/>
+        <location filename="../../ui/import_dialog.py" line="164"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="165"/>
+        <location filename="../../ui/import_dialog.py" line="177"/>
+        <source>Which column holds what</source>
+        <translation>어느 열에 무엇이 있나요</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="183"/>
+        <source>Not a layout Dangol knows: check the column chosen for each field. * needed: order number, order date, an amount (order, item or unit price) and the customer (member id, phone or email).</source>
+        <translation>단골여정이 아는 양식이 아닙니다. 항목마다 고른 열을 확인하세요. * 필요: 주문번호, 주문일시, 금액(주문 금액·상품별 금액·단가 중 하나), 고객(회원 아이디·연락처·이메일 중 하나).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="210"/>
+        <source>Save this mapping as:</source>
+        <translation>이 연결을 저장할 이름:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="213"/>
+        <source>e.g. my orders sheet (empty: not saved)</source>
+        <translation>예: 우리 가게 주문 엑셀 (비우면 저장하지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="217"/>
+        <source>A file with the same columns is read with it next time.</source>
+        <translation>다음에 열이 같은 파일은 이 연결로 읽습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="240"/>
         <source>Choose a shop file</source>
         <translation>쇼핑몰 파일 고르기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="166"/>
+        <location filename="../../ui/import_dialog.py" line="241"/>
         <source>Shop exports (%1)</source>
         <translation>쇼핑몰 내보내기 파일 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="194"/>
+        <location filename="../../ui/import_dialog.py" line="272"/>
         <source>Reading the file…</source>
         <translation>파일을 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="202"/>
+        <location filename="../../ui/import_dialog.py" line="287"/>
         <source>The password is wrong. Enter the file&apos;s password again:</source>
         <translation>비밀번호가 틀렸습니다. 파일 비밀번호를 다시 입력하세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="203"/>
+        <location filename="../../ui/import_dialog.py" line="288"/>
         <source>This file is locked. Enter its password:</source>
         <translation>비밀번호가 걸린 파일입니다. 비밀번호를 입력하세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="204"/>
+        <location filename="../../ui/import_dialog.py" line="289"/>
         <source>File password</source>
         <translation>파일 비밀번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="214"/>
+        <location filename="../../ui/import_dialog.py" line="312"/>
+        <source>(not in the file)</source>
+        <translation>(파일에 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="360"/>
+        <source>Reading the first lines with this mapping…</source>
+        <translation>이 연결로 앞부분을 읽는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="382"/>
         <source>The file could not be opened. Check that it exists and is not open in another program.</source>
         <translation>파일을 열 수 없습니다. 파일이 있는지, 다른 프로그램에서 열려 있지 않은지 확인하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="218"/>
+        <location filename="../../ui/import_dialog.py" line="386"/>
         <source>This file is locked with a password; it was not read.</source>
         <translation>비밀번호가 걸린 파일이라 읽지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="219"/>
+        <location filename="../../ui/import_dialog.py" line="387"/>
         <source>The password is wrong; the file was not read.</source>
         <translation>비밀번호가 틀려 파일을 읽지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="220"/>
+        <location filename="../../ui/import_dialog.py" line="388"/>
         <source>The file is empty.</source>
         <translation>파일이 비어 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="221"/>
+        <location filename="../../ui/import_dialog.py" line="389"/>
         <source>This is not a CSV or Excel file.</source>
         <translation>CSV나 엑셀 파일이 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="222"/>
+        <location filename="../../ui/import_dialog.py" line="390"/>
+        <location filename="../../ui/import_dialog.py" line="391"/>
         <source>The columns are not those of a shop export Dangol knows.</source>
         <translation>알려진 쇼핑몰 내보내기 파일의 열이 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="223"/>
+        <location filename="../../ui/import_dialog.py" line="392"/>
+        <source>The column mapping is not complete.</source>
+        <translation>열 연결이 다 되지 않았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="393"/>
+        <source>A column of the mapping is not in the file.</source>
+        <translation>연결한 열이 파일에 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="394"/>
         <source>The file was not found.</source>
         <translation>파일을 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="225"/>
+        <location filename="../../ui/import_dialog.py" line="396"/>
         <source>The file could not be read.</source>
         <translation>파일을 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="246"/>
+        <location filename="../../ui/import_dialog.py" line="406"/>
+        <source>Choose the column for: %1</source>
+        <translation>열을 골라 주세요: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="411"/>
+        <source>“%1” is chosen for both %2 and %3; a column holds one field.</source>
+        <translation>“%1” 열을 %2, %3 두 항목에 골랐습니다. 한 열에는 한 항목만 고를 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="415"/>
+        <source>This mapping cannot read the file.</source>
+        <translation>이 연결로는 파일을 읽을 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="417"/>
+        <source>No order can be read from the first lines with this mapping; check the columns.</source>
+        <translation>이 연결로는 앞부분에서 읽히는 주문이 없습니다. 열을 확인하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="430"/>
+        <source>Your own orders file: map its columns below.</source>
+        <translation>직접 만든 주문 파일: 아래에서 열을 연결하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="441"/>
+        <source>your own orders file, with the saved mapping “%1”</source>
+        <translation>직접 만든 주문 파일, 저장된 연결 “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="442"/>
+        <source>your own orders file, with the columns mapped below</source>
+        <translation>직접 만든 주문 파일, 아래에서 연결한 열</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="445"/>
         <source>Excel file</source>
         <translation>엑셀 파일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="247"/>
+        <location filename="../../ui/import_dialog.py" line="446"/>
         <source>Detected: %1 · encoding: %2</source>
         <translation>알아낸 종류: %1 · 인코딩: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="249"/>
+        <location filename="../../ui/import_dialog.py" line="447"/>
         <source>%1 orders, %2 customers, %3 opt-outs from %4 lines (%5 duplicate lines counted once), rejected lines: %6</source>
         <translation>주문 %1건, 고객 %2명, 수신거부 %3건 · 모두 %4줄 (중복된 줄 %5개는 한 번만 셈) · 거부된 줄 %6개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="255"/>
+        <location filename="../../ui/import_dialog.py" line="453"/>
+        <source>In the first %1 lines: </source>
+        <translation>앞부분 %1줄에서: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="456"/>
+        <location filename="../../ui/import_dialog.py" line="562"/>
         <source>Rejected lines (not imported): %1</source>
         <translation>거부된 줄 (가져오지 않음): %1개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="263"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Order no.</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="263"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Ordered at</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="263"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Buyer</source>
         <translation>주문자</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="263"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="264"/>
+        <location filename="../../ui/import_dialog.py" line="465"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="264"/>
+        <location filename="../../ui/import_dialog.py" line="465"/>
         <source>Items</source>
         <translation>품목 수</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="270"/>
+        <location filename="../../ui/import_dialog.py" line="465"/>
+        <source>Member id, phone or email</source>
+        <translation>회원 아이디·연락처·이메일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="471"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="270"/>
+        <location filename="../../ui/import_dialog.py" line="471"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="270"/>
-        <location filename="../../ui/import_dialog.py" line="276"/>
+        <location filename="../../ui/import_dialog.py" line="471"/>
+        <location filename="../../ui/import_dialog.py" line="477"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="270"/>
-        <location filename="../../ui/import_dialog.py" line="276"/>
+        <location filename="../../ui/import_dialog.py" line="471"/>
+        <location filename="../../ui/import_dialog.py" line="477"/>
+        <location filename="../../ui/import_dialog.py" line="504"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="271"/>
+        <location filename="../../ui/import_dialog.py" line="472"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="271"/>
+        <location filename="../../ui/import_dialog.py" line="472"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="279"/>
+        <location filename="../../ui/import_dialog.py" line="480"/>
         <source>As it will be stored (first %1 of %2):</source>
         <translation>저장될 모습 (%2건 중 처음 %1건):</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="293"/>
+        <location filename="../../ui/import_dialog.py" line="494"/>
         <source>Awaiting payment</source>
         <translation>입금 전</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="293"/>
+        <location filename="../../ui/import_dialog.py" line="494"/>
         <source>Paid</source>
         <translation>결제 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="293"/>
+        <location filename="../../ui/import_dialog.py" line="494"/>
         <source>Shipping</source>
         <translation>배송 중</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="294"/>
+        <location filename="../../ui/import_dialog.py" line="495"/>
         <source>Delivered</source>
         <translation>배송 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="294"/>
+        <location filename="../../ui/import_dialog.py" line="495"/>
         <source>Purchase confirmed</source>
         <translation>구매 확정</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="295"/>
+        <location filename="../../ui/import_dialog.py" line="496"/>
         <source>Cancelled</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="295"/>
+        <location filename="../../ui/import_dialog.py" line="496"/>
         <source>Refunded</source>
         <translation>환불</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="299"/>
+        <location filename="../../ui/import_dialog.py" line="501"/>
+        <source>Order number</source>
+        <translation>주문번호</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="501"/>
+        <source>Order date</source>
+        <translation>주문일시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="502"/>
+        <source>Order amount</source>
+        <translation>주문 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="502"/>
+        <source>Order status</source>
+        <translation>주문 상태</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="503"/>
+        <source>Buyer name</source>
+        <translation>주문자 이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="504"/>
+        <source>Product name</source>
+        <translation>상품명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="504"/>
+        <source>Option</source>
+        <translation>옵션</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="505"/>
+        <source>Quantity</source>
+        <translation>수량</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="505"/>
+        <source>Unit price</source>
+        <translation>단가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="506"/>
+        <source>Item amount</source>
+        <translation>상품별 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="506"/>
+        <source>Category</source>
+        <translation>카테고리</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="507"/>
+        <source>Coupon code</source>
+        <translation>쿠폰</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="507"/>
+        <source>Discount</source>
+        <translation>할인 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="507"/>
+        <source>Paid at</source>
+        <translation>결제일시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="511"/>
+        <source>order number</source>
+        <translation>주문번호</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="511"/>
+        <source>order date</source>
+        <translation>주문일시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="512"/>
+        <source>an amount</source>
+        <translation>금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="512"/>
+        <source>member id, phone or email</source>
+        <translation>회원 아이디·연락처·이메일 중 하나</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="516"/>
+        <source>Statuses read: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 and the like (or paid, shipped, delivered, cancelled, refunded); any other is rejected. Without a status column every order is paid.</source>
+        <translation>읽는 상태: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 등 (또는 paid, shipped, delivered, cancelled, refunded). 그 밖의 상태는 거부합니다. 상태 열이 없으면 모두 결제 완료로 봅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="521"/>
         <source>date not readable</source>
         <translation>날짜를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="299"/>
+        <location filename="../../ui/import_dialog.py" line="521"/>
         <source>amount not readable</source>
         <translation>금액을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="300"/>
+        <location filename="../../ui/import_dialog.py" line="522"/>
         <source>quantity not readable</source>
         <translation>수량을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="300"/>
+        <location filename="../../ui/import_dialog.py" line="522"/>
         <source>consent not readable</source>
         <translation>수신 동의 여부를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="301"/>
+        <location filename="../../ui/import_dialog.py" line="523"/>
         <source>not a phone number or email</source>
         <translation>전화번호나 이메일이 아님</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="301"/>
+        <location filename="../../ui/import_dialog.py" line="523"/>
         <source>value not readable</source>
         <translation>값을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="302"/>
+        <location filename="../../ui/import_dialog.py" line="524"/>
         <source>no product name</source>
         <translation>상품명 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="302"/>
+        <location filename="../../ui/import_dialog.py" line="524"/>
         <source>no order status</source>
         <translation>주문 상태 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="303"/>
+        <location filename="../../ui/import_dialog.py" line="525"/>
         <source>unknown order status</source>
         <translation>알 수 없는 주문 상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="303"/>
+        <location filename="../../ui/import_dialog.py" line="525"/>
         <source>no order number</source>
         <translation>주문번호 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="304"/>
+        <location filename="../../ui/import_dialog.py" line="526"/>
         <source>appears again with other values</source>
         <translation>다른 값으로 다시 나옴</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="305"/>
+        <location filename="../../ui/import_dialog.py" line="527"/>
         <source>another line of this order was rejected</source>
         <translation>같은 주문의 다른 줄이 거부됨</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="306"/>
+        <location filename="../../ui/import_dialog.py" line="528"/>
         <source>no member id</source>
         <translation>회원 아이디 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="306"/>
+        <location filename="../../ui/import_dialog.py" line="528"/>
         <source>member id is masked</source>
         <translation>회원 아이디가 가려져 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="318"/>
+        <location filename="../../ui/import_dialog.py" line="546"/>
         <source>Importing… (you can keep this window open)</source>
         <translation>가져오는 중… (잠시 기다려 주세요)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="328"/>
+        <location filename="../../ui/import_dialog.py" line="556"/>
         <source>Nothing was imported: </source>
         <translation>아무것도 가져오지 않았습니다: </translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="335"/>
+        <location filename="../../ui/import_dialog.py" line="569"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="342"/>
+        <location filename="../../ui/import_dialog.py" line="576"/>
         <source>%1 new orders added and %2 updated.</source>
         <translation>주문 %1건을 새로 넣고 %2건을 고쳤습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="345"/>
+        <location filename="../../ui/import_dialog.py" line="579"/>
         <source>Customers: %1 new, %2 updated.</source>
         <translation>고객은 %1명이 새로 생기고 %2명이 고쳐졌습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="349"/>
+        <location filename="../../ui/import_dialog.py" line="583"/>
         <source>%1 opt-outs applied.</source>
         <translation>수신거부 %1건을 적용했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="351"/>
+        <location filename="../../ui/import_dialog.py" line="585"/>
         <source>%1 already stored as they are.</source>
         <translation>%1건은 이미 그대로 저장되어 있었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="352"/>
+        <location filename="../../ui/import_dialog.py" line="586"/>
         <source>Rejected lines: %1.</source>
         <translation>거부된 줄 %1개.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="360"/>
+        <location filename="../../ui/import_dialog.py" line="588"/>
+        <source>Column mapping saved as “%1”.</source>
+        <translation>열 연결을 “%1”(으)로 저장했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="596"/>
         <source>Save rejected lines</source>
         <translation>거부된 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="361"/>
+        <location filename="../../ui/import_dialog.py" line="597"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="367"/>
+        <location filename="../../ui/import_dialog.py" line="603"/>
         <source>The rejected lines could not be saved there.</source>
         <translation>그 위치에 거부된 줄을 저장하지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="370"/>
+        <location filename="../../ui/import_dialog.py" line="606"/>
         <source>Rejected lines saved to %1.</source>
         <translation>거부된 줄을 %1에 저장했습니다.</translation>
     </message>

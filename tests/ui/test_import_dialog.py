@@ -122,12 +122,12 @@ def test_cancel_before_import_writes_nothing(qtbot, tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_one_clear_line(qtbot, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_bytes("상품명,가격\r\n잼,3000\r\n".encode("cp949"))
+    bad.write_bytes(b"\x00\x01binary\x00" * 20)  # a file of unknown columns gets the mapping step instead
     db = open_database(tmp_path / "shop.db")
     dialog, _changed = dialog_for(qtbot, db, bad)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
-    assert dialog.message.text().startswith("알려진 쇼핑몰 내보내기 파일의 열이 아닙니다")
-    assert not dialog.import_button.isEnabled()
+    assert dialog.message.text().startswith("CSV나 엑셀 파일이 아닙니다")
+    assert not dialog.import_button.isEnabled() and not dialog.mapping_box.isVisible()
     db.close()
 
 
