@@ -307,3 +307,22 @@ def test_a_file_import_and_the_api_name_the_same_order_once(db: Database, fake: 
         assert session.scalar(select(func.count()).select_from(Order)) == 1
         assert session.scalar(select(func.count()).select_from(Customer).where(Customer.external_id == "hong01")) == 1
         assert session.scalar(select(Order.status)) == "delivered"
+
+
+def test_the_cli_connects_through_the_browser_and_syncs(db: Database, fake: FakeCafe24,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    url, now = str(db.url), "2026-03-02T12:00"
+    fake.add_order("20260301-0000001")
+    fields = [f"{key}={value}" for key, value in values().items()]
+    fake.tamper_state = True
+    assert main(["--db", url, "--now", now, "source", "connect", "cafe24", *fields]) == 2
+    ours = [line for line in capsys.readouterr().err.splitlines() if "werkzeug" not in line and "HTTP/1.1" not in line]
+    assert len(ours) == 1 and ours[0].startswith("error: ") and "connect again" in ours[0]  # (the rest: the fake's log)
+    fake.tamper_state = False
+    assert main(["--db", url, "--now", now, "source", "connect", "cafe24", *fields]) == 0
+    assert "cafe24 connected (Cafe24 myshop)" in capsys.readouterr().out
+    assert main(["--db", url, "--now", now, "sync", "cafe24"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out[0]["status"] == "ok" and out[0]["written"]["orders_created"] == 1
