@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 # name -> (module, class); the order is the order the GUI lists them
 _REGISTRY: dict[str, tuple[str, str]] = {
+    "shopify": ("engine.sync.api.shopify", "Shopify"),
     "woocommerce": ("engine.sync.api.woocommerce", "WooCommerce"),
 }
 
