@@ -229,8 +229,8 @@ class Shopify(Connector):
             raise SyncError("bad_setting", "Shopify needs the app's Admin API access token, or its client ID and "
                             "client secret", "Shopify 앱의 Admin API 액세스 토큰, 또는 클라이언트 ID와 시크릿이 필요합니다")
         held, until = self.secrets.get("token"), _time(self.secrets.get("token_expires_at"))
-        if held and until is not None and until - TOKEN_MARGIN > now_utc():
-            return held
+        if held and (until is None or until - TOKEN_MARGIN > now_utc()):
+            return held  # (one without an end is traded again when Shopify refuses it)
         return self._new_token()
 
     def _new_token(self) -> str:

@@ -104,6 +104,12 @@ def test_first_sync_brings_customers_consents_orders_and_carts_once(db: Database
     assert again.status == "ok" and again.records == 0  # nothing changed since the last sync
     assert [request["args"]["query"] for request in shop.requests] == ["updated_at:>'2026-03-02T02:50:00Z'"] * 3
 
+    with db.write_session() as session:  # everything again from the start (the owner connected anew)
+        session.get(SyncState, "api:shopify").cursor = None
+    repeat = sync(db, NOW + timedelta(hours=2))
+    assert repeat.records == 10  # 2 customers, 2 consents, 5 orders, 1 cart: none of them changes anything
+    assert {key: value for key, value in repeat.written.to_json().items() if value} == {"unchanged": 8}
+
 
 def test_a_refund_becomes_a_status_change_event_and_nothing_else_changes(db: Database, shop: FakeShopify) -> None:
     shop.add_customer(7)
