@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 # name -> (module, class); the order is the order the GUI lists them
 _REGISTRY: dict[str, tuple[str, str]] = {
     "cafe24": ("engine.sync.api.cafe24", "Cafe24"),
+    "shopify": ("engine.sync.api.shopify", "Shopify"),
     "woocommerce": ("engine.sync.api.woocommerce", "WooCommerce"),
 }
 
