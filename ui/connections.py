@@ -129,7 +129,7 @@ class ConnectForm(QDialog):
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.setVisible(bool(note))
         layout.addWidget(self.note)
-        form = QFormLayout()
+        form = self.form_layout = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
         for item in self.cls.fields:
             edit = QLineEdit()
@@ -271,7 +271,7 @@ class SourceCard(QFrame):
         self.result.setObjectName("syncResult")
         self.result.setWordWrap(True)
         self.result.setVisible(False)
-        self.showing_error = False  # the result line shows the error of a sync run from this window
+        self.outcome = False  # the result line says how the last sync, run from this window, ended
         layout.addWidget(self.result)
         buttons = QHBoxLayout()
         self.connect_button = QPushButton()
@@ -285,8 +285,10 @@ class SourceCard(QFrame):
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
 
-    def show_result(self, text: str, color: str = "") -> None:
-        self.showing_error = color == RED
+    def show_result(self, text: str, color: str = "", outcome: bool = False) -> None:
+        """One line on what was just done; `outcome`: how the last sync ended (then the last error is not
+        repeated above it)."""
+        self.outcome = outcome
         self.result.setText(text)
         self.result.setStyleSheet(f"color: {color};" if color else "")
         self.result.setVisible(bool(text))
@@ -420,7 +422,7 @@ class ConnectionsDialog(QDialog):
             when = self.when(status.last_attempt_at) if status.last_attempt_at else ""
             card.error.setText(self.tr("Last sync failed (%1): %2").replace("%1", when).replace("%2", error)
                                if when else self.tr("Last sync failed: %1").replace("%1", error))
-        card.error.setVisible(bool(error) and not card.showing_error)  # the result line says it already
+        card.error.setVisible(bool(error) and not card.outcome)  # the result line says how it ended already
         card.connect_button.setText(self.tr("Connect again…") if status.connected else self.tr("Connect…"))
         card.sync_button.setText(self.tr("Sync now"))
         card.disconnect_button.setText(self.tr("Disconnect"))
@@ -552,7 +554,7 @@ class ConnectionsDialog(QDialog):
     def _synced(self, summary: SyncSummary) -> None:
         card = self._end_job()
         if card is not None:
-            card.show_result(*self.summary_text(summary))
+            card.show_result(*self.summary_text(summary), outcome=True)
         self.refresh()
         self.synced.emit(summary)
         self.ctx.bus.data_changed.emit()  # pages reload, the status bar's last sync changes
@@ -564,7 +566,7 @@ class ConnectionsDialog(QDialog):
                 card.show_result(self.tr("%1 is being synced already (by the runner); its result shows here when "
                                          "it ends.").replace("%1", connector_class(card.name).describe(self.ctx.lang)))
             else:
-                card.show_result(error.text(self.ctx.lang), RED)
+                card.show_result(error.text(self.ctx.lang), RED, outcome=True)
         self.refresh()
         if not isinstance(error, SyncError):
             raise error  # a bug: the error dialog shows it

@@ -18,8 +18,9 @@ from werkzeug import Response
 
 from engine import config
 from engine.clock import FixedClock
+from engine.sync.api.base import Connector, Field
 from engine.sync.api.http import Http
-from engine.sync.api.run import connect, statuses
+from engine.sync.api.run import SourceStatus, connect, statuses
 from storage.db import Database, open_database
 from storage.models import Customer, Order, SyncState
 from tests.sync.api.woo import KEY, SECRET, FakeWoo
@@ -65,6 +66,11 @@ def window_for(qtbot, db: Database, lang: str = "ko", clock: FixedClock | None =
 def connected(db: Database, woo: FakeWoo) -> None:
     connect(db, "woocommerce", {"url": woo.url, "consumer_key": KEY, "consumer_secret": SECRET}, NOW,
             http=fast("WooCommerce", threading.Event()))
+
+
+def woo_status(db: Database) -> SourceStatus:
+    [found] = [status for status in statuses(db) if status.name == "woocommerce"]
+    return found
 
 
 def main_window(db: Database, clock: FixedClock | None = None):
@@ -131,9 +137,67 @@ def test_connect_through_the_form_a_wrong_key_keeps_nothing(qtbot, shop_db: Data
     assert orders(shop_db) == 0  # connecting brings nothing in by itself
 
 
+def test_cancel_while_connecting_keeps_nothing(qtbot, shop_db: Database, woo: FakeWoo) -> None:
+    woo.failures.append(Response("{}", 429, headers={"Retry-After": "60"}, content_type="application/json"))
+    dialog, _changed = window_for(qtbot, shop_db)
+    form = dialog.open_form("woocommerce")
+    assert form is not None
+    for key, value in (("url", woo.url), ("consumer_key", KEY), ("consumer_secret", SECRET)):
+        form.edits[key].setText(value)
+    form.connect_button.click()
+    qtbot.waitUntil(lambda: len(woo.requests) == 1, timeout=10_000)  # the shop asked to wait a minute
+    assert form.runner.busy and form.progress.isVisible() and not form.connect_button.isEnabled()
+    form.cancel_button.click()  # stops the wait; the form stays to say so
+    qtbot.waitUntil(lambda: not form.runner.busy, timeout=5_000)
+    assert form.isVisible() and form.message.text() == "멈췄습니다. 아무것도 저장하지 않았습니다."
+    assert not config.read_secret("api.woocommerce.consumer_key")
+    assert not woo_status(shop_db).connected
+    form.cancel_button.click()
+    qtbot.waitUntil(lambda: dialog.form is None, timeout=5_000)
+
+
+class NaverLike(Connector):
+    """A connector of the test's own, registered the way every platform is (one line in the registry)."""
+
+    name = "naverlike"
+    label = "네이버 같은 곳"
+    label_en = "Naver-like"
+    fields = (Field("client_id", "애플리케이션 ID", "Application ID", example="abc123"),
+              Field("client_secret", "애플리케이션 시크릿", "Application secret", secret=True),
+              Field("account", "판매자 계정", "Seller account", required=False))
+    note_ko = "등록한 IP 주소에서만 답합니다. 이 PC의 공인 IP를 등록하세요."
+    note_en = "It only answers registered IP addresses; register this PC's public IP."
+
+    def check(self, now: datetime) -> str:
+        return "ok"
+
+    def pull(self, cursor, now):
+        return iter(())
+
+
+def test_a_registered_connector_appears_with_its_own_form(qtbot, shop_db: Database, monkeypatch) -> None:
+    import engine.sync.api as registry
+
+    monkeypatch.setitem(registry._REGISTRY, "naverlike", (__name__, "NaverLike"))
+    dialog, _changed = window_for(qtbot, shop_db)
+    assert "naverlike" in dialog.cards and dialog.cards["naverlike"].title.text() == "네이버 같은 곳"
+    form = dialog.open_form("naverlike")
+    assert form is not None and form.note.text().startswith("등록한 IP 주소에서만")
+    assert list(form.edits) == ["client_id", "client_secret", "account"]
+    assert form.edits["client_secret"].echoMode() == QLineEdit.EchoMode.Password
+    labels = [form.form_layout.labelForField(edit).text() for edit in form.edits.values()]
+    assert labels == ["애플리케이션 ID", "애플리케이션 시크릿", "판매자 계정 (선택)"]
+    form.edits["client_id"].setText("abc")
+    form.edits["client_secret"].setText("s3cret")
+    form.connect_button.click()
+    qtbot.waitUntil(lambda: dialog.form is None, timeout=10_000)
+    assert dialog.cards["naverlike"].state.text() == "● 연결됨"
+    assert config.read_secret("api.naverlike.client_secret") == "s3cret"
+
+
 def test_the_connect_form_is_built_from_the_connector_fields(qtbot, shop_db: Database) -> None:
     """Generic over connectors: a reconnect shows the plain fields kept, never a secret; English labels in English."""
-    shop_db_status = statuses(shop_db)[0]
+    shop_db_status = woo_status(shop_db)
     install_language(make_application(), "en")
     ctx = AppContext(shop_db, FixedClock(NOW), "en", Bus())
     from dataclasses import replace
@@ -232,7 +296,7 @@ def test_cancel_stops_a_sync_that_waits(qtbot, shop_db: Database, woo: FakeWoo) 
     card.cancel_button.click()
     qtbot.waitUntil(lambda: not dialog.runner.busy, timeout=5_000)
     assert card.result.text() == "동기화를 멈췄습니다. 다음 동기화가 여기서 이어 갑니다."
-    assert RED not in card.result.styleSheet()
+    assert RED not in card.result.styleSheet() and not card.error.isVisible()  # stopped, not failed
     assert orders(shop_db) == 0 and card.sync_button.isEnabled()
 
 
