@@ -85,7 +85,8 @@ class Controller:
         self.build()
 
     def welcome(self) -> None:
-        """On the very first start with an empty shop, offer the demo shop, or the import of the shop's own file."""
+        """On the very first start with an empty shop, offer the demo shop, or the shop's own data: an export
+        file to import, or the shop's API to connect."""
         with self.db.session() as session:
             shown = bool(config.get(session, "ui.welcome_shown"))
             empty = session.scalar(select(Customer.id).limit(1)) is None
@@ -98,17 +99,23 @@ class Controller:
         box.setWindowTitle(QCoreApplication.translate("Welcome", "Welcome to Dangol"))
         box.setText(QCoreApplication.translate(
             "Welcome", "Your shop has no customers yet. Would you like to look around a demo shop first? "
-                       "It has 2,000 made-up customers and two years of orders; nothing is sent to anyone."))
+                       "It has 2,000 made-up customers and two years of orders; nothing is sent to anyone.\n\n"
+                       "Or bring in your own shop: import a file exported from its admin, or connect the shop so "
+                       "its orders come in by themselves."))
         demo = box.addButton(QCoreApplication.translate("Welcome", "Open the demo shop"),
                              QMessageBox.ButtonRole.AcceptRole)
-        later: QPushButton = box.addButton(QCoreApplication.translate("Welcome", "Start with my own shop"),
+        later: QPushButton = box.addButton(QCoreApplication.translate("Welcome", "Import my shop's file"),
                                            QMessageBox.ButtonRole.RejectRole)
+        connect: QPushButton = box.addButton(QCoreApplication.translate("Welcome", "Connect my shop"),
+                                             QMessageBox.ButtonRole.ActionRole)
         box.setDefaultButton(demo)
         box.exec()
         if box.clickedButton() is demo:
             self.switch_to_demo()
         elif box.clickedButton() is later:
             self.window.open_import()  # my own shop: bring in its export file
+        elif box.clickedButton() is connect:
+            self.window.open_connections()  # my own shop: connect its API
 
 
 def run_app(db: Database, clock: Clock, *, is_demo: bool = False,

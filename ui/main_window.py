@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from engine.delivery.rules import stale_since
 from engine.runtime.lease import status as runner_status
 from engine.runtime.stats import failures
 from storage.models import OutboxMessage, SyncState
+from ui.connections import ConnectionsDialog
 from ui.context import AppContext
 from ui.import_dialog import ImportDialog, dropped_file
 from ui.pages.customers import CustomersPage
@@ -39,6 +40,24 @@ from ui.widgets import first_size, local_time
 
 PAGE_IDS = ("journeys", "gallery", "customers", "segments", "messages", "dashboard", "settings")
 STATUS_INTERVAL_MS = 5000
+
+
+class ClickableLabel(QLabel):
+    """A status bar label that opens something when clicked (the last sync: the shop connections)."""
+
+    clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        font = self.font()
+        font.setUnderline(True)
+        self.setFont(font)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -96,14 +115,18 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_row)
         ctx.bus.navigate.connect(self.show_page)
         ctx.bus.data_changed.connect(self.refresh_current)
+        ctx.bus.data_changed.connect(self.refresh_status)  # an import or a sync: the last sync changed
         self._menus()
         self.import_dialog: ImportDialog | None = None
+        self.connections_dialog: ConnectionsDialog | None = None
         self.setAcceptDrops(True)  # a shop file dropped on the window opens the import dialog with it
         self.runner_control = RunnerControl(ctx.db)
         self.runner_button = QPushButton()
         self.runner_button.clicked.connect(self.toggle_runner)
         self.runner_label = QLabel()
-        self.sync_label = QLabel()
+        self.sync_label = ClickableLabel()
+        self.sync_label.setToolTip(self.tr("Open the shop connections"))
+        self.sync_label.clicked.connect(lambda: self.open_connections())
         self.held_label = QLabel()
         # journeys where a message could not be made for some customers: a link to the first one's editor
         self.failure_label = QLabel()
@@ -138,8 +161,12 @@ class MainWindow(QMainWindow):
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(lambda: self.open_import())
         file_menu.addAction(import_action)
+        connections_action = QAction(self.tr("Shop connections…"), self)
+        connections_action.triggered.connect(lambda: self.open_connections())
+        file_menu.addAction(connections_action)
         file_menu.addSeparator()
         self.import_action = import_action
+        self.connections_action = connections_action
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -162,6 +189,19 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.import_dialog = dialog
         dialog.open()
+        return dialog
+
+    def open_connections(self) -> ConnectionsDialog:
+        """The shop connections window (one per main window, not modal: a sync goes on while it is closed)."""
+        dialog = self.connections_dialog
+        if dialog is None:
+            dialog = self.connections_dialog = ConnectionsDialog(self.ctx, self)
+            dialog.synced.connect(lambda _summary: self.refresh_status())
+        else:
+            dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -280,4 +320,6 @@ class MainWindow(QMainWindow):
                     return
         self.save_state()
         self.timer.stop()
+        if self.connections_dialog is not None:
+            self.connections_dialog.shut_down()  # a sync under way stops after the page it is writing
         super().closeEvent(event)

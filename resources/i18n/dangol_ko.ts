@@ -2,6 +2,266 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>ConnectForm</name>
+    <message>
+        <location filename="../../ui/connections.py" line="121"/>
+        <location filename="../../ui/connections.py" line="124"/>
+        <source>Connect %1</source>
+        <translation>%1 연결</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="137"/>
+        <source>e.g. %1</source>
+        <translation>예: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="144"/>
+        <source>%1 (optional)</source>
+        <translation>%1 (선택)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="150"/>
+        <source>Keys and passwords are kept in this PC&apos;s system keyring, never in the shop&apos;s data file.</source>
+        <translation>키와 비밀번호는 이 PC의 시스템 키체인에만 보관되고, 쇼핑몰 데이터 파일에는 저장되지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="164"/>
+        <source>Connect</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="167"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="189"/>
+        <source>Checking with the shop…</source>
+        <translation>쇼핑몰에 확인하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="213"/>
+        <source>Stopped; nothing was saved.</source>
+        <translation>멈췄습니다. 아무것도 저장하지 않았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="215"/>
+        <source>Not connected: %1</source>
+        <translation>연결하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="221"/>
+        <source>Stopping…</source>
+        <translation>멈추는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsDialog</name>
+    <message>
+        <location filename="../../ui/connections.py" line="311"/>
+        <location filename="../../ui/connections.py" line="314"/>
+        <source>Shop connections</source>
+        <translation>쇼핑몰 연결</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="316"/>
+        <source>Connect your shop and its orders and customers come in by themselves. To bring in an exported file instead, use File › Import a shop file.</source>
+        <translation>쇼핑몰을 연결하면 주문과 고객이 저절로 들어옵니다. 내려받은 파일로 가져오려면 파일 › 쇼핑몰 파일 가져오기를 쓰세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="337"/>
+        <source>Sync automatically every</source>
+        <translation>자동 동기화 간격</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="341"/>
+        <source> min</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="342"/>
+        <source>off</source>
+        <translation>끄기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="351"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="383"/>
+        <source>Connected shops are synced only when you press Sync now.</source>
+        <translation>연결된 쇼핑몰은 &apos;지금 동기화&apos;를 누를 때만 동기화합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="385"/>
+        <source>The runner is not running, so nothing is synced by itself until you start it (status bar).</source>
+        <translation>자동 실행기가 꺼져 있어, 켜기 전까지는 저절로 동기화하지 않습니다(아래 상태 표시줄).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="388"/>
+        <source>The runner syncs every connected shop this often.</source>
+        <translation>자동 실행기가 연결된 쇼핑몰을 이 간격으로 동기화합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="397"/>
+        <source>Syncing (the runner)…</source>
+        <translation>동기화 중(자동 실행기)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="400"/>
+        <source>● Connected</source>
+        <translation>● 연결됨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="403"/>
+        <source>Not connected</source>
+        <translation>연결 안 됨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="410"/>
+        <source>Last sync: %1 (%2)</source>
+        <translation>마지막 동기화: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="416"/>
+        <source>Not synced yet</source>
+        <translation>아직 동기화 안 함</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="421"/>
+        <source>Last sync failed (%1): %2</source>
+        <translation>마지막 동기화 실패 (%1): %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="422"/>
+        <source>Last sync failed: %1</source>
+        <translation>마지막 동기화 실패: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="424"/>
+        <source>Connect again…</source>
+        <translation>다시 연결…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="424"/>
+        <source>Connect…</source>
+        <translation>연결…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="425"/>
+        <source>Sync now</source>
+        <translation>지금 동기화</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="426"/>
+        <location filename="../../ui/connections.py" line="502"/>
+        <source>Disconnect</source>
+        <translation>연결 끊기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="427"/>
+        <location filename="../../ui/connections.py" line="503"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="442"/>
+        <source>just now</source>
+        <translation>방금</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="444"/>
+        <source>%1 min ago</source>
+        <translation>%1분 전</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="446"/>
+        <source>%1 h ago</source>
+        <translation>%1시간 전</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="447"/>
+        <source>%1 days ago</source>
+        <translation>%1일 전</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="452"/>
+        <source>nothing new</source>
+        <translation>새로 바뀐 것 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="453"/>
+        <source>brought in orders: %1, customers: %2</source>
+        <translation>주문 %1건, 고객 %2명을 가져옴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="464"/>
+        <source>Orders brought in: %1 (%2 new); customers: %3.</source>
+        <translation>주문 %1건(새 주문 %2건)과 고객 %3명을 가져왔습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="463"/>
+        <source>Synced: nothing changed since the last sync.</source>
+        <translation>동기화했습니다. 지난번 이후 바뀐 것이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="467"/>
+        <source>The %1 orders brought in before that are kept.</source>
+        <translation>그 전까지 가져온 주문 %1건은 저장되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="470"/>
+        <source>Stopped; the next sync goes on from here.</source>
+        <translation>동기화를 멈췄습니다. 다음 동기화가 여기서 이어 갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="489"/>
+        <source>Connected (%1). Press Sync now to bring in the orders.</source>
+        <translation>연결했습니다(%1). &apos;지금 동기화&apos;를 누르면 주문을 가져옵니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="499"/>
+        <source>Disconnect %1</source>
+        <translation>%1 연결 끊기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="500"/>
+        <source>Disconnect %1? Its keys are removed from this PC and it is no longer synced. The orders and customers already brought in stay.</source>
+        <translation>%1 연결을 끊을까요? 이 PC에 보관한 키를 지우고 더는 동기화하지 않습니다. 이미 가져온 주문과 고객은 그대로 남습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="514"/>
+        <source>Disconnected. The data already brought in stays.</source>
+        <translation>연결을 끊었습니다. 이미 가져온 데이터는 그대로 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="535"/>
+        <source>Syncing… you can close this window; the sync goes on.</source>
+        <translation>동기화하는 중… 이 창을 닫아도 동기화는 계속됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="542"/>
+        <source>Stopping…</source>
+        <translation>멈추는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="564"/>
+        <source>%1 is being synced already (by the runner); its result shows here when it ends.</source>
+        <translation>%1은(는) 이미 동기화하고 있습니다(자동 실행기). 끝나면 결과가 여기에 나옵니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="576"/>
+        <source>Not saved: %1</source>
+        <translation>저장하지 않았습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connections.py" line="580"/>
+        <source>Saved.</source>
+        <translation>저장했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDialog</name>
     <message>
         <location filename="../../ui/pages/customer_detail.py" line="51"/>
@@ -1369,158 +1629,168 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="56"/>
+        <location filename="../../ui/main_window.py" line="75"/>
         <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
         <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="70"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="128"/>
+        <source>Open the shop connections</source>
+        <translation>쇼핑몰 연결 창 열기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Dangol</source>
         <translation>단골여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>demo shop</source>
         <translation>데모 쇼핑몰</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>Import a shop file…</source>
         <translation>쇼핑몰 파일 가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="164"/>
+        <source>Shop connections…</source>
+        <translation>쇼핑몰 연결…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="170"/>
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>About Dangol</source>
         <translation>단골여정 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="183"/>
         <source>Dangol: customer journeys for small online shops, on your own PC.</source>
         <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Runner: running</source>
         <translation>자동 실행기: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Runner: stopped</source>
         <translation>자동 실행기: 멈춤</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Runner: not responding</source>
         <translation>자동 실행기: 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Runner: not started yet</source>
         <translation>자동 실행기: 아직 시작 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>last heartbeat %1</source>
         <translation>마지막 신호 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Stop runner</source>
         <translation>자동 실행 멈추기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Start runner</source>
         <translation>자동 실행 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>Last sync: %1</source>
         <translation>마지막 동기화: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="255"/>
         <source>out of date: messages are not sent until it is synced again</source>
         <translation>오래됨: 다시 동기화할 때까지 메시지를 보내지 않고 기다립니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>%1 messages waiting for review</source>
         <translation>확인 기다리는 메시지 %1건</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>⚠ %1 customers stopped: a message of &apos;%2&apos; could not be made. Fix it</source>
         <translation>⚠ 고객 %1명이 멈췄습니다: &apos;%2&apos;의 메시지를 만들 수 없었습니다. 고치기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>(and %1 more journeys)</source>
         <translation>(다른 여정 %1개 더)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>&apos;%1&apos;: %2 customers</source>
         <translation>&apos;%1&apos;: 고객 %2명</translation>
     </message>
@@ -1815,24 +2085,33 @@
 <context>
     <name>Welcome</name>
     <message>
-        <location filename="../../ui/app.py" line="98"/>
+        <location filename="../../ui/app.py" line="99"/>
         <source>Welcome to Dangol</source>
         <translation>단골여정에 오신 것을 환영합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="99"/>
-        <source>Your shop has no customers yet. Would you like to look around a demo shop first? It has 2,000 made-up customers and two years of orders; nothing is sent to anyone.</source>
-        <translation>아직 쇼핑몰에 고객이 없습니다. 먼저 데모 쇼핑몰을 둘러보시겠어요? 가상의 고객 2,000명과 2년 치 주문이 들어 있고, 누구에게도 메시지를 보내지 않습니다.</translation>
+        <location filename="../../ui/app.py" line="100"/>
+        <source>Your shop has no customers yet. Would you like to look around a demo shop first? It has 2,000 made-up customers and two years of orders; nothing is sent to anyone.
+
+Or bring in your own shop: import a file exported from its admin, or connect the shop so its orders come in by themselves.</source>
+        <translation>아직 쇼핑몰에 고객이 없습니다. 먼저 데모 쇼핑몰을 둘러보시겠어요? 가상의 고객 2,000명과 2년 치 주문이 들어 있고, 누구에게도 메시지를 보내지 않습니다.
+
+또는 내 쇼핑몰 데이터를 가져오세요. 쇼핑몰 관리자에서 내려받은 파일을 가져오거나, 쇼핑몰을 연결하면 주문이 저절로 들어옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="102"/>
+        <location filename="../../ui/app.py" line="107"/>
+        <source>Import my shop&apos;s file</source>
+        <translation>내 쇼핑몰 파일 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="109"/>
+        <source>Connect my shop</source>
+        <translation>내 쇼핑몰 연결하기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="105"/>
         <source>Open the demo shop</source>
         <translation>데모 쇼핑몰 열기</translation>
-    </message>
-    <message>
-        <location filename="../../ui/app.py" line="104"/>
-        <source>Start with my own shop</source>
-        <translation>내 쇼핑몰로 시작하기</translation>
     </message>
 </context>
 </TS>
