@@ -395,7 +395,7 @@ class ConnectionsDialog(QDialog):
         cls = connector_class(status.name)
         card.title.setText(cls.describe(lang))
         mine = self.job_source == status.name
-        if status.last_status == "running" and not mine:
+        if status.running and not mine:
             card.state.setText(self.tr("Syncing (the runner)…"))
             card.state.setStyleSheet("")
         elif status.connected:

@@ -107,6 +107,7 @@ class SourceStatus:
     last_error_ko: str | None
     last_attempt_at: datetime | None
     counts: dict[str, int]
+    running: bool = False  # a sync of it is going on now (a mark left by a killed sync does not count)
 
     def error(self, lang: str) -> str | None:
         return self.last_error_ko if lang == "ko" else self.last_error
@@ -137,6 +138,7 @@ def statuses(db: Database) -> list[SourceStatus]:
     with db.session() as session:
         rows = {row.source: row for row in session.scalars(select(SyncState).where(SyncState.source.like(PREFIX + "%")))}
     out = []
+    wall = datetime.now(UTC)
     for name in connector_names():
         cls = connector_class(name)
         row = rows.get(state_key(name))
@@ -147,7 +149,8 @@ def statuses(db: Database) -> list[SourceStatus]:
             last_synced_at=_aware(row.last_synced_at) if row is not None else None,
             last_status=row.last_status if row is not None else None,
             last_error=row.last_error if row is not None else None, last_error_ko=details.get("error_ko"),
-            last_attempt_at=_instant(details.get("last_attempt_at")), counts=dict(details.get("counts") or {})))
+            last_attempt_at=_instant(details.get("last_attempt_at")), counts=dict(details.get("counts") or {}),
+            running=row is not None and row.last_status == "running" and _alive(details, wall)))
     return out
 
 
@@ -370,9 +373,13 @@ def _finish(db: Database, name: str, summary: SyncSummary) -> None:
             details["counts"] = {"pages": summary.pages, "records": summary.records,
                                  "orders": summary.written.orders_created + summary.written.orders_updated,
                                  "customers": summary.written.customers_created + summary.written.customers_updated}
+        elif summary.error_code == "cancelled":  # the owner stopped it: not a failure, the last outcome stands
+            state.last_status = details.get("outcome") or None
         else:
             state.last_status, state.last_error = "error", summary.error
             details.update(error_ko=summary.error_ko, error_code=summary.error_code)
+        if state.last_status in ("ok", "error"):
+            details["outcome"] = state.last_status
         state.details = details
 
 

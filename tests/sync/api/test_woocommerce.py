@@ -273,3 +273,27 @@ def test_kill_9_during_a_sync_loses_nothing_and_the_next_sync_resumes(tmp_path: 
         assert session.scalar(select(func.count()).select_from(Order)) == 3000
         assert session.scalar(select(func.count(func.distinct(Order.external_id)))) == 3000
     db.close()
+
+
+def test_a_stopped_sync_is_not_a_failure_and_a_dead_syncs_mark_is_not_running(db: Database, woo: FakeWoo) -> None:
+    import threading
+
+    woo.add(1)
+    connected(db, woo)
+    assert sync_source(db, "woocommerce", FixedClock(NOW), http=fast()).status == "ok"
+    stop = threading.Event()
+    stop.set()
+    stopped = sync_source(db, "woocommerce", FixedClock(NOW), http=fast(), stop=stop)
+    assert stopped.error_code == "cancelled"
+    status = next(s for s in statuses(db) if s.name == "woocommerce")
+    assert status.last_status == "ok" and status.last_error is None and not status.running
+    with db.write_session() as session:  # a sync killed a moment ago, on this PC
+        state = session.get(SyncState, "api:woocommerce")
+        state.last_status = "running"
+        state.details = {**state.details, "progress_at": datetime.now(UTC).isoformat(), "running_pid": 2**22 + 7,
+                         "running_host": __import__("socket").gethostname()}
+    assert not next(s for s in statuses(db) if s.name == "woocommerce").running
+    with db.write_session() as session:  # one alive (this process)
+        state = session.get(SyncState, "api:woocommerce")
+        state.details = {**state.details, "running_pid": os.getpid()}
+    assert next(s for s in statuses(db) if s.name == "woocommerce").running
