@@ -4,143 +4,143 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="51"/>
+        <location filename="../../ui/pages/customer_detail.py" line="53"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="58"/>
-        <location filename="../../ui/pages/customer_detail.py" line="110"/>
+        <location filename="../../ui/pages/customer_detail.py" line="60"/>
+        <location filename="../../ui/pages/customer_detail.py" line="112"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="62"/>
+        <location filename="../../ui/pages/customer_detail.py" line="64"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="78"/>
+        <location filename="../../ui/pages/customer_detail.py" line="80"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="80"/>
+        <location filename="../../ui/pages/customer_detail.py" line="82"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="105"/>
+        <location filename="../../ui/pages/customer_detail.py" line="107"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="105"/>
+        <location filename="../../ui/pages/customer_detail.py" line="107"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="106"/>
+        <location filename="../../ui/pages/customer_detail.py" line="108"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="106"/>
+        <location filename="../../ui/pages/customer_detail.py" line="108"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="107"/>
+        <location filename="../../ui/pages/customer_detail.py" line="109"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="108"/>
+        <location filename="../../ui/pages/customer_detail.py" line="110"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="109"/>
+        <location filename="../../ui/pages/customer_detail.py" line="111"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="110"/>
+        <location filename="../../ui/pages/customer_detail.py" line="112"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="111"/>
+        <location filename="../../ui/pages/customer_detail.py" line="113"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="112"/>
+        <location filename="../../ui/pages/customer_detail.py" line="114"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="113"/>
+        <location filename="../../ui/pages/customer_detail.py" line="115"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="114"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="129"/>
+        <location filename="../../ui/pages/customer_detail.py" line="131"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="134"/>
+        <location filename="../../ui/pages/customer_detail.py" line="136"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138"/>
+        <location filename="../../ui/pages/customer_detail.py" line="140"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138"/>
+        <location filename="../../ui/pages/customer_detail.py" line="140"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138"/>
+        <location filename="../../ui/pages/customer_detail.py" line="140"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139"/>
+        <location filename="../../ui/pages/customer_detail.py" line="141"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139"/>
+        <location filename="../../ui/pages/customer_detail.py" line="141"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -958,47 +958,47 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="98"/>
+        <location filename="../../ui/editor/inspector.py" line="99"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="120"/>
+        <location filename="../../ui/editor/inspector.py" line="121"/>
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="185"/>
+        <location filename="../../ui/editor/inspector.py" line="186"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="241"/>
+        <location filename="../../ui/editor/inspector.py" line="242"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="309"/>
+        <location filename="../../ui/editor/inspector.py" line="311"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="311"/>
+        <location filename="../../ui/editor/inspector.py" line="313"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="313"/>
+        <location filename="../../ui/editor/inspector.py" line="315"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="315"/>
+        <location filename="../../ui/editor/inspector.py" line="317"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="390"/>
+        <location filename="../../ui/editor/inspector.py" line="392"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -1333,109 +1333,105 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages.py" line="32"/>
+        <location filename="../../ui/pages/messages.py" line="33"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="35"/>
+        <location filename="../../ui/pages/messages.py" line="36"/>
         <source>All messages</source>
         <translation>전체 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="40"/>
+        <location filename="../../ui/pages/messages.py" line="41"/>
         <source>Send anyway</source>
         <translation>그래도 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41"/>
+        <location filename="../../ui/pages/messages.py" line="42"/>
         <source>Do not send</source>
         <translation>보내지 않기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49"/>
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49"/>
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49"/>
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="51"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="51"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="51"/>
         <source>Text</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="59"/>
+        <location filename="../../ui/pages/messages.py" line="60"/>
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91"/>
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91"/>
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91"/>
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="93"/>
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="93"/>
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="93"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105"/>
         <source>SMS</source>
-        <translation>문자</translation>
+        <translation type="vanished">문자</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105"/>
         <source>KakaoTalk</source>
-        <translation>카카오톡</translation>
+        <translation type="vanished">카카오톡</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105"/>
         <source>Email</source>
-        <translation>이메일</translation>
+        <translation type="vanished">이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="106"/>
         <source>To me</source>
-        <translation>나에게</translation>
+        <translation type="vanished">나에게</translation>
     </message>
 </context>
 <context>
@@ -1457,7 +1453,7 @@
 <context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="501"/>
+        <location filename="../../ui/editor/inspector.py" line="503"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -1465,7 +1461,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="414"/>
+        <location filename="../../ui/editor/inspector.py" line="416"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>
@@ -1512,107 +1508,129 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="44"/>
+        <location filename="../../ui/pages/settings.py" line="47"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Like the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="53"/>
+        <location filename="../../ui/pages/settings.py" line="56"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="56"/>
+        <location filename="../../ui/pages/settings.py" line="59"/>
         <source>Theme</source>
         <translation>테마</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="65"/>
+        <location filename="../../ui/pages/settings.py" line="68"/>
         <source>Shop (shown in ad messages, required by law)</source>
         <translation>쇼핑몰 정보 (광고 메시지에 법에 따라 표시)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="65"/>
+        <location filename="../../ui/pages/settings.py" line="68"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
+        <location filename="../../ui/pages/settings.py" line="69"/>
         <source>Sending rules</source>
         <translation>발송 규칙</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Text messages</source>
-        <translation>문자 메시지</translation>
+        <translation type="vanished">문자 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Email (SMTP)</source>
-        <translation>이메일 (SMTP)</translation>
+        <translation type="vanished">이메일 (SMTP)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Delivery</source>
-        <translation>발송 방법</translation>
+        <translation type="vanished">발송 방법</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
+        <location filename="../../ui/pages/settings.py" line="69"/>
         <source>Shop data sync</source>
         <translation>쇼핑몰 데이터 동기화</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="67"/>
+        <location filename="../../ui/pages/settings.py" line="76"/>
+        <source>Webhook (for any channel set to it)</source>
+        <translation>웹훅 (웹훅으로 보내도록 한 채널에 사용)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="77"/>
         <source>Background runner</source>
         <translation>자동 실행기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="88"/>
+        <location filename="../../ui/pages/settings.py" line="101"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="126"/>
+        <location filename="../../ui/pages/settings.py" line="131"/>
+        <source>Test connection</source>
+        <translation>연결 테스트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="132"/>
+        <source>Send a test to me</source>
+        <translation>나에게 테스트 보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="153"/>
+        <source>Sending a test…</source>
+        <translation>테스트 메시지를 보내는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="153"/>
+        <source>Connecting…</source>
+        <translation>연결하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="208"/>
         <source>saved in the system keyring; type to replace it</source>
         <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="127"/>
+        <location filename="../../ui/pages/settings.py" line="209"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="133"/>
+        <location filename="../../ui/pages/settings.py" line="215"/>
         <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="165"/>
+        <location filename="../../ui/pages/settings.py" line="247"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="173"/>
+        <location filename="../../ui/pages/settings.py" line="255"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="188"/>
+        <location filename="../../ui/pages/settings.py" line="270"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>
