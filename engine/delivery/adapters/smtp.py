@@ -31,7 +31,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
-from urllib.parse import quote
 
 from engine.delivery.adapters.base import OutgoingMessage, SendError, SendResult
 from engine.messaging.adlaw import EMAIL_FOOTER_RULE
@@ -126,7 +125,7 @@ class SmtpChannel:
         email["Date"] = format_datetime(self.now().astimezone(UTC))
         email["Message-ID"] = message_id(message.idem_key, s.sender)
         if message.is_ad:
-            email["List-Unsubscribe"] = f"<mailto:{s.unsubscribe or s.sender}?subject={quote('수신거부')}>"
+            email["List-Unsubscribe"] = f"<mailto:{s.unsubscribe or s.sender}?subject=unsubscribe>"
         email.set_content(message.body, charset="utf-8")
         email.add_alternative(html_part(message.body), subtype="html", charset="utf-8")
         return email
@@ -172,11 +171,10 @@ class SmtpChannel:
             _quietly_close(conn)
             raise SendError("smtp_tls", f"SMTP 서버 {s.where()}와 암호화 연결을 맺지 못했습니다. 포트와 보안 설정을 "
                             "확인하세요") from None
-        except TimeoutError:
-            _quietly_close(conn)
-            raise SendError("timeout", f"SMTP 서버 {s.where()}가 제때 응답하지 않습니다") from None
         except (smtplib.SMTPException, OSError) as exc:
             _quietly_close(conn)
+            if _timed_out(exc):
+                raise SendError("timeout", f"SMTP 서버 {s.where()}가 제때 응답하지 않습니다") from None
             raise SendError("smtp_unreachable", f"SMTP 서버 {s.where()}에 연결할 수 없습니다 "
                             f"({type(exc).__name__})") from None
         return conn
@@ -245,7 +243,7 @@ class SmtpChannel:
             self._drop()
             if not fresh:
                 raise _Stale from None
-            if isinstance(exc, TimeoutError | socket.timeout) or "timed out" in str(exc):
+            if _timed_out(exc):
                 raise SendError("timeout", "메일 서버가 제때 응답하지 않습니다. 나중에 다시 보냅니다") from None
             raise SendError("smtp_dropped", "메일 서버가 연결을 끊었습니다. 나중에 다시 보냅니다") from None
         data = re.sub(rb"(?m)^\.", b"..", payload)
@@ -264,6 +262,11 @@ class SmtpChannel:
                             "다시 보내지 않고 확인을 기다립니다", ambiguous=True) from None
         if code != 250:
             raise self._refused(conn, code, reply, "data")
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A timeout, told by smtplib as itself or as a disconnection ("Connection unexpectedly closed: timed out")."""
+    return isinstance(exc, TimeoutError) or "timed out" in str(exc)
 
 
 def _quietly_close(conn: smtplib.SMTP | None, quit: bool = False) -> None:
