@@ -17,7 +17,6 @@ from typing import Any
 
 from engine.delivery.adapters.base import Channel
 from engine.messaging.adlaw import ShopInfo
-from engine.messaging.render import RenderError
 from engine.settings_spec import SettingSpec
 
 Getter = Callable[[str], Any]  # a setting's value by key (secrets from the keyring included)
@@ -53,6 +52,12 @@ class CheckResult:
 
     def text(self, lang: str) -> str:
         return self.ko if lang == "ko" else self.en
+
+
+def _too_long(**params: Any) -> Exception:
+    from engine.messaging.render import RenderError  # jinja2: imported when needed, not by every `config get`
+
+    return RenderError("too_long", **params)
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,9 @@ class ChannelSpec:
     def measure(self, body: str, byte_length: int) -> str:
         """The kind `body` goes out as; RenderError `too_long` past the channel's limit."""
         if self.max_bytes is not None and byte_length > self.max_bytes:
-            raise RenderError("too_long", bytes=byte_length, limit=self.max_bytes)
+            raise _too_long(bytes=byte_length, limit=self.max_bytes)
         if self.max_chars is not None and len(body) > self.max_chars:
-            raise RenderError("too_long", chars=len(body), limit=self.max_chars)
+            raise _too_long(chars=len(body), limit=self.max_chars)
         return self.kind(body)
 
     def ad_ready(self, shop: ShopInfo) -> bool:

@@ -4,6 +4,7 @@ dropped before a message or after its text, a server that never answers)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -75,6 +76,7 @@ class Mailbox:
     busy: set[str] = field(default_factory=set)  # recipients answered 451 (try later)
     drop_at_mail: set[int] = field(default_factory=set)  # close the connection at the Nth MAIL FROM
     drop_after_data: set[int] = field(default_factory=set)  # keep the Nth text, then close without answering
+    delay: float = 0.0  # seconds before answering a text (widens the window a kill can land in)
     logins: list[str] = field(default_factory=list)
     mails: int = 0
     connections: int = 0
@@ -109,6 +111,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
             number = len(self.received)
