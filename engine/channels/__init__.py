@@ -126,7 +126,7 @@ def send_test(name: str, address: str, get: Getter, folder: Path, now: Callable[
         end = getattr(channel, "end_batch", None)
         if callable(end):
             end()
-    return CheckResult(True, f"{spec.label_ko}: 테스트 메시지를 보냈습니다 ({result.provider_id})",
+    return CheckResult(True, f"{spec.label_ko}: 테스트 메시지를 보냈습니다",
                        f"{spec.label_en}: test message sent ({result.provider_id})")
 
 

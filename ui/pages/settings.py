@@ -162,7 +162,7 @@ class SettingsPage(QWidget):
                 with db.session() as session:
                     get = lambda key: config.get(session, key)  # noqa: E731
                     if send:
-                        address = str(get("email.from") or "") or str(get("shop.email") or "")
+                        address = str(get("shop.email") or "") or str(get("email.from") or "")
                         if not address:
                             outcome = CheckResult(False, "테스트를 받을 내 이메일 주소가 없습니다. 쇼핑몰 이메일을 입력하세요",
                                                   "there is no address of yours to send to; fill in the shop email")
