@@ -129,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     cset.add_argument("key")
     cset.add_argument("value")
     cverbs.add_parser("list", help="every setting and its value")
+
+    channel = verbs.add_parser("channel", help="test a channel's way out (e.g. the SMTP server)")
+    chverbs = channel.add_subparsers(dest="channel_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    chtest = chverbs.add_parser("test", help="connect (and log in) without sending; one line, exit 0 or 2")
+    chtest.add_argument("name", help="sms, kakao or email")
+    chsend = chverbs.add_parser("send-test", help="send one test message to ADDRESS (your own); exit 0 or 2")
+    chsend.add_argument("name", help="sms, kakao or email")
+    chsend.add_argument("address", help="your own email address or phone number")
     return parser
 
 
@@ -316,35 +324,62 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _channels(db: Any) -> dict[str, Any]:
-    """The channels messages go out by: the file channel (a folder you can open) or the owner's webhook."""
-    from engine import config
-    from engine.delivery.channels.file import FileChannel
+def _channels(db: Any, clock: Any = None) -> dict[str, Any]:
+    """An adapter for each channel, by the way its provider setting picks (engine/channels/): a folder you can
+    open, the owner's webhook, an SMTP server…"""
+    from engine import channels, config
     from storage.db import data_dir
 
+    now = (clock or _system_clock()).now
     with db.session() as session:
-        mode = config.get(session, "delivery.mode")
-        url = str(config.get(session, "delivery.webhook_url") or "") if mode == "webhook" else ""  # in the keyring
-    if mode == "webhook":
-        from engine.delivery.channels.webhook import WebhookChannel
-
-        if not url:
-            raise UsageError("delivery.mode is webhook but delivery.webhook_url is empty; "
-                             "set it with `config set delivery.webhook_url URL`")
         try:
-            channel: Any = WebhookChannel(url)
+            return channels.build_senders(lambda key: config.get(session, key), data_dir() / "sent", now)
+        except channels.ChannelSetupError as exc:
+            raise UsageError(str(exc)) from None
+        except ValueError as exc:  # an adapter refusing a value the settings let through
+            raise UsageError(str(exc)) from None
+
+
+def _system_clock() -> Any:
+    from engine.clock import SystemClock
+
+    return SystemClock()
+
+
+def cmd_channel(args: argparse.Namespace) -> int:
+    """`channel test NAME` connects (and logs in) without sending; `channel send-test NAME ADDRESS` sends one
+    test message. One line either way (no secret, no address); exit 0 when it worked, 2 when it did not."""
+    from engine import channels, config
+    from storage.db import data_dir
+
+    spec = channels.spec_of(args.name)
+    if spec is None or spec.node is None:
+        names = ", ".join(s.name for s in channels.CHANNELS if s.node is not None)
+        raise UsageError(f"unknown channel '{args.name}'; choose one of {names}")
+    db = _open(args)
+    clock = _clock(args)
+    with db.session() as session:
+        get = lambda key: config.get(session, key)  # noqa: E731
+        try:
+            if args.channel_verb == "test":
+                result = channels.check(spec.name, get, data_dir() / "sent", clock.now)
+            else:
+                result = channels.send_test(spec.name, args.address, get, data_dir() / "sent", clock.now)
+        except channels.ChannelSetupError as exc:
+            raise UsageError(str(exc)) from None
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    else:
-        channel = FileChannel(data_dir() / "sent")
-    return {"email": channel, "sms": channel, "kakao": channel, "owner": channel}
+    if not result.ok:
+        raise UsageError(f"{spec.name}: {result.en}: {result.ko}")
+    print(f"ok: {result.en}")
+    return EXIT_OK
 
 
 def cmd_run_once(args: argparse.Namespace) -> int:
     from engine.runtime.run import Engine
 
     db = _open(args)
-    summary = Engine(db, _channels(db)).run_once(_clock(args), deliver=not args.no_send)
+    summary = Engine(db, _channels(db, _clock(args))).run_once(_clock(args), deliver=not args.no_send)
     _print_json(summary)
     return EXIT_OK
 
@@ -393,7 +428,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
 
         sync_due(db, clock, stop=runner.stopping)
 
-    runner = Runner(db, clock, _channels(db), nightly=nightly, sync=sync)
+    runner = Runner(db, clock, _channels(db, clock), nightly=nightly, sync=sync)
     try:  # "started" only once the lease is ours: a second runner is refused before it says anything
         return runner.run(max_ticks=args.max_ticks,
                           on_started=lambda: print(f"runner started; log: {path}; stop with Ctrl+C", flush=True))
@@ -614,6 +649,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "runner": cmd_runner,
     "simulate": cmd_simulate,
     "autostart": cmd_autostart,
+    "channel": cmd_channel,
 }
 
 

@@ -157,7 +157,7 @@ def runner_figures(path: Path) -> dict[str, float]:
 def catchup_figures(folder: Path) -> dict[str, float]:
     """14 days without a runner; 300,000 customers waiting in 5 journeys with different lateness rules."""
     from engine.clock import FixedClock
-    from engine.delivery.channels.base import SendResult
+    from engine.delivery.adapters.base import SendResult
     from engine.runtime.run import Engine
     from storage.db import open_database
 

@@ -11,19 +11,30 @@ Each value has one parser (the CLI and the settings page both use it); settings 
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from engine import channels
+from engine.settings_spec import (  # noqa: F401 (the parsers and types, under their old names too)
+    ConfigError,
+    SettingSpec,
+    _bool,
+    _choice,
+    _email_or_empty,
+    _host_name,
+    _int,
+    _ip_address,
+    _phone_or_empty,
+    _text,
+    _time,
+    _web_address,
+    _zone,
+)
 from storage.models import Setting
 
 if TYPE_CHECKING:
@@ -38,184 +49,10 @@ NO_KEYRING_KO = ("이 PC에는 작동하는 시스템 키체인이 없어 {key}�
 log = logging.getLogger("dangol.config")
 
 
-class ConfigError(ValueError):
-    """A setting name or value the user must correct; the message says how (`key`: the setting, if one)."""
-
-    def __init__(self, message: str, key: str | None = None, ko: str | None = None) -> None:
-        super().__init__(message)
-        self.key = key
-        self.ko = ko or message  # what the settings page shows in Korean
-
-    def text(self, lang: str) -> str:
-        return self.ko if lang == "ko" else str(self)
-
-
-def _int(lo: int, hi: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        cleaned = str(text).replace(",", "").replace("원", "").strip()
-        try:
-            value = int(cleaned)
-        except ValueError:
-            raise ConfigError(f"expected a whole number, got '{text}'", ko=f"정수를 입력하세요 (입력: '{text}')") from None
-        if not lo <= value <= hi:
-            raise ConfigError(f"expected a number from {lo:,} to {hi:,}, got {value:,}",
-                              ko=f"{lo:,}~{hi:,} 사이의 숫자를 입력하세요 (입력: {value:,})")
-        return value
-
-    return parse
-
-
-def _text(max_len: int = 200, allow_empty: bool = True) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        value = str(text).strip()
-        if not value and not allow_empty:
-            raise ConfigError("this setting cannot be empty", ko="이 설정은 비울 수 없습니다")
-        if len(value) > max_len:
-            raise ConfigError(f"at most {max_len} characters", ko=f"{max_len}자까지 입력할 수 있습니다")
-        return value
-
-    return parse
-
-
-def _choice(*options: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        value = str(text).strip()
-        if value not in options:
-            raise ConfigError(f"expected one of {', '.join(options)}, got '{text}'",
-                              ko=f"다음 중 하나를 고르세요: {', '.join(options)} (입력: '{text}')")
-        return value
-
-    return parse
-
-
-def _time(text: str) -> str:
-    value = str(text).strip()
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ConfigError(f"expected a time like 21:00, got '{text}'", ko=f"21:00처럼 시각을 입력하세요 (입력: '{text}')")
-    return f"{int(match[1]):02d}:{match[2]}"
-
-
-def _zone(text: str) -> str:
-    value = str(text).strip()
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"'{text}' is not a time zone name (example: Asia/Seoul)",
-                          ko=f"'{text}'은(는) 시간대 이름이 아닙니다 (예: Asia/Seoul)") from None
-    return value
-
-
-def _bool(text: str) -> bool:
-    value = str(text).strip().lower()
-    if value in {"1", "true", "yes", "on", "y", "예", "네"}:
-        return True
-    if value in {"0", "false", "no", "off", "n", "아니오", "아니요"}:
-        return False
-    raise ConfigError(f"expected true or false, got '{text}'", ko=f"예 또는 아니오로 입력하세요 (입력: '{text}')")
-
-
-def _phone_or_empty(text: str) -> str:
-    value = str(text).strip()
-    if value and not re.fullmatch(r"[0-9+\-() ]{7,20}", value):
-        raise ConfigError(f"expected a phone number like 02-123-4567, got '{text}'",
-                          ko=f"02-123-4567처럼 전화번호를 입력하세요 (입력: '{text}')")
-    return value
-
-
-_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
-
-
-def _host_name(host: str) -> bool:
-    """A DNS name with a dot and a top-level name of letters (Korean names allowed: 단골.한국)."""
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return False
-    labels = ascii_host.split(".")
-    return (len(ascii_host) <= 253 and len(labels) >= 2 and all(_HOST_LABEL.fullmatch(label) for label in labels)
-            and (labels[-1].isalpha() or labels[-1].startswith("xn--")))
-
-
-def _email_or_empty(text: str) -> str:
-    value = str(text).strip()
-    if not value:
-        return value
-    local, at, domain = value.rpartition("@")
-    if (not at or len(value) > 254 or len(local) > 64 or not _EMAIL_LOCAL.fullmatch(local)
-            or not _host_name(domain) or email.utils.parseaddr(value)[1] != value):
-        raise ConfigError(f"expected an email address like shop@example.com, got '{text}'",
-                          ko=f"shop@example.com처럼 이메일 주소를 입력하세요 (입력: '{text}')")
-    return value
-
-
-def _web_address(what: str, what_ko: str, example: str, allow_userinfo: bool) -> Callable[[str], str]:
-    """An http(s) URL with a host; the message never repeats the value (it may be a secret)."""
-
-    def parse(text: str) -> str:
-        value = str(text).strip()
-        if not value:
-            return value
-        wrong = f"expected {what} starting with https:// or http:// (example: {example})"
-        wrong_ko = f"https:// 또는 http://로 시작하는 {what_ko}를 입력하세요 (예: {example})"
-        if len(value) > 2000 or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            raise ConfigError(wrong, ko=wrong_ko)
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018 (raises ValueError on a port that is not a number from 0 to 65535)
-        except ValueError:
-            raise ConfigError(wrong, ko=wrong_ko) from None
-        host = parts.hostname or ""
-        if parts.scheme.lower() not in {"http", "https"} or not host:
-            raise ConfigError(wrong, ko=wrong_ko)
-        if not (_host_name(host) or host == "localhost" or _ip_address(host)):
-            raise ConfigError(f"'{host}' is not a host name; {wrong}", ko=f"'{host}'은(는) 호스트 이름이 아닙니다. {wrong_ko}")
-        if not allow_userinfo and (parts.username is not None or parts.password is not None):
-            raise ConfigError(f"{what} must not contain a user name or password (example: {example})",
-                              ko=f"{what_ko}에는 사용자 이름이나 비밀번호를 넣을 수 없습니다 (예: {example})")
-        return value
-
-    return parse
-
-
-def _ip_address(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    key: str
-    default: Any
-    parse: Callable[[str], Any]
-    label_ko: str
-    label_en: str
-    secret: bool = False
-    choices: tuple[tuple[str, str, str], ...] = ()  # (value, Korean, English) when it is one of a list
-
-
-# settings picked from a list: (value, Korean, English)
-SMTP_SECURITY = (("starttls", "STARTTLS (보통 587 포트)", "STARTTLS (usually port 587)"),
-                 ("ssl", "SSL/TLS (보통 465 포트)", "SSL/TLS (usually port 465)"),
-                 ("none", "암호화 없음", "none"))
-SMS_PROVIDERS = (("", "(사용 안 함)", "(none)"), ("solapi", "솔라피", "Solapi"), ("aligo", "알리고", "Aligo"),
-                 ("nhn", "NHN Cloud", "NHN Cloud"))
-
-
-def _values(choices: tuple[tuple[str, str, str], ...]) -> tuple[str, ...]:
-    return tuple(value for value, _, _ in choices)
-
-
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.name", "", _text(60), "쇼핑몰 이름", "Shop name"),
     SettingSpec("shop.contact", "", _phone_or_empty, "쇼핑몰 연락처", "Shop contact number"),
-    SettingSpec("shop.email", "", _email_or_empty, "발신 이메일", "Sender email"),
+    SettingSpec("shop.email", "", _email_or_empty, "쇼핑몰 이메일 (알림과 답장을 받는 곳)", "Shop email (gets notes and replies)"),
     SettingSpec("shop.url", "", _web_address("a shop address", "쇼핑몰 주소", "https://myshop.co.kr", allow_userinfo=False),
                 "쇼핑몰 주소", "Shop URL"),
     SettingSpec("shop.optout_number", "", _phone_or_empty, "무료 수신거부 번호", "Free opt-out number (080)"),
@@ -239,26 +76,8 @@ SPECS: tuple[SettingSpec, ...] = (
     # the runner syncs each connected shop API this often (engine/sync/api/run.sync_due)
     SettingSpec("sync.interval_minutes", 60, _int(0, 1440), "쇼핑몰 자동 동기화 간격(분, 0=끄기)",
                 "Sync connected shops every (minutes, 0 = off)"),
-    SettingSpec("smtp.host", "", _text(200), "SMTP 서버", "SMTP host"),
-    SettingSpec("smtp.port", 587, _int(1, 65535), "SMTP 포트", "SMTP port"),
-    SettingSpec("smtp.user", "", _text(254), "SMTP 사용자", "SMTP user"),
-    SettingSpec("smtp.security", "starttls", _choice(*_values(SMTP_SECURITY)), "SMTP 보안", "SMTP security",
-                choices=SMTP_SECURITY),
-    SettingSpec("smtp.password", "", _text(500), "SMTP 비밀번호", "SMTP password", secret=True),
-    SettingSpec("sms.provider", "", _choice(*_values(SMS_PROVIDERS)), "문자 발송사", "SMS provider",
-                choices=SMS_PROVIDERS),
-    SettingSpec("sms.sender", "", _phone_or_empty, "발신 번호", "SMS sender number"),
-    SettingSpec("sms.api_key", "", _text(500), "문자 API 키", "SMS API key", secret=True),
-    SettingSpec("sms.api_secret", "", _text(500), "문자 API 시크릿", "SMS API secret", secret=True),
-    SettingSpec("sms.cost_won", 20, _int(0, 1000), "문자(SMS) 단가(원)", "SMS price (won)"),
-    SettingSpec("lms.cost_won", 50, _int(0, 1000), "장문(LMS) 단가(원)", "LMS price (won)"),
-    SettingSpec("kakao.cost_won", 8, _int(0, 1000), "알림톡 단가(원)", "AlimTalk price (won)"),
-    SettingSpec("delivery.mode", "file", _choice("file", "webhook"), "보내는 방법", "How messages go out"),
-    # a secret: a webhook URL often carries a password (https://user:pw@…) or a token in its path or query
-    SettingSpec("delivery.webhook_url", "", _web_address("a webhook address", "웹훅 주소", "https://hooks.example.com/dangol",
-                                                         allow_userinfo=True),
-                "웹훅 주소", "Webhook URL", secret=True),
     SettingSpec("runner.autostart", False, _bool, "PC 시작 시 자동 실행", "Start with my PC"),
+    *channels.SETTINGS,  # each channel's, from its module (engine/channels/)
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
@@ -293,6 +112,7 @@ def _quiet_hours_problem(values: Mapping[str, Any]) -> tuple[str, str] | None:
 # settings checked together: (keys, a function of their values giving what is wrong, or None)
 JOINT_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], tuple[str, str] | None]], ...] = (
     (("rules.quiet_start", "rules.quiet_end"), _quiet_hours_problem),
+    *channels.JOINT_CHECKS,
 )
 
 

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from engine.channels import BY_NAME as CHANNEL_SPECS
+from engine.channels import reason_texts
 from engine.customers.phone import normalize_phone
 from engine.delivery.rules import DECIDED_APART
 from engine.journey_store import StoreError
@@ -109,6 +111,11 @@ REASON_TEXT_KO = {
     "stale_data": "쇼핑몰 데이터가 {since} 이후 동기화되지 않아 보내지 않고 기다림",
 }
 
+# each channel's own failure codes (an SMTP refusal…), from its module
+for _code, (_ko, _en) in reason_texts().items():
+    REASON_TEXT_KO.setdefault(_code, _ko)
+    REASON_TEXT.setdefault(_code, _en)
+
 # how a decision is named beside its time: "planned 03-04 11:02, skipped 03-11 11:00: too late to send"
 DECISION_TEXT = {"skipped": "skipped", "deferred": "delayed", "held": "held", "failed": "failed"}
 DECISION_TEXT_KO = {"skipped": "건너뜀", "deferred": "미룸", "held": "보류", "failed": "실패"}
@@ -146,6 +153,9 @@ class TimelineEntry:
         local = self.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         events, reasons = (EVENT_TEXT_KO, REASON_TEXT_KO) if lang == "ko" else (EVENT_TEXT, REASON_TEXT)
         values = _fmt(self.detail, zone)
+        spec = CHANNEL_SPECS.get(str(values["channel"]))
+        if spec is not None and lang == "ko":  # the channel by its Korean name (English keeps the short code)
+            values["channel"] = spec.label_ko
         what = events.get(self.event, self.event).format(reason=self.reason or "", **values)
         why = reasons.get(self.reason or "", self.reason or "") if self.event not in {"branch", "split"} else ""
         if self.reason in reasons:  # a reason's text may name a time from the detail ("since")

@@ -30,8 +30,10 @@ from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import config
+from engine.channels import BY_NAME as CHANNEL_SPECS
+from engine.channels import CONSENT as CONSENT_CHANNEL
 from engine.clock import Clock
-from engine.delivery.channels.base import Channel, OutgoingMessage, SendError, SendResult
+from engine.delivery.adapters.base import Channel, OutgoingMessage, SendError, SendResult
 from engine.delivery.rules import (
     DECIDED_APART,
     STALE_RECHECK,
@@ -55,8 +57,8 @@ SEND_LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 MANY_MAX = 100  # messages in one provider request, for channels that send in bulk
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
-CONSENT_CHANNEL = {"sms": "sms", "kakao": "kakao", "email": "email"}
 HOST = socket.gethostname()[:100]
+NOT_CUSTOMER = sorted(name for name in CHANNEL_SPECS if name not in CONSENT_CHANNEL)  # owner notes
 
 
 def _me() -> str:
@@ -137,7 +139,21 @@ def deliver_due(db: Database, clock: Clock, channels: Mapping[str, Channel], *, 
     claim's rows sit on neighbouring pages (after a week off, messages queued in one pass are next to
     each other, while their due times are spread over the week)."""
     with bulk_work():
-        return _deliver(db, clock, channels, batch)
+        try:
+            return _deliver(db, clock, channels, batch)
+        finally:
+            _end_batch(channels)
+
+
+def _end_batch(channels: Mapping[str, Channel]) -> None:
+    """Tell each adapter the pass is over (an SMTP connection kept open for the batch is closed)."""
+    for channel in {id(channel): channel for channel in channels.values()}.values():
+        end = getattr(channel, "end_batch", None)
+        if callable(end):
+            try:
+                end()
+            except Exception as exc:  # closing a connection must not turn a pass into a failure
+                log.warning("closing a channel after the pass failed: %s", type(exc).__name__)
 
 
 def _deliver(db: Database, clock: Clock, channels: Mapping[str, Channel], batch: int) -> DeliverySummary:
@@ -371,11 +387,8 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
                 day_counts[row.customer_id] += 1
                 week_counts[row.customer_id] += 1
             change(row, "claimed", None, row.not_before, row.due_at, None)
-            kind = row.channel
-            if row.channel == "sms":
-                from engine.messaging.sms import classify
-
-                kind = classify(row.body)
+            spec = CHANNEL_SPECS.get(row.channel)
+            kind = spec.kind(row.body) if spec is not None else row.channel
             claimed.append(_Claimed(row.id, OutgoingMessage(row.idem_key, row.channel, kind, row.recipient,
                                                             row.subject, row.body, row.is_ad, row.customer_id),
                                     row.attempts + 1, row.journey_id, row.enrollment_id, row.node_id, row.cost_won))
@@ -453,7 +466,7 @@ def _ad_counts(session: Session, customers: list[int], now: datetime,
                    func.sum(case((OutboxMessage.sent_at >= day_start, 1), else_=0)))
             .where(OutboxMessage.customer_id.in_(customers[start : start + 900]), OutboxMessage.is_ad.is_(True),
                    OutboxMessage.status.in_(("sent", "sending", "claimed")), OutboxMessage.sent_at > week_start,
-                   OutboxMessage.sent_at <= now, OutboxMessage.channel != "owner")
+                   OutboxMessage.sent_at <= now, OutboxMessage.channel.not_in(NOT_CUSTOMER))
             .group_by(OutboxMessage.customer_id)
         ).all()
         for customer_id, in_week, in_day in rows:
@@ -542,6 +555,12 @@ def _outcome(now: datetime, claimed: list[_Claimed], outcomes: list[SendResult |
                             "provider_id": outcome.provider_id, "cost_won": cost, "not_before": now,
                             "sent_at": now})
             summary.sent += 1  # no step-log row: the outbox row records the send (engine/timeline.py)
+        elif outcome.ambiguous:  # the provider may have it: the owner decides, never a second send on a guess
+            updates.append({"_id": item.id, "status": "held", "reason": "ambiguous_send", "error": str(outcome)[:2000],
+                            "provider_id": None, "cost_won": item.cost_won, "not_before": now, "sent_at": None})
+            logs.append(_log(now, row, "held", "ambiguous_send", code=outcome.code))
+            summary.held += 1
+            summary.reasons["ambiguous_send"] += 1
         elif outcome.permanent or item.attempts >= MAX_ATTEMPTS:
             updates.append({"_id": item.id, "status": "failed", "reason": outcome.code, "error": str(outcome)[:2000],
                             "provider_id": None, "cost_won": 0, "not_before": now, "sent_at": None})

@@ -339,15 +339,10 @@ def _sum_wait_event(p: Mapping[str, Any], lang: str) -> str:
                   f"{event} within {duration_text(p.get('timeout'), lang)}?")
 
 
-def _message_params(channel: str) -> tuple[ParamSpec, ...]:
-    subject = (ParamSpec("subject", ParamType.TEMPLATE, "제목", "Subject", "", required=True),) if channel == "email" else ()
-    extra: tuple[ParamSpec, ...] = ()
-    if channel == "kakao":
-        extra = (
-            ParamSpec("template_code", ParamType.TEXT, "알림톡 템플릿 코드", "AlimTalk template code", "",
-                      visible_if=("is_ad", (False,))),
-            ParamSpec("fallback_sms", ParamType.BOOL, "실패하면 문자로", "Fall back to SMS", True),
-        )
+def _message_params(spec: Any) -> tuple[ParamSpec, ...]:
+    """A message node's fields, from its channel's spec (engine/channels/)."""
+    subject = (ParamSpec("subject", ParamType.TEMPLATE, "제목", "Subject", "", required=True),) if spec.subject else ()
+    extra: tuple[ParamSpec, ...] = spec.node.extra_params() if spec.node.extra_params else ()
     return (
         ParamSpec("is_ad", ParamType.BOOL, "광고성 메시지", "Advertising message", False),
         *subject,
@@ -355,6 +350,16 @@ def _message_params(channel: str) -> tuple[ParamSpec, ...]:
         *extra,
         *_lateness_params(),
     )
+
+
+def _message_types() -> list[NodeType]:
+    """One `message.<channel>` node per channel that has one, in the channels' order."""
+    from engine.channels import CHANNELS
+
+    return [NodeType(f"message.{spec.name}", "message", spec.node.label_ko, spec.node.label_en, spec.node.icon, IN,
+                     OUT, _message_params(spec), spec.node.help_ko, spec.node.help_en,
+                     summarize=_sum_message(spec.node.short_ko, spec.node.short_en))
+            for spec in CHANNELS if spec.node is not None]
 
 
 def _types() -> list[NodeType]:
@@ -461,14 +466,7 @@ def _types() -> list[NodeType]:
         ), "고객을 무작위로 나눕니다. 한 고객은 늘 같은 쪽입니다.", "Splits customers at random; each keeps their arm.",
             summarize=_sum_split),
         # messages ---------------------------------------------------------------------------
-        NodeType("message.sms", "message", "문자 (SMS/LMS)", "Text message (SMS/LMS)", "message", IN, OUT,
-                 _message_params("sms"), "문자를 보냅니다. 90바이트가 넘으면 LMS입니다.",
-                 "Sends a text; over 90 bytes it goes as LMS.", summarize=_sum_message("문자", "SMS")),
-        NodeType("message.kakao", "message", "카카오톡", "KakaoTalk", "kakao", IN, OUT, _message_params("kakao"),
-                 "알림톡(정보) 또는 친구톡(광고)을 보냅니다.", "Sends an AlimTalk (info) or FriendTalk (ad).",
-                 summarize=_sum_message("카카오톡", "KakaoTalk")),
-        NodeType("message.email", "message", "이메일", "Email", "mail", IN, OUT, _message_params("email"),
-                 "이메일을 보냅니다.", "Sends an email.", summarize=_sum_message("이메일", "email")),
+        *_message_types(),
         # actions ----------------------------------------------------------------------------
         NodeType("action.tag", "action", "태그", "Tag", "tag", IN, OUT, (
             ParamSpec("op", ParamType.CHOICE, "동작", "Action", "add", choices=(

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import networkx as nx
 from jinja2 import TemplateSyntaxError, nodes
 
+from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.journey.model import REENTRY, Journey, Node
 from engine.journey.registry import CONDITION_FIELDS, CONDITION_OPS, ParamSpec, ParamType, node_type
 from engine.journey.variables import BY_NAME, CART_TRIGGERS, ORDER_TRIGGERS, ROOTS
@@ -382,7 +383,8 @@ def _trial_renders(node: Node, available: set[str], context: ValidationContext) 
     shop = ShopInfo(**{key: str(shop_settings.get(key) or "") for key in ("name", "contact", "optout_number",
                                                                            "email", "url")})
     channel = node.kind.split(".", 1)[1] if node.category == "message" else None
-    if channel and node.param("is_ad") and not shop.ad_ready(channel):
+    spec = CHANNEL_SPECS.get(channel or "")
+    if spec is not None and node.param("is_ad") and not spec.ad_ready(shop):
         # the missing shop details are an issue of their own (_ad_law); try the text with stand-ins
         shop = dataclasses.replace(shop, name=shop.name or "쇼핑몰", contact=shop.contact or "02-000-0000",
                                    optout_number=shop.optout_number or "080-000-0000")
@@ -427,8 +429,8 @@ def _ad_law(node: Node, context: ValidationContext) -> list[Issue]:
     found = []
     if not str(shop.get("name") or "").strip() or not str(shop.get("contact") or "").strip():
         found.append(Issue(node.id, ERROR, "ad_shop_info", "is_ad"))
-    channel = node.kind.split(".", 1)[1]
-    if channel in {"sms", "kakao"} and not str(shop.get("optout_number") or "").strip():
+    spec = CHANNEL_SPECS.get(node.kind.split(".", 1)[1])
+    if spec is not None and spec.needs_optout_number and not str(shop.get("optout_number") or "").strip():
         found.append(Issue(node.id, ERROR, "ad_optout_missing", "is_ad"))
     return found
 

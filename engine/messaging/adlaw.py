@@ -23,34 +23,34 @@ class ShopInfo:
     email: str = ""
     url: str = ""
 
-    def ad_ready(self, channel: str) -> bool:
-        if not self.name.strip() or not self.contact.strip():
-            return False
-        return channel == "email" or bool(self.optout_number.strip())
-
 
 def _strip_prefix(text: str) -> str:
     return re.sub(r"^\s*\(\s*광고\s*\)\s*", "", text)
 
 
-def label_message(channel: str, subject: str, body: str, is_ad: bool, shop: ShopInfo) -> tuple[str, str]:
-    """The subject and body as they will be sent, with the labels the law asks of an ad."""
-    if not is_ad:
-        return subject, body
+EMAIL_FOOTER_RULE = "\n\n---\n"  # between an email ad's text and its sender footer
+
+
+def label_text_ad(subject: str, body: str, shop: ShopInfo) -> tuple[str, str]:
+    """An SMS or KakaoTalk ad: `(광고)` and the shop's name first, its contact and free opt-out line last."""
     body = _strip_prefix(body)  # written by hand too: never twice
-    if channel == "email":
-        subject = f"{AD_PREFIX} {_strip_prefix(subject)}".strip()
-        foot = [f"보낸 곳: {shop.name} ({shop.contact})" + (f", {shop.email}" if shop.email else "")]
-        if shop.url:
-            foot.append(f"수신을 원하지 않으시면 {shop.url} 에서 수신거부하실 수 있습니다.")
-        else:
-            foot.append("수신을 원하지 않으시면 이 메일에 '수신거부'라고 답장해 주세요.")
-        if shop.optout_number:
-            foot.append(f"무료수신거부 {shop.optout_number}")
-        return subject, body.rstrip() + "\n\n---\n" + "\n".join(foot)
     head = f"{AD_PREFIX}{shop.name}"
     tail = f"문의 {shop.contact}\n무료수신거부 {shop.optout_number}"
     return subject, f"{head}\n{body.strip()}\n{tail}"
+
+
+def label_email_ad(subject: str, body: str, shop: ShopInfo) -> tuple[str, str]:
+    """An email ad: `(광고)` first in the subject; the sender and an unsubscribe way at the foot of the body."""
+    body = _strip_prefix(body)
+    subject = f"{AD_PREFIX} {_strip_prefix(subject)}".strip()
+    foot = [f"보낸 곳: {shop.name} ({shop.contact})" + (f", {shop.email}" if shop.email else "")]
+    if shop.url:
+        foot.append(f"수신을 원하지 않으시면 {shop.url} 에서 수신거부하실 수 있습니다.")
+    else:
+        foot.append("수신을 원하지 않으시면 이 메일에 '수신거부'라고 답장해 주세요.")
+    if shop.optout_number:
+        foot.append(f"무료수신거부 {shop.optout_number}")
+    return subject, body.rstrip() + EMAIL_FOOTER_RULE + "\n".join(foot)
 
 
 def looks_like_ad(text: str) -> list[str]:

@@ -6,14 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.messaging.adlaw import ShopInfo, label_message
+from engine.channels import BY_NAME, DEFAULT_PRICES
+from engine.messaging.adlaw import ShopInfo
 from engine.messaging.render import Renderer, RenderError
-from engine.messaging.sms import LMS_MAX, classify, euckr_length
-
-DEFAULT_PRICES = {"sms": 20, "lms": 50, "kakao": 8, "email": 0}
-# the longest text a channel takes, in characters (SMS/LMS are counted in EUC-KR bytes by sms.classify):
-# an AlimTalk template holds at most 1,000 characters; an email body past 100,000 is a mistake
-MAX_CHARS = {"kakao": 1000, "email": 100_000}
+from engine.messaging.sms import euckr_length
 
 
 @dataclass(frozen=True)
@@ -28,24 +24,20 @@ class ComposedMessage:
 
 def compose(channel: str, params: Mapping[str, Any], variables: dict[str, Any], shop: ShopInfo,
             renderer: Renderer, prices: Mapping[str, int] | None = None) -> ComposedMessage:
+    """`channel`'s spec (engine/channels/) says whether there is a subject, how an ad is labelled, how the
+    text is measured (its kind and limit) and what it costs."""
+    spec = BY_NAME.get(channel)
+    if spec is None:
+        raise RenderError("unknown_channel", channel=channel)
     prices = prices or DEFAULT_PRICES
     is_ad = bool(params.get("is_ad"))
-    if is_ad and not shop.ad_ready(channel):
+    if is_ad and not spec.ad_ready(shop):
         raise RenderError("ad_shop_info")
-    subject = renderer.render(str(params.get("subject") or ""), variables) if channel == "email" else ""
+    subject = renderer.render(str(params.get("subject") or ""), variables) if spec.subject else ""
     body = renderer.render(str(params.get("body") or ""), variables)
     if not body.strip():
         raise RenderError("empty_body")
-    subject, body = label_message(channel, subject, body, is_ad, shop)
+    subject, body = spec.labelled(subject, body, is_ad, shop)
     length = euckr_length(body)
-    if channel == "sms":
-        kind = classify(body)
-        if kind == "too_long":
-            raise RenderError("too_long", bytes=length, limit=LMS_MAX)
-    elif channel in MAX_CHARS:
-        kind = channel
-        if len(body) > MAX_CHARS[channel]:
-            raise RenderError("too_long", chars=len(body), limit=MAX_CHARS[channel])
-    else:
-        raise RenderError("unknown_channel", channel=channel)
+    kind = spec.measure(body, length)
     return ComposedMessage(subject, body, kind, is_ad, length, int(prices.get(kind, 0)))

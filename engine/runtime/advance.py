@@ -24,6 +24,9 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine import config
+from engine.channels import BY_NAME as CHANNEL_SPECS
+from engine.channels import prices as channel_prices
+from engine.channels import shop_info
 from engine.clock import Clock
 from engine.customers.segments import thresholds
 from engine.delivery.rules import lateness_rule
@@ -132,20 +135,9 @@ def load_run_context(session: Session, clock: Clock) -> RunContext:
     return RunContext(
         now=clock.now(),
         zone=ZoneInfo(str(get("shop.timezone"))),
-        shop=ShopInfo(
-            name=str(get("shop.name")),
-            contact=str(get("shop.contact")),
-            optout_number=str(get("shop.optout_number")),
-            email=str(get("shop.email")),
-            url=str(get("shop.url")),
-        ),
+        shop=shop_info(get),
         limits=thresholds(session, snapshot),
-        prices={
-            "sms": int(get("sms.cost_won")),
-            "lms": int(get("lms.cost_won")),
-            "kakao": int(get("kakao.cost_won")),
-            "email": 0,
-        },
+        prices=channel_prices(get),
     )
 
 
@@ -501,7 +493,7 @@ class Advancer:
         channel = node.kind.split(".", 1)[1]
         variables = message_variables(customer, ctx.shop, data, ctx.zone)
         message = compose(channel, node.params, variables, ctx.shop, self.renderer, prices=ctx.prices)
-        recipient = customer["email"] if channel == "email" else customer["phone"]
+        recipient = customer.get(CHANNEL_SPECS[channel].address)  # compose knew the channel
         lateness = str(node.params.get("lateness", "skip_if_late"))
         hours = int(node.params.get("lateness_hours", 24) or 0)
         # A step that runs late (the PC was off) meets the node's lateness rule here, as delivery would

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.clock import Clock
-from engine.delivery.channels.base import Channel
+from engine.delivery.adapters.base import Channel
 from engine.delivery.dispatch import deliver_due
 from engine.runtime.advance import Advancer
 from engine.runtime.events import EventScanner

@@ -19,7 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from engine.clock import Clock
-from engine.delivery.channels.base import Channel
+from engine.delivery.adapters.base import Channel
 from engine.runtime.lease import Lease
 from engine.runtime.run import Engine
 from storage.db import Database, StorageError, data_dir

@@ -21,8 +21,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from engine import config
+from engine.channels import CHANNELS
+from engine.channels import prices as channel_prices
 from engine.clock import FixedClock
-from engine.delivery.channels.base import OutgoingMessage, SendResult
+from engine.delivery.adapters.base import OutgoingMessage, SendResult
 from engine.journey_store import StoreError, find_row
 from engine.runtime.events import renumber_chronologically
 from engine.runtime.publish import publish
@@ -33,7 +35,6 @@ from storage.models import ACTIVE, Coupon, Enrollment, JourneyVersion, OutboxMes
 from storage.models import Journey as JourneyRow
 
 STEP = timedelta(hours=1)
-PRICE_KEYS = {"sms": "sms.cost_won", "lms": "lms.cost_won", "kakao": "kakao.cost_won"}
 
 
 class CountingChannel:
@@ -125,9 +126,9 @@ def _run(copy: Database, journey_id: str, name: str, start: datetime, end: datet
         events = cursor(session, "events:runtime")
         events.last_id = state.last_id
         events.last_at = start
-        prices = {kind: int(config.get(session, key)) for kind, key in PRICE_KEYS.items()}
+        prices = channel_prices(config.Snapshot(session).get)
     channel = CountingChannel()
-    engine = Engine(copy, {"sms": channel, "kakao": channel, "email": channel, "owner": channel})
+    engine = Engine(copy, {spec.name: channel for spec in CHANNELS})
     result = SimulationResult(journey_id, name, start, end)
     moment = start
     while moment <= end:

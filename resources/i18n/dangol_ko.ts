@@ -58,205 +58,205 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../ui/connections.py" line="311"/>
-        <location filename="../../ui/connections.py" line="314"/>
+        <location filename="../../ui/connections.py" line="313"/>
+        <location filename="../../ui/connections.py" line="316"/>
         <source>Shop connections</source>
         <translation>쇼핑몰 연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="316"/>
+        <location filename="../../ui/connections.py" line="318"/>
         <source>Connect your shop and its orders and customers come in by themselves. To bring in an exported file instead, use File › Import a shop file.</source>
         <translation>쇼핑몰을 연결하면 주문과 고객이 저절로 들어옵니다. 내려받은 파일로 가져오려면 파일 › 쇼핑몰 파일 가져오기를 쓰세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="337"/>
+        <location filename="../../ui/connections.py" line="339"/>
         <source>Sync automatically every</source>
         <translation>자동 동기화 간격</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="341"/>
+        <location filename="../../ui/connections.py" line="343"/>
         <source> min</source>
         <translation>분</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="342"/>
+        <location filename="../../ui/connections.py" line="344"/>
         <source>off</source>
         <translation>끄기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="351"/>
+        <location filename="../../ui/connections.py" line="353"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="383"/>
+        <location filename="../../ui/connections.py" line="385"/>
         <source>Connected shops are synced only when you press Sync now.</source>
         <translation>연결된 쇼핑몰은 &apos;지금 동기화&apos;를 누를 때만 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="385"/>
+        <location filename="../../ui/connections.py" line="387"/>
         <source>The runner is not running, so nothing is synced by itself until you start it (status bar).</source>
         <translation>자동 실행기가 꺼져 있어, 켜기 전까지는 저절로 동기화하지 않습니다(아래 상태 표시줄).</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="388"/>
+        <location filename="../../ui/connections.py" line="390"/>
         <source>The runner syncs every connected shop this often.</source>
         <translation>자동 실행기가 연결된 쇼핑몰을 이 간격으로 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="397"/>
+        <location filename="../../ui/connections.py" line="399"/>
         <source>Syncing (the runner)…</source>
         <translation>동기화 중(자동 실행기)…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="400"/>
+        <location filename="../../ui/connections.py" line="402"/>
         <source>● Connected</source>
         <translation>● 연결됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="403"/>
+        <location filename="../../ui/connections.py" line="405"/>
         <source>Not connected</source>
         <translation>연결 안 됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="410"/>
+        <location filename="../../ui/connections.py" line="412"/>
         <source>Last sync: %1 (%2)</source>
         <translation>마지막 동기화: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="416"/>
+        <location filename="../../ui/connections.py" line="418"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="421"/>
+        <location filename="../../ui/connections.py" line="423"/>
         <source>Last sync failed (%1): %2</source>
         <translation>마지막 동기화 실패 (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="422"/>
+        <location filename="../../ui/connections.py" line="424"/>
         <source>Last sync failed: %1</source>
         <translation>마지막 동기화 실패: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="424"/>
+        <location filename="../../ui/connections.py" line="426"/>
         <source>Connect again…</source>
         <translation>다시 연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="424"/>
+        <location filename="../../ui/connections.py" line="426"/>
         <source>Connect…</source>
         <translation>연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="425"/>
+        <location filename="../../ui/connections.py" line="427"/>
         <source>Sync now</source>
         <translation>지금 동기화</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="426"/>
-        <location filename="../../ui/connections.py" line="502"/>
+        <location filename="../../ui/connections.py" line="428"/>
+        <location filename="../../ui/connections.py" line="508"/>
         <source>Disconnect</source>
         <translation>연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="427"/>
-        <location filename="../../ui/connections.py" line="503"/>
+        <location filename="../../ui/connections.py" line="429"/>
+        <location filename="../../ui/connections.py" line="509"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="442"/>
+        <location filename="../../ui/connections.py" line="444"/>
         <source>just now</source>
         <translation>방금</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="444"/>
+        <location filename="../../ui/connections.py" line="446"/>
         <source>%1 min ago</source>
         <translation>%1분 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="446"/>
+        <location filename="../../ui/connections.py" line="448"/>
         <source>%1 h ago</source>
         <translation>%1시간 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="447"/>
+        <location filename="../../ui/connections.py" line="449"/>
         <source>%1 days ago</source>
         <translation>%1일 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="452"/>
+        <location filename="../../ui/connections.py" line="454"/>
         <source>nothing new</source>
         <translation>새로 바뀐 것 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="453"/>
+        <location filename="../../ui/connections.py" line="455"/>
         <source>brought in orders: %1, customers: %2</source>
         <translation>주문 %1건, 고객 %2명을 가져옴</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="464"/>
+        <location filename="../../ui/connections.py" line="466"/>
         <source>Orders brought in: %1 (%2 new); customers: %3.</source>
         <translation>주문 %1건(새 주문 %2건)과 고객 %3명을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="463"/>
+        <location filename="../../ui/connections.py" line="465"/>
         <source>Synced: nothing changed since the last sync.</source>
         <translation>동기화했습니다. 지난번 이후 바뀐 것이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="467"/>
+        <location filename="../../ui/connections.py" line="469"/>
         <source>The %1 orders brought in before that are kept.</source>
         <translation>그 전까지 가져온 주문 %1건은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="470"/>
+        <location filename="../../ui/connections.py" line="472"/>
         <source>Stopped; the next sync goes on from here.</source>
         <translation>동기화를 멈췄습니다. 다음 동기화가 여기서 이어 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="489"/>
+        <location filename="../../ui/connections.py" line="495"/>
         <source>Connected (%1). Press Sync now to bring in the orders.</source>
         <translation>연결했습니다(%1). &apos;지금 동기화&apos;를 누르면 주문을 가져옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="499"/>
+        <location filename="../../ui/connections.py" line="505"/>
         <source>Disconnect %1</source>
         <translation>%1 연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="500"/>
+        <location filename="../../ui/connections.py" line="506"/>
         <source>Disconnect %1? Its keys are removed from this PC and it is no longer synced. The orders and customers already brought in stay.</source>
         <translation>%1 연결을 끊을까요? 이 PC에 보관한 키를 지우고 더는 동기화하지 않습니다. 이미 가져온 주문과 고객은 그대로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="514"/>
+        <location filename="../../ui/connections.py" line="520"/>
         <source>Disconnected. The data already brought in stays.</source>
         <translation>연결을 끊었습니다. 이미 가져온 데이터는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="535"/>
+        <location filename="../../ui/connections.py" line="541"/>
         <source>Syncing… you can close this window; the sync goes on.</source>
         <translation>동기화하는 중… 이 창을 닫아도 동기화는 계속됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="542"/>
+        <location filename="../../ui/connections.py" line="548"/>
         <source>Stopping…</source>
         <translation>멈추는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="564"/>
+        <location filename="../../ui/connections.py" line="566"/>
         <source>%1 is being synced already (by the runner); its result shows here when it ends.</source>
         <translation>%1은(는) 이미 동기화하고 있습니다(자동 실행기). 끝나면 결과가 여기에 나옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="576"/>
+        <location filename="../../ui/connections.py" line="581"/>
         <source>Not saved: %1</source>
         <translation>저장하지 않았습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="580"/>
+        <location filename="../../ui/connections.py" line="585"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
@@ -264,143 +264,143 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="51"/>
+        <location filename="../../ui/pages/customer_detail.py" line="53"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="58"/>
-        <location filename="../../ui/pages/customer_detail.py" line="110"/>
+        <location filename="../../ui/pages/customer_detail.py" line="60"/>
+        <location filename="../../ui/pages/customer_detail.py" line="112"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="62"/>
+        <location filename="../../ui/pages/customer_detail.py" line="64"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="78"/>
+        <location filename="../../ui/pages/customer_detail.py" line="80"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="80"/>
+        <location filename="../../ui/pages/customer_detail.py" line="82"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="105"/>
+        <location filename="../../ui/pages/customer_detail.py" line="107"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="105"/>
+        <location filename="../../ui/pages/customer_detail.py" line="107"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="106"/>
+        <location filename="../../ui/pages/customer_detail.py" line="108"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="106"/>
+        <location filename="../../ui/pages/customer_detail.py" line="108"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="107"/>
+        <location filename="../../ui/pages/customer_detail.py" line="109"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="108"/>
+        <location filename="../../ui/pages/customer_detail.py" line="110"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="109"/>
+        <location filename="../../ui/pages/customer_detail.py" line="111"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="110"/>
+        <location filename="../../ui/pages/customer_detail.py" line="112"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="111"/>
+        <location filename="../../ui/pages/customer_detail.py" line="113"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="112"/>
+        <location filename="../../ui/pages/customer_detail.py" line="114"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="113"/>
+        <location filename="../../ui/pages/customer_detail.py" line="115"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="114"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="129"/>
+        <location filename="../../ui/pages/customer_detail.py" line="131"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="134"/>
+        <location filename="../../ui/pages/customer_detail.py" line="136"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138"/>
+        <location filename="../../ui/pages/customer_detail.py" line="140"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138"/>
+        <location filename="../../ui/pages/customer_detail.py" line="140"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="138"/>
+        <location filename="../../ui/pages/customer_detail.py" line="140"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139"/>
+        <location filename="../../ui/pages/customer_detail.py" line="141"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139"/>
+        <location filename="../../ui/pages/customer_detail.py" line="141"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -868,7 +868,7 @@
     </message>
     <message>
         <location filename="../../ui/import_dialog.py" line="152"/>
-        <location filename="../../ui/import_dialog.py" line="477"/>
+        <location filename="../../ui/import_dialog.py" line="476"/>
         <source>Line</source>
         <translation>줄</translation>
     </message>
@@ -953,459 +953,459 @@
         <translation>(파일에 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="360"/>
+        <location filename="../../ui/import_dialog.py" line="359"/>
         <source>Reading the first lines with this mapping…</source>
         <translation>이 연결로 앞부분을 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="382"/>
+        <location filename="../../ui/import_dialog.py" line="381"/>
         <source>The file could not be opened. Check that it exists and is not open in another program.</source>
         <translation>파일을 열 수 없습니다. 파일이 있는지, 다른 프로그램에서 열려 있지 않은지 확인하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="386"/>
+        <location filename="../../ui/import_dialog.py" line="385"/>
         <source>This file is locked with a password; it was not read.</source>
         <translation>비밀번호가 걸린 파일이라 읽지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="387"/>
+        <location filename="../../ui/import_dialog.py" line="386"/>
         <source>The password is wrong; the file was not read.</source>
         <translation>비밀번호가 틀려 파일을 읽지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="388"/>
+        <location filename="../../ui/import_dialog.py" line="387"/>
         <source>The file is empty.</source>
         <translation>파일이 비어 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="389"/>
+        <location filename="../../ui/import_dialog.py" line="388"/>
         <source>This is not a CSV or Excel file.</source>
         <translation>CSV나 엑셀 파일이 아닙니다.</translation>
     </message>
     <message>
+        <location filename="../../ui/import_dialog.py" line="389"/>
         <location filename="../../ui/import_dialog.py" line="390"/>
-        <location filename="../../ui/import_dialog.py" line="391"/>
         <source>The columns are not those of a shop export Dangol knows.</source>
         <translation>알려진 쇼핑몰 내보내기 파일의 열이 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="392"/>
+        <location filename="../../ui/import_dialog.py" line="391"/>
         <source>The column mapping is not complete.</source>
         <translation>열 연결이 다 되지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="393"/>
+        <location filename="../../ui/import_dialog.py" line="392"/>
         <source>A column of the mapping is not in the file.</source>
         <translation>연결한 열이 파일에 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="394"/>
+        <location filename="../../ui/import_dialog.py" line="393"/>
         <source>The file was not found.</source>
         <translation>파일을 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="396"/>
+        <location filename="../../ui/import_dialog.py" line="395"/>
         <source>The file could not be read.</source>
         <translation>파일을 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="406"/>
+        <location filename="../../ui/import_dialog.py" line="405"/>
         <source>Choose the column for: %1</source>
         <translation>열을 골라 주세요: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="411"/>
+        <location filename="../../ui/import_dialog.py" line="410"/>
         <source>“%1” is chosen for both %2 and %3; a column holds one field.</source>
         <translation>“%1” 열을 %2, %3 두 항목에 골랐습니다. 한 열에는 한 항목만 고를 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="415"/>
+        <location filename="../../ui/import_dialog.py" line="414"/>
         <source>This mapping cannot read the file.</source>
         <translation>이 연결로는 파일을 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="417"/>
+        <location filename="../../ui/import_dialog.py" line="416"/>
         <source>No order can be read from the first lines with this mapping; check the columns.</source>
         <translation>이 연결로는 앞부분에서 읽히는 주문이 없습니다. 열을 확인하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="430"/>
+        <location filename="../../ui/import_dialog.py" line="429"/>
         <source>Your own orders file: map its columns below.</source>
         <translation>직접 만든 주문 파일: 아래에서 열을 연결하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="441"/>
+        <location filename="../../ui/import_dialog.py" line="440"/>
         <source>your own orders file, with the saved mapping “%1”</source>
         <translation>직접 만든 주문 파일, 저장된 연결 “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="442"/>
+        <location filename="../../ui/import_dialog.py" line="441"/>
         <source>your own orders file, with the columns mapped below</source>
         <translation>직접 만든 주문 파일, 아래에서 연결한 열</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="445"/>
+        <location filename="../../ui/import_dialog.py" line="444"/>
         <source>Excel file</source>
         <translation>엑셀 파일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="446"/>
+        <location filename="../../ui/import_dialog.py" line="445"/>
         <source>Detected: %1 · encoding: %2</source>
         <translation>알아낸 종류: %1 · 인코딩: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="447"/>
+        <location filename="../../ui/import_dialog.py" line="446"/>
         <source>%1 orders, %2 customers, %3 opt-outs from %4 lines (%5 duplicate lines counted once), rejected lines: %6</source>
         <translation>주문 %1건, 고객 %2명, 수신거부 %3건 · 모두 %4줄 (중복된 줄 %5개는 한 번만 셈) · 거부된 줄 %6개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="453"/>
+        <location filename="../../ui/import_dialog.py" line="452"/>
         <source>In the first %1 lines: </source>
         <translation>앞부분 %1줄에서: </translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="456"/>
-        <location filename="../../ui/import_dialog.py" line="562"/>
+        <location filename="../../ui/import_dialog.py" line="455"/>
+        <location filename="../../ui/import_dialog.py" line="561"/>
         <source>Rejected lines (not imported): %1</source>
         <translation>거부된 줄 (가져오지 않음): %1개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Order no.</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Ordered at</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Buyer</source>
         <translation>주문자</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="465"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="465"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Items</source>
         <translation>품목 수</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="465"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Member id, phone or email</source>
         <translation>회원 아이디·연락처·이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
-        <location filename="../../ui/import_dialog.py" line="503"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
+        <location filename="../../ui/import_dialog.py" line="502"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
-        <location filename="../../ui/import_dialog.py" line="477"/>
-        <location filename="../../ui/import_dialog.py" line="503"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
+        <location filename="../../ui/import_dialog.py" line="476"/>
+        <location filename="../../ui/import_dialog.py" line="502"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
-        <location filename="../../ui/import_dialog.py" line="477"/>
-        <location filename="../../ui/import_dialog.py" line="504"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
+        <location filename="../../ui/import_dialog.py" line="476"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="472"/>
+        <location filename="../../ui/import_dialog.py" line="471"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="472"/>
+        <location filename="../../ui/import_dialog.py" line="471"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="480"/>
+        <location filename="../../ui/import_dialog.py" line="479"/>
         <source>As it will be stored (first %1 of %2):</source>
         <translation>저장될 모습 (%2건 중 처음 %1건):</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="494"/>
+        <location filename="../../ui/import_dialog.py" line="493"/>
         <source>Awaiting payment</source>
         <translation>입금 전</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="494"/>
+        <location filename="../../ui/import_dialog.py" line="493"/>
         <source>Paid</source>
         <translation>결제 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="494"/>
+        <location filename="../../ui/import_dialog.py" line="493"/>
         <source>Shipping</source>
         <translation>배송 중</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="495"/>
+        <location filename="../../ui/import_dialog.py" line="494"/>
         <source>Delivered</source>
         <translation>배송 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="495"/>
+        <location filename="../../ui/import_dialog.py" line="494"/>
         <source>Purchase confirmed</source>
         <translation>구매 확정</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="496"/>
+        <location filename="../../ui/import_dialog.py" line="495"/>
         <source>Cancelled</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="496"/>
+        <location filename="../../ui/import_dialog.py" line="495"/>
         <source>Refunded</source>
         <translation>환불</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="501"/>
+        <location filename="../../ui/import_dialog.py" line="500"/>
         <source>Order number</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="501"/>
+        <location filename="../../ui/import_dialog.py" line="500"/>
         <source>Order date</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="502"/>
+        <location filename="../../ui/import_dialog.py" line="501"/>
         <source>Order amount</source>
         <translation>주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="502"/>
+        <location filename="../../ui/import_dialog.py" line="501"/>
         <source>Order status</source>
         <translation>주문 상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="503"/>
+        <location filename="../../ui/import_dialog.py" line="502"/>
         <source>Buyer name</source>
         <translation>주문자 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="504"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Product name</source>
         <translation>상품명</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="504"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Option</source>
         <translation>옵션</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="505"/>
+        <location filename="../../ui/import_dialog.py" line="504"/>
         <source>Quantity</source>
         <translation>수량</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="505"/>
+        <location filename="../../ui/import_dialog.py" line="504"/>
         <source>Unit price</source>
         <translation>단가</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="506"/>
+        <location filename="../../ui/import_dialog.py" line="505"/>
         <source>Item amount</source>
         <translation>상품별 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="506"/>
+        <location filename="../../ui/import_dialog.py" line="505"/>
         <source>Category</source>
         <translation>카테고리</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="507"/>
+        <location filename="../../ui/import_dialog.py" line="506"/>
         <source>Coupon code</source>
         <translation>쿠폰</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="507"/>
+        <location filename="../../ui/import_dialog.py" line="506"/>
         <source>Discount</source>
         <translation>할인 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="507"/>
+        <location filename="../../ui/import_dialog.py" line="506"/>
         <source>Paid at</source>
         <translation>결제일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="511"/>
+        <location filename="../../ui/import_dialog.py" line="510"/>
         <source>order number</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="511"/>
+        <location filename="../../ui/import_dialog.py" line="510"/>
         <source>order date</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="512"/>
+        <location filename="../../ui/import_dialog.py" line="511"/>
         <source>an amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="512"/>
+        <location filename="../../ui/import_dialog.py" line="511"/>
         <source>member id, phone or email</source>
         <translation>회원 아이디·연락처·이메일 중 하나</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="516"/>
+        <location filename="../../ui/import_dialog.py" line="515"/>
         <source>Statuses read: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 and the like (or paid, shipped, delivered, cancelled, refunded); any other is rejected. Without a status column every order is paid.</source>
         <translation>읽는 상태: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 등 (또는 paid, shipped, delivered, cancelled, refunded). 그 밖의 상태는 거부합니다. 상태 열이 없으면 모두 결제 완료로 봅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="521"/>
+        <location filename="../../ui/import_dialog.py" line="520"/>
         <source>date not readable</source>
         <translation>날짜를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="521"/>
+        <location filename="../../ui/import_dialog.py" line="520"/>
         <source>amount not readable</source>
         <translation>금액을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="522"/>
+        <location filename="../../ui/import_dialog.py" line="521"/>
         <source>quantity not readable</source>
         <translation>수량을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="522"/>
+        <location filename="../../ui/import_dialog.py" line="521"/>
         <source>consent not readable</source>
         <translation>수신 동의 여부를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="523"/>
+        <location filename="../../ui/import_dialog.py" line="522"/>
         <source>not a phone number or email</source>
         <translation>전화번호나 이메일이 아님</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="523"/>
+        <location filename="../../ui/import_dialog.py" line="522"/>
         <source>value not readable</source>
         <translation>값을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="524"/>
+        <location filename="../../ui/import_dialog.py" line="523"/>
         <source>no product name</source>
         <translation>상품명 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="524"/>
+        <location filename="../../ui/import_dialog.py" line="523"/>
         <source>no order status</source>
         <translation>주문 상태 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="525"/>
+        <location filename="../../ui/import_dialog.py" line="524"/>
         <source>unknown order status</source>
         <translation>알 수 없는 주문 상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="525"/>
+        <location filename="../../ui/import_dialog.py" line="524"/>
         <source>no order number</source>
         <translation>주문번호 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="526"/>
+        <location filename="../../ui/import_dialog.py" line="525"/>
         <source>appears again with other values</source>
         <translation>다른 값으로 다시 나옴</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="527"/>
+        <location filename="../../ui/import_dialog.py" line="526"/>
         <source>another line of this order was rejected</source>
         <translation>같은 주문의 다른 줄이 거부됨</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="528"/>
+        <location filename="../../ui/import_dialog.py" line="527"/>
         <source>no member id</source>
         <translation>회원 아이디 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="528"/>
+        <location filename="../../ui/import_dialog.py" line="527"/>
         <source>member id is masked</source>
         <translation>회원 아이디가 가려져 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="546"/>
+        <location filename="../../ui/import_dialog.py" line="545"/>
         <source>Importing… (you can keep this window open)</source>
         <translation>가져오는 중… (잠시 기다려 주세요)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="556"/>
+        <location filename="../../ui/import_dialog.py" line="555"/>
         <source>Nothing was imported: </source>
         <translation>아무것도 가져오지 않았습니다: </translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="569"/>
+        <location filename="../../ui/import_dialog.py" line="568"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="576"/>
+        <location filename="../../ui/import_dialog.py" line="575"/>
         <source>%1 new orders added and %2 updated.</source>
         <translation>주문 %1건을 새로 넣고 %2건을 고쳤습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="579"/>
+        <location filename="../../ui/import_dialog.py" line="578"/>
         <source>Customers: %1 new, %2 updated.</source>
         <translation>고객은 %1명이 새로 생기고 %2명이 고쳐졌습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="583"/>
+        <location filename="../../ui/import_dialog.py" line="582"/>
         <source>%1 opt-outs applied.</source>
         <translation>수신거부 %1건을 적용했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="585"/>
+        <location filename="../../ui/import_dialog.py" line="584"/>
         <source>%1 already stored as they are.</source>
         <translation>%1건은 이미 그대로 저장되어 있었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="586"/>
+        <location filename="../../ui/import_dialog.py" line="585"/>
         <source>Rejected lines: %1.</source>
         <translation>거부된 줄 %1개.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="588"/>
+        <location filename="../../ui/import_dialog.py" line="587"/>
         <source>Column mapping saved as “%1”.</source>
         <translation>열 연결을 “%1”(으)로 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="596"/>
+        <location filename="../../ui/import_dialog.py" line="595"/>
         <source>Save rejected lines</source>
         <translation>거부된 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="597"/>
+        <location filename="../../ui/import_dialog.py" line="596"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="603"/>
+        <location filename="../../ui/import_dialog.py" line="602"/>
         <source>The rejected lines could not be saved there.</source>
         <translation>그 위치에 거부된 줄을 저장하지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="606"/>
+        <location filename="../../ui/import_dialog.py" line="605"/>
         <source>Rejected lines saved to %1.</source>
         <translation>거부된 줄을 %1에 저장했습니다.</translation>
     </message>
@@ -1413,47 +1413,47 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="98"/>
+        <location filename="../../ui/editor/inspector.py" line="99"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="120"/>
+        <location filename="../../ui/editor/inspector.py" line="121"/>
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="185"/>
+        <location filename="../../ui/editor/inspector.py" line="186"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="241"/>
+        <location filename="../../ui/editor/inspector.py" line="242"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="309"/>
+        <location filename="../../ui/editor/inspector.py" line="311"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="311"/>
+        <location filename="../../ui/editor/inspector.py" line="313"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="313"/>
+        <location filename="../../ui/editor/inspector.py" line="315"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="315"/>
+        <location filename="../../ui/editor/inspector.py" line="317"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="390"/>
+        <location filename="../../ui/editor/inspector.py" line="392"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -1798,109 +1798,89 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages.py" line="32"/>
+        <location filename="../../ui/pages/messages.py" line="33"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="35"/>
+        <location filename="../../ui/pages/messages.py" line="36"/>
         <source>All messages</source>
         <translation>전체 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="40"/>
+        <location filename="../../ui/pages/messages.py" line="41"/>
         <source>Send anyway</source>
         <translation>그래도 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41"/>
+        <location filename="../../ui/pages/messages.py" line="42"/>
         <source>Do not send</source>
         <translation>보내지 않기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49"/>
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49"/>
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49"/>
+        <location filename="../../ui/pages/messages.py" line="50"/>
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="51"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="51"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="51"/>
         <source>Text</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="59"/>
+        <location filename="../../ui/pages/messages.py" line="60"/>
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91"/>
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91"/>
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="91"/>
+        <location filename="../../ui/pages/messages.py" line="92"/>
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="93"/>
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="93"/>
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="93"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/messages.py" line="105"/>
-        <source>SMS</source>
-        <translation>문자</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/messages.py" line="105"/>
-        <source>KakaoTalk</source>
-        <translation>카카오톡</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/messages.py" line="105"/>
-        <source>Email</source>
-        <translation>이메일</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/messages.py" line="106"/>
-        <source>To me</source>
-        <translation>나에게</translation>
     </message>
 </context>
 <context>
@@ -1922,7 +1902,7 @@
 <context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="501"/>
+        <location filename="../../ui/editor/inspector.py" line="503"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -1930,7 +1910,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="414"/>
+        <location filename="../../ui/editor/inspector.py" line="416"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>
@@ -1977,107 +1957,117 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="44"/>
+        <location filename="../../ui/pages/settings.py" line="47"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Like the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="53"/>
+        <location filename="../../ui/pages/settings.py" line="56"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="56"/>
+        <location filename="../../ui/pages/settings.py" line="59"/>
         <source>Theme</source>
         <translation>테마</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="65"/>
+        <location filename="../../ui/pages/settings.py" line="68"/>
         <source>Shop (shown in ad messages, required by law)</source>
         <translation>쇼핑몰 정보 (광고 메시지에 법에 따라 표시)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="65"/>
+        <location filename="../../ui/pages/settings.py" line="68"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
+        <location filename="../../ui/pages/settings.py" line="69"/>
         <source>Sending rules</source>
         <translation>발송 규칙</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
-        <source>Text messages</source>
-        <translation>문자 메시지</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
-        <source>Email (SMTP)</source>
-        <translation>이메일 (SMTP)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
-        <source>Delivery</source>
-        <translation>발송 방법</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
+        <location filename="../../ui/pages/settings.py" line="69"/>
         <source>Shop data sync</source>
         <translation>쇼핑몰 데이터 동기화</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="67"/>
+        <location filename="../../ui/pages/settings.py" line="76"/>
+        <source>Webhook (for any channel set to it)</source>
+        <translation>웹훅 (웹훅으로 보내도록 한 채널에 사용)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="77"/>
         <source>Background runner</source>
         <translation>자동 실행기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="88"/>
+        <location filename="../../ui/pages/settings.py" line="101"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="126"/>
+        <location filename="../../ui/pages/settings.py" line="131"/>
+        <source>Test connection</source>
+        <translation>연결 테스트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="132"/>
+        <source>Send a test to me</source>
+        <translation>나에게 테스트 보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="153"/>
+        <source>Sending a test…</source>
+        <translation>테스트 메시지를 보내는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="153"/>
+        <source>Connecting…</source>
+        <translation>연결하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="208"/>
         <source>saved in the system keyring; type to replace it</source>
         <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="127"/>
+        <location filename="../../ui/pages/settings.py" line="209"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="133"/>
+        <location filename="../../ui/pages/settings.py" line="215"/>
         <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="165"/>
+        <location filename="../../ui/pages/settings.py" line="247"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="173"/>
+        <location filename="../../ui/pages/settings.py" line="255"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="188"/>
+        <location filename="../../ui/pages/settings.py" line="270"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>

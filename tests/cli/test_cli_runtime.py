@@ -126,6 +126,6 @@ def test_runner_max_ticks_and_autostart_status(capsys: pytest.CaptureFixture[str
 
 
 def test_webhook_mode_without_url(capsys: pytest.CaptureFixture[str], dbfile: str) -> None:
-    assert run(capsys, "--db", dbfile, "config", "set", "delivery.mode", "webhook")[0] == 0
+    assert run(capsys, "--db", dbfile, "config", "set", "sms.provider", "webhook")[0] == 0
     code, _, err = run(capsys, "--db", dbfile, "run-once")
     assert code == 2 and "delivery.webhook_url is empty" in err

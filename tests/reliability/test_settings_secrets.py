@@ -78,7 +78,7 @@ def old_database(path: Path) -> None:
     with db.session() as session:
         session.add(Setting(key="sms.api_key", value=API_KEY))
         session.add(Setting(key="delivery.webhook_url", value=HOOK))
-        session.add(Setting(key="delivery.mode", value="webhook"))
+        session.add(Setting(key="sms.provider", value="webhook"))
     db.close()
 
 
@@ -109,7 +109,7 @@ def test_secrets_go_to_the_keyring_and_config_list_shows_only_whether_they_are_s
     assert run(capsys, "--db", dbfile, "config", "get", "delivery.webhook_url")[1] == "(set)\n"
     assert API_KEY not in listing and "hunter2" not in listing
     # the runner gets the webhook from the keyring
-    run(capsys, "--db", dbfile, "config", "set", "delivery.mode", "webhook")
+    run(capsys, "--db", dbfile, "config", "set", "sms.provider", "webhook")
     db = open_database(tmp_path / "shop.db")
     assert main._channels(db)["sms"].url == HOOK
     db.close()
@@ -200,14 +200,14 @@ def test_a_runner_started_without_a_keyring_says_so_in_one_line(capsys: pytest.C
                                                                  tmp_path: Path) -> None:
     dbfile = str(tmp_path / "shop.db")
     run(capsys, "--db", dbfile, "config", "set", "delivery.webhook_url", HOOK)
-    run(capsys, "--db", dbfile, "config", "set", "delivery.mode", "webhook")
+    run(capsys, "--db", dbfile, "config", "set", "sms.provider", "webhook")
     done = cli("--db", dbfile, "--now", "2026-03-02T10:00", "run-once",
                env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     assert done.returncode == 2 and "Traceback" not in done.stderr and "hunter2" not in done.stderr
     assert done.stderr.startswith("error: no system keyring works on this PC, so delivery.webhook_url")
     assert len(done.stderr.strip().splitlines()) == 1
     # the file channel needs no keyring
-    run(capsys, "--db", dbfile, "config", "set", "delivery.mode", "file")
+    run(capsys, "--db", dbfile, "config", "set", "sms.provider", "file")
     done = cli("--db", dbfile, "--now", "2026-03-02T10:00", "run-once",
                env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     assert done.returncode == 0, done.stderr
@@ -221,7 +221,7 @@ def test_the_settings_page_says_which_secrets_are_set(qtbot, db: Database) -> No
     from ui.pages.settings import SettingsPage
 
     with db.session() as session:
-        config.set_values(session, {"delivery.webhook_url": HOOK, "delivery.mode": "webhook"})
+        config.set_values(session, {"delivery.webhook_url": HOOK, "sms.provider": "webhook"})
     _controller, window = open_window(db)
     qtbot.addWidget(window)
     window.show_page("settings")

@@ -14,7 +14,7 @@ from engine import gallery
 from engine import journey_store as store
 from engine.clock import FixedClock, parse_instant
 from engine.customers.stats import refresh_stats
-from engine.delivery.channels.file import FileChannel
+from engine.delivery.adapters.file import FileChannel
 from engine.demo import create_demo_shop
 from engine.runtime.publish import publish
 from engine.runtime.run import Engine

@@ -380,7 +380,7 @@ def test_timeline_tells_the_story(shop: Shop) -> None:
 
 
 def test_bulk_channel_gets_messages_in_requests_of_at_most_100(shop: Shop) -> None:
-    from engine.delivery.channels.base import SendError, SendResult
+    from engine.delivery.adapters.base import SendError, SendResult
     from engine.runtime.run import Engine
 
     class Bulk:

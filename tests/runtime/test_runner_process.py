@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import config
-from engine.delivery.channels.webhook import WebhookChannel
+from engine.delivery.adapters.webhook import WebhookChannel
 from engine.runtime.lease import status
 from engine.runtime.run import Engine
 from storage.db import data_dir, open_database
@@ -83,8 +83,8 @@ def runner(db_path: Path, *extra: str, env: dict[str, str] | None = None) -> sub
 def prepare(shop: Shop, provider: Provider) -> Path:
     build(shop, [("message.sms", INFO), ("message.email", {**INFO, "subject": "안내"})])
     with shop.db.session() as session:
-        config.set_value(session, "delivery.mode", "webhook")
-        config.set_value(session, "delivery.webhook_url", provider.url)
+        config.set_values(session, {"sms.provider": "webhook", "email.provider": "webhook",
+                                    "delivery.webhook_url": provider.url})
     return Path(shop.db.url.removeprefix("sqlite:///"))
 
 

@@ -6,8 +6,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 
-from engine.delivery.channels.base import OutgoingMessage, SendError
-from engine.delivery.channels.webhook import WebhookChannel
+from engine.delivery.adapters.base import OutgoingMessage, SendError
+from engine.delivery.adapters.webhook import WebhookChannel
 from engine.runtime.run import Engine
 from storage.models import OutboxMessage
 from tests.runtime.shop import Shop

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.journey import JourneyError, ParamSpec, ParamType, node_type
 from engine.journey.limits import PARAM_DEPTH, check_value, describe
 from engine.journey.registry import (
@@ -39,8 +40,8 @@ from engine.journey.registry import (
     WEEKDAY_KO,
     summarize,
 )
-from engine.messaging.adlaw import ShopInfo, label_message, looks_like_ad
-from engine.messaging.sms import SMS_MAX, euckr_length
+from engine.messaging.adlaw import ShopInfo, looks_like_ad
+from engine.messaging.sms import euckr_length
 from engine.runtime.conditions import SET_FIELDS
 from ui.editor.document import JourneyDocument, SetParam
 
@@ -301,11 +302,12 @@ class Inspector(QWidget):
         rendered = self._render_sample(body, subject, node)
         if rendered is not None:
             subject, body = rendered
-        subject, labelled = label_message(channel, subject, body, is_ad, self.shop)
+        spec = CHANNEL_SPECS.get(channel)
+        subject, labelled = spec.labelled(subject, body, is_ad, self.shop) if spec else (subject, body)
         lines = []
-        if channel == "sms":
+        if spec is not None and spec.byte_counted:
             size = euckr_length(labelled)
-            kind = "SMS" if size <= SMS_MAX else "LMS"
+            kind = spec.kind(labelled).upper()
             lines.append(self.tr("%1 bytes (EUC-KR), sent as %2").replace("%1", str(size)).replace("%2", kind))
         if is_ad:
             lines.append(self.tr("Added for the ad law:") + "\n" + (subject + "\n" if subject else "") + labelled)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from engine.channels import CUSTOMER_CHANNELS
 from engine.customers.phone import format_phone
 from engine.customers.segments import SEGMENT_LABELS, lifecycle, thresholds
 from engine.journey.registry import ORDER_STATUS_LABELS
@@ -31,7 +32,8 @@ from storage.models import Consent, ConsentEvent, Customer, CustomerStats, Custo
 from ui.context import AppContext
 from ui.widgets import local_time, won
 
-CHANNELS = (("email", "이메일", "Email"), ("sms", "문자", "SMS"), ("kakao", "카카오톡", "KakaoTalk"),
+# a consent per customer channel (engine/channels/), and the separate one for ads at night
+CHANNELS = (*((spec.consent, spec.label_ko, spec.label_en) for spec in CUSTOMER_CHANNELS if spec.consent),
             ("night", "야간(21~08시) 광고", "Night-time ads"))
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from engine.channels import CHANNELS
 from engine.timeline import REASON_TEXT, REASON_TEXT_KO
 from storage.models import Customer, OutboxMessage
 from ui.context import AppContext
@@ -93,7 +94,7 @@ class MessagesPage(QWidget):
 
     def refresh(self) -> None:
         query = (select(OutboxMessage.id, OutboxMessage.created_at, OutboxMessage.sent_at, Customer.name, OutboxMessage.channel,
-                        OutboxMessage.status, OutboxMessage.reason, OutboxMessage.body)
+                        OutboxMessage.status, OutboxMessage.reason, OutboxMessage.body, OutboxMessage.error)
                  .join(Customer, Customer.id == OutboxMessage.customer_id)
                  .order_by(OutboxMessage.id.desc()).limit(LIMIT))
         wanted = self.status.currentData()
@@ -102,15 +103,16 @@ class MessagesPage(QWidget):
         with self.ctx.db.session() as session:
             rows = session.execute(query).all()
         names = self.status_names()
-        channels = {"sms": self.tr("SMS"), "kakao": self.tr("KakaoTalk"), "email": self.tr("Email"),
-                    "owner": self.tr("To me")}
+        channels = {spec.name: self.ctx.label(spec.label_ko, spec.label_en) for spec in CHANNELS}
         self.model.removeRows(0, self.model.rowCount())
-        for message_id, created, sent, name, channel, status, reason, body in rows:
+        for message_id, created, sent, name, channel, status, reason, body, error in rows:
             texts = REASON_TEXT if self.ctx.lang == "en" else REASON_TEXT_KO
             reason_text = texts.get(reason or "", reason or "")
             items = [QStandardItem(local_time(sent or created)), QStandardItem(name),
                      QStandardItem(channels.get(channel, channel)), QStandardItem(names.get(status, status)),
                      QStandardItem(reason_text), QStandardItem((body or "").replace("\n", " ")[:120])]
+            if error and status in {"failed", "held", "queued"}:  # the provider's own words (addresses taken out)
+                items[4].setToolTip(error)
             items[0].setData(message_id, Qt.ItemDataRole.UserRole)
             items[0].setData(status, Qt.ItemDataRole.UserRole + 1)
             self.model.appendRow(items)

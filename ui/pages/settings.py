@@ -6,6 +6,7 @@ and a bad value gets one line saying what to fix, with nothing saved.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,16 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine import config
+from engine import channels, config
 from ui.context import AppContext
 from ui.i18n import LANGUAGES
 from ui.widgets import muted_label, title_label
 
-GROUPS = ("shop", "segments", "rules", "sync", "delivery", "sms", "smtp", "runner")
+CHECKED_CHANNELS = ("email",)  # channels with "test connection" and "send a test to me" buttons
+GROUPS = ("shop", "segments", "rules", "sync")  # then one section per channel (engine/channels/), the webhook, the runner
 
 
 class SettingsPage(QWidget):
     language_changed = Signal(str)
+    channel_checked = Signal(str, bool, str)  # channel, ok, the result in the app's language (from a worker thread)
     theme_changed = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
@@ -63,19 +66,29 @@ class SettingsPage(QWidget):
         body = QWidget()
         form_column = QVBoxLayout(body)
         titles = {"shop": self.tr("Shop (shown in ad messages, required by law)"), "segments": self.tr("Segments"),
-                  "rules": self.tr("Sending rules"), "sync": self.tr("Shop data sync"), "delivery": self.tr("Delivery"), "sms": self.tr("Text messages"), "smtp": self.tr("Email (SMTP)"),
-                  "runner": self.tr("Background runner")}
+                  "rules": self.tr("Sending rules"), "sync": self.tr("Shop data sync")}
+        sections: list[tuple[str, list[str], str | None]] = [
+            (titles[group], [item.key for item in config.SPECS
+                             if item.key.startswith(group + ".") and item.key != "shop.timezone"], None)
+            for group in GROUPS]
+        sections += [(ctx.label(spec.label_ko, spec.label_en), [item.key for item in spec.settings], spec.name)
+                     for spec in channels.CHANNELS if spec.settings]
+        sections += [(self.tr("Webhook (for any channel set to it)"), [item.key for item in channels.ways.SETTINGS], None),
+                     (self.tr("Background runner"), ["runner.autostart"], None)]
         labels: list[QLabel] = []
-        for group in GROUPS:
-            box = QGroupBox(titles[group])
+        self.channel_results: dict[str, QLabel] = {}
+        self.channel_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
+        for title, keys, channel in sections:
+            box = QGroupBox(title)
             form = QFormLayout(box)
-            for item in config.SPECS:
-                if not item.key.startswith(group + ".") or item.key == "shop.timezone":
-                    continue
+            for key in keys:
+                item = config.spec(key)
                 widget = self._field(item)
                 self.fields[item.key] = widget
                 labels.append(QLabel(ctx.label(item.label_ko, item.label_en)))
                 form.addRow(labels[-1], widget)
+            if channel is not None and channel in CHECKED_CHANNELS:
+                form.addRow(self._channel_row(channel))
             form_column.addWidget(box)
         width = max(label.sizeHint().width() for label in labels)
         for label in labels:  # every group's fields start at the same place
@@ -91,6 +104,7 @@ class SettingsPage(QWidget):
         row.addWidget(self.message, 1)
         row.addWidget(save)
         outer.addLayout(row)
+        self.channel_checked.connect(self._show_channel_result)
         self.language.currentIndexChanged.connect(lambda _: self._language())
         self.theme.currentIndexChanged.connect(lambda _: self._theme())
         self.refresh()
@@ -107,6 +121,74 @@ class SettingsPage(QWidget):
         if item.secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         return edit
+
+    # --- test connection / send a test to me --------------------------------------------------------
+
+    def _channel_row(self, channel: str) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 4, 0, 0)
+        test = QPushButton(self.tr("Test connection"))
+        send = QPushButton(self.tr("Send a test to me"))
+        result = muted_label("")
+        result.setWordWrap(True)
+        test.clicked.connect(lambda: self.run_channel_check(channel, send=False))
+        send.clicked.connect(lambda: self.run_channel_check(channel, send=True))
+        layout.addWidget(test)
+        layout.addWidget(send)
+        layout.addWidget(result, 1)
+        self.channel_results[channel] = result
+        self.channel_buttons[channel] = (test, send)
+        return row
+
+    def run_channel_check(self, channel: str, *, send: bool) -> bool:
+        """Save the form, then (off the UI thread) connect by the channel's way, or send a test to the shop's
+        own address; the result appears beside the buttons. False when the form could not be saved."""
+        if not self.save():
+            return False
+        result = self.channel_results[channel]
+        for button in self.channel_buttons[channel]:
+            button.setEnabled(False)
+        result.setStyleSheet("")
+        result.setText(self.tr("Sending a test…") if send else self.tr("Connecting…"))
+        db, lang = self.ctx.db, self.ctx.lang
+        now = self.ctx.clock.now
+
+        def work() -> tuple[bool, str]:
+            from engine.channels import ChannelSetupError, CheckResult
+            from storage.db import data_dir
+
+            try:
+                with db.session() as session:
+                    get = lambda key: config.get(session, key)  # noqa: E731
+                    if send:
+                        address = str(get("shop.email") or "") or str(get("email.from") or "")
+                        if not address:
+                            outcome = CheckResult(False, "테스트를 받을 내 이메일 주소가 없습니다. 쇼핑몰 이메일을 입력하세요",
+                                                  "there is no address of yours to send to; fill in the shop email")
+                        else:
+                            outcome = channels.send_test(channel, address, get, data_dir() / "sent", now)
+                    else:
+                        outcome = channels.check(channel, get, data_dir() / "sent", now)
+            except ChannelSetupError as exc:
+                return False, exc.ko if lang == "ko" else str(exc)
+            except config.ConfigError as exc:
+                return False, exc.text(lang)
+            except Exception as exc:  # shown, not raised: a button must not take the app down
+                return False, f"{type(exc).__name__}"
+            return outcome.ok, outcome.text(lang)
+
+        self._pool = getattr(self, "_pool", None) or ThreadPoolExecutor(max_workers=1, thread_name_prefix="channel-test")
+        future = self._pool.submit(work)
+        future.add_done_callback(lambda done: self.channel_checked.emit(channel, *done.result()))
+        return True
+
+    def _show_channel_result(self, channel: str, ok: bool, text: str) -> None:
+        result = self.channel_results[channel]
+        result.setStyleSheet("" if ok else "color: #c62828;")
+        result.setText(text)
+        for button in self.channel_buttons[channel]:
+            button.setEnabled(True)
 
     def refresh(self) -> None:
         keyring_missing = False

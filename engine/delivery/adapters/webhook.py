@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from engine.delivery.channels.base import OutgoingMessage, SendError, SendResult
+from engine.delivery.adapters.base import OutgoingMessage, SendError, SendResult
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 

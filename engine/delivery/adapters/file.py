@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from engine.delivery.channels.base import OutgoingMessage, SendError, SendResult
+from engine.delivery.adapters.base import OutgoingMessage, SendError, SendResult
 
 
 class FileChannel:

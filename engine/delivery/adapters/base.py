@@ -25,13 +25,19 @@ class SendResult:
 
 
 class SendError(Exception):
-    """A send that did not happen. `permanent`: retrying will not help (bad number, refused content)."""
+    """A send that did not happen. `permanent`: retrying will not help (bad number, refused content).
+    `ambiguous`: the provider may have it (the connection dropped after the whole message went out and
+    before the answer), so it is held for the owner's review rather than sent again."""
 
-    def __init__(self, code: str, message: str = "", *, permanent: bool = False) -> None:
+    def __init__(self, code: str, message: str = "", *, permanent: bool = False, ambiguous: bool = False) -> None:
         super().__init__(message or code)
         self.code = code
         self.permanent = permanent
+        self.ambiguous = ambiguous
 
 
 class Channel(Protocol):
+    """An adapter. Optional: `lookup(message)` (was this key delivered?), `send_many(messages)` (a bulk
+    request), `end_batch()` (called when a delivery pass is over: an SMTP connection is closed)."""
+
     def send(self, message: OutgoingMessage) -> SendResult: ...
