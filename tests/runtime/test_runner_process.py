@@ -133,7 +133,10 @@ def test_kill_9_never_sends_twice_or_loses_a_customer(shop: Shop, provider: Prov
     for _ in range(kills):
         customers += [shop.signup("2026-03-02 09:59") for _ in range(6)]
         process = runner(path, env=env)
-        time.sleep(rng.uniform(0.4, 1.6))
+        started = time.monotonic()  # until this runner holds the lease (a loaded PC takes seconds to start)
+        while status(shop.db).pid != process.pid and time.monotonic() - started < 60:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.1, 1.2))  # then into its passes: entering, queueing, sending, writing
         os.kill(process.pid, signal.SIGKILL)
         process.communicate(timeout=30)
         killed.add(str(process.pid))
