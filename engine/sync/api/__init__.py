@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 # name -> (module, class); the order is the order the GUI lists them
 _REGISTRY: dict[str, tuple[str, str]] = {
     "woocommerce": ("engine.sync.api.woocommerce", "WooCommerce"),
+    "smartstore": ("engine.sync.api.naver", "Naver"),
 }
 
 
