@@ -18,6 +18,7 @@ _REGISTRY: dict[str, tuple[str, str]] = {
     "cafe24": ("engine.sync.api.cafe24", "Cafe24"),
     "shopify": ("engine.sync.api.shopify", "Shopify"),
     "woocommerce": ("engine.sync.api.woocommerce", "WooCommerce"),
+    "smartstore": ("engine.sync.api.naver", "Naver"),
 }
 
 

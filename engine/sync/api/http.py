@@ -28,12 +28,17 @@ USER_AGENT = "Dangol/1 (+desktop shop journeys)"
 
 
 class SyncError(Exception):
-    """A sync that could not go on; `code` for programs, `str()` in English, `ko` for the owner."""
+    """A sync that could not go on; `code` for programs, `str()` in English, `ko` for the owner. A refusal
+    (4xx) also carries the HTTP `status` and the platform's own error code from the body (`platform_code`,
+    e.g. Naver's `GW.IP_NOT_ALLOWED`), so a connector can tell the owner what exactly to fix."""
 
-    def __init__(self, code: str, message: str, ko: str) -> None:
+    def __init__(self, code: str, message: str, ko: str, *, status: int | None = None,
+                 platform_code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.ko = ko
+        self.status = status
+        self.platform_code = platform_code
 
     def text(self, lang: str) -> str:
         return self.ko if lang == "ko" else str(self)
@@ -62,6 +67,16 @@ def platform_message(response: httpx.Response) -> str:
         first = found[0]
         found = first.get("message", "") if isinstance(first, dict) else first
     return _short(str(found)) if found else ""
+
+
+def platform_code(response: httpx.Response) -> str | None:
+    """The platform's error code from an error body (`{"code": "GW.AUTHN", …}`), when it gives one as text."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("code") if isinstance(body, dict) else None
+    return _short(code, 60) if isinstance(code, str) and code else None
 
 
 def retry_after(response: httpx.Response, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> float | None:
@@ -164,13 +179,16 @@ class Http:
                 self.pause(retry_after(response) or self.backoff * 2 ** (failures - 1))
                 continue
             reason = platform_message(response)
+            code = platform_code(response)
             if status in (401, 403):
                 raise SyncError("unauthorized", f"{self.what} refused the credentials ({status}"
                                 + (f": {reason}" if reason else "") + "); connect the shop again",
                                 f"{self.what}이(가) 인증 정보를 거절했습니다({status}"
-                                + (f": {reason}" if reason else "") + "). 쇼핑몰을 다시 연결하세요")
+                                + (f": {reason}" if reason else "") + "). 쇼핑몰을 다시 연결하세요",
+                                status=status, platform_code=code)
             raise SyncError("rejected", f"{self.what} refused the request ({status}" + (f": {reason}" if reason else "")
-                            + ")", f"{self.what}이(가) 요청을 거절했습니다({status}" + (f": {reason}" if reason else "") + ")")
+                            + ")", f"{self.what}이(가) 요청을 거절했습니다({status}" + (f": {reason}" if reason else "") + ")",
+                            status=status, platform_code=code)
 
     def json(self, response: httpx.Response) -> Any:
         """The body as JSON; anything else is `bad_response` (a proxy's HTML page, a cut-off body)."""
