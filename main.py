@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     sdisconnect.add_argument("name")
     sync = verbs.add_parser("sync", help="bring in what changed at the connected shops now; JSON summary")
     sync.add_argument("name", nargs="?", help="one source (default: every connected one)")
+    consent = verbs.add_parser("consent", help="customers whose ad consent must be re-confirmed (every 2 years)")
+    cnverbs = consent.add_subparsers(dest="consent_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    cdue = cnverbs.add_parser("due", help="ad consents two years old (the law asks the shop to tell those customers)")
+    cdue.add_argument("--within", type=int, default=0, metavar="DAYS", help="also those due within DAYS")
+    cdue.add_argument("--json", action="store_true", help="print JSON")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
     tline.add_argument("customer", help="customer id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
@@ -568,6 +573,25 @@ def _import_mapping(args: argparse.Namespace, db: Any) -> tuple[Any, str | None]
     return mapping, None
 
 
+def cmd_consent(args: argparse.Namespace) -> int:
+    from engine.customers.consents import reconfirmation_due
+
+    if not 0 <= args.within <= 3650:
+        raise UsageError("--within must be between 0 and 3,650 days")
+    db = _open(args)
+    with db.session() as session:
+        due = reconfirmation_due(session, _clock(args).now(), within_days=args.within)
+    if args.json:
+        _print_json([item.to_json() for item in due])
+        return EXIT_OK
+    for item in due:
+        print(f"{item.customer_id}\t{item.name}\t{item.channel}\tagreed or last told {item.since:%Y-%m-%d}"
+              f"\tdue {item.due_on:%Y-%m-%d}")
+    print(f"{len(due)} ad consent(s) due for re-confirmation"
+          + (f" within {args.within} days" if args.within else ""), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -645,6 +669,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "timeline": cmd_timeline,
     "import": cmd_import,
     "source": cmd_source,
+    "consent": cmd_consent,
     "sync": cmd_sync,
     "runner": cmd_runner,
     "simulate": cmd_simulate,

@@ -69,6 +69,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("rules.ad_cap_per_week", 3, _int(0, 100), "주간 광고 메시지 상한", "Ad messages per week"),
     SettingSpec("rules.quiet_start", "21:00", _time, "광고 금지 시작", "Quiet hours start"),
     SettingSpec("rules.quiet_end", "08:00", _time, "광고 금지 끝", "Quiet hours end"),
+    # the law's night ban (§50③) covers texts and KakaoTalk; email is exempt, but the default is stricter
+    SettingSpec("rules.email_ads_at_night", False, _bool, "이메일 광고는 야간에도 보내기 (법상 예외, 기본: 아침까지 기다림)",
+                "Send email ads at night too (the law exempts email; default: wait for the morning)"),
     SettingSpec("rules.conversion_days", 7, _int(1, 90), "전환 인정 기간(일)", "Conversion window (days)"),
     # customer messages wait while the newest sync is older than this (0: never wait); see rules.stale_since
     SettingSpec("sync.stale_after_hours", 48, _int(0, 8760), "데이터가 이보다 오래되면 발송 보류(시간, 0=끄기)",

@@ -107,6 +107,7 @@ class Rules:
     cap_week: int
     stale_hours: int = 0
     last_sync: datetime | None = None  # the newest sync of any shop source (None: never synced)
+    email_at_night: bool = False  # the owner lets email ads go out in quiet hours (the law exempts email)
 
     @classmethod
     def load(cls, session: Session) -> Rules:
@@ -118,6 +119,7 @@ class Rules:
             cap_week=int(get("rules.ad_cap_per_week")),
             stale_hours=int(get("sync.stale_after_hours")),
             last_sync=session.scalar(select(func.max(SyncState.last_synced_at))),
+            email_at_night=bool(get("rules.email_ads_at_night")),
         )
 
 
@@ -366,8 +368,8 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
                 change(row, "queued", "late_moved", moved, moved, "deferred", until=moved.isoformat())
                 summary.deferred += 1
                 continue
-            if row.is_ad and is_customer_channel and not granted.get("night", False) and rules.quiet.contains(
-                    now, rules.zone):
+            if row.is_ad and is_customer_channel and not granted.get("night", False) and not (
+                    rules.email_at_night and row.channel == "email") and rules.quiet.contains(now, rules.zone):
                 moved = rules.quiet.end_after(now, rules.zone)
                 change(row, "queued", "quiet_hours", moved, moved, "deferred", until=moved.isoformat())
                 summary.deferred += 1

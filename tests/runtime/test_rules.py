@@ -421,3 +421,16 @@ def test_conversions_count_orders_within_the_window_after_a_message(shop: Shop) 
     assert (numbers.node("s0").reached, numbers.node("s0").converted) == (3, 1)
     with shop.db.session() as session:  # a wider window takes in the later order too
         assert journey_numbers(session, journey_id, conversion_days=30).node("s0").converted == 2
+
+
+@pytest.mark.parametrize("email_at_night", [False, True])
+def test_email_ads_wait_for_the_morning_unless_the_owner_uses_the_laws_email_exemption(shop: Shop,
+                                                                                      email_at_night: bool) -> None:
+    with shop.db.session() as session:
+        config.set_value(session, "rules.email_ads_at_night", str(email_at_night).lower())
+    build(shop, [("message.sms", AD), ("message.email", {**AD, "subject": "혜택 안내"})])
+    customer = shop.signup("2026-03-02 22:00")
+    shop.run("2026-03-02 22:01")
+    email = ("email", "sent", None) if email_at_night else ("email", "queued", "quiet_hours")  # stricter by default
+    assert {(m.channel, m.status, m.reason) for m in shop.messages(customer)} == {
+        ("sms", "queued", "quiet_hours"), email}  # texts never: the law's night ban
