@@ -462,6 +462,10 @@
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
+    <message>
+        <source>Click a column title to sort; click again to reverse</source>
+        <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
