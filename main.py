@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync = verbs.add_parser("sync", help="bring in what changed at the connected shops now; JSON summary")
     sync.add_argument("name", nargs="?", help="one source (default: every connected one)")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
-    tline.add_argument("customer", help="customer id, phone number, email or member id")
+    tline.add_argument("customer", help="customer name, id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
 
     config = verbs.add_parser("config", help="read or change a setting")
@@ -544,15 +544,16 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         customer = find_customer(session, args.customer)
         entries = timeline(session, customer.id)
         zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+        lang = str(config.get(session, "ui.language"))  # the app's language, as the GUI shows it
         if args.json:
             _print_json({"customer": {"id": customer.id, "name": customer.name},
                          "entries": [entry.to_json() for entry in entries]})
         else:
             print(f"{customer.name} (#{customer.id})")
             for entry in entries:
-                print("  " + entry.text(zone))
+                print("  " + entry.text(zone, lang))
             if not entries:
-                print("  nothing yet")
+                print("  " + ("아직 없음" if lang == "ko" else "nothing yet"))
     return EXIT_OK
 
 
