@@ -466,6 +466,14 @@
         <source>Click a column title to sort; click again to reverse</source>
         <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
     </message>
+    <message>
+        <source>Show all customers</source>
+        <translation>모든 고객 보기</translation>
+    </message>
+    <message>
+        <source>· only the segment '%1'</source>
+        <translation>· '%1' 세그먼트만</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -1976,6 +1984,10 @@
         <location filename="../../ui/pages/segments.py" line="46"/>
         <source>%1 won or %2 orders in %3 days</source>
         <translation>%3일 동안 %1원 이상 또는 %2회 이상 주문</translation>
+    </message>
+    <message>
+        <source>Open the customer list showing only this segment</source>
+        <translation>이 세그먼트 고객만 고객 목록에서 봅니다</translation>
     </message>
 </context>
 <context>

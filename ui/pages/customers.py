@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -187,8 +189,17 @@ class CustomersPage(QWidget):
         bar.addWidget(self.search, 2)
         bar.addWidget(self.segment, 1)
         layout.addLayout(bar)
+        counts = QHBoxLayout()
         self.count = muted_label("")
-        layout.addWidget(self.count)
+        counts.addWidget(self.count)
+        self.filter_note = QLabel()
+        self.filter_note.setObjectName("muted")
+        self.clear_filter = QPushButton(self.tr("Show all customers"))
+        self.clear_filter.clicked.connect(lambda: self.show_segment(""))
+        counts.addWidget(self.filter_note)
+        counts.addWidget(self.clear_filter)
+        counts.addStretch(1)
+        layout.addLayout(counts)
         self.model = CustomerTableModel(ctx, [self.tr("Name"), self.tr("Phone"), self.tr("Email"), self.tr("Stage"),
                                               self.tr("Orders"), self.tr("Total spent"), self.tr("Last order")])
         self.table = QTableView()
@@ -218,7 +229,17 @@ class CustomersPage(QWidget):
         self.search.textChanged.connect(lambda _: self.timer.start())
         self.table.doubleClicked.connect(lambda index: self.open_customer(index.row()))
         self.segment.currentIndexChanged.connect(lambda _: self.refresh())
+        ctx.bus.show_customers.connect(self.open_segment)
         self.refresh()
+
+    def show_segment(self, segment: str) -> None:
+        """Filter the list to one segment ("" = everyone)."""
+        self.segment.setCurrentIndex(max(0, self.segment.findData(segment)))
+
+    def open_segment(self, segment: str) -> None:
+        """Asked from elsewhere (the segments page): this page, filtered to that segment."""
+        self.show_segment(segment)
+        self.ctx.bus.navigate.emit("customers")
 
     def open_customer(self, row: int) -> object:
         from ui.pages.customer_detail import CustomerDialog
@@ -230,3 +251,8 @@ class CustomersPage(QWidget):
     def refresh(self) -> None:
         self.model.load(self.search.text(), self.segment.currentData() or "")
         self.count.setText(self.tr("%1 customers").replace("%1", f"{self.model.rowCount():,}"))
+        segment = self.segment.currentData() or ""
+        if segment:
+            self.filter_note.setText(self.tr("· only the segment '%1'").replace("%1", self.segment.currentText()))
+        self.filter_note.setVisible(bool(segment))
+        self.clear_filter.setVisible(bool(segment))
