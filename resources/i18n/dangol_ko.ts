@@ -1914,6 +1914,26 @@
         <source>To me</source>
         <translation>나에게</translation>
     </message>
+    <message>
+        <source>Select a message to read it whole here.</source>
+        <translation>메시지를 고르면 여기에 전체 내용이 나옵니다.</translation>
+    </message>
+    <message>
+        <source>Ad</source>
+        <translation>광고</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>정보</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>이유: %1</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>제목: %1</translation>
+    </message>
 </context>
 <context>
     <name>Palette</name>
