@@ -129,5 +129,6 @@ def test_the_customer_journey_tab_shows_labels_and_korean_words(qtbot, tmp_path:
         joined = "\n".join(lines)
         assert len(lines) >= 3 and not HEX.search(joined), joined
         assert node_type("message.sms").label("ko") in joined and "(문자)" in joined and "그룹에 배정" in joined
+        assert dialog.timeline.wordWrap()  # a long step wraps instead of running off the window
     finally:
         db.close()
