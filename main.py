@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     cdue.add_argument("--within", type=int, default=0, metavar="DAYS", help="also those due within DAYS")
     cdue.add_argument("--json", action="store_true", help="print JSON")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
-    tline.add_argument("customer", help="customer id, phone number, email or member id")
+    tline.add_argument("customer", help="customer name, id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
 
     config = verbs.add_parser("config", help="read or change a setting")
@@ -603,15 +603,16 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         customer = find_customer(session, args.customer)
         entries = timeline(session, customer.id)
         zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+        lang = str(config.get(session, "ui.language"))  # the app's language, as the GUI shows it
         if args.json:
             _print_json({"customer": {"id": customer.id, "name": customer.name},
                          "entries": [entry.to_json() for entry in entries]})
         else:
             print(f"{customer.name} (#{customer.id})")
             for entry in entries:
-                print("  " + entry.text(zone))
+                print("  " + entry.text(zone, lang))
             if not entries:
-                print("  nothing yet")
+                print("  " + ("아직 없음" if lang == "ko" else "nothing yet"))
     return EXIT_OK
 
 

@@ -16,8 +16,9 @@ from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.channels import reason_texts
 from engine.customers.phone import normalize_phone
 from engine.delivery.rules import DECIDED_APART
+from engine.journey.registry import REGISTRY, summarize
 from engine.journey_store import StoreError
-from storage.models import Customer, Journey, OutboxMessage, StepLog
+from storage.models import Customer, Journey, JourneyVersion, OutboxMessage, StepLog
 
 EVENT_TEXT = {
     "entered": "entered the journey",
@@ -84,6 +85,11 @@ REASON_TEXT = {
     "node_removed": "their step was removed in a new version",
     "republished": "the journey was republished",
     "stale_data": "shop data not synced since {since}; waiting",
+    "coupon_issued": "coupon {code} issued",
+    "tag_add": "tag #{tag} added",
+    "tag_remove": "tag #{tag} removed",
+    "field_set": "{field} set",
+    "owner_notified": "you were notified",
 }
 
 REASON_TEXT_KO = {
@@ -109,12 +115,43 @@ REASON_TEXT_KO = {
     "republished": "여정을 다시 게시함",
     "confirmed_after_crash": "중단 뒤 보낸 것을 확인함",
     "stale_data": "쇼핑몰 데이터가 {since} 이후 동기화되지 않아 보내지 않고 기다림",
+    "coupon_issued": "쿠폰 {code} 발급",
+    "tag_add": "태그 #{tag} 붙임",
+    "tag_remove": "태그 #{tag} 뗌",
+    "field_set": "{field} 값 바꿈",
+    "owner_notified": "가게 주인에게 알림",
 }
 
 # each channel's own failure codes (an SMTP refusal…), from its module
 for _code, (_ko, _en) in reason_texts().items():
     REASON_TEXT_KO.setdefault(_code, _ko)
     REASON_TEXT.setdefault(_code, _en)
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """The step a timeline entry happened at, as the canvas shows it (its title and one-line summary)."""
+
+    kind: str
+    label: str
+    params: dict[str, Any]
+
+    def text(self, lang: str) -> str:
+        spec = REGISTRY.get(self.kind)
+        title = self.label or (spec.label(lang) if spec else self.kind)
+        summary = summarize(self.kind, self.params, lang)
+        if not summary or summary.startswith(title):  # "세그먼트 진입: 이탈 위험" already names its kind
+            return summary or title
+        return f"{title}: {summary}"
+
+    def port(self, name: str, lang: str) -> str:
+        """An output port's name in words ("yes" → "예")."""
+        spec = REGISTRY.get(self.kind)
+        for port in spec.outputs if spec else ():
+            if port.name == name:
+                return port.label_ko if lang == "ko" else port.label_en
+        return name
+
 
 # how a decision is named beside its time: "planned 03-04 11:02, skipped 03-11 11:00: too late to send"
 DECISION_TEXT = {"skipped": "skipped", "deferred": "delayed", "held": "held", "failed": "failed"}
@@ -129,6 +166,7 @@ class TimelineEntry:
     event: str
     reason: str | None
     detail: dict[str, Any]
+    node: NodeRef | None = None
 
     @property
     def planned(self) -> datetime:
@@ -145,7 +183,8 @@ class TimelineEntry:
         return self.decided - self.planned > DECIDED_APART
 
     def to_json(self) -> dict[str, Any]:
-        return {"at": self.at.isoformat(), "journey": self.journey, "node": self.node_id, "event": self.event,
+        return {"at": self.at.isoformat(), "journey": self.journey, "node": self.node_id,
+                "node_label": self.node.text("en") if self.node else None, "event": self.event,
                 "reason": self.reason, "detail": self.detail, "planned": self.planned.isoformat(),
                 "decided": self.decided.isoformat()}
 
@@ -153,14 +192,23 @@ class TimelineEntry:
         local = self.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         events, reasons = (EVENT_TEXT_KO, REASON_TEXT_KO) if lang == "ko" else (EVENT_TEXT, REASON_TEXT)
         values = _fmt(self.detail, zone)
-        spec = CHANNEL_SPECS.get(str(values["channel"]))
-        if spec is not None and lang == "ko":  # the channel by its Korean name (English keeps the short code)
-            values["channel"] = spec.label_ko
-        what = events.get(self.event, self.event).format(reason=self.reason or "", **values)
+        spec = CHANNEL_SPECS.get(str(values.get("channel") or ""))
+        if spec is not None:  # the channel by its short name ("문자", "SMS"), from its module
+            if spec.node is not None:
+                values["channel"] = spec.node.short_ko if lang == "ko" else spec.node.short_en
+            else:
+                values["channel"] = spec.label_ko if lang == "ko" else spec.label_en
+        reason = self.reason or ""
+        if self.event in {"branch", "split"} and self.node is not None:
+            reason = self.node.port(reason, lang)
+        what = events.get(self.event, self.event).format(**{**values, "reason": reason})
         why = reasons.get(self.reason or "", self.reason or "") if self.event not in {"branch", "split"} else ""
         if self.reason in reasons:  # a reason's text may name a time from the detail ("since")
             why = why.format(**values)
-        node = f" [{self.node_id}]" if self.node_id else ""
+        if self.node is not None:
+            node = f" [{self.node.text(lang)}]"
+        else:
+            node = f" [{self.node_id}]" if self.node_id else ""
         if self.decided_late():
             why = self._both_times(zone, lang) + (f": {why}" if why else "")
         return f"{local}  {self.journey}{node}: {what}" + (f" ({why})" if why else "")
@@ -176,7 +224,7 @@ class TimelineEntry:
 
 
 def _fmt(detail: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
-    result = {"until": "", "since": "", "channel": "", **detail}
+    result = {"until": "", "since": "", "channel": "", "code": "", "tag": "", "field": "", **detail}
     for key in ("until", "since"):
         if result.get(key):
             with contextlib.suppress(ValueError):
@@ -195,7 +243,11 @@ def _instant(value: Any) -> datetime | None:
 
 
 def find_customer(session: Session, ref: str) -> Customer:
-    """A customer by id, phone number, email or shop member id."""
+    """A customer by id, phone number, email, shop member id or name.
+
+    Several customers with that name: a StoreError ("ambiguous") listing them by id, each with the last
+    four digits of the phone number to tell them apart.
+    """
     ref = ref.strip()
     conditions = [Customer.email == ref, Customer.external_id == ref]
     if ref.isdigit() and len(ref) < 9:
@@ -204,10 +256,18 @@ def find_customer(session: Session, ref: str) -> Customer:
     if phone:
         conditions.append(Customer.phone == phone)
     matches = list(session.scalars(select(Customer).where(or_(*conditions)).limit(2)))
+    if not matches and ref:
+        matches = list(session.scalars(select(Customer).where(Customer.name == ref).order_by(Customer.id).limit(11)))
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise StoreError("not_found", f"no customer '{ref}' (give an id, phone number, email or member id)")
+        raise StoreError("not_found", f"no customer '{ref}' (give a name, id, phone number, email or member id)")
+    if all(match.name == ref for match in matches):
+        shown = ", ".join(f"#{match.id}" + (f" (…{match.phone[-4:]})" if match.phone else "")
+                          for match in matches[:10])
+        more = ", …" if len(matches) > 10 else ""
+        raise StoreError("ambiguous", f"{len(matches) if not more else 'more than 10'} customers are called "
+                                      f"'{ref}': {shown}{more}; give the customer id")
     raise StoreError("ambiguous", f"'{ref}' matches more than one customer; give the customer id")
 
 
@@ -216,8 +276,11 @@ def timeline(session: Session, customer_id: int) -> list[TimelineEntry]:
     the send: a second row in the step log would cost a random page write per message)."""
     names = {row[0]: row[1] for row in session.execute(select(Journey.id, Journey.name))}
     logs = list(session.scalars(select(StepLog).where(StepLog.customer_id == customer_id)))
+    nodes = _Nodes(session)
     entries = [(row.at, 0, row.id, TimelineEntry(row.at, names.get(row.journey_id or "", "-"), row.node_id,
-                                                 row.event, row.reason, dict(row.detail or {}))) for row in logs]
+                                                 row.event, row.reason, dict(row.detail or {}),
+                                                 nodes.find(row.journey_id, row.version_id, row.node_id)))
+               for row in logs]
     # sends logged as steps (before this was so, and a send confirmed after a crash) are not told twice
     logged = Counter((row.enrollment_id, row.node_id) for row in logs if row.event == "sent")
     for message in session.scalars(select(OutboxMessage).where(OutboxMessage.customer_id == customer_id,
@@ -229,8 +292,49 @@ def timeline(session: Session, customer_id: int) -> list[TimelineEntry]:
         at = message.sent_at or message.not_before
         entries.append((at, 1, message.id, TimelineEntry(at, names.get(message.journey_id or "", "-"),
                                                           message.node_id, "sent", None,
-                                                          {"channel": message.channel})))
+                                                          {"channel": message.channel},
+                                                          nodes.find(message.journey_id, None, message.node_id))))
     return [entry for *_, entry in sorted(entries, key=lambda item: item[:3])]
+
+
+class _Nodes:
+    """The nodes of the journey versions a customer's story mentions, read once each."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_version: dict[int, dict[str, NodeRef]] = {}
+        self.by_journey: dict[str, dict[str, NodeRef]] = {}
+
+    def find(self, journey_id: str | None, version_id: int | None, node_id: str | None) -> NodeRef | None:
+        if not node_id:
+            return None
+        if version_id is not None:
+            if version_id not in self.by_version:
+                graph = self.session.scalar(select(JourneyVersion.graph).where(JourneyVersion.id == version_id))
+                self.by_version[version_id] = _refs(graph)
+            if node_id in self.by_version[version_id]:
+                return self.by_version[version_id][node_id]
+        if not journey_id:
+            return None
+        if journey_id not in self.by_journey:  # no version known: every version, newest last, then the draft
+            found: dict[str, NodeRef] = {}
+            for graph in self.session.scalars(select(JourneyVersion.graph).where(JourneyVersion.journey_id == journey_id)
+                                              .order_by(JourneyVersion.version)):
+                found.update(_refs(graph))
+            draft = self.session.scalar(select(Journey.draft).where(Journey.id == journey_id))
+            self.by_journey[journey_id] = {**_refs(draft), **found}
+        return self.by_journey[journey_id].get(node_id)
+
+
+def _refs(graph: Any) -> dict[str, NodeRef]:
+    refs: dict[str, NodeRef] = {}
+    nodes = graph.get("nodes") if isinstance(graph, dict) else None
+    for node in nodes if isinstance(nodes, list) else []:
+        if isinstance(node, dict) and isinstance(node.get("id"), str) and isinstance(node.get("kind"), str):
+            params = node.get("params")
+            refs[node["id"]] = NodeRef(node["kind"], str(node.get("label") or ""),
+                                       dict(params) if isinstance(params, dict) else {})
+    return refs
 
 
 def messages(session: Session, customer_id: int) -> list[OutboxMessage]:

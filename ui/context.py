@@ -14,6 +14,7 @@ class Bus(QObject):
     data_changed = Signal()  # journeys, customers or settings changed: visible pages reload
     navigate = Signal(str)  # a page id to show
     open_journey = Signal(str)  # a journey id to open in the editor
+    show_customers = Signal(str)  # a segment name: the customers list, filtered to it ("" = everyone)
 
 
 @dataclass

@@ -88,6 +88,12 @@ def _vip_subquery(now: datetime, limits: Thresholds) -> Any:
     )
 
 
+def lifecycle_rank(now: datetime, limits: Thresholds) -> Any:
+    """The lifecycle stage as a number to sort by in SQL (new 0, active 1, at risk 2, lapsed 3)."""
+    return case(*((_lifecycle_condition(name, now, limits), literal(rank)) for rank, name in enumerate(LIFECYCLE)),
+                else_=literal(len(LIFECYCLE)))
+
+
 def segment_query(segment: str, now: datetime, limits: Thresholds) -> Select[tuple[int]]:
     """The ids of a segment's customers, as a query the caller can page or count."""
     base = select(Customer.id).outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import holidays
 from sqlalchemy import Integer, and_, func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from engine.runtime.advance import RunContext, load_run_context
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.conditions import condition_holds, needed_facts
 from engine.runtime.facts import COUNTED_STATUSES, load_facts
+from engine.runtime.holiday_dates import holiday_start
 from engine.runtime.versions import VersionCache
 from engine.runtime.waits import parse_hhmm
 from engine.runtime.writes import fast_insert
@@ -385,11 +385,11 @@ class TriggerScanner:
                 return []
             return [Occurrence(cid, at, f"date:{target.isoformat()}") for cid in self._everyone(session)]
         if date_kind == "holiday":
-            name = str(params.get("holiday") or "").strip()
-            names = holidays.country_holidays("KR", years=target.year, language="ko").get_list(target)
-            if not name or not any(name in holiday for holiday in names):
+            # the named holiday's whole span is one holiday: counted from its first day, once a year
+            first = holiday_start(str(params.get("holiday") or ""), target.year)
+            if first != target:
                 return []
-            return [Occurrence(cid, at, f"holiday:{target.isoformat()}") for cid in self._everyone(session)]
+            return [Occurrence(cid, at, f"holiday:{first.isoformat()}") for cid in self._everyone(session)]
         if date_kind == "recurring":
             weekdays = params.get("weekdays") or []
             if weekdays and day.weekday() not in weekdays:

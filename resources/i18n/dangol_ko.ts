@@ -264,143 +264,143 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="53"/>
+        <location filename="../../ui/pages/customer_detail.py" line="55"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="55"/>
+        <location filename="../../ui/pages/customer_detail.py" line="57"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="55"/>
+        <location filename="../../ui/pages/customer_detail.py" line="57"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="55"/>
+        <location filename="../../ui/pages/customer_detail.py" line="57"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="55"/>
+        <location filename="../../ui/pages/customer_detail.py" line="57"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="60"/>
-        <location filename="../../ui/pages/customer_detail.py" line="112"/>
+        <location filename="../../ui/pages/customer_detail.py" line="62"/>
+        <location filename="../../ui/pages/customer_detail.py" line="118"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="64"/>
+        <location filename="../../ui/pages/customer_detail.py" line="66"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="80"/>
+        <location filename="../../ui/pages/customer_detail.py" line="82"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="82"/>
+        <location filename="../../ui/pages/customer_detail.py" line="88"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="107"/>
+        <location filename="../../ui/pages/customer_detail.py" line="113"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="107"/>
+        <location filename="../../ui/pages/customer_detail.py" line="113"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="108"/>
+        <location filename="../../ui/pages/customer_detail.py" line="114"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="108"/>
+        <location filename="../../ui/pages/customer_detail.py" line="114"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="109"/>
+        <location filename="../../ui/pages/customer_detail.py" line="115"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="110"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="111"/>
+        <location filename="../../ui/pages/customer_detail.py" line="117"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="112"/>
+        <location filename="../../ui/pages/customer_detail.py" line="118"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="113"/>
+        <location filename="../../ui/pages/customer_detail.py" line="119"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="114"/>
+        <location filename="../../ui/pages/customer_detail.py" line="120"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="115"/>
+        <location filename="../../ui/pages/customer_detail.py" line="121"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="122"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="131"/>
+        <location filename="../../ui/pages/customer_detail.py" line="137"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="136"/>
+        <location filename="../../ui/pages/customer_detail.py" line="142"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="140"/>
+        <location filename="../../ui/pages/customer_detail.py" line="146"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="140"/>
+        <location filename="../../ui/pages/customer_detail.py" line="146"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="140"/>
+        <location filename="../../ui/pages/customer_detail.py" line="146"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="141"/>
+        <location filename="../../ui/pages/customer_detail.py" line="147"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="141"/>
+        <location filename="../../ui/pages/customer_detail.py" line="147"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -408,59 +408,74 @@
 <context>
     <name>CustomersPage</name>
     <message>
-        <location filename="../../ui/pages/customers.py" line="134"/>
+        <location filename="../../ui/pages/customers.py" line="179"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="137"/>
+        <location filename="../../ui/pages/customers.py" line="182"/>
         <source>Search by name, phone number or email</source>
         <translation>이름, 전화번호, 이메일로 찾기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="140"/>
+        <location filename="../../ui/pages/customers.py" line="185"/>
         <source>All customers</source>
         <translation>전체 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149"/>
+        <location filename="../../ui/pages/customers.py" line="197"/>
+        <source>Show all customers</source>
+        <translation>모든 고객 보기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="203"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149"/>
+        <location filename="../../ui/pages/customers.py" line="203"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149"/>
+        <location filename="../../ui/pages/customers.py" line="203"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="149"/>
+        <location filename="../../ui/pages/customers.py" line="203"/>
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="150"/>
+        <location filename="../../ui/pages/customers.py" line="204"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="150"/>
+        <location filename="../../ui/pages/customers.py" line="204"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="150"/>
+        <location filename="../../ui/pages/customers.py" line="204"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="180"/>
+        <location filename="../../ui/pages/customers.py" line="222"/>
+        <source>Click a column title to sort; click again to reverse</source>
+        <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="253"/>
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="256"/>
+        <source>· only the segment &apos;%1&apos;</source>
+        <translation>· '%1' 세그먼트만</translation>
     </message>
 </context>
 <context>
@@ -1798,87 +1813,112 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages.py" line="33"/>
+        <location filename="../../ui/pages/messages.py" line="35"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="36"/>
+        <location filename="../../ui/pages/messages.py" line="38"/>
         <source>All messages</source>
         <translation>전체 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="41"/>
+        <location filename="../../ui/pages/messages.py" line="43"/>
         <source>Send anyway</source>
         <translation>그래도 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="42"/>
+        <location filename="../../ui/pages/messages.py" line="44"/>
         <source>Do not send</source>
         <translation>보내지 않기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="52"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="52"/>
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50"/>
+        <location filename="../../ui/pages/messages.py" line="52"/>
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="51"/>
+        <location filename="../../ui/pages/messages.py" line="53"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="51"/>
+        <location filename="../../ui/pages/messages.py" line="53"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="51"/>
+        <location filename="../../ui/pages/messages.py" line="53"/>
         <source>Text</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="60"/>
+        <location filename="../../ui/pages/messages.py" line="63"/>
+        <source>Select a message to read it whole here.</source>
+        <translation>메시지를 고르면 여기에 전체 내용이 나옵니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="70"/>
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages.py" line="92"/>
+        <source>Ad</source>
+        <translation>광고</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="92"/>
+        <source>Information</source>
+        <translation>정보</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="98"/>
+        <source>Reason: %1</source>
+        <translation>이유: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="100"/>
+        <source>Subject: %1</source>
+        <translation>제목: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages.py" line="133"/>
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="133"/>
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="92"/>
+        <location filename="../../ui/pages/messages.py" line="133"/>
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="93"/>
+        <location filename="../../ui/pages/messages.py" line="134"/>
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="93"/>
+        <location filename="../../ui/pages/messages.py" line="134"/>
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="93"/>
+        <location filename="../../ui/pages/messages.py" line="134"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
@@ -1928,28 +1968,33 @@
         <translation>고객은 주문하거나 뜸해지면서 이 그룹들 사이를 저절로 옮겨 다닙니다. 고객이 그룹에 들어올 때 여정을 시작할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="29"/>
+        <location filename="../../ui/pages/segments.py" line="28"/>
         <source>Show these customers</source>
         <translation>고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="42"/>
+        <location filename="../../ui/pages/segments.py" line="29"/>
+        <source>Open the customer list showing only this segment</source>
+        <translation>이 세그먼트 고객만 고객 목록에서 봅니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="45"/>
         <source>signed up, no order yet</source>
         <translation>가입했지만 아직 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="43"/>
+        <location filename="../../ui/pages/segments.py" line="46"/>
         <source>ordered in the last %1 days</source>
         <translation>최근 %1일 안에 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="44"/>
-        <location filename="../../ui/pages/segments.py" line="45"/>
+        <location filename="../../ui/pages/segments.py" line="47"/>
+        <location filename="../../ui/pages/segments.py" line="48"/>
         <source>no order for %1 days or more</source>
         <translation>%1일 넘게 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="46"/>
+        <location filename="../../ui/pages/segments.py" line="49"/>
         <source>%1 won or %2 orders in %3 days</source>
         <translation>%3일 동안 %1원 이상 또는 %2회 이상 주문</translation>
     </message>

@@ -111,7 +111,7 @@ def test_timeline(capsys: pytest.CaptureFixture[str], dbfile: str) -> None:
             "select c.id, c.phone from step_log s join customers c on c.id = s.customer_id limit 1").fetchone()
     local = "0" + phone[3:]
     code, out, _ = run(capsys, "--db", dbfile, "timeline", f"{local[:3]}-{local[3:7]}-{local[7:]}")
-    assert code == 0 and "entered the journey" in out and f"(#{customer_id})" in out
+    assert code == 0 and "여정에 들어옴" in out and f"(#{customer_id})" in out  # the app's language: Korean
     code, out, _ = run(capsys, "--db", dbfile, "timeline", str(customer_id), "--json")
     assert json.loads(out)["entries"][0]["event"] == "entered"
     code, _, err = run(capsys, "--db", dbfile, "timeline", "010-0000-0000")

@@ -364,7 +364,7 @@ def test_timeline_tells_the_story(shop: Shop) -> None:
     with shop.db.session() as session:
         lines = [e.text(ZoneInfo("Asia/Seoul")) for e in timeline(session, customer)]
     joined = "\n".join(lines)
-    for expected in ("entered the journey", "waits until 2026-03-02 21:30", "message prepared (sms)",
+    for expected in ("entered the journey", "waits until 2026-03-02 21:30", "message prepared (SMS)",
                      "message delayed (ads are not sent 21:00–08:00)", "message sent"):
         assert expected in joined, joined
     assert lines[-1].startswith("2026-03-03 08:00")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -79,6 +81,10 @@ class CustomerDialog(QDialog):
         consent_layout.addStretch(1)
         tabs.addTab(consent_page, self.tr("Consent"))
         self.timeline = QListWidget()
+        self.timeline.setWordWrap(True)  # a long line (a message's summary, two times) wraps, never cut
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline.setResizeMode(QListView.ResizeMode.Adjust)
+        self.timeline.setAlternatingRowColors(True)
         tabs.addTab(self.timeline, self.tr("Journey timeline"))
         self.load()
 

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from engine.customers.phone import format_phone, normalize_phone
 from engine.customers.segments import (
@@ -24,6 +26,7 @@ from engine.customers.segments import (
     SEGMENTS,
     Thresholds,
     lifecycle,
+    lifecycle_rank,
     segment_query,
     thresholds,
 )
@@ -46,14 +49,51 @@ class CustomerTableModel(QAbstractTableModel):
         self.pages: dict[int, dict[int, tuple[Any, ...]]] = {}
         self.limits = Thresholds()
         self.now = ctx.clock.now()
+        self.search_text, self.segment_name = "", ""
+        self.sort_column, self.sort_order = -1, Qt.SortOrder.AscendingOrder
 
     def load(self, search: str = "", segment: str = "") -> None:
+        self.search_text, self.segment_name = search, segment
+        self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column in SQL (the rows are fetched by page, so the database orders the ids)."""
+        self.sort_column, self.sort_order = column, order
+        self.reload()
+
+    def _sort_keys(self) -> list[Any]:
+        key: Any = None
+        column = self.sort_column
+        if column == 0:
+            key = Customer.name
+        elif column == 1:
+            key = Customer.phone
+        elif column == 2:
+            key = Customer.email
+        elif column == 3:
+            key = lifecycle_rank(self.now, self.limits)
+        elif column == 4:
+            key = func.coalesce(CustomerStats.order_count, 0)
+        elif column == 5:
+            key = func.coalesce(CustomerStats.total_spent, 0)
+        elif column == 6:
+            key = CustomerStats.last_order_at
+        if key is None:
+            return [Customer.id.desc()]
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        # empty values (no email, never ordered) go last either way
+        blanks = [key.is_(None)] if column in (1, 2, 6) else []
+        return [*blanks, key.desc() if descending else key.asc(), Customer.id.desc()]
+
+    def reload(self) -> None:
         self.beginResetModel()
         self.now = self.ctx.clock.now()
         with self.ctx.db.session() as session:
             self.limits = thresholds(session)
-            query = segment_query(segment, self.now, self.limits) if segment else select(Customer.id)
-            text = search.strip()
+            segment = self.segment_name
+            query = (segment_query(segment, self.now, self.limits) if segment else
+                     select(Customer.id).outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id))
+            text = self.search_text.strip()
             if text:
                 phone = normalize_phone(text)
                 like = f"%{text}%"
@@ -61,10 +101,12 @@ class CustomerTableModel(QAbstractTableModel):
                 if phone:
                     conditions.append(Customer.phone == phone)
                 digits = "".join(ch for ch in text if ch.isdigit())
-                if len(digits) >= 4:
-                    conditions.append(Customer.phone.like(f"%{digits}"))
+                if len(digits) >= 4:  # any part of the number: "5678", "1234-5678", "010-1234"
+                    conditions.append(Customer.phone.like(f"%{digits}%"))
+                    if digits.startswith("0"):  # stored as +82 without the leading 0
+                        conditions.append(Customer.phone.like(f"+82{digits[1:]}%"))
                 query = query.where(or_(*conditions))
-            self.ids = list(session.scalars(query.order_by(Customer.id.desc())))
+            self.ids = list(session.scalars(query.order_by(*self._sort_keys())))
         self.pages = {}
         self.endResetModel()
 
@@ -77,6 +119,9 @@ class CustomerTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.InitialSortOrderRole:
+            # names A→Z first; orders, money and dates biggest / latest first
+            return Qt.SortOrder.AscendingOrder if section < 4 else Qt.SortOrder.DescendingOrder
         return None
 
     def _row(self, row: int) -> tuple[Any, ...] | None:
@@ -144,8 +189,17 @@ class CustomersPage(QWidget):
         bar.addWidget(self.search, 2)
         bar.addWidget(self.segment, 1)
         layout.addLayout(bar)
+        counts = QHBoxLayout()
         self.count = muted_label("")
-        layout.addWidget(self.count)
+        counts.addWidget(self.count)
+        self.filter_note = QLabel()
+        self.filter_note.setObjectName("muted")
+        self.clear_filter = QPushButton(self.tr("Show all customers"))
+        self.clear_filter.clicked.connect(lambda: self.show_segment(""))
+        counts.addWidget(self.filter_note)
+        counts.addWidget(self.clear_filter)
+        counts.addStretch(1)
+        layout.addLayout(counts)
         self.model = CustomerTableModel(ctx, [self.tr("Name"), self.tr("Phone"), self.tr("Email"), self.tr("Stage"),
                                               self.tr("Orders"), self.tr("Total spent"), self.tr("Last order")])
         self.table = QTableView()
@@ -158,6 +212,15 @@ class CustomersPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((110, 130, 220, 110, 70, 120)):
             self.table.setColumnWidth(column, width)
+        # the stage column fits its longest label ("New (not bought yet)") without reading every row
+        metrics = self.table.fontMetrics()
+        stage_width = max(metrics.horizontalAdvance(ctx.label(*SEGMENT_LABELS[name])) for name in SEGMENTS)
+        self.table.setColumnWidth(3, max(110, stage_width + 24))
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # newest customers first until a click
+        header.setToolTip(self.tr("Click a column title to sort; click again to reverse"))
+        self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -166,7 +229,17 @@ class CustomersPage(QWidget):
         self.search.textChanged.connect(lambda _: self.timer.start())
         self.table.doubleClicked.connect(lambda index: self.open_customer(index.row()))
         self.segment.currentIndexChanged.connect(lambda _: self.refresh())
+        ctx.bus.show_customers.connect(self.open_segment)
         self.refresh()
+
+    def show_segment(self, segment: str) -> None:
+        """Filter the list to one segment ("" = everyone)."""
+        self.segment.setCurrentIndex(max(0, self.segment.findData(segment)))
+
+    def open_segment(self, segment: str) -> None:
+        """Asked from elsewhere (the segments page): this page, filtered to that segment."""
+        self.show_segment(segment)
+        self.ctx.bus.navigate.emit("customers")
 
     def open_customer(self, row: int) -> object:
         from ui.pages.customer_detail import CustomerDialog
@@ -178,3 +251,8 @@ class CustomersPage(QWidget):
     def refresh(self) -> None:
         self.model.load(self.search.text(), self.segment.currentData() or "")
         self.count.setText(self.tr("%1 customers").replace("%1", f"{self.model.rowCount():,}"))
+        segment = self.segment.currentData() or ""
+        if segment:
+            self.filter_note.setText(self.tr("· only the segment '%1'").replace("%1", self.segment.currentText()))
+        self.filter_note.setVisible(bool(segment))
+        self.clear_filter.setVisible(bool(segment))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -56,12 +58,51 @@ class MessagesPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table, 1)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText(self.tr("Select a message to read it whole here."))
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
         self.empty = muted_label(self.tr("No messages yet. They appear here once a published journey runs."))
         layout.addWidget(self.empty)
         self.status.currentIndexChanged.connect(lambda _: self.refresh())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self.show_message(current))
         self.refresh()
+
+    def show_message(self, index: QModelIndex) -> None:
+        """The selected message whole: how and to whom, its subject, its body with the ad labels as sent."""
+        if not index.isValid():
+            self.detail.clear()
+            return
+        message_id = self.model.index(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+        with self.ctx.db.session() as session:
+            message = session.get(OutboxMessage, int(message_id))
+            if message is None:
+                self.detail.clear()
+                return
+            name = session.scalar(select(Customer.name).where(Customer.id == message.customer_id)) or ""
+            channel, is_ad, subject, body = message.channel, message.is_ad, message.subject, message.body
+            status, reason = message.status, message.reason
+            at = message.sent_at or message.created_at
+        kind = self.tr("Ad") if is_ad else self.tr("Information")
+        head = " · ".join(part for part in (kind, self.channel_names().get(channel, channel), name,
+                                            self.status_names().get(status, status), local_time(at)) if part)
+        lines = [head]
+        if reason:
+            texts = REASON_TEXT if self.ctx.lang == "en" else REASON_TEXT_KO
+            lines.append(self.tr("Reason: %1").replace("%1", texts.get(reason, reason)))
+        if subject:
+            lines.append(self.tr("Subject: %1").replace("%1", subject))
+        lines += ["", body or ""]
+        self.detail.setPlainText("\n".join(lines))
+
+    def channel_names(self) -> dict[str, str]:
+        return {spec.name: self.ctx.label(spec.label_ko, spec.label_en) for spec in CHANNELS}
 
     def selected_held(self) -> list[int]:
         ids = []
@@ -94,7 +135,8 @@ class MessagesPage(QWidget):
 
     def refresh(self) -> None:
         query = (select(OutboxMessage.id, OutboxMessage.created_at, OutboxMessage.sent_at, Customer.name, OutboxMessage.channel,
-                        OutboxMessage.status, OutboxMessage.reason, OutboxMessage.body, OutboxMessage.error)
+                        OutboxMessage.status, OutboxMessage.reason, OutboxMessage.subject, OutboxMessage.body,
+                        OutboxMessage.error)
                  .join(Customer, Customer.id == OutboxMessage.customer_id)
                  .order_by(OutboxMessage.id.desc()).limit(LIMIT))
         wanted = self.status.currentData()
@@ -103,9 +145,10 @@ class MessagesPage(QWidget):
         with self.ctx.db.session() as session:
             rows = session.execute(query).all()
         names = self.status_names()
-        channels = {spec.name: self.ctx.label(spec.label_ko, spec.label_en) for spec in CHANNELS}
+        channels = self.channel_names()
         self.model.removeRows(0, self.model.rowCount())
-        for message_id, created, sent, name, channel, status, reason, body, error in rows:
+        self.detail.clear()
+        for message_id, created, sent, name, channel, status, reason, subject, body, error in rows:
             texts = REASON_TEXT if self.ctx.lang == "en" else REASON_TEXT_KO
             reason_text = texts.get(reason or "", reason or "")
             items = [QStandardItem(local_time(sent or created)), QStandardItem(name),
@@ -113,6 +156,8 @@ class MessagesPage(QWidget):
                      QStandardItem(reason_text), QStandardItem((body or "").replace("\n", " ")[:120])]
             if error and status in {"failed", "held", "queued"}:  # the provider's own words (addresses taken out)
                 items[4].setToolTip(error)
+            whole = "\n\n".join(part for part in (subject, body) if part)
+            items[5].setToolTip(whole[:2000])  # the whole text on hover; the pane below shows it on selection
             items[0].setData(message_id, Qt.ItemDataRole.UserRole)
             items[0].setData(status, Qt.ItemDataRole.UserRole + 1)
             self.model.appendRow(items)

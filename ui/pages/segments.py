@@ -20,15 +20,18 @@ class SegmentsPage(QWidget):
             "A journey can start when someone enters one.")))
         grid = QGridLayout()
         self.cards: dict[str, FigureCard] = {}
+        self.show_buttons: dict[str, QPushButton] = {}
         for index, name in enumerate(SEGMENTS):
             ko, en = SEGMENT_LABELS[name]
             card = FigureCard(ctx.label(ko, en))
             self.cards[name] = card
+            show = QPushButton(self.tr("Show these customers"))
+            show.setToolTip(self.tr("Open the customer list showing only this segment"))
+            show.clicked.connect(lambda _=False, segment=name: ctx.bus.show_customers.emit(segment))
+            card.layout().addWidget(show)
+            self.show_buttons[name] = show
             grid.addWidget(card, index // 3, index % 3)
         layout.addLayout(grid)
-        show = QPushButton(self.tr("Show these customers"))
-        show.clicked.connect(lambda: ctx.bus.navigate.emit("customers"))
-        layout.addWidget(show)
         layout.addStretch(1)
         self.refresh()
 
