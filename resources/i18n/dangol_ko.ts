@@ -58,205 +58,205 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../ui/connections.py" line="311"/>
-        <location filename="../../ui/connections.py" line="314"/>
+        <location filename="../../ui/connections.py" line="313"/>
+        <location filename="../../ui/connections.py" line="316"/>
         <source>Shop connections</source>
         <translation>쇼핑몰 연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="316"/>
+        <location filename="../../ui/connections.py" line="318"/>
         <source>Connect your shop and its orders and customers come in by themselves. To bring in an exported file instead, use File › Import a shop file.</source>
         <translation>쇼핑몰을 연결하면 주문과 고객이 저절로 들어옵니다. 내려받은 파일로 가져오려면 파일 › 쇼핑몰 파일 가져오기를 쓰세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="337"/>
+        <location filename="../../ui/connections.py" line="339"/>
         <source>Sync automatically every</source>
         <translation>자동 동기화 간격</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="341"/>
+        <location filename="../../ui/connections.py" line="343"/>
         <source> min</source>
         <translation>분</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="342"/>
+        <location filename="../../ui/connections.py" line="344"/>
         <source>off</source>
         <translation>끄기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="351"/>
+        <location filename="../../ui/connections.py" line="353"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="383"/>
+        <location filename="../../ui/connections.py" line="385"/>
         <source>Connected shops are synced only when you press Sync now.</source>
         <translation>연결된 쇼핑몰은 &apos;지금 동기화&apos;를 누를 때만 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="385"/>
+        <location filename="../../ui/connections.py" line="387"/>
         <source>The runner is not running, so nothing is synced by itself until you start it (status bar).</source>
         <translation>자동 실행기가 꺼져 있어, 켜기 전까지는 저절로 동기화하지 않습니다(아래 상태 표시줄).</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="388"/>
+        <location filename="../../ui/connections.py" line="390"/>
         <source>The runner syncs every connected shop this often.</source>
         <translation>자동 실행기가 연결된 쇼핑몰을 이 간격으로 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="397"/>
+        <location filename="../../ui/connections.py" line="399"/>
         <source>Syncing (the runner)…</source>
         <translation>동기화 중(자동 실행기)…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="400"/>
+        <location filename="../../ui/connections.py" line="402"/>
         <source>● Connected</source>
         <translation>● 연결됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="403"/>
+        <location filename="../../ui/connections.py" line="405"/>
         <source>Not connected</source>
         <translation>연결 안 됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="410"/>
+        <location filename="../../ui/connections.py" line="412"/>
         <source>Last sync: %1 (%2)</source>
         <translation>마지막 동기화: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="416"/>
+        <location filename="../../ui/connections.py" line="418"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="421"/>
+        <location filename="../../ui/connections.py" line="423"/>
         <source>Last sync failed (%1): %2</source>
         <translation>마지막 동기화 실패 (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="422"/>
+        <location filename="../../ui/connections.py" line="424"/>
         <source>Last sync failed: %1</source>
         <translation>마지막 동기화 실패: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="424"/>
+        <location filename="../../ui/connections.py" line="426"/>
         <source>Connect again…</source>
         <translation>다시 연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="424"/>
+        <location filename="../../ui/connections.py" line="426"/>
         <source>Connect…</source>
         <translation>연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="425"/>
+        <location filename="../../ui/connections.py" line="427"/>
         <source>Sync now</source>
         <translation>지금 동기화</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="426"/>
-        <location filename="../../ui/connections.py" line="502"/>
+        <location filename="../../ui/connections.py" line="428"/>
+        <location filename="../../ui/connections.py" line="508"/>
         <source>Disconnect</source>
         <translation>연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="427"/>
-        <location filename="../../ui/connections.py" line="503"/>
+        <location filename="../../ui/connections.py" line="429"/>
+        <location filename="../../ui/connections.py" line="509"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="442"/>
+        <location filename="../../ui/connections.py" line="444"/>
         <source>just now</source>
         <translation>방금</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="444"/>
+        <location filename="../../ui/connections.py" line="446"/>
         <source>%1 min ago</source>
         <translation>%1분 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="446"/>
+        <location filename="../../ui/connections.py" line="448"/>
         <source>%1 h ago</source>
         <translation>%1시간 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="447"/>
+        <location filename="../../ui/connections.py" line="449"/>
         <source>%1 days ago</source>
         <translation>%1일 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="452"/>
+        <location filename="../../ui/connections.py" line="454"/>
         <source>nothing new</source>
         <translation>새로 바뀐 것 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="453"/>
+        <location filename="../../ui/connections.py" line="455"/>
         <source>brought in orders: %1, customers: %2</source>
         <translation>주문 %1건, 고객 %2명을 가져옴</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="464"/>
+        <location filename="../../ui/connections.py" line="466"/>
         <source>Orders brought in: %1 (%2 new); customers: %3.</source>
         <translation>주문 %1건(새 주문 %2건)과 고객 %3명을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="463"/>
+        <location filename="../../ui/connections.py" line="465"/>
         <source>Synced: nothing changed since the last sync.</source>
         <translation>동기화했습니다. 지난번 이후 바뀐 것이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="467"/>
+        <location filename="../../ui/connections.py" line="469"/>
         <source>The %1 orders brought in before that are kept.</source>
         <translation>그 전까지 가져온 주문 %1건은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="470"/>
+        <location filename="../../ui/connections.py" line="472"/>
         <source>Stopped; the next sync goes on from here.</source>
         <translation>동기화를 멈췄습니다. 다음 동기화가 여기서 이어 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="489"/>
+        <location filename="../../ui/connections.py" line="495"/>
         <source>Connected (%1). Press Sync now to bring in the orders.</source>
         <translation>연결했습니다(%1). &apos;지금 동기화&apos;를 누르면 주문을 가져옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="499"/>
+        <location filename="../../ui/connections.py" line="505"/>
         <source>Disconnect %1</source>
         <translation>%1 연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="500"/>
+        <location filename="../../ui/connections.py" line="506"/>
         <source>Disconnect %1? Its keys are removed from this PC and it is no longer synced. The orders and customers already brought in stay.</source>
         <translation>%1 연결을 끊을까요? 이 PC에 보관한 키를 지우고 더는 동기화하지 않습니다. 이미 가져온 주문과 고객은 그대로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="514"/>
+        <location filename="../../ui/connections.py" line="520"/>
         <source>Disconnected. The data already brought in stays.</source>
         <translation>연결을 끊었습니다. 이미 가져온 데이터는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="535"/>
+        <location filename="../../ui/connections.py" line="541"/>
         <source>Syncing… you can close this window; the sync goes on.</source>
         <translation>동기화하는 중… 이 창을 닫아도 동기화는 계속됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="542"/>
+        <location filename="../../ui/connections.py" line="548"/>
         <source>Stopping…</source>
         <translation>멈추는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="564"/>
+        <location filename="../../ui/connections.py" line="566"/>
         <source>%1 is being synced already (by the runner); its result shows here when it ends.</source>
         <translation>%1은(는) 이미 동기화하고 있습니다(자동 실행기). 끝나면 결과가 여기에 나옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="576"/>
+        <location filename="../../ui/connections.py" line="581"/>
         <source>Not saved: %1</source>
         <translation>저장하지 않았습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="580"/>
+        <location filename="../../ui/connections.py" line="585"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
@@ -826,21 +826,36 @@
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="54"/>
+        <location filename="../../ui/pages/gallery.py" line="55"/>
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="56"/>
+        <source>New blank journey</source>
+        <translation>빈 여정 만들기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="57"/>
+        <source>An empty canvas: you pick how customers enter and build the steps.</source>
+        <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="93"/>
+        <location filename="../../ui/pages/gallery.py" line="99"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="95"/>
+        <location filename="../../ui/pages/gallery.py" line="101"/>
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="110"/>
+        <source>New journey</source>
+        <translation>새 여정</translation>
     </message>
 </context>
 <context>
@@ -868,7 +883,7 @@
     </message>
     <message>
         <location filename="../../ui/import_dialog.py" line="152"/>
-        <location filename="../../ui/import_dialog.py" line="477"/>
+        <location filename="../../ui/import_dialog.py" line="476"/>
         <source>Line</source>
         <translation>줄</translation>
     </message>
@@ -953,459 +968,459 @@
         <translation>(파일에 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="360"/>
+        <location filename="../../ui/import_dialog.py" line="359"/>
         <source>Reading the first lines with this mapping…</source>
         <translation>이 연결로 앞부분을 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="382"/>
+        <location filename="../../ui/import_dialog.py" line="381"/>
         <source>The file could not be opened. Check that it exists and is not open in another program.</source>
         <translation>파일을 열 수 없습니다. 파일이 있는지, 다른 프로그램에서 열려 있지 않은지 확인하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="386"/>
+        <location filename="../../ui/import_dialog.py" line="385"/>
         <source>This file is locked with a password; it was not read.</source>
         <translation>비밀번호가 걸린 파일이라 읽지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="387"/>
+        <location filename="../../ui/import_dialog.py" line="386"/>
         <source>The password is wrong; the file was not read.</source>
         <translation>비밀번호가 틀려 파일을 읽지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="388"/>
+        <location filename="../../ui/import_dialog.py" line="387"/>
         <source>The file is empty.</source>
         <translation>파일이 비어 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="389"/>
+        <location filename="../../ui/import_dialog.py" line="388"/>
         <source>This is not a CSV or Excel file.</source>
         <translation>CSV나 엑셀 파일이 아닙니다.</translation>
     </message>
     <message>
+        <location filename="../../ui/import_dialog.py" line="389"/>
         <location filename="../../ui/import_dialog.py" line="390"/>
-        <location filename="../../ui/import_dialog.py" line="391"/>
         <source>The columns are not those of a shop export Dangol knows.</source>
         <translation>알려진 쇼핑몰 내보내기 파일의 열이 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="392"/>
+        <location filename="../../ui/import_dialog.py" line="391"/>
         <source>The column mapping is not complete.</source>
         <translation>열 연결이 다 되지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="393"/>
+        <location filename="../../ui/import_dialog.py" line="392"/>
         <source>A column of the mapping is not in the file.</source>
         <translation>연결한 열이 파일에 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="394"/>
+        <location filename="../../ui/import_dialog.py" line="393"/>
         <source>The file was not found.</source>
         <translation>파일을 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="396"/>
+        <location filename="../../ui/import_dialog.py" line="395"/>
         <source>The file could not be read.</source>
         <translation>파일을 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="406"/>
+        <location filename="../../ui/import_dialog.py" line="405"/>
         <source>Choose the column for: %1</source>
         <translation>열을 골라 주세요: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="411"/>
+        <location filename="../../ui/import_dialog.py" line="410"/>
         <source>“%1” is chosen for both %2 and %3; a column holds one field.</source>
         <translation>“%1” 열을 %2, %3 두 항목에 골랐습니다. 한 열에는 한 항목만 고를 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="415"/>
+        <location filename="../../ui/import_dialog.py" line="414"/>
         <source>This mapping cannot read the file.</source>
         <translation>이 연결로는 파일을 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="417"/>
+        <location filename="../../ui/import_dialog.py" line="416"/>
         <source>No order can be read from the first lines with this mapping; check the columns.</source>
         <translation>이 연결로는 앞부분에서 읽히는 주문이 없습니다. 열을 확인하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="430"/>
+        <location filename="../../ui/import_dialog.py" line="429"/>
         <source>Your own orders file: map its columns below.</source>
         <translation>직접 만든 주문 파일: 아래에서 열을 연결하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="441"/>
+        <location filename="../../ui/import_dialog.py" line="440"/>
         <source>your own orders file, with the saved mapping “%1”</source>
         <translation>직접 만든 주문 파일, 저장된 연결 “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="442"/>
+        <location filename="../../ui/import_dialog.py" line="441"/>
         <source>your own orders file, with the columns mapped below</source>
         <translation>직접 만든 주문 파일, 아래에서 연결한 열</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="445"/>
+        <location filename="../../ui/import_dialog.py" line="444"/>
         <source>Excel file</source>
         <translation>엑셀 파일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="446"/>
+        <location filename="../../ui/import_dialog.py" line="445"/>
         <source>Detected: %1 · encoding: %2</source>
         <translation>알아낸 종류: %1 · 인코딩: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="447"/>
+        <location filename="../../ui/import_dialog.py" line="446"/>
         <source>%1 orders, %2 customers, %3 opt-outs from %4 lines (%5 duplicate lines counted once), rejected lines: %6</source>
         <translation>주문 %1건, 고객 %2명, 수신거부 %3건 · 모두 %4줄 (중복된 줄 %5개는 한 번만 셈) · 거부된 줄 %6개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="453"/>
+        <location filename="../../ui/import_dialog.py" line="452"/>
         <source>In the first %1 lines: </source>
         <translation>앞부분 %1줄에서: </translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="456"/>
-        <location filename="../../ui/import_dialog.py" line="562"/>
+        <location filename="../../ui/import_dialog.py" line="455"/>
+        <location filename="../../ui/import_dialog.py" line="561"/>
         <source>Rejected lines (not imported): %1</source>
         <translation>거부된 줄 (가져오지 않음): %1개</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Order no.</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Ordered at</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Buyer</source>
         <translation>주문자</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="464"/>
+        <location filename="../../ui/import_dialog.py" line="463"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="465"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="465"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Items</source>
         <translation>품목 수</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="465"/>
+        <location filename="../../ui/import_dialog.py" line="464"/>
         <source>Member id, phone or email</source>
         <translation>회원 아이디·연락처·이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
-        <location filename="../../ui/import_dialog.py" line="503"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
+        <location filename="../../ui/import_dialog.py" line="502"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
-        <location filename="../../ui/import_dialog.py" line="477"/>
-        <location filename="../../ui/import_dialog.py" line="503"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
+        <location filename="../../ui/import_dialog.py" line="476"/>
+        <location filename="../../ui/import_dialog.py" line="502"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="471"/>
-        <location filename="../../ui/import_dialog.py" line="477"/>
-        <location filename="../../ui/import_dialog.py" line="504"/>
+        <location filename="../../ui/import_dialog.py" line="470"/>
+        <location filename="../../ui/import_dialog.py" line="476"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="472"/>
+        <location filename="../../ui/import_dialog.py" line="471"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="472"/>
+        <location filename="../../ui/import_dialog.py" line="471"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="480"/>
+        <location filename="../../ui/import_dialog.py" line="479"/>
         <source>As it will be stored (first %1 of %2):</source>
         <translation>저장될 모습 (%2건 중 처음 %1건):</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="494"/>
+        <location filename="../../ui/import_dialog.py" line="493"/>
         <source>Awaiting payment</source>
         <translation>입금 전</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="494"/>
+        <location filename="../../ui/import_dialog.py" line="493"/>
         <source>Paid</source>
         <translation>결제 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="494"/>
+        <location filename="../../ui/import_dialog.py" line="493"/>
         <source>Shipping</source>
         <translation>배송 중</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="495"/>
+        <location filename="../../ui/import_dialog.py" line="494"/>
         <source>Delivered</source>
         <translation>배송 완료</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="495"/>
+        <location filename="../../ui/import_dialog.py" line="494"/>
         <source>Purchase confirmed</source>
         <translation>구매 확정</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="496"/>
+        <location filename="../../ui/import_dialog.py" line="495"/>
         <source>Cancelled</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="496"/>
+        <location filename="../../ui/import_dialog.py" line="495"/>
         <source>Refunded</source>
         <translation>환불</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="501"/>
+        <location filename="../../ui/import_dialog.py" line="500"/>
         <source>Order number</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="501"/>
+        <location filename="../../ui/import_dialog.py" line="500"/>
         <source>Order date</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="502"/>
+        <location filename="../../ui/import_dialog.py" line="501"/>
         <source>Order amount</source>
         <translation>주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="502"/>
+        <location filename="../../ui/import_dialog.py" line="501"/>
         <source>Order status</source>
         <translation>주문 상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="503"/>
+        <location filename="../../ui/import_dialog.py" line="502"/>
         <source>Buyer name</source>
         <translation>주문자 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="504"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Product name</source>
         <translation>상품명</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="504"/>
+        <location filename="../../ui/import_dialog.py" line="503"/>
         <source>Option</source>
         <translation>옵션</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="505"/>
+        <location filename="../../ui/import_dialog.py" line="504"/>
         <source>Quantity</source>
         <translation>수량</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="505"/>
+        <location filename="../../ui/import_dialog.py" line="504"/>
         <source>Unit price</source>
         <translation>단가</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="506"/>
+        <location filename="../../ui/import_dialog.py" line="505"/>
         <source>Item amount</source>
         <translation>상품별 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="506"/>
+        <location filename="../../ui/import_dialog.py" line="505"/>
         <source>Category</source>
         <translation>카테고리</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="507"/>
+        <location filename="../../ui/import_dialog.py" line="506"/>
         <source>Coupon code</source>
         <translation>쿠폰</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="507"/>
+        <location filename="../../ui/import_dialog.py" line="506"/>
         <source>Discount</source>
         <translation>할인 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="507"/>
+        <location filename="../../ui/import_dialog.py" line="506"/>
         <source>Paid at</source>
         <translation>결제일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="511"/>
+        <location filename="../../ui/import_dialog.py" line="510"/>
         <source>order number</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="511"/>
+        <location filename="../../ui/import_dialog.py" line="510"/>
         <source>order date</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="512"/>
+        <location filename="../../ui/import_dialog.py" line="511"/>
         <source>an amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="512"/>
+        <location filename="../../ui/import_dialog.py" line="511"/>
         <source>member id, phone or email</source>
         <translation>회원 아이디·연락처·이메일 중 하나</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="516"/>
+        <location filename="../../ui/import_dialog.py" line="515"/>
         <source>Statuses read: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 and the like (or paid, shipped, delivered, cancelled, refunded); any other is rejected. Without a status column every order is paid.</source>
         <translation>읽는 상태: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 등 (또는 paid, shipped, delivered, cancelled, refunded). 그 밖의 상태는 거부합니다. 상태 열이 없으면 모두 결제 완료로 봅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="521"/>
+        <location filename="../../ui/import_dialog.py" line="520"/>
         <source>date not readable</source>
         <translation>날짜를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="521"/>
+        <location filename="../../ui/import_dialog.py" line="520"/>
         <source>amount not readable</source>
         <translation>금액을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="522"/>
+        <location filename="../../ui/import_dialog.py" line="521"/>
         <source>quantity not readable</source>
         <translation>수량을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="522"/>
+        <location filename="../../ui/import_dialog.py" line="521"/>
         <source>consent not readable</source>
         <translation>수신 동의 여부를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="523"/>
+        <location filename="../../ui/import_dialog.py" line="522"/>
         <source>not a phone number or email</source>
         <translation>전화번호나 이메일이 아님</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="523"/>
+        <location filename="../../ui/import_dialog.py" line="522"/>
         <source>value not readable</source>
         <translation>값을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="524"/>
+        <location filename="../../ui/import_dialog.py" line="523"/>
         <source>no product name</source>
         <translation>상품명 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="524"/>
+        <location filename="../../ui/import_dialog.py" line="523"/>
         <source>no order status</source>
         <translation>주문 상태 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="525"/>
+        <location filename="../../ui/import_dialog.py" line="524"/>
         <source>unknown order status</source>
         <translation>알 수 없는 주문 상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="525"/>
+        <location filename="../../ui/import_dialog.py" line="524"/>
         <source>no order number</source>
         <translation>주문번호 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="526"/>
+        <location filename="../../ui/import_dialog.py" line="525"/>
         <source>appears again with other values</source>
         <translation>다른 값으로 다시 나옴</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="527"/>
+        <location filename="../../ui/import_dialog.py" line="526"/>
         <source>another line of this order was rejected</source>
         <translation>같은 주문의 다른 줄이 거부됨</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="528"/>
+        <location filename="../../ui/import_dialog.py" line="527"/>
         <source>no member id</source>
         <translation>회원 아이디 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="528"/>
+        <location filename="../../ui/import_dialog.py" line="527"/>
         <source>member id is masked</source>
         <translation>회원 아이디가 가려져 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="546"/>
+        <location filename="../../ui/import_dialog.py" line="545"/>
         <source>Importing… (you can keep this window open)</source>
         <translation>가져오는 중… (잠시 기다려 주세요)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="556"/>
+        <location filename="../../ui/import_dialog.py" line="555"/>
         <source>Nothing was imported: </source>
         <translation>아무것도 가져오지 않았습니다: </translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="569"/>
+        <location filename="../../ui/import_dialog.py" line="568"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="576"/>
+        <location filename="../../ui/import_dialog.py" line="575"/>
         <source>%1 new orders added and %2 updated.</source>
         <translation>주문 %1건을 새로 넣고 %2건을 고쳤습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="579"/>
+        <location filename="../../ui/import_dialog.py" line="578"/>
         <source>Customers: %1 new, %2 updated.</source>
         <translation>고객은 %1명이 새로 생기고 %2명이 고쳐졌습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="583"/>
+        <location filename="../../ui/import_dialog.py" line="582"/>
         <source>%1 opt-outs applied.</source>
         <translation>수신거부 %1건을 적용했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="585"/>
+        <location filename="../../ui/import_dialog.py" line="584"/>
         <source>%1 already stored as they are.</source>
         <translation>%1건은 이미 그대로 저장되어 있었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="586"/>
+        <location filename="../../ui/import_dialog.py" line="585"/>
         <source>Rejected lines: %1.</source>
         <translation>거부된 줄 %1개.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="588"/>
+        <location filename="../../ui/import_dialog.py" line="587"/>
         <source>Column mapping saved as “%1”.</source>
         <translation>열 연결을 “%1”(으)로 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="596"/>
+        <location filename="../../ui/import_dialog.py" line="595"/>
         <source>Save rejected lines</source>
         <translation>거부된 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="597"/>
+        <location filename="../../ui/import_dialog.py" line="596"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="603"/>
+        <location filename="../../ui/import_dialog.py" line="602"/>
         <source>The rejected lines could not be saved there.</source>
         <translation>그 위치에 거부된 줄을 저장하지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="606"/>
+        <location filename="../../ui/import_dialog.py" line="605"/>
         <source>Rejected lines saved to %1.</source>
         <translation>거부된 줄을 %1에 저장했습니다.</translation>
     </message>
@@ -1459,169 +1474,192 @@
     </message>
 </context>
 <context>
+    <name>JourneyView</name>
+    <message>
+        <location filename="../../ui/editor/view.py" line="146"/>
+        <source>Start with how customers enter: drag a start node (Signed up, Order placed …) from the list on the left, or press Tab and type its name.</source>
+        <translation>먼저 고객이 여정에 들어오는 방법을 정하세요. 왼쪽 목록에서 시작 노드(회원 가입, 주문 …)를 끌어 놓거나 Tab 키를 누르고 이름을 입력하세요.</translation>
+    </message>
+</context>
+<context>
     <name>JourneysPage</name>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="37"/>
+        <location filename="../../ui/pages/journeys.py" line="49"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="39"/>
+        <location filename="../../ui/pages/journeys.py" line="51"/>
         <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
         <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="41"/>
-        <location filename="../../ui/pages/journeys.py" line="131"/>
+        <location filename="../../ui/pages/journeys.py" line="53"/>
+        <location filename="../../ui/pages/journeys.py" line="146"/>
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="42"/>
+        <location filename="../../ui/pages/journeys.py" line="54"/>
+        <source>New blank journey</source>
+        <translation>빈 여정 만들기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <source>An empty canvas: you pick how customers enter and build the steps.</source>
+        <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="56"/>
         <source>New from template…</source>
         <translation>템플릿으로 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="43"/>
+        <location filename="../../ui/pages/journeys.py" line="57"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="44"/>
+        <location filename="../../ui/pages/journeys.py" line="58"/>
         <source>Rename…</source>
         <translation>이름 바꾸기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="45"/>
+        <location filename="../../ui/pages/journeys.py" line="59"/>
         <source>Import…</source>
         <translation>가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="46"/>
+        <location filename="../../ui/pages/journeys.py" line="60"/>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="47"/>
+        <location filename="../../ui/pages/journeys.py" line="61"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
-        <location filename="../../ui/pages/journeys.py" line="182"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
+        <location filename="../../ui/pages/journeys.py" line="204"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="56"/>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="56"/>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
         <source>Conversions</source>
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="66"/>
+        <location filename="../../ui/pages/journeys.py" line="80"/>
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82"/>
+        <location filename="../../ui/pages/journeys.py" line="97"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82"/>
+        <location filename="../../ui/pages/journeys.py" line="97"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82"/>
+        <location filename="../../ui/pages/journeys.py" line="97"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="83"/>
+        <location filename="../../ui/pages/journeys.py" line="98"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="94"/>
+        <location filename="../../ui/pages/journeys.py" line="109"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="161"/>
+        <location filename="../../ui/pages/journeys.py" line="169"/>
+        <source>New journey</source>
+        <translation>새 여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="183"/>
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="174"/>
-        <location filename="../../ui/pages/journeys.py" line="179"/>
-        <location filename="../../ui/pages/journeys.py" line="183"/>
+        <location filename="../../ui/pages/journeys.py" line="196"/>
+        <location filename="../../ui/pages/journeys.py" line="201"/>
+        <location filename="../../ui/pages/journeys.py" line="205"/>
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="174"/>
+        <location filename="../../ui/pages/journeys.py" line="196"/>
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="179"/>
+        <location filename="../../ui/pages/journeys.py" line="201"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="192"/>
+        <location filename="../../ui/pages/journeys.py" line="214"/>
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="192"/>
-        <location filename="../../ui/pages/journeys.py" line="210"/>
+        <location filename="../../ui/pages/journeys.py" line="214"/>
+        <location filename="../../ui/pages/journeys.py" line="232"/>
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="199"/>
+        <location filename="../../ui/pages/journeys.py" line="221"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="209"/>
+        <location filename="../../ui/pages/journeys.py" line="231"/>
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="216"/>
+        <location filename="../../ui/pages/journeys.py" line="238"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="226"/>
+        <location filename="../../ui/pages/journeys.py" line="248"/>
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="227"/>
+        <location filename="../../ui/pages/journeys.py" line="249"/>
         <source>Delete &apos;%1&apos;? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>&apos;%1&apos;을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>

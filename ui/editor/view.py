@@ -38,6 +38,8 @@ class JourneyView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setAcceptDrops(True)
         self._panning: QPointF | None = None
+        scene.doc.node_added.connect(lambda _: self.viewport().update())  # the empty-canvas hint comes and goes
+        scene.doc.node_removed.connect(lambda _: self.viewport().update())
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -136,6 +138,25 @@ class JourneyView(QGraphicsView):
 
     def focusNextPrevChild(self, next: bool) -> bool:  # keep Tab for quick-add
         return False
+
+    def empty_hint(self) -> str:
+        """What an empty canvas says (a blank journey): how to begin."""
+        if self.journey_scene.nodes:
+            return ""
+        return self.tr("Start with how customers enter: drag a start node (Signed up, Order placed …) from the list on "
+                       "the left, or press Tab and type its name.")
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        hint = self.empty_hint()
+        if not hint:
+            return
+        painter.save()
+        painter.resetTransform()
+        area = QRectF(self.viewport().rect()).adjusted(40, 40, -40, -40)
+        painter.setPen(self.palette().placeholderText().color())
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), hint)
+        painter.restore()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         super().drawBackground(painter, rect)

@@ -1,0 +1,88 @@
+"""Issue 14, journeys and the editor: a blank journey from the journeys page and the gallery, renaming
+inside the editor (saved with the journey, a Korean title), and the journey's own settings in a dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from engine import journey_store as store
+from engine.clock import FixedClock
+from engine.journey import Journey
+from storage.db import Database, open_database
+from tests.ui.conftest import NOW, _clipboard_released, _qsettings_in_tmp, demo_file  # noqa: F401  (the UI tests' setup)
+from ui.context import AppContext, Bus
+from ui.editor.window import EditorWindow
+from ui.i18n import install_language
+from ui.pages.gallery import GalleryPage
+from ui.pages.journeys import JourneysPage
+
+
+@pytest.fixture
+def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:  # noqa: F811  (a private copy of the UI tests' demo shop)
+    copy = tmp_path / "demo.db"
+    copy.write_bytes(demo_file.read_bytes())
+    db = open_database(copy)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def korean() -> Iterator[None]:
+    install_language(QApplication.instance(), "ko")
+    yield
+
+
+def _close(window: EditorWindow) -> None:
+    if window.is_dirty():
+        window.save()
+    window.close()
+    window.deleteLater()
+
+
+def _stored(db: Database, journey_id: str) -> Journey:
+    with db.session() as session:
+        return store.load(session, journey_id)
+
+
+def test_blank_journey_from_the_journeys_page(qtbot, demo_db: Database, korean: None) -> None:
+    ctx = AppContext(demo_db, FixedClock(NOW), "ko", Bus())
+    page = JourneysPage(ctx)
+    qtbot.addWidget(page)
+    assert page.blank_button.text() == "빈 여정 만들기"
+    before = page.model.rowCount()
+    page.blank_button.click()
+    assert page.model.rowCount() == before + 1
+    [window] = page.editors.values()
+    try:
+        assert window.isVisible()
+        assert window.journey.name == "새 여정" and not window.journey.nodes
+        stored = _stored(demo_db, window.journey.id)
+        assert stored.name == "새 여정" and not stored.nodes
+        assert "시작" in window.view.empty_hint()  # the empty canvas says how to begin
+        window.view.add_node("trigger.signed_up", window.view.mapToScene(window.view.viewport().rect().center()))
+        assert window.view.empty_hint() == ""
+        window.save()
+    finally:
+        _close(window)
+    page.blank_button.click()  # a second one gets a name of its own
+    second = next(w for w in page.editors.values() if w is not window)
+    try:
+        assert second.journey.name == "새 여정 2"
+    finally:
+        _close(second)
+
+
+def test_blank_journey_from_the_gallery(qtbot, demo_db: Database, korean: None) -> None:
+    bus = Bus()
+    opened: list[str] = []
+    bus.open_journey.connect(opened.append)
+    page = GalleryPage(AppContext(demo_db, FixedClock(NOW), "ko", bus))
+    qtbot.addWidget(page)
+    assert page.blank_button.text() == "빈 여정 만들기"
+    page.blank_button.click()
+    assert len(opened) == 1
+    assert not _stored(demo_db, opened[0]).nodes
