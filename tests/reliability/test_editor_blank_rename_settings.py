@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from engine import journey_store as store
@@ -86,3 +87,41 @@ def test_blank_journey_from_the_gallery(qtbot, demo_db: Database, korean: None) 
     page.blank_button.click()
     assert len(opened) == 1
     assert not _stored(demo_db, opened[0]).nodes
+
+
+def _editor(qtbot, db: Database, lang: str = "ko") -> EditorWindow:
+    from engine import gallery
+
+    journey = gallery.instantiate(gallery.template("first_order_coupon"), name="첫 구매 쿠폰")
+    with db.session() as session:
+        store.save_draft(session, journey, FixedClock(NOW))
+    install_language(QApplication.instance(), lang)
+    window = EditorWindow(AppContext(db, FixedClock(NOW), lang, Bus()), journey.id)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_rename_inside_the_editor_with_a_korean_title(qtbot, demo_db: Database, korean: None) -> None:
+    window = _editor(qtbot, demo_db)
+    try:
+        assert window.windowTitle() == "첫 구매 쿠폰 — 여정 편집기"  # no English left in Korean mode
+        assert window.name_edit.text() == "첫 구매 쿠폰"
+        window.name_edit.setFocus()
+        window.name_edit.setText("재구매 감사 여정")  # typed (QTest cannot type Hangul)
+        qtbot.keyClick(window.name_edit, Qt.Key.Key_Return)
+        assert window.journey.name == "재구매 감사 여정"
+        assert window.windowTitle() == "재구매 감사 여정* — 여정 편집기"
+        window.doc.undo.undo()  # a rename is one undo step; the field follows
+        assert window.journey.name == "첫 구매 쿠폰" and window.name_edit.text() == "첫 구매 쿠폰"
+        window.doc.undo.redo()
+        assert window.name_edit.text() == "재구매 감사 여정"
+        window.name_edit.setText("   ")  # an empty name is refused in words and the field put back
+        assert not window.rename()
+        assert window.name_edit.text() == "재구매 감사 여정" and window.statusBar().currentMessage()
+        window.save()
+        assert _stored(demo_db, window.journey.id).name == "재구매 감사 여정"
+        with demo_db.session() as session:
+            assert store.find_row(session, window.journey.id).name == "재구매 감사 여정"  # the list shows it
+    finally:
+        _close(window)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QRadioButton,
@@ -32,7 +33,7 @@ from engine.runtime.publish import PublishError, changed_nodes, publish, set_pau
 from storage.db import data_dir
 from storage.models import Category, JourneyVersion
 from ui.context import AppContext
-from ui.editor.document import AutoLayout, JourneyDocument, ReplaceAll
+from ui.editor.document import AutoLayout, JourneyDocument, ReplaceAll, SetJourney
 from ui.editor.inspector import Inspector
 from ui.editor.minimap import Minimap
 from ui.editor.palette import Palette
@@ -200,6 +201,16 @@ class EditorWindow(QMainWindow):
     def _actions(self) -> None:
         bar = self.addToolBar(self.tr("Editor"))
         bar.setObjectName("editor-toolbar")
+        self.name_edit = QLineEdit(self.journey.name)  # the journey's name, renamed here (one undo step)
+        self.name_edit.setPlaceholderText(self.tr("Journey name"))
+        self.name_edit.setToolTip(self.tr("The journey's name; press Enter to rename it. Saved with the journey."))
+        self.name_edit.setMaxLength(self.journey.limits.name_chars)
+        self.name_edit.setMinimumWidth(160)
+        self.name_edit.setMaximumWidth(280)
+        self.name_edit.editingFinished.connect(self.rename)
+        bar.addWidget(self.name_edit)
+        bar.addSeparator()
+        self.doc.journey_changed.connect(self._journey_changed)
         undo = QAction(self.tr("Undo"), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.triggered.connect(self.doc.undo.undo)
@@ -257,6 +268,24 @@ class EditorWindow(QMainWindow):
         if ok and choice in labels:
             self.add_node(labels[choice], point)
 
+    def rename(self, name: str | None = None) -> bool:
+        """Rename the journey from the toolbar's name field (or to `name`); an empty name is refused in words."""
+        name = (self.name_edit.text() if name is None else name).strip()
+        if name == self.journey.name:
+            return False
+        if not name:
+            self.statusBar().showMessage(self.tr("A journey needs a name."), 6000)
+            self.name_edit.setText(self.journey.name)
+            return False
+        name = name[:self.journey.limits.name_chars]
+        self.doc.push(SetJourney(self.doc, "name", name))
+        return True
+
+    def _journey_changed(self) -> None:
+        if self.name_edit.text() != self.journey.name:
+            self.name_edit.setText(self.journey.name)  # an undo or redo of a rename
+        self._title()
+
     def auto_layout(self) -> None:
         self.doc.push(AutoLayout(self.doc))
         self.view.fit_all()
@@ -290,7 +319,8 @@ class EditorWindow(QMainWindow):
 
     def _title(self) -> None:
         star = "*" if self.is_dirty() else ""
-        self.setWindowTitle(f"{self.journey.name or self.tr('(no name)')}{star} — {self.tr('Journey editor')}")
+        self.setWindowTitle(self.tr("%1%2 — Journey editor").replace("%1", self.journey.name or self.tr("(no name)"))
+                            .replace("%2", star))
 
     # --- saving ---------------------------------------------------------------------------------
 
