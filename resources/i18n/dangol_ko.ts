@@ -535,277 +535,287 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="74"/>
+        <location filename="../../ui/editor/window.py" line="75"/>
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="76"/>
+        <location filename="../../ui/editor/window.py" line="77"/>
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="82"/>
-        <location filename="../../ui/editor/window.py" line="85"/>
+        <location filename="../../ui/editor/window.py" line="83"/>
+        <location filename="../../ui/editor/window.py" line="86"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="83"/>
+        <location filename="../../ui/editor/window.py" line="84"/>
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="136"/>
+        <location filename="../../ui/editor/window.py" line="137"/>
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="137"/>
+        <location filename="../../ui/editor/window.py" line="138"/>
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="139"/>
+        <location filename="../../ui/editor/window.py" line="140"/>
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="144"/>
+        <location filename="../../ui/editor/window.py" line="145"/>
         <source>⚠ %1 stopped: message could not be made</source>
         <translation>⚠ %1명 멈춤: 메시지를 만들 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="147"/>
+        <location filename="../../ui/editor/window.py" line="148"/>
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="157"/>
+        <location filename="../../ui/editor/window.py" line="158"/>
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="170"/>
-        <location filename="../../ui/editor/window.py" line="178"/>
-        <location filename="../../ui/editor/window.py" line="240"/>
+        <location filename="../../ui/editor/window.py" line="171"/>
+        <location filename="../../ui/editor/window.py" line="179"/>
+        <location filename="../../ui/editor/window.py" line="245"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="170"/>
+        <location filename="../../ui/editor/window.py" line="171"/>
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="184"/>
+        <location filename="../../ui/editor/window.py" line="185"/>
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="188"/>
+        <location filename="../../ui/editor/window.py" line="189"/>
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="202"/>
+        <location filename="../../ui/editor/window.py" line="203"/>
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="205"/>
+        <location filename="../../ui/editor/window.py" line="206"/>
         <source>Journey name</source>
         <translation>여정 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="206"/>
+        <location filename="../../ui/editor/window.py" line="207"/>
         <source>The journey&apos;s name; press Enter to rename it. Saved with the journey.</source>
         <translation>여정 이름입니다. 고친 뒤 Enter를 누르면 바뀌고, 여정과 함께 저장됩니다.</translation>
     </message>
     <message>
+        <location filename="../../ui/editor/window.py" line="213"/>
+        <source>Journey settings…</source>
+        <translation>여정 설정…</translation>
+    </message>
+    <message>
         <location filename="../../ui/editor/window.py" line="214"/>
+        <source>Who may enter again, priority, exclusion group</source>
+        <translation>다시 들어오는 규칙, 우선순위, 제외 묶음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="219"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="219"/>
+        <location filename="../../ui/editor/window.py" line="224"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="226"/>
+        <location filename="../../ui/editor/window.py" line="231"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="227"/>
+        <location filename="../../ui/editor/window.py" line="232"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="228"/>
+        <location filename="../../ui/editor/window.py" line="233"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="229"/>
+        <location filename="../../ui/editor/window.py" line="234"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="230"/>
+        <location filename="../../ui/editor/window.py" line="235"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="231"/>
+        <location filename="../../ui/editor/window.py" line="236"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="232"/>
+        <location filename="../../ui/editor/window.py" line="237"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="233"/>
+        <location filename="../../ui/editor/window.py" line="238"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="234"/>
+        <location filename="../../ui/editor/window.py" line="239"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="235"/>
+        <location filename="../../ui/editor/window.py" line="240"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="236"/>
+        <location filename="../../ui/editor/window.py" line="241"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="237"/>
+        <location filename="../../ui/editor/window.py" line="242"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="238"/>
-        <location filename="../../ui/editor/window.py" line="482"/>
+        <location filename="../../ui/editor/window.py" line="243"/>
+        <location filename="../../ui/editor/window.py" line="501"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="239"/>
+        <location filename="../../ui/editor/window.py" line="244"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="267"/>
+        <location filename="../../ui/editor/window.py" line="272"/>
         <source>Add a node</source>
         <translation>노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="267"/>
+        <location filename="../../ui/editor/window.py" line="272"/>
         <source>Node</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="277"/>
+        <location filename="../../ui/editor/window.py" line="282"/>
         <source>A journey needs a name.</source>
         <translation>여정에는 이름이 필요합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="322"/>
+        <location filename="../../ui/editor/window.py" line="341"/>
         <source>%1%2 — Journey editor</source>
         <translation>%1%2 — 여정 편집기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="322"/>
+        <location filename="../../ui/editor/window.py" line="341"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="332"/>
+        <location filename="../../ui/editor/window.py" line="351"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="361"/>
+        <location filename="../../ui/editor/window.py" line="380"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="362"/>
+        <location filename="../../ui/editor/window.py" line="381"/>
         <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="376"/>
+        <location filename="../../ui/editor/window.py" line="395"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="376"/>
+        <location filename="../../ui/editor/window.py" line="395"/>
         <source>Save the changes to &apos;%1&apos; before closing?</source>
         <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="401"/>
-        <location filename="../../ui/editor/window.py" line="425"/>
+        <location filename="../../ui/editor/window.py" line="420"/>
+        <location filename="../../ui/editor/window.py" line="444"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="402"/>
+        <location filename="../../ui/editor/window.py" line="421"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="407"/>
+        <location filename="../../ui/editor/window.py" line="426"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="430"/>
+        <location filename="../../ui/editor/window.py" line="449"/>
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="441"/>
+        <location filename="../../ui/editor/window.py" line="460"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="444"/>
+        <location filename="../../ui/editor/window.py" line="463"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="447"/>
+        <location filename="../../ui/editor/window.py" line="466"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="450"/>
+        <location filename="../../ui/editor/window.py" line="469"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="451"/>
+        <location filename="../../ui/editor/window.py" line="470"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="452"/>
+        <location filename="../../ui/editor/window.py" line="471"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="482"/>
+        <location filename="../../ui/editor/window.py" line="501"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -1496,6 +1506,108 @@
         <location filename="../../ui/editor/inspector.py" line="390"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>JourneySettingsDialog</name>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="35"/>
+        <source>Journey settings</source>
+        <translation>여정 설정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="42"/>
+        <source>Only once (never again)</source>
+        <translation>한 번만 (다시 들어오지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="43"/>
+        <source>Again after leaving the journey</source>
+        <translation>여정을 마치면 다시 들어올 수 있음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="44"/>
+        <source>Again some days after entering</source>
+        <translation>들어온 지 며칠 지나면 다시 들어올 수 있음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="48"/>
+        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <source>Entering again</source>
+        <translation>다시 들어오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="49"/>
+        <source>Whether a customer who was in this journey may start it again.</source>
+        <translation>이 여정을 거친 고객이 다시 처음부터 시작할 수 있는지 정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="53"/>
+        <source> days</source>
+        <translation>일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="55"/>
+        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <source>Days before again</source>
+        <translation>다시 들어오기까지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="56"/>
+        <source>Counted from the day they last entered (at least 1).</source>
+        <translation>마지막으로 들어온 날부터 셉니다 (1일 이상).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="61"/>
+        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="62"/>
+        <source>When journeys of one group meet the same customer on one day, the higher number goes first.</source>
+        <translation>같은 제외 묶음의 여정들이 같은 날 한 고객을 만나면 숫자가 큰 여정이 먼저 받습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="71"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="73"/>
+        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <source>Exclusion group</source>
+        <translation>제외 묶음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="74"/>
+        <source>Journeys with the same group name: a customer enters at most one of them a day.</source>
+        <translation>묶음 이름이 같은 여정들 중에서 한 고객은 하루에 하나에만 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <source>For you only; customers never see it.</source>
+        <translation>나만 보는 메모입니다. 고객에게는 보이지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="81"/>
+        <source>Counting an order as a conversion: within %1 days of a step, for every journey (Settings). What happens to a message that is late (the PC was off) is set on each message step.</source>
+        <translation>전환: 단계를 지난 뒤 %1일 안에 한 주문을 전환으로 셉니다 (모든 여정 공통, 설정 화면에서 바꿉니다). 늦어진 메시지(PC가 꺼져 있던 동안)를 어떻게 할지는 메시지 단계마다 정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="123"/>
+        <source>%1: not a valid value.</source>
+        <translation>%1: 올바른 값이 아닙니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="125"/>
+        <source>Days before again: at least 1 day.</source>
+        <translation>다시 들어오기까지: 1일 이상이어야 합니다.</translation>
     </message>
 </context>
 <context>

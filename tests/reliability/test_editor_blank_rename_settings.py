@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from engine import journey_store as store
 from engine.clock import FixedClock
@@ -16,6 +16,7 @@ from engine.journey import Journey
 from storage.db import Database, open_database
 from tests.ui.conftest import NOW, _clipboard_released, _qsettings_in_tmp, demo_file  # noqa: F401  (the UI tests' setup)
 from ui.context import AppContext, Bus
+from ui.editor.journey_settings import JourneySettingsDialog
 from ui.editor.window import EditorWindow
 from ui.i18n import install_language
 from ui.pages.gallery import GalleryPage
@@ -123,5 +124,50 @@ def test_rename_inside_the_editor_with_a_korean_title(qtbot, demo_db: Database, 
         assert _stored(demo_db, window.journey.id).name == "재구매 감사 여정"
         with demo_db.session() as session:
             assert store.find_row(session, window.journey.id).name == "재구매 감사 여정"  # the list shows it
+    finally:
+        _close(window)
+
+
+def test_journey_settings_dialog(qtbot, demo_db: Database, korean: None) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    window = _editor(qtbot, demo_db)
+    try:
+        window.actions_by_name["journey_settings"].trigger()
+        dialog = window.findChild(JourneySettingsDialog)
+        assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "여정 설정"
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        dialog.reentry.setCurrentIndex(dialog.reentry.findData("after_days"))
+        assert dialog.reentry_days.isEnabled()
+        dialog.reentry_days.setValue(0)  # validate's rule: "after_days" needs at least one day
+        assert not ok.isEnabled() and dialog.problem.isVisible() and "1일" in dialog.problem.text()
+        dialog.reentry_days.setValue(30)
+        assert ok.isEnabled() and not dialog.problem.isVisible()
+        dialog.priority.setValue(5)
+        dialog.group.setCurrentText("쿠폰")
+        ok.click()
+        settings = window.journey.settings
+        assert (settings["reentry"], settings["reentry_days"], settings["priority"], settings["exclusion_group"]) \
+            == ("after_days", 30, 5, "쿠폰")
+        assert window.is_dirty()
+        window.save()
+        stored = _stored(demo_db, window.journey.id).settings
+        assert (stored["reentry"], stored["reentry_days"], stored["priority"], stored["exclusion_group"]) \
+            == ("after_days", 30, 5, "쿠폰")
+        window.doc.undo.undo()  # the whole dialog is one undo step
+        assert window.journey.settings["reentry"] == "never" and window.journey.settings["priority"] == 0
+    finally:
+        _close(window)
+
+
+def test_journey_settings_explained_in_korean(qtbot, demo_db: Database, korean: None) -> None:
+    window = _editor(qtbot, demo_db)
+    try:
+        dialog = window.open_journey_settings()
+        texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        for words in ("다시 들어", "우선순위", "제외 묶음", "하루", "전환"):
+            assert words in texts, words
+        assert dialog.reentry.itemText(0) == "한 번만 (다시 들어오지 않음)"
+        dialog.reject()
     finally:
         _close(window)

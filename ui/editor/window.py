@@ -35,6 +35,7 @@ from storage.models import Category, JourneyVersion
 from ui.context import AppContext
 from ui.editor.document import AutoLayout, JourneyDocument, ReplaceAll, SetJourney
 from ui.editor.inspector import Inspector
+from ui.editor.journey_settings import JourneySettingsDialog
 from ui.editor.minimap import Minimap
 from ui.editor.palette import Palette
 from ui.editor.problems import ProblemsPanel, node_labels
@@ -209,6 +210,10 @@ class EditorWindow(QMainWindow):
         self.name_edit.setMaximumWidth(280)
         self.name_edit.editingFinished.connect(self.rename)
         bar.addWidget(self.name_edit)
+        journey_settings = QAction(self.tr("Journey settings…"), self)
+        journey_settings.setToolTip(self.tr("Who may enter again, priority, exclusion group"))
+        journey_settings.triggered.connect(lambda: self.open_journey_settings())
+        bar.addAction(journey_settings)
         bar.addSeparator()
         self.doc.journey_changed.connect(self._journey_changed)
         undo = QAction(self.tr("Undo"), self)
@@ -221,7 +226,7 @@ class EditorWindow(QMainWindow):
         redo.triggered.connect(self.doc.undo.redo)
         redo.setEnabled(False)
         self.doc.undo.canRedoChanged.connect(redo.setEnabled)
-        self.actions_by_name: dict[str, QAction] = {"undo": undo, "redo": redo}
+        self.actions_by_name: dict[str, QAction] = {"undo": undo, "redo": redo, "journey_settings": journey_settings}
         entries = [
             ("save", self.tr("Save"), QKeySequence.StandardKey.Save, self.save),
             ("copy", self.tr("Copy"), QKeySequence.StandardKey.Copy, self.scene.copy_selected),
@@ -280,6 +285,20 @@ class EditorWindow(QMainWindow):
         name = name[:self.journey.limits.name_chars]
         self.doc.push(SetJourney(self.doc, "name", name))
         return True
+
+    def open_journey_settings(self) -> JourneySettingsDialog:
+        """The 여정 설정 dialog, shown window-modal (returned, so a test can fill it in)."""
+        from engine import config
+        from storage.models import Journey as JourneyRow
+
+        with self.ctx.db.session() as session:
+            days = int(config.get(session, "rules.conversion_days"))
+            groups = sorted({str((draft or {}).get("settings", {}).get("exclusion_group") or "")
+                             for draft in session.scalars(select(JourneyRow.draft))} - {""})
+        dialog = JourneySettingsDialog(self.doc, self.ctx.lang, groups, days, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _journey_changed(self) -> None:
         if self.name_edit.text() != self.journey.name:
