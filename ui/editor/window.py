@@ -78,8 +78,13 @@ class EditorWindow(QMainWindow):
         inspector_scroll = QScrollArea()  # a long message form scrolls instead of stretching the window
         inspector_scroll.setWidgetResizable(True)
         inspector_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # never clipped: should a panel be dragged narrower than its fields, it scrolls sideways instead
+        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         inspector_scroll.setWidget(self.inspector)
+        self.inspector_scroll = inspector_scroll
+        # the side panels run the full height; the problems list sits under the canvas only
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock(self.tr("Settings"), inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems_dock = problems_dock
