@@ -526,9 +526,6 @@ class RuleRow(QWidget):
                 combo.lineEdit().editingFinished.connect(self.owner.commit)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(6)
-        for control in self.form_host.findChildren(QWidget):  # a narrow panel never squeezes a control below its
-            if isinstance(control, QComboBox | QAbstractSpinBox | QAbstractButton):  # minimum (clipped arrows)
-                control.setMinimumWidth(control.minimumSizeHint().width())
             self.value = combo
         self.grid.addWidget(self.value, 1, 0, 1, 3)
 
