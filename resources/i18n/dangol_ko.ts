@@ -545,277 +545,275 @@
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="83"/>
-        <location filename="../../ui/editor/window.py" line="86"/>
+        <location filename="../../ui/editor/window.py" line="88"/>
+        <location filename="../../ui/editor/window.py" line="91"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="84"/>
+        <location filename="../../ui/editor/window.py" line="89"/>
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="137"/>
+        <location filename="../../ui/editor/window.py" line="142"/>
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="138"/>
+        <location filename="../../ui/editor/window.py" line="143"/>
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="140"/>
+        <location filename="../../ui/editor/window.py" line="145"/>
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="145"/>
+        <location filename="../../ui/editor/window.py" line="150"/>
         <source>⚠ %1 stopped: message could not be made</source>
         <translation>⚠ %1명 멈춤: 메시지를 만들 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="148"/>
+        <location filename="../../ui/editor/window.py" line="153"/>
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="158"/>
+        <location filename="../../ui/editor/window.py" line="163"/>
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="171"/>
-        <location filename="../../ui/editor/window.py" line="179"/>
-        <location filename="../../ui/editor/window.py" line="245"/>
+        <location filename="../../ui/editor/window.py" line="176"/>
+        <location filename="../../ui/editor/window.py" line="184"/>
+        <location filename="../../ui/editor/window.py" line="250"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="171"/>
+        <location filename="../../ui/editor/window.py" line="176"/>
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="185"/>
+        <location filename="../../ui/editor/window.py" line="190"/>
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="189"/>
+        <location filename="../../ui/editor/window.py" line="194"/>
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="203"/>
+        <location filename="../../ui/editor/window.py" line="208"/>
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="206"/>
+        <location filename="../../ui/editor/window.py" line="211"/>
         <source>Journey name</source>
         <translation>여정 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="207"/>
+        <location filename="../../ui/editor/window.py" line="212"/>
         <source>The journey&apos;s name; press Enter to rename it. Saved with the journey.</source>
         <translation>여정 이름입니다. 고친 뒤 Enter를 누르면 바뀌고, 여정과 함께 저장됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="213"/>
+        <location filename="../../ui/editor/window.py" line="218"/>
         <source>Journey settings…</source>
         <translation>여정 설정…</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="214"/>
+        <location filename="../../ui/editor/window.py" line="219"/>
         <source>Who may enter again, priority, exclusion group</source>
         <translation>다시 들어오는 규칙, 우선순위, 제외 묶음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="219"/>
+        <location filename="../../ui/editor/window.py" line="224"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="224"/>
+        <location filename="../../ui/editor/window.py" line="229"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="231"/>
+        <location filename="../../ui/editor/window.py" line="236"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="232"/>
+        <location filename="../../ui/editor/window.py" line="237"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="233"/>
+        <location filename="../../ui/editor/window.py" line="238"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="234"/>
+        <location filename="../../ui/editor/window.py" line="239"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="235"/>
+        <location filename="../../ui/editor/window.py" line="240"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="236"/>
+        <location filename="../../ui/editor/window.py" line="241"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="237"/>
+        <location filename="../../ui/editor/window.py" line="242"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="238"/>
+        <location filename="../../ui/editor/window.py" line="243"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="239"/>
+        <location filename="../../ui/editor/window.py" line="244"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="240"/>
+        <location filename="../../ui/editor/window.py" line="245"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="241"/>
+        <location filename="../../ui/editor/window.py" line="246"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="242"/>
+        <location filename="../../ui/editor/window.py" line="247"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="243"/>
-        <location filename="../../ui/editor/window.py" line="501"/>
+        <location filename="../../ui/editor/window.py" line="248"/>
+        <location filename="../../ui/editor/window.py" line="508"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="244"/>
+        <location filename="../../ui/editor/window.py" line="249"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="272"/>
         <source>Add a node</source>
-        <translation>노드 추가</translation>
+        <translation type="vanished">노드 추가</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="272"/>
         <source>Node</source>
-        <translation>노드</translation>
+        <translation type="vanished">노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="282"/>
+        <location filename="../../ui/editor/window.py" line="289"/>
         <source>A journey needs a name.</source>
         <translation>여정에는 이름이 필요합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="341"/>
+        <location filename="../../ui/editor/window.py" line="348"/>
         <source>%1%2 — Journey editor</source>
         <translation>%1%2 — 여정 편집기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="341"/>
+        <location filename="../../ui/editor/window.py" line="348"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="351"/>
+        <location filename="../../ui/editor/window.py" line="358"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="380"/>
+        <location filename="../../ui/editor/window.py" line="387"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="381"/>
+        <location filename="../../ui/editor/window.py" line="388"/>
         <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="395"/>
+        <location filename="../../ui/editor/window.py" line="402"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="395"/>
+        <location filename="../../ui/editor/window.py" line="402"/>
         <source>Save the changes to &apos;%1&apos; before closing?</source>
         <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="420"/>
-        <location filename="../../ui/editor/window.py" line="444"/>
+        <location filename="../../ui/editor/window.py" line="427"/>
+        <location filename="../../ui/editor/window.py" line="451"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="421"/>
+        <location filename="../../ui/editor/window.py" line="428"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="426"/>
+        <location filename="../../ui/editor/window.py" line="433"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="449"/>
+        <location filename="../../ui/editor/window.py" line="456"/>
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="460"/>
+        <location filename="../../ui/editor/window.py" line="467"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="463"/>
+        <location filename="../../ui/editor/window.py" line="470"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="466"/>
+        <location filename="../../ui/editor/window.py" line="473"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="469"/>
+        <location filename="../../ui/editor/window.py" line="476"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="470"/>
+        <location filename="../../ui/editor/window.py" line="477"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="471"/>
+        <location filename="../../ui/editor/window.py" line="478"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="501"/>
+        <location filename="../../ui/editor/window.py" line="508"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -1463,47 +1461,47 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="98"/>
+        <location filename="../../ui/editor/inspector.py" line="104"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="120"/>
+        <location filename="../../ui/editor/inspector.py" line="130"/>
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="185"/>
+        <location filename="../../ui/editor/inspector.py" line="203"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="241"/>
+        <location filename="../../ui/editor/inspector.py" line="259"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="309"/>
+        <location filename="../../ui/editor/inspector.py" line="327"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="311"/>
+        <location filename="../../ui/editor/inspector.py" line="329"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="313"/>
+        <location filename="../../ui/editor/inspector.py" line="331"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="315"/>
+        <location filename="../../ui/editor/inspector.py" line="333"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="390"/>
+        <location filename="../../ui/editor/inspector.py" line="408"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -2081,9 +2079,14 @@
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../ui/editor/palette.py" line="37"/>
+        <location filename="../../ui/editor/palette.py" line="38"/>
         <source>Search nodes</source>
         <translation>노드 찾기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/palette.py" line="45"/>
+        <source>No node matches that.</source>
+        <translation>찾는 노드가 없습니다</translation>
     </message>
 </context>
 <context>
@@ -2095,9 +2098,27 @@
     </message>
 </context>
 <context>
+    <name>QuickAddDialog</name>
+    <message>
+        <location filename="../../ui/editor/quick_add.py" line="20"/>
+        <source>Add a node</source>
+        <translation>노드 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/quick_add.py" line="23"/>
+        <source>Type a name: wait, text, Kakao, coupon, condition …</source>
+        <translation>이름을 입력하세요: 대기, 문자, 카톡, 쿠폰, 조건 …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/quick_add.py" line="26"/>
+        <source>No node matches that.</source>
+        <translation>찾는 노드가 없습니다</translation>
+    </message>
+</context>
+<context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="501"/>
+        <location filename="../../ui/editor/inspector.py" line="519"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -2105,7 +2126,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="414"/>
+        <location filename="../../ui/editor/inspector.py" line="432"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>

@@ -200,6 +200,30 @@ class JourneyView(QGraphicsView):
         self.add_node(kind, point)
         event.acceptProposedAction()
 
+    def free_spot(self, point: QPointF) -> QPointF:
+        """The nearest place to `point` where a new card overlaps no other card (searched ring by ring)."""
+        from ui.editor.items import WIDTH
+
+        taken = [item.mapRectToScene(QRectF(0, 0, WIDTH, item.height)).adjusted(-30, -30, 30, 30)
+                 for item in self.journey_scene.nodes.values()]
+        card = QRectF(0, 0, WIDTH, 110)  # room for the tallest card (three outputs) and its numbers below
+
+        def free(at: QPointF) -> bool:
+            return not any(rect.intersects(card.translated(at)) for rect in taken)
+
+        if free(point):
+            return point
+        step_x, step_y = WIDTH + 40, 80.0
+        for ring in range(1, 40):
+            spots = [QPointF(point.x() + dx * step_x, point.y() + dy * step_y)
+                     for dx in range(-ring, ring + 1) for dy in range(-ring, ring + 1)
+                     if max(abs(dx), abs(dy)) == ring]
+            spots.sort(key=lambda p: (p - point).manhattanLength())
+            for spot in spots:
+                if free(spot):
+                    return spot
+        return point
+
     def add_node(self, kind: str, point: QPointF) -> str | None:
         grid = 20
         position = (round(point.x() / grid) * grid, round(point.y() / grid) * grid)

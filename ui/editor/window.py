@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFrame,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -39,6 +38,7 @@ from ui.editor.journey_settings import JourneySettingsDialog
 from ui.editor.minimap import Minimap
 from ui.editor.palette import Palette
 from ui.editor.problems import ProblemsPanel, node_labels
+from ui.editor.quick_add import QuickAddDialog
 from ui.editor.scene import JourneyScene
 from ui.editor.view import JourneyView
 from ui.widgets import first_size
@@ -266,17 +266,19 @@ class EditorWindow(QMainWindow):
     # --- editing ---------------------------------------------------------------------------------
 
     def add_node(self, kind: str, point: QPointF | None = None) -> str | None:
+        """Add a node near `point` (the view's centre by default), in free space: never on top of a card."""
         if point is None:
             point = self.view.mapToScene(self.view.viewport().rect().center())
-        return self.view.add_node(kind, point)
+        return self.view.add_node(kind, self.view.free_spot(point))
 
-    def quick_add(self, point: QPointF) -> None:
-        from engine.journey import REGISTRY
-
-        labels = {spec.label(self.ctx.lang): spec.kind for spec in REGISTRY.values()}
-        choice, ok = QInputDialog.getItem(self, self.tr("Add a node"), self.tr("Node"), list(labels), 0, True)
-        if ok and choice in labels:
-            self.add_node(labels[choice], point)
+    def quick_add(self, point: QPointF) -> QuickAddDialog:
+        """The quick-add search at a canvas point (shown window-modal; returned so a test can type in it)."""
+        dialog = QuickAddDialog(self.ctx.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda kind: self.add_node(kind, point))
+        dialog.open()
+        dialog.search.setFocus()
+        return dialog
 
     def rename(self, name: str | None = None) -> bool:
         """Rename the journey from the toolbar's name field (or to `name`); an empty name is refused in words."""
