@@ -141,8 +141,13 @@ def validate(journey: Journey, context: ValidationContext | None = None) -> list
 
 
 def _settings(journey: Journey) -> list[Issue]:
+    return settings_issues(journey.settings)
+
+
+def settings_issues(settings: Mapping[str, Any]) -> list[Issue]:
+    """The problems of a journey's own settings (re-entry, priority, exclusion group): the rules the editor's
+    settings dialog checks before it accepts, and validate() checks before publishing."""
     found = []
-    settings = journey.settings
     if settings.get("reentry") not in REENTRY:
         found.append(Issue(None, ERROR, "bad_setting", "reentry", {"setting": "reentry"}))
     for key in ("reentry_days", "priority"):
@@ -152,6 +157,8 @@ def _settings(journey: Journey) -> list[Issue]:
     if settings.get("reentry") == "after_days" and isinstance(settings.get("reentry_days"), int) \
             and settings["reentry_days"] < 1:
         found.append(Issue(None, ERROR, "bad_setting", "reentry_days", {"setting": "reentry_days"}))
+    if not isinstance(settings.get("exclusion_group", ""), str):
+        found.append(Issue(None, ERROR, "bad_setting", "exclusion_group", {"setting": "exclusion_group"}))
     return found
 
 

@@ -475,7 +475,7 @@
     <message>
         <location filename="../../ui/pages/customers.py" line="256"/>
         <source>· only the segment &apos;%1&apos;</source>
-        <translation>· '%1' 세그먼트만</translation>
+        <translation>· &apos;%1&apos; 세그먼트만</translation>
     </message>
 </context>
 <context>
@@ -550,252 +550,277 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="73"/>
+        <location filename="../../ui/editor/window.py" line="75"/>
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="75"/>
+        <location filename="../../ui/editor/window.py" line="77"/>
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="81"/>
-        <location filename="../../ui/editor/window.py" line="84"/>
+        <location filename="../../ui/editor/window.py" line="88"/>
+        <location filename="../../ui/editor/window.py" line="91"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="82"/>
+        <location filename="../../ui/editor/window.py" line="89"/>
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="135"/>
+        <location filename="../../ui/editor/window.py" line="142"/>
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="136"/>
+        <location filename="../../ui/editor/window.py" line="143"/>
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="138"/>
+        <location filename="../../ui/editor/window.py" line="145"/>
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="143"/>
+        <location filename="../../ui/editor/window.py" line="150"/>
         <source>⚠ %1 stopped: message could not be made</source>
         <translation>⚠ %1명 멈춤: 메시지를 만들 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="146"/>
+        <location filename="../../ui/editor/window.py" line="153"/>
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="156"/>
+        <location filename="../../ui/editor/window.py" line="163"/>
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="169"/>
-        <location filename="../../ui/editor/window.py" line="177"/>
-        <location filename="../../ui/editor/window.py" line="229"/>
+        <location filename="../../ui/editor/window.py" line="176"/>
+        <location filename="../../ui/editor/window.py" line="184"/>
+        <location filename="../../ui/editor/window.py" line="250"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="169"/>
+        <location filename="../../ui/editor/window.py" line="176"/>
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="183"/>
+        <location filename="../../ui/editor/window.py" line="190"/>
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="187"/>
+        <location filename="../../ui/editor/window.py" line="194"/>
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="201"/>
+        <location filename="../../ui/editor/window.py" line="208"/>
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="203"/>
+        <location filename="../../ui/editor/window.py" line="211"/>
+        <source>Journey name</source>
+        <translation>여정 이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="212"/>
+        <source>The journey&apos;s name; press Enter to rename it. Saved with the journey.</source>
+        <translation>여정 이름입니다. 고친 뒤 Enter를 누르면 바뀌고, 여정과 함께 저장됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="218"/>
+        <source>Journey settings…</source>
+        <translation>여정 설정…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="219"/>
+        <source>Who may enter again, priority, exclusion group</source>
+        <translation>다시 들어오는 규칙, 우선순위, 제외 묶음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="224"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="208"/>
+        <location filename="../../ui/editor/window.py" line="229"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="215"/>
+        <location filename="../../ui/editor/window.py" line="236"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="216"/>
+        <location filename="../../ui/editor/window.py" line="237"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="217"/>
+        <location filename="../../ui/editor/window.py" line="238"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="218"/>
+        <location filename="../../ui/editor/window.py" line="239"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="219"/>
+        <location filename="../../ui/editor/window.py" line="240"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="220"/>
+        <location filename="../../ui/editor/window.py" line="241"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="221"/>
+        <location filename="../../ui/editor/window.py" line="242"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="222"/>
+        <location filename="../../ui/editor/window.py" line="243"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="223"/>
+        <location filename="../../ui/editor/window.py" line="244"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="224"/>
+        <location filename="../../ui/editor/window.py" line="245"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="225"/>
+        <location filename="../../ui/editor/window.py" line="246"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="226"/>
+        <location filename="../../ui/editor/window.py" line="247"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="227"/>
-        <location filename="../../ui/editor/window.py" line="452"/>
+        <location filename="../../ui/editor/window.py" line="248"/>
+        <location filename="../../ui/editor/window.py" line="508"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="228"/>
+        <location filename="../../ui/editor/window.py" line="249"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="256"/>
-        <source>Add a node</source>
-        <translation>노드 추가</translation>
+        <location filename="../../ui/editor/window.py" line="289"/>
+        <source>A journey needs a name.</source>
+        <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="256"/>
-        <source>Node</source>
-        <translation>노드</translation>
+        <location filename="../../ui/editor/window.py" line="348"/>
+        <source>%1%2 — Journey editor</source>
+        <translation>%1%2 — 여정 편집기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="302"/>
+        <location filename="../../ui/editor/window.py" line="348"/>
+        <source>(no name)</source>
+        <translation>(이름 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="358"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="331"/>
+        <location filename="../../ui/editor/window.py" line="387"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="332"/>
+        <location filename="../../ui/editor/window.py" line="388"/>
         <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="346"/>
+        <location filename="../../ui/editor/window.py" line="402"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="346"/>
+        <location filename="../../ui/editor/window.py" line="402"/>
         <source>Save the changes to &apos;%1&apos; before closing?</source>
         <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="371"/>
-        <location filename="../../ui/editor/window.py" line="395"/>
+        <location filename="../../ui/editor/window.py" line="427"/>
+        <location filename="../../ui/editor/window.py" line="451"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="372"/>
+        <location filename="../../ui/editor/window.py" line="428"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="377"/>
+        <location filename="../../ui/editor/window.py" line="433"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="400"/>
+        <location filename="../../ui/editor/window.py" line="456"/>
         <source>Published as version %1.</source>
         <translation>버전 %1(으)로 게시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="411"/>
+        <location filename="../../ui/editor/window.py" line="467"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="414"/>
+        <location filename="../../ui/editor/window.py" line="470"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="417"/>
+        <location filename="../../ui/editor/window.py" line="473"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="420"/>
+        <location filename="../../ui/editor/window.py" line="476"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="421"/>
+        <location filename="../../ui/editor/window.py" line="477"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="422"/>
+        <location filename="../../ui/editor/window.py" line="478"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="452"/>
+        <location filename="../../ui/editor/window.py" line="508"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -841,21 +866,36 @@
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="54"/>
+        <location filename="../../ui/pages/gallery.py" line="55"/>
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="56"/>
+        <source>New blank journey</source>
+        <translation>빈 여정 만들기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="57"/>
+        <source>An empty canvas: you pick how customers enter and build the steps.</source>
+        <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="93"/>
+        <location filename="../../ui/pages/gallery.py" line="99"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="95"/>
+        <location filename="../../ui/pages/gallery.py" line="101"/>
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="110"/>
+        <source>New journey</source>
+        <translation>새 여정</translation>
     </message>
 </context>
 <context>
@@ -1428,215 +1468,340 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="99"/>
+        <location filename="../../ui/editor/inspector.py" line="105"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="121"/>
+        <location filename="../../ui/editor/inspector.py" line="131"/>
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="186"/>
+        <location filename="../../ui/editor/inspector.py" line="204"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="242"/>
+        <location filename="../../ui/editor/inspector.py" line="260"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="311"/>
+        <location filename="../../ui/editor/inspector.py" line="329"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="313"/>
+        <location filename="../../ui/editor/inspector.py" line="331"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="315"/>
+        <location filename="../../ui/editor/inspector.py" line="333"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="317"/>
+        <location filename="../../ui/editor/inspector.py" line="335"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="392"/>
+        <location filename="../../ui/editor/inspector.py" line="410"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
 </context>
 <context>
+    <name>JourneySettingsDialog</name>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="35"/>
+        <source>Journey settings</source>
+        <translation>여정 설정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="42"/>
+        <source>Only once (never again)</source>
+        <translation>한 번만 (다시 들어오지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="43"/>
+        <source>Again after leaving the journey</source>
+        <translation>여정을 마치면 다시 들어올 수 있음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="44"/>
+        <source>Again some days after entering</source>
+        <translation>들어온 지 며칠 지나면 다시 들어올 수 있음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="48"/>
+        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <source>Entering again</source>
+        <translation>다시 들어오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="49"/>
+        <source>Whether a customer who was in this journey may start it again.</source>
+        <translation>이 여정을 거친 고객이 다시 처음부터 시작할 수 있는지 정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="53"/>
+        <source> days</source>
+        <translation>일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="55"/>
+        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <source>Days before again</source>
+        <translation>다시 들어오기까지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="56"/>
+        <source>Counted from the day they last entered (at least 1).</source>
+        <translation>마지막으로 들어온 날부터 셉니다 (1일 이상).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="61"/>
+        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="62"/>
+        <source>When journeys of one group meet the same customer on one day, the higher number goes first.</source>
+        <translation>같은 제외 묶음의 여정들이 같은 날 한 고객을 만나면 숫자가 큰 여정이 먼저 받습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="71"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="73"/>
+        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <source>Exclusion group</source>
+        <translation>제외 묶음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="74"/>
+        <source>Journeys with the same group name: a customer enters at most one of them a day.</source>
+        <translation>묶음 이름이 같은 여정들 중에서 한 고객은 하루에 하나에만 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <source>For you only; customers never see it.</source>
+        <translation>나만 보는 메모입니다. 고객에게는 보이지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="81"/>
+        <source>Counting an order as a conversion: within %1 days of a step, for every journey (Settings). What happens to a message that is late (the PC was off) is set on each message step.</source>
+        <translation>전환: 단계를 지난 뒤 %1일 안에 한 주문을 전환으로 셉니다 (모든 여정 공통, 설정 화면에서 바꿉니다). 늦어진 메시지(PC가 꺼져 있던 동안)를 어떻게 할지는 메시지 단계마다 정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="123"/>
+        <source>%1: not a valid value.</source>
+        <translation>%1: 올바른 값이 아닙니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="125"/>
+        <source>Days before again: at least 1 day.</source>
+        <translation>다시 들어오기까지: 1일 이상이어야 합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>JourneyView</name>
+    <message>
+        <location filename="../../ui/editor/view.py" line="146"/>
+        <source>Start with how customers enter: drag a start node (Signed up, Order placed …) from the list on the left, or press Tab and type its name.</source>
+        <translation>먼저 고객이 여정에 들어오는 방법을 정하세요. 왼쪽 목록에서 시작 노드(회원 가입, 주문 …)를 끌어 놓거나 Tab 키를 누르고 이름을 입력하세요.</translation>
+    </message>
+</context>
+<context>
     <name>JourneysPage</name>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="37"/>
+        <location filename="../../ui/pages/journeys.py" line="49"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="39"/>
+        <location filename="../../ui/pages/journeys.py" line="51"/>
         <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
         <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="41"/>
-        <location filename="../../ui/pages/journeys.py" line="131"/>
+        <location filename="../../ui/pages/journeys.py" line="53"/>
+        <location filename="../../ui/pages/journeys.py" line="146"/>
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="42"/>
+        <location filename="../../ui/pages/journeys.py" line="54"/>
+        <source>New blank journey</source>
+        <translation>빈 여정 만들기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <source>An empty canvas: you pick how customers enter and build the steps.</source>
+        <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="56"/>
         <source>New from template…</source>
         <translation>템플릿으로 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="43"/>
+        <location filename="../../ui/pages/journeys.py" line="57"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="44"/>
+        <location filename="../../ui/pages/journeys.py" line="58"/>
         <source>Rename…</source>
         <translation>이름 바꾸기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="45"/>
+        <location filename="../../ui/pages/journeys.py" line="59"/>
         <source>Import…</source>
         <translation>가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="46"/>
+        <location filename="../../ui/pages/journeys.py" line="60"/>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="47"/>
+        <location filename="../../ui/pages/journeys.py" line="61"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
-        <location filename="../../ui/pages/journeys.py" line="182"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
+        <location filename="../../ui/pages/journeys.py" line="204"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55"/>
+        <location filename="../../ui/pages/journeys.py" line="69"/>
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="56"/>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="56"/>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
         <source>Conversions</source>
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="66"/>
+        <location filename="../../ui/pages/journeys.py" line="80"/>
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82"/>
+        <location filename="../../ui/pages/journeys.py" line="97"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82"/>
+        <location filename="../../ui/pages/journeys.py" line="97"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="82"/>
+        <location filename="../../ui/pages/journeys.py" line="97"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="83"/>
+        <location filename="../../ui/pages/journeys.py" line="98"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="94"/>
+        <location filename="../../ui/pages/journeys.py" line="109"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="161"/>
+        <location filename="../../ui/pages/journeys.py" line="169"/>
+        <source>New journey</source>
+        <translation>새 여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="183"/>
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="174"/>
-        <location filename="../../ui/pages/journeys.py" line="179"/>
-        <location filename="../../ui/pages/journeys.py" line="183"/>
+        <location filename="../../ui/pages/journeys.py" line="196"/>
+        <location filename="../../ui/pages/journeys.py" line="201"/>
+        <location filename="../../ui/pages/journeys.py" line="205"/>
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="174"/>
+        <location filename="../../ui/pages/journeys.py" line="196"/>
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="179"/>
+        <location filename="../../ui/pages/journeys.py" line="201"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="192"/>
+        <location filename="../../ui/pages/journeys.py" line="214"/>
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="192"/>
-        <location filename="../../ui/pages/journeys.py" line="210"/>
+        <location filename="../../ui/pages/journeys.py" line="214"/>
+        <location filename="../../ui/pages/journeys.py" line="232"/>
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="199"/>
+        <location filename="../../ui/pages/journeys.py" line="221"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="209"/>
+        <location filename="../../ui/pages/journeys.py" line="231"/>
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="216"/>
+        <location filename="../../ui/pages/journeys.py" line="238"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="226"/>
+        <location filename="../../ui/pages/journeys.py" line="248"/>
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="227"/>
+        <location filename="../../ui/pages/journeys.py" line="249"/>
         <source>Delete &apos;%1&apos;? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>&apos;%1&apos;을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -1926,9 +2091,14 @@
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../ui/editor/palette.py" line="37"/>
+        <location filename="../../ui/editor/palette.py" line="38"/>
         <source>Search nodes</source>
         <translation>노드 찾기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/palette.py" line="45"/>
+        <source>No node matches that.</source>
+        <translation>찾는 노드가 없습니다</translation>
     </message>
 </context>
 <context>
@@ -1940,9 +2110,27 @@
     </message>
 </context>
 <context>
+    <name>QuickAddDialog</name>
+    <message>
+        <location filename="../../ui/editor/quick_add.py" line="20"/>
+        <source>Add a node</source>
+        <translation>노드 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/quick_add.py" line="23"/>
+        <source>Type a name: wait, text, Kakao, coupon, condition …</source>
+        <translation>이름을 입력하세요: 대기, 문자, 카톡, 쿠폰, 조건 …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/quick_add.py" line="26"/>
+        <source>No node matches that.</source>
+        <translation>찾는 노드가 없습니다</translation>
+    </message>
+</context>
+<context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="503"/>
+        <location filename="../../ui/editor/inspector.py" line="521"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -1950,7 +2138,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="416"/>
+        <location filename="../../ui/editor/inspector.py" line="434"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>

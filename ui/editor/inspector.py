@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QSize, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -69,6 +71,9 @@ class Inspector(QWidget):
         self.outer.addWidget(self.title)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
+        # a narrow panel (1366×768, English labels) puts a long label above its field instead of clipping it
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.outer.addWidget(self.form_host)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
@@ -91,6 +96,7 @@ class Inspector(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.widgets = {}
+        self.headings: dict[str, QLabel] = {}
         self.variable_rows: list[tuple[QComboBox, QPushButton]] = []
         self.pending_rows: list[QWidget] = []
         self.sample: QComboBox | None = None
@@ -105,20 +111,30 @@ class Inspector(QWidget):
         for param in spec.params:
             widget = self._editor(param, values.get(param.name))
             self.widgets[param.name] = widget
-            self.form.addRow(self.label(param.label_ko, param.label_en), widget)
+            if param.type is ParamType.TEMPLATE:  # a message text: its label above, the text the panel's full width
+                heading = QLabel(self.label(param.label_ko, param.label_en))
+                self.headings[param.name] = heading
+                self.form.addRow(heading)
+                self.form.addRow(widget)
+                self.form.setRowVisible(heading, param.shown(values))
+            else:
+                self.form.addRow(self.label(param.label_ko, param.label_en), widget)
             self.form.setRowVisible(widget, param.shown(values))
             for extra in self.pending_rows:
-                self.form.addRow("", extra)
+                self.form.addRow(extra)
             self.pending_rows = []
-        for combo in self.form_host.findChildren(QComboBox):  # long choices must not widen the panel
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
         if node.category == "message":
             self.sample = QComboBox()
             for customer_id, name in self.sample_customers():
                 self.sample.addItem(name, customer_id)
             self.sample.currentIndexChanged.connect(lambda _: self._update_preview())
             self.form.addRow(self.tr("Preview for"), self.sample)
+        for combo in self.form_host.findChildren(QComboBox):  # long choices must not widen the panel
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        for control in self.form_host.findChildren(QWidget):  # a narrow panel never squeezes a control below its
+            if isinstance(control, QComboBox | QAbstractSpinBox | QAbstractButton):  # minimum (clipped arrows)
+                control.setMinimumWidth(control.minimumSizeHint().width())
         self._update_preview()
 
     def _external_change(self, node_id: str) -> None:
@@ -147,6 +163,8 @@ class Inspector(QWidget):
             widget = self.widgets.get(param.name)
             if widget is not None:
                 self.form.setRowVisible(widget, param.shown(values))
+            if param.name in self.headings:
+                self.form.setRowVisible(self.headings[param.name], param.shown(values))
         self._update_preview()
 
     # --- editors per parameter type -----------------------------------------------------------------
@@ -271,15 +289,15 @@ class Inspector(QWidget):
 
     def _weekdays(self, name: str, days: list[int]) -> QWidget:
         host = QWidget()
-        row = QHBoxLayout(host)
-        row.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout(host)  # two rows of four: seven boxes in a row do not fit a 1366×768 panel in English
+        grid.setContentsMargins(0, 0, 0, 0)
         boxes = []
         names = WEEKDAY_KO if self.lang == "ko" else WEEKDAY_EN
         for index, label in enumerate(names):
             box = QCheckBox(label)
             box.setChecked(index in days)
             boxes.append(box)
-            row.addWidget(box)
+            grid.addWidget(box, index // 4, index % 4)
         for box in boxes:
             box.toggled.connect(lambda _: self._commit(name, [i for i, b in enumerate(boxes) if b.isChecked()]))
         return host

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDrag
-from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from engine.journey import CATEGORIES, REGISTRY
+from engine.journey.search import find_kinds
 from ui.editor.icons import category_icon
 from ui.editor.items import COLORS
 from ui.editor.view import KIND_MIME
@@ -41,6 +42,11 @@ class Palette(QWidget):
         self.tree.setDragEnabled(True)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
+        self.nothing = QLabel(self.tr("No node matches that."))
+        self.nothing.setObjectName("muted")
+        self.nothing.setWordWrap(True)
+        self.nothing.hide()
+        layout.addWidget(self.nothing)
         self.groups: dict[str, QTreeWidgetItem] = {}
         for category, (ko, en) in CATEGORIES.items():
             group = QTreeWidgetItem([ko if lang == "ko" else en])
@@ -64,15 +70,16 @@ class Palette(QWidget):
         return QSize(230, 400)
 
     def filter(self, text: str) -> None:
-        needle = text.strip().lower()
+        found = set(find_kinds(text))  # any part of a name, Korean or English, or a word for it (대기, 카톡 …)
         for group in self.groups.values():
             shown = 0
             for index in range(group.childCount()):
                 child = group.child(index)
-                match = not needle or needle in child.data(0, Qt.ItemDataRole.UserRole + 1)
+                match = child.data(0, Qt.ItemDataRole.UserRole) in found
                 child.setHidden(not match)
                 shown += match
             group.setHidden(shown == 0)
+        self.nothing.setVisible(not found)
 
     def visible_kinds(self) -> list[str]:
         kinds = []

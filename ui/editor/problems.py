@@ -21,7 +21,7 @@ class ProblemsPanel(QListWidget):
         self.itemClicked.connect(self._clicked)
 
     def sizeHint(self) -> QSize:
-        return QSize(600, 100)
+        return QSize(600, 100 if self.issues else 28)
 
     def show_issues(self, issues: list[Issue], labels: dict[str, str]) -> None:
         self.issues = issues
@@ -35,6 +35,16 @@ class ProblemsPanel(QListWidget):
             self.addItem(item)
         if not issues:
             self.addItem(QListWidgetItem(status_icon("ok"), self.tr("No problems")))
+        self._fit()
+
+    def _fit(self) -> None:
+        """One line while there is nothing to fix; room for a few issues when there are some."""
+        if self.issues:
+            self.setMinimumHeight(0)
+            self.setMaximumHeight(16777215)
+            return
+        line = max(self.sizeHintForRow(0), self.fontMetrics().height() + 4, 20)
+        self.setFixedHeight(line + 2 * self.frameWidth() + 4)
 
     def _clicked(self, item: QListWidgetItem) -> None:
         node_id = item.data(Qt.ItemDataRole.UserRole)

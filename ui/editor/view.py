@@ -38,6 +38,8 @@ class JourneyView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setAcceptDrops(True)
         self._panning: QPointF | None = None
+        scene.doc.node_added.connect(lambda _: self.viewport().update())  # the empty-canvas hint comes and goes
+        scene.doc.node_removed.connect(lambda _: self.viewport().update())
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -137,6 +139,25 @@ class JourneyView(QGraphicsView):
     def focusNextPrevChild(self, next: bool) -> bool:  # keep Tab for quick-add
         return False
 
+    def empty_hint(self) -> str:
+        """What an empty canvas says (a blank journey): how to begin."""
+        if self.journey_scene.nodes:
+            return ""
+        return self.tr("Start with how customers enter: drag a start node (Signed up, Order placed …) from the list on "
+                       "the left, or press Tab and type its name.")
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        hint = self.empty_hint()
+        if not hint:
+            return
+        painter.save()
+        painter.resetTransform()
+        area = QRectF(self.viewport().rect()).adjusted(40, 40, -40, -40)
+        painter.setPen(self.palette().placeholderText().color())
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), hint)
+        painter.restore()
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         super().drawBackground(painter, rect)
         if self.zoom() < 0.4:
@@ -178,6 +199,30 @@ class JourneyView(QGraphicsView):
         point = self.mapToScene(event.position().toPoint())
         self.add_node(kind, point)
         event.acceptProposedAction()
+
+    def free_spot(self, point: QPointF) -> QPointF:
+        """The nearest place to `point` where a new card overlaps no other card (searched ring by ring)."""
+        from ui.editor.items import WIDTH
+
+        taken = [item.mapRectToScene(QRectF(0, 0, WIDTH, item.height)).adjusted(-30, -30, 30, 30)
+                 for item in self.journey_scene.nodes.values()]
+        card = QRectF(0, 0, WIDTH, 110)  # room for the tallest card (three outputs) and its numbers below
+
+        def free(at: QPointF) -> bool:
+            return not any(rect.intersects(card.translated(at)) for rect in taken)
+
+        if free(point):
+            return point
+        step_x, step_y = WIDTH + 40, 80.0
+        for ring in range(1, 40):
+            spots = [QPointF(point.x() + dx * step_x, point.y() + dy * step_y)
+                     for dx in range(-ring, ring + 1) for dy in range(-ring, ring + 1)
+                     if max(abs(dx), abs(dy)) == ring]
+            spots.sort(key=lambda p: (p - point).manhattanLength())
+            for spot in spots:
+                if free(spot):
+                    return spot
+        return point
 
     def add_node(self, kind: str, point: QPointF) -> str | None:
         grid = 20

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFrame,
-    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QRadioButton,
@@ -32,11 +32,13 @@ from engine.runtime.publish import PublishError, changed_nodes, publish, set_pau
 from storage.db import data_dir
 from storage.models import Category, JourneyVersion
 from ui.context import AppContext
-from ui.editor.document import AutoLayout, JourneyDocument, ReplaceAll
+from ui.editor.document import AutoLayout, JourneyDocument, ReplaceAll, SetJourney
 from ui.editor.inspector import Inspector
+from ui.editor.journey_settings import JourneySettingsDialog
 from ui.editor.minimap import Minimap
 from ui.editor.palette import Palette
 from ui.editor.problems import ProblemsPanel, node_labels
+from ui.editor.quick_add import QuickAddDialog
 from ui.editor.scene import JourneyScene
 from ui.editor.view import JourneyView
 from ui.widgets import first_size
@@ -76,8 +78,13 @@ class EditorWindow(QMainWindow):
         inspector_scroll = QScrollArea()  # a long message form scrolls instead of stretching the window
         inspector_scroll.setWidgetResizable(True)
         inspector_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # never clipped: should a panel be dragged narrower than its fields, it scrolls sideways instead
+        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         inspector_scroll.setWidget(self.inspector)
+        self.inspector_scroll = inspector_scroll
+        # the side panels run the full height; the problems list sits under the canvas only
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock(self.tr("Settings"), inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems_dock = problems_dock
@@ -200,6 +207,20 @@ class EditorWindow(QMainWindow):
     def _actions(self) -> None:
         bar = self.addToolBar(self.tr("Editor"))
         bar.setObjectName("editor-toolbar")
+        self.name_edit = QLineEdit(self.journey.name)  # the journey's name, renamed here (one undo step)
+        self.name_edit.setPlaceholderText(self.tr("Journey name"))
+        self.name_edit.setToolTip(self.tr("The journey's name; press Enter to rename it. Saved with the journey."))
+        self.name_edit.setMaxLength(self.journey.limits.name_chars)
+        self.name_edit.setMinimumWidth(160)
+        self.name_edit.setMaximumWidth(280)
+        self.name_edit.editingFinished.connect(self.rename)
+        bar.addWidget(self.name_edit)
+        journey_settings = QAction(self.tr("Journey settings…"), self)
+        journey_settings.setToolTip(self.tr("Who may enter again, priority, exclusion group"))
+        journey_settings.triggered.connect(lambda: self.open_journey_settings())
+        bar.addAction(journey_settings)
+        bar.addSeparator()
+        self.doc.journey_changed.connect(self._journey_changed)
         undo = QAction(self.tr("Undo"), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.triggered.connect(self.doc.undo.undo)
@@ -210,7 +231,7 @@ class EditorWindow(QMainWindow):
         redo.triggered.connect(self.doc.undo.redo)
         redo.setEnabled(False)
         self.doc.undo.canRedoChanged.connect(redo.setEnabled)
-        self.actions_by_name: dict[str, QAction] = {"undo": undo, "redo": redo}
+        self.actions_by_name: dict[str, QAction] = {"undo": undo, "redo": redo, "journey_settings": journey_settings}
         entries = [
             ("save", self.tr("Save"), QKeySequence.StandardKey.Save, self.save),
             ("copy", self.tr("Copy"), QKeySequence.StandardKey.Copy, self.scene.copy_selected),
@@ -245,17 +266,51 @@ class EditorWindow(QMainWindow):
     # --- editing ---------------------------------------------------------------------------------
 
     def add_node(self, kind: str, point: QPointF | None = None) -> str | None:
+        """Add a node near `point` (the view's centre by default), in free space: never on top of a card."""
         if point is None:
             point = self.view.mapToScene(self.view.viewport().rect().center())
-        return self.view.add_node(kind, point)
+        return self.view.add_node(kind, self.view.free_spot(point))
 
-    def quick_add(self, point: QPointF) -> None:
-        from engine.journey import REGISTRY
+    def quick_add(self, point: QPointF) -> QuickAddDialog:
+        """The quick-add search at a canvas point (shown window-modal; returned so a test can type in it)."""
+        dialog = QuickAddDialog(self.ctx.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda kind: self.add_node(kind, point))
+        dialog.open()
+        dialog.search.setFocus()
+        return dialog
 
-        labels = {spec.label(self.ctx.lang): spec.kind for spec in REGISTRY.values()}
-        choice, ok = QInputDialog.getItem(self, self.tr("Add a node"), self.tr("Node"), list(labels), 0, True)
-        if ok and choice in labels:
-            self.add_node(labels[choice], point)
+    def rename(self, name: str | None = None) -> bool:
+        """Rename the journey from the toolbar's name field (or to `name`); an empty name is refused in words."""
+        name = (self.name_edit.text() if name is None else name).strip()
+        if name == self.journey.name:
+            return False
+        if not name:
+            self.statusBar().showMessage(self.tr("A journey needs a name."), 6000)
+            self.name_edit.setText(self.journey.name)
+            return False
+        name = name[:self.journey.limits.name_chars]
+        self.doc.push(SetJourney(self.doc, "name", name))
+        return True
+
+    def open_journey_settings(self) -> JourneySettingsDialog:
+        """The 여정 설정 dialog, shown window-modal (returned, so a test can fill it in)."""
+        from engine import config
+        from storage.models import Journey as JourneyRow
+
+        with self.ctx.db.session() as session:
+            days = int(config.get(session, "rules.conversion_days"))
+            groups = sorted({str((draft or {}).get("settings", {}).get("exclusion_group") or "")
+                             for draft in session.scalars(select(JourneyRow.draft))} - {""})
+        dialog = JourneySettingsDialog(self.doc, self.ctx.lang, groups, days, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _journey_changed(self) -> None:
+        if self.name_edit.text() != self.journey.name:
+            self.name_edit.setText(self.journey.name)  # an undo or redo of a rename
+        self._title()
 
     def auto_layout(self) -> None:
         self.doc.push(AutoLayout(self.doc))
@@ -290,7 +345,8 @@ class EditorWindow(QMainWindow):
 
     def _title(self) -> None:
         star = "*" if self.is_dirty() else ""
-        self.setWindowTitle(f"{self.journey.name or self.tr('(no name)')}{star} — {self.tr('Journey editor')}")
+        self.setWindowTitle(self.tr("%1%2 — Journey editor").replace("%1", self.journey.name or self.tr("(no name)"))
+                            .replace("%2", star))
 
     # --- saving ---------------------------------------------------------------------------------
 

@@ -51,7 +51,13 @@ class GalleryPage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(self.tr("Template gallery")))
-        layout.addWidget(muted_label(self.tr("Journeys that work for most shops. Use one as it is or change it.")))
+        top = QHBoxLayout()
+        top.addWidget(muted_label(self.tr("Journeys that work for most shops. Use one as it is or change it.")), 1)
+        self.blank_button = QPushButton(self.tr("New blank journey"))
+        self.blank_button.setToolTip(self.tr("An empty canvas: you pick how customers enter and build the steps."))
+        self.blank_button.clicked.connect(lambda: self.new_blank())
+        top.addWidget(self.blank_button)
+        layout.addLayout(top)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -97,6 +103,15 @@ class GalleryPage(QWidget):
         row.addWidget(use)
         layout.addLayout(row)
         return card
+
+    def new_blank(self) -> str:
+        from ui.pages.journeys import create_blank
+
+        journey_id = create_blank(self.ctx, self.tr("New journey"))
+        self.ctx.bus.data_changed.emit()
+        self.ctx.bus.navigate.emit("journeys")
+        self.ctx.bus.open_journey.emit(journey_id)
+        return journey_id
 
     def use(self, template: gallery.Template) -> None:
         journey = gallery.instantiate(template, name=self.ctx.label(template.graph.get("name", ""), template.title_en))

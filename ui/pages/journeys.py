@@ -29,6 +29,18 @@ from ui.editor.window import EditorWindow
 from ui.widgets import local_time, muted_label, title_label
 
 
+def create_blank(ctx: AppContext, base_name: str) -> str:
+    """Store an empty draft named `base_name` (or "`base_name` 2", 3 … when taken); returns its id."""
+    with ctx.db.write_session() as session:
+        taken = {row.name for row in store.list_journeys(session)}
+        name, number = base_name, 2
+        while name in taken:
+            name, number = f"{base_name} {number}", number + 1
+        journey = Journey(id=store.new_id(), name=name[:LIMITS.name_chars])
+        store.save_draft(session, journey, ctx.clock)
+    return journey.id
+
+
 class JourneysPage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -39,13 +51,15 @@ class JourneysPage(QWidget):
             "Each journey greets, thanks or wins back customers on its own. Start from the template gallery.")))
         buttons = QHBoxLayout()
         self.edit_button = QPushButton(self.tr("Open editor"))
+        self.blank_button = QPushButton(self.tr("New blank journey"))
+        self.blank_button.setToolTip(self.tr("An empty canvas: you pick how customers enter and build the steps."))
         self.new_button = QPushButton(self.tr("New from template…"))
         self.duplicate_button = QPushButton(self.tr("Duplicate"))
         self.rename_button = QPushButton(self.tr("Rename…"))
         self.import_button = QPushButton(self.tr("Import…"))
         self.export_button = QPushButton(self.tr("Export…"))
         self.delete_button = QPushButton(self.tr("Delete"))
-        for button in (self.edit_button, self.new_button, self.duplicate_button, self.rename_button,
+        for button in (self.edit_button, self.blank_button, self.new_button, self.duplicate_button, self.rename_button,
                        self.import_button, self.export_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -70,6 +84,7 @@ class JourneysPage(QWidget):
         ctx.bus.open_journey.connect(self.open_editor)
         self.table.doubleClicked.connect(lambda _: self.open_editor())
         self.new_button.clicked.connect(lambda: ctx.bus.navigate.emit("gallery"))
+        self.blank_button.clicked.connect(lambda: self.new_blank())
         self.import_button.clicked.connect(self.import_file)
         self.duplicate_button.clicked.connect(lambda: self.duplicate())
         self.rename_button.clicked.connect(lambda: self.rename())
@@ -148,6 +163,13 @@ class JourneysPage(QWidget):
             if session.get(Row, str(journey_id)) is None:
                 return None
         return self.open_editor(str(journey_id))
+
+    def new_blank(self) -> EditorWindow | None:
+        """A new draft with nothing on it yet, opened in the editor (the canvas says how to begin)."""
+        journey_id = create_blank(self.ctx, self.tr("New journey"))
+        self.ctx.bus.data_changed.emit()
+        self.refresh()
+        return self.open_editor(journey_id)
 
     def duplicate(self) -> str | None:
         """A copy of the selected journey's draft, as a new draft with fresh ids."""
