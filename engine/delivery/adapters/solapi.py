@@ -174,10 +174,10 @@ def _request_error(status: int, data: dict[str, Any]) -> SendError:
     """A whole request refused: Solapi answers {errorCode, errorMessage}."""
     code = str(data.get("errorCode") or "")
     text = str(data.get("errorMessage") or code or f"HTTP {status}")
-    if status in (401, 403) or code in _LOGIN or "Signature" in code or "ApiKey" in code:
-        return textapi.login_failed(NAME, code)
     if any(word in code or word in text for word in _BALANCE_WORDS):
         return textapi.balance_empty(NAME)
+    if status in (401, 403) or code in _LOGIN or "Signature" in code or "ApiKey" in code:
+        return textapi.login_failed(NAME, code)
     if code == "TooManyRequests":
         return SendError("provider_rate", "솔라피가 요청이 너무 많다고 합니다. 잠시 뒤 다시 보냅니다")
     return textapi.refused(NAME, text)

@@ -27,8 +27,10 @@ NO_FALLBACK = ":nofallback"
 
 
 def phone_digits(number: str) -> str:
-    """A phone number as the providers take it (digits only); SendError for one that cannot be a number."""
+    """A phone number as the providers take it (digits only, 010…); SendError for one that cannot be a number."""
     digits = re.sub(r"\D", "", number or "")
+    if digits.startswith("82"):  # +82 10-…: a Korean number in international form (none starts with 82 at home)
+        digits = "0" + digits[2:].lstrip("0")
     if not 8 <= len(digits) <= 15:
         raise SendError("bad_phone", "휴대폰 번호 형식이 잘못되어 보낼 수 없습니다", permanent=True)
     return digits
