@@ -2032,6 +2032,11 @@
         <translation>나에게 테스트 보내기</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/settings.py" line="136"/>
+        <source>my number (empty: the shop contact)</source>
+        <translation>받을 번호 (비우면 쇼핑몰 연락처)</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/settings.py" line="153"/>
         <source>Sending a test…</source>
         <translation>테스트 메시지를 보내는 중…</translation>
