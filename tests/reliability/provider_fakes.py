@@ -149,7 +149,7 @@ class FakeAligo:
         if refusal is not None:
             return refusal
         if form["receiver"] in self.bad:
-            return _json({"result_code": "-302", "message": "수신번호 형식이 올바르지 않습니다."})
+            return _json({"result_code": "-302", "message": f"수신번호({form['receiver']}) 형식이 올바르지 않습니다."})
         self.sms.append(dict(form))
         return _json({"result_code": "1", "message": "success", "msg_id": str(next(self._ids)), "success_cnt": 1,
                       "error_cnt": 0, "msg_type": form.get("msg_type", "SMS")})

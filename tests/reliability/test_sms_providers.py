@@ -236,7 +236,8 @@ def test_aligo_a_refused_number_fails_with_aligos_reason(shop: Shop, fake_aligo:
     shop.run("2026-03-02 10:00")
     rows = outbox(shop)
     assert [row.status for row in rows] == ["failed", "sent"]
-    assert rows[0].reason == "bad_phone" and "수신번호 형식이 올바르지 않습니다" in rows[0].error
+    assert rows[0].reason == "bad_phone" and "수신번호(…) 형식이 올바르지 않습니다" in rows[0].error
+    assert digits(shop, customers[0]) not in rows[0].error  # the provider's words, without the number
 
 
 @pytest.mark.parametrize(("mode", "reason", "words"), [

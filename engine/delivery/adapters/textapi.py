@@ -54,18 +54,26 @@ def parse_alimtalk(subject: str) -> tuple[str, bool]:
 
 
 def login_failed(provider: str, detail: str = "") -> SendError:
-    extra = f" ({detail})" if detail else ""
+    extra = f" ({scrubbed(detail)[:200]})" if detail else ""
     return SendError("provider_login", f"{provider}에서 API 키를 받아들이지 않았습니다{extra}. 설정에서 키를 확인하세요. "
                                        "메시지는 그동안 기다립니다")
 
 
 def balance_empty(provider: str, detail: str = "") -> SendError:
-    extra = f" ({detail})" if detail else ""
+    extra = f" ({scrubbed(detail)[:200]})" if detail else ""
     return SendError("provider_balance", f"{provider} 잔액(포인트)이 부족합니다{extra}. 충전하면 다시 보냅니다")
 
 
+_NUMBER = re.compile(r"\+?\d[\d -]{6,}\d")
+
+
+def scrubbed(text: str) -> str:
+    """A provider's words without a phone number in them (they are stored and shown, never the number)."""
+    return _NUMBER.sub("…", text)
+
+
 def refused(provider: str, detail: str, code: str = "provider_refused") -> SendError:
-    return SendError(code, f"{provider}에서 거절했습니다: {detail[:300] or '이유 없음'}", permanent=True)
+    return SendError(code, f"{provider}에서 거절했습니다: {scrubbed(detail)[:300] or '이유 없음'}", permanent=True)
 
 
 def post(client: httpx.Client, provider: str, url: str, **kwargs: Any) -> httpx.Response:
