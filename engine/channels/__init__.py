@@ -114,6 +114,12 @@ TEST_TEXT = {
 def send_test(name: str, address: str, get: Getter, folder: Path, now: Callable[[], datetime]) -> CheckResult:
     """Send one test message to `address` (the owner's own) by the channel's way."""
     spec = BY_NAME[name]
+    way = way_of(spec, get)
+    if spec.header is not None and way.name not in ("file", "webhook"):  # AlimTalk: approved templates only
+        return CheckResult(False, f"{spec.label_ko}: 알림톡은 카카오가 승인한 템플릿 문장만 보낼 수 있어 테스트 문장은 보낼 수 "
+                                  "없습니다. '연결 테스트'로 키를 확인하고, 카카오톡 노드가 있는 여정으로 보내 보세요",
+                           f"{spec.label_en}: AlimTalk sends approved templates only, so there is no test text to "
+                           "send; use the connection test, then a journey with the KakaoTalk node")
     channel = build_senders(get, folder, now, [name])[name]
     body = TEST_TEXT["body"]
     message = OutgoingMessage(f"test:{uuid.uuid4().hex}", name, spec.kind(body), address.strip(),

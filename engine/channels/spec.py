@@ -109,6 +109,9 @@ class ChannelSpec:
     # failure codes its adapters report → (Korean, English), for the timeline and the messages page
     reasons: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     node: MessageNode | None = None  # None: no journey node sends on it (owner notes come from an action)
+    # a channel without a subject: what its outbox subject keeps instead, from the node's params (kakao: the
+    # AlimTalk template and fallback its provider needs)
+    header: Callable[[Mapping[str, Any]], str] | None = None
 
     def text(self, lang: str) -> str:
         return self.label_ko if lang == "ko" else self.label_en

@@ -59,6 +59,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "((광고) 표시, 수신거부 안내, 수신 동의, 야간 금지가 적용됩니다).",
                      "This text is promotional ({words}), so it is an ad: turn on 'Advertising message' to publish it "
                      "(the (광고) label, the opt-out line, consent and the night ban then apply)."),
+    "alimtalk_ad": ("알림톡은 주문·배송 안내 같은 정보성 메시지만 보낼 수 있어 광고는 알림톡으로 보낼 수 없습니다. 광고는 문자나 "
+                    "이메일 노드로 보내세요 (카카오 광고는 알림톡이 아닌 브랜드 메시지입니다).",
+                    "AlimTalk carries informational messages only (order and shipping notices), so an ad can never go "
+                    "as AlimTalk: send ads by text or email (Kakao's ads are Brand Messages, not AlimTalk)."),
+    "alimtalk_mismatch": ("보낼 글이 승인된 알림톡 템플릿과 다릅니다({sample}). 템플릿 {line}번째 줄의 '{expected}' 자리에 "
+                          "'{actual}'이(가) 갑니다. 승인된 문장 그대로 쓰고, 템플릿의 변수 자리에만 변수를 넣으세요.",
+                          "The text differs from the approved AlimTalk template ({sample_en}): where line {line} of the "
+                          "template has '{expected}', we would send '{actual}'. Keep the approved words and put "
+                          "variables only where the template has its own."),
     "bad_setting": ("여정 설정 '{setting}' 값이 올바르지 않습니다.", "The journey setting '{setting}' is not valid."),
     "empty_name": ("여정 이름이 비어 있습니다.", "The journey has no name."),
     "cycle": ("노드가 되돌아가는 고리를 이룹니다.", "The nodes form a loop."),
@@ -135,6 +144,8 @@ def validate(journey: Journey, context: ValidationContext | None = None) -> list
             issues += _ad_law(node, context)
         elif node.category == "message":
             issues += _promotional(node)
+        if node.kind == "message.kakao":
+            issues += _alimtalk(journey, node, context)
     order = {node_id: index for index, node_id in enumerate(journey.nodes)}
     issues.sort(key=lambda issue: (issue.severity != ERROR, order.get(issue.node_id or "", -1)))
     return issues
@@ -440,6 +451,40 @@ def _ad_law(node: Node, context: ValidationContext) -> list[Issue]:
     if spec is not None and spec.needs_optout_number and not str(shop.get("optout_number") or "").strip():
         found.append(Issue(node.id, ERROR, "ad_optout_missing", "is_ad"))
     return found
+
+
+def _alimtalk(journey: Journey, node: Node, context: ValidationContext) -> list[Issue]:
+    """AlimTalk is informational only, and what goes out must read as the template Kakao approved: the body,
+    rendered for each sample customer, against the pasted template text (each #{…} standing for any text)."""
+    from engine.channels.kakao import alimtalk_mismatch
+
+    if node.param("is_ad"):
+        return [Issue(node.id, ERROR, "alimtalk_ad", "is_ad")]
+    approved = str(node.param("template_text") or "")
+    if not approved.strip() or not str(node.param("body") or "").strip():
+        return []  # a missing field is an issue of its own
+    available = _available(journey, node)
+    now = context.now or datetime.now(UTC)
+    try:
+        zone = ZoneInfo(str(context.shop_settings.get("timezone") or "Asia/Seoul"))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Asia/Seoul")
+    shop = ShopInfo(**{key: str(context.shop_settings.get(key) or "") for key in ("name", "contact", "optout_number",
+                                                                                  "email", "url")})
+    for sample in context.samples or default_samples(now):
+        data = {key: value for key, value in sample.data.items() if key in available}
+        variables = message_variables(dict(sample.customer), shop, data, zone)
+        try:
+            sent = compose("kakao", node.effective_params(), variables, shop, _RENDERER).body
+        except RenderError:
+            return []  # the render failure is reported by the trial renders
+        where = alimtalk_mismatch(approved, sent)
+        if where is not None:
+            line, expected, actual = where
+            return [Issue(node.id, ERROR, "alimtalk_mismatch", "body",
+                          {"line": line, "expected": expected.replace("\n", "⏎"), "actual": actual.replace("\n", "⏎"),
+                           "sample": sample.label, "sample_en": sample.label_en})]
+    return []
 
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)

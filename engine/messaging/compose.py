@@ -38,6 +38,8 @@ def compose(channel: str, params: Mapping[str, Any], variables: dict[str, Any], 
     if not body.strip():
         raise RenderError("empty_body")
     subject, body = spec.labelled(subject, body, is_ad, shop)
+    if spec.header is not None:
+        subject = spec.header(params)
     length = euckr_length(body)
     kind = spec.measure(body, length)
     return ComposedMessage(subject, body, kind, is_ad, length, int(prices.get(kind, 0)))

@@ -2250,57 +2250,62 @@
         <translation>자동 실행기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="101"/>
+        <location filename="../../ui/pages/settings.py" line="102"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="131"/>
+        <location filename="../../ui/pages/settings.py" line="132"/>
         <source>Test connection</source>
         <translation>연결 테스트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="132"/>
+        <location filename="../../ui/pages/settings.py" line="133"/>
         <source>Send a test to me</source>
         <translation>나에게 테스트 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="153"/>
+        <location filename="../../ui/pages/settings.py" line="141"/>
+        <source>my number (empty: the shop contact)</source>
+        <translation>받을 번호 (비우면 쇼핑몰 연락처)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="160"/>
         <source>Sending a test…</source>
         <translation>테스트 메시지를 보내는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="153"/>
+        <location filename="../../ui/pages/settings.py" line="160"/>
         <source>Connecting…</source>
         <translation>연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="208"/>
+        <location filename="../../ui/pages/settings.py" line="223"/>
         <source>saved in the system keyring; type to replace it</source>
         <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="209"/>
+        <location filename="../../ui/pages/settings.py" line="224"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="215"/>
+        <location filename="../../ui/pages/settings.py" line="230"/>
         <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="247"/>
+        <location filename="../../ui/pages/settings.py" line="262"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="255"/>
+        <location filename="../../ui/pages/settings.py" line="270"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="270"/>
+        <location filename="../../ui/pages/settings.py" line="285"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>

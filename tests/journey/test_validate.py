@@ -112,6 +112,23 @@ def _promo(j: Journey) -> None:
     j.set_param("m", "body", "첫 구매 10% 할인 쿠폰을 드려요")  # tried as a new user would: sent as "informational"
 
 
+def _kakao(j: Journey, **params: object) -> None:
+    """The message node as an AlimTalk: template code, approved text, the body written with our variables."""
+    j.remove_node("m")
+    j.add_node("message.kakao", {"template_code": "TPL_WELCOME", "template_text": "#{이름}님, 가입을 환영합니다.",
+                                 "body": "{{ customer.first_name }}님, 가입을 환영합니다.", **params}, node_id="m")
+    j.connect("t", "out", "m")
+    j.connect("m", "out", "x")
+
+
+def _alimtalk_ad(j: Journey) -> None:
+    _kakao(j, is_ad=True)
+
+
+def _alimtalk_mismatch(j: Journey) -> None:
+    _kakao(j, body="{{ customer.first_name }}님, 가입을 진심으로 환영합니다.")
+
+
 def _bad_setting(j: Journey) -> None:
     j.set_setting("reentry", "sometimes")
 
@@ -145,6 +162,8 @@ CASES = [
     (_ad, ValidationContext({"name": "", "contact": "", "optout_number": "080"}), "ad_shop_info", "error"),
     (_ad, ValidationContext({"name": "단골", "contact": "02", "optout_number": ""}), "ad_optout_missing", "error"),
     (_promo, SHOP, "promo_not_ad", "error"),
+    (_alimtalk_ad, SHOP, "alimtalk_ad", "error"),
+    (_alimtalk_mismatch, SHOP, "alimtalk_mismatch", "error"),
     (_bad_setting, SHOP, "bad_setting", "error"),
     (_empty_name, SHOP, "empty_name", "warning"),
     (_cycle, SHOP, "cycle", "error"),

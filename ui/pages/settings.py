@@ -30,7 +30,7 @@ from ui.context import AppContext
 from ui.i18n import LANGUAGES
 from ui.widgets import muted_label, title_label
 
-CHECKED_CHANNELS = ("email",)  # channels with "test connection" and "send a test to me" buttons
+CHECKED_CHANNELS = ("sms", "kakao", "email")  # channels with "test connection" and "send a test to me" buttons
 GROUPS = ("shop", "segments", "rules", "sync")  # then one section per channel (engine/channels/), the webhook, the runner
 
 
@@ -78,6 +78,7 @@ class SettingsPage(QWidget):
         labels: list[QLabel] = []
         self.channel_results: dict[str, QLabel] = {}
         self.channel_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
+        self.test_numbers: dict[str, QLineEdit] = {}  # a phone channel's test goes to this number (or the shop's)
         for title, keys, channel in sections:
             box = QGroupBox(title)
             form = QFormLayout(box)
@@ -135,6 +136,12 @@ class SettingsPage(QWidget):
         test.clicked.connect(lambda: self.run_channel_check(channel, send=False))
         send.clicked.connect(lambda: self.run_channel_check(channel, send=True))
         layout.addWidget(test)
+        if channels.BY_NAME[channel].address == "phone":
+            number = QLineEdit()
+            number.setPlaceholderText(self.tr("my number (empty: the shop contact)"))
+            number.setMaximumWidth(220)
+            self.test_numbers[channel] = number
+            layout.addWidget(number)
         layout.addWidget(send)
         layout.addWidget(result, 1)
         self.channel_results[channel] = result
@@ -153,6 +160,7 @@ class SettingsPage(QWidget):
         result.setText(self.tr("Sending a test…") if send else self.tr("Connecting…"))
         db, lang = self.ctx.db, self.ctx.lang
         now = self.ctx.clock.now
+        typed = self.test_numbers[channel].text().strip() if channel in self.test_numbers else ""
 
         def work() -> tuple[bool, str]:
             from engine.channels import ChannelSetupError, CheckResult
@@ -161,7 +169,14 @@ class SettingsPage(QWidget):
             try:
                 with db.session() as session:
                     get = lambda key: config.get(session, key)  # noqa: E731
-                    if send:
+                    if send and channel in self.test_numbers:
+                        address = typed or str(get("shop.contact") or "")
+                        if not address:
+                            outcome = CheckResult(False, "테스트를 받을 번호가 없습니다. 번호를 입력하거나 쇼핑몰 연락처를 채우세요",
+                                                  "there is no number to send to; type yours or fill in the shop contact")
+                        else:
+                            outcome = channels.send_test(channel, address, get, data_dir() / "sent", now)
+                    elif send:
                         address = str(get("shop.email") or "") or str(get("email.from") or "")
                         if not address:
                             outcome = CheckResult(False, "테스트를 받을 내 이메일 주소가 없습니다. 쇼핑몰 이메일을 입력하세요",
