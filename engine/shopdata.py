@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, update
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from engine.customers.phone import normalize_phone
 from engine.customers.stats import refresh_stats
-from engine.runtime.writes import fast_insert, fast_update
+from engine.runtime.writes import fast_insert, fast_insert_rows, fast_update
 from storage.models import (
     CONSENT_CHANNELS,
     ORDER_STATUSES,
@@ -45,6 +46,18 @@ BATCH = 5000
 # Which channels an opt-out by phone or by email withdraws.
 PHONE_CHANNELS = ("sms", "kakao", "night")
 EMAIL_CHANNELS = ("email",)
+# the columns of the rows a batch inserts, in the order of its tuples
+CUSTOMER_COLUMNS = ("id", "source", "external_id", "name", "email", "phone", "birthday", "gender", "grade",
+                    "signed_up_at", "is_guest", "attributes", "created_at", "updated_at")
+ORDER_COLUMNS = ("id", "source", "external_id", "customer_id", "amount", "discount", "coupon_code", "buyer_name",
+                 "buyer_phone", "buyer_email", "ordered_at", "status", "paid_at", "status_changed_at",
+                 "created_at", "updated_at")
+ITEM_COLUMNS = ("order_id", "external_id", "product_id", "product_name", "option", "category", "quantity",
+                "unit_price", "amount")
+EVENT_COLUMNS = ("kind", "customer_id", "occurred_at", "ref", "payload", "recorded_at")
+_customer_values = itemgetter(*CUSTOMER_COLUMNS)
+_order_values = itemgetter(*ORDER_COLUMNS)
+_occurred = itemgetter(2)
 
 
 # --- what a source hands in ------------------------------------------------------------------------
@@ -223,7 +236,11 @@ class ShopWriter:
     """Collects records and writes them in batches; call `flush()` (or leave the `with` block) at the end.
 
     Takes `now` (from the caller's clock) for row bookkeeping and as the time of a change a source did
-    not date. Within a batch, records apply in the order they were given."""
+    not date. Within a batch, records apply in the order they were given.
+
+    A writer lives inside one transaction, and everything it writes goes through it: it remembers the
+    member ids it has seen or made (a member's (source, external id) names one customer for good), so a
+    member who comes back in a later batch is not looked up again."""
 
     session: Session
     now: datetime
@@ -234,6 +251,7 @@ class ShopWriter:
     def __post_init__(self) -> None:
         self._pending: list[tuple[str, Any]] = []
         self._touched: set[int] = set()  # customers whose stats are not yet refreshed
+        self._members: dict[tuple[str, str], int] = {}  # (source, member id) → customer id, across batches
 
     def __enter__(self) -> ShopWriter:
         return self
@@ -289,20 +307,23 @@ class ShopWriter:
     def _write_pending(self) -> None:
         pending, self._pending = self._pending, []
         if pending:
-            batch = _Batch(self.session, self.now, self.counts)
+            batch = _Batch(self.session, self.now, self.counts, self._members)
             batch.write(pending)
             self._touched |= batch.touched
+            self._members.update(batch.members)
 
 
 class _Batch:
     """One flush: look everything up a chunk at a time, then insert and update many rows a statement."""
 
-    def __init__(self, session: Session, now: datetime, counts: WriteCounts) -> None:
+    def __init__(self, session: Session, now: datetime, counts: WriteCounts,
+                 known_members: dict[tuple[str, str], int] | None = None) -> None:
         self.session = session
         self.now = now
         self.counts = counts
+        self.known_members = known_members or {}  # the writer's members from earlier batches
         self.touched: set[int] = set()
-        self.events: list[dict[str, Any]] = []
+        self.events: list[tuple[Any, ...]] = []  # EVENT_COLUMNS
         # customers: (source, external id) → id; phone / email → id; id → stored values
         self.members: dict[tuple[str, str], int] = {}
         self.by_phone: dict[str, int] = {}
@@ -324,39 +345,53 @@ class _Batch:
 
     def write(self, pending: list[tuple[str, Any]]) -> None:
         self._load(pending)
+        handlers = {kind: getattr(self, f"_{kind}") for kind in
+                    ("customer", "order", "status", "cart", "consent", "optout", "coupon")}
         for kind, value in pending:
-            getattr(self, f"_{kind}")(value)
+            handlers[kind](value)
         self._store()
 
     # --- looking up ------------------------------------------------------------------------------
 
     def _load(self, pending: list[tuple[str, Any]]) -> None:
         session = self.session
-        member_keys: dict[str, set[str]] = defaultdict(set)
+        member_keys: dict[str, set[str]] = defaultdict(set)  # looked up with their whole row
         order_keys: dict[str, set[str]] = defaultdict(set)
         phones: set[str] = set()
         emails: set[str] = set()
+        known, members = self.known_members, self.members
+
+        def member(source: str, external_id: str) -> None:
+            """A member a record names: only its id is needed, so one known from an earlier batch is not
+            looked up (what a look-up would add to the phone and email maps, the look-ups by phone and
+            email of this batch add as well)."""
+            customer_id = known.get((source, external_id))
+            if customer_id is None:
+                member_keys[source].add(external_id)
+            else:
+                members[(source, external_id)] = customer_id
+
         for kind, value in pending:
             if kind == "customer" and value.external_id:
-                member_keys[value.source].add(value.external_id)
+                member_keys[value.source].add(value.external_id)  # a member record compares the whole row
             elif kind in {"customer", "optout"}:
                 if (phone := _phone(value.phone)):
                     phones.add(phone)
                 if (email := _email(value.email)):
                     emails.add(email)
             if kind == "optout" and value.member:
-                member_keys[value.member[0]].add(value.member[1])
+                member(value.member[0], value.member[1])
             elif kind == "order":
                 order_keys[value.source].add(value.external_id)
                 if value.customer_external_id:
-                    member_keys[value.source].add(value.customer_external_id)
+                    member(value.source, value.customer_external_id)
                 else:
                     if (phone := _phone(value.buyer_phone)):
                         phones.add(phone)
                     if (email := _email(value.buyer_email)):
                         emails.add(email)
             elif kind in {"cart", "consent"}:
-                member_keys[value.source].add(value.customer_external_id)
+                member(value.source, value.customer_external_id)
                 if kind == "cart" and value.order_external_id:
                     order_keys[value.source].add(value.order_external_id)
             elif kind == "status":
@@ -602,41 +637,37 @@ class _Batch:
         self.coupons_pending.append((value, row))
 
     def _event(self, kind: str, customer_id: int, at: datetime, ref: str | None, payload: dict[str, Any]) -> None:
-        self.events.append({"kind": kind, "customer_id": customer_id, "occurred_at": at, "ref": ref,
-                            "payload": payload, "recorded_at": self.now})
+        self.events.append((kind, customer_id, at, ref, payload, self.now))
 
     # --- storing ---------------------------------------------------------------------------------
 
     def _store(self) -> None:
         session = self.session
         if self.new_customers:
-            fast_insert(session, Customer, list(self.new_customers.values()))
+            fast_insert_rows(session, Customer, CUSTOMER_COLUMNS,
+                             [_customer_values(row) for row in self.new_customers.values()])
         if self.customer_updates:
             fast_update(session, Customer, [{"_id": cid, **changes, "updated_at": self.now}
                                             for cid, changes in self.customer_updates.items()])
         if self.new_orders:
-            fast_insert(session, Order, [{k: v for k, v in row.items() if k != "items"}
-                                         for row in self.new_orders.values()])
+            fast_insert_rows(session, Order, ORDER_COLUMNS, [_order_values(row) for row in self.new_orders.values()])
         if self.order_updates:
             fast_update(session, Order, [{"_id": oid, **changes} for oid, changes in self.order_updates.items()])
         if self.replaced_items:
             ids = sorted(self.replaced_items)
             for chunk in _chunks(ids):
                 session.execute(delete(OrderItem).where(OrderItem.order_id.in_(chunk)))
-        item_rows = [
-            {"order_id": row["id"], "external_id": item[0], "product_id": item[1], "product_name": item[2],
-             "option": item[3], "category": item[4], "quantity": item[5], "unit_price": item[6], "amount": item[7]}
-            for row in self.orders.values() if row["id"] in self.new_orders or row["id"] in self.replaced_items
-            for item in row["items"]
-        ]
+        written = self.new_orders.keys() | self.replaced_items
+        item_rows = [(row["id"], *item) for row in self.orders.values() if row["id"] in written
+                     for item in row["items"]]
         if item_rows:
-            fast_insert(session, OrderItem, item_rows)
+            fast_insert_rows(session, OrderItem, ITEM_COLUMNS, item_rows)
         self._store_carts()
         self._store_consents()
         self._store_coupons()
         if self.events:
-            self.events.sort(key=lambda e: e["occurred_at"])  # ids in the order things happened
-            fast_insert(session, ShopEvent, self.events)
+            self.events.sort(key=_occurred)  # ids in the order things happened
+            fast_insert_rows(session, ShopEvent, EVENT_COLUMNS, self.events)
             self.counts.events += len(self.events)
 
     def _store_carts(self) -> None:

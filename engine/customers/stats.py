@@ -12,10 +12,13 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from engine.runtime.writes import fast_insert_rows
 from storage.models import Customer, CustomerStats, Order, OrderItem
 
 COUNTED_STATUSES = ("paid", "shipped", "delivered", "confirmed")
 CHUNK = 900
+COLUMNS = ("customer_id", "first_order_at", "last_order_at", "order_count", "total_spent", "categories",
+           "updated_at")
 
 
 def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
@@ -55,17 +58,13 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
         rows = []
         for customer_id in chunk:
             total = totals.get(customer_id)
-            rows.append({
-                "customer_id": customer_id,
-                "first_order_at": _aware(total.first) if total else None,
-                "last_order_at": _aware(total.last) if total else None,
-                "order_count": int(total.orders) if total else 0,
-                "total_spent": int(total.spent) if total else 0,
-                "categories": sorted(categories.get(customer_id, ())),
-                "updated_at": now,
-            })
+            if total is None:
+                rows.append((customer_id, None, None, 0, 0, sorted(categories.get(customer_id, ())), now))
+            else:
+                rows.append((customer_id, _aware(total.first), _aware(total.last), int(total.orders),
+                             int(total.spent), sorted(categories.get(customer_id, ())), now))
         if rows:
-            session.execute(CustomerStats.__table__.insert(), rows)
+            fast_insert_rows(session, CustomerStats, COLUMNS, rows)
             written += len(rows)
     return written
 
