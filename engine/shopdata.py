@@ -125,6 +125,40 @@ class OrderIn:
     items: Sequence[ItemRow] = ()  # OrderItemIn
 
 
+class OrderRecord(Protocol):
+    """An order as the writer reads it: `OrderIn`, or a source's own order type with the same fields (the file
+    import hands its parsed orders straight in, instead of copying half a million of them)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def ordered_at(self) -> datetime: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def customer_external_id(self) -> str | None: ...
+    @property
+    def buyer_name(self) -> str | None: ...
+    @property
+    def buyer_phone(self) -> str | None: ...
+    @property
+    def buyer_email(self) -> str | None: ...
+    @property
+    def discount(self) -> int: ...
+    @property
+    def coupon_code(self) -> str | None: ...
+    @property
+    def paid_at(self) -> datetime | None: ...
+    @property
+    def status_changed_at(self) -> datetime | None: ...
+    @property
+    def items(self) -> Sequence[ItemRow]: ...
+
+
 @dataclass(frozen=True)
 class StatusChangeIn:
     source: str
@@ -265,7 +299,7 @@ class ShopWriter:
     def customer(self, value: CustomerIn) -> None:
         self._add("customer", value)
 
-    def order(self, value: OrderIn) -> None:
+    def order(self, value: OrderRecord) -> None:
         if value.status not in ORDER_STATUSES:
             raise ShopDataError("unknown_status")
         self._add("order", value)
@@ -520,7 +554,7 @@ class _Batch:
 
     # --- orders ----------------------------------------------------------------------------------
 
-    def _order(self, value: OrderIn) -> None:
+    def _order(self, value: OrderRecord) -> None:
         phone, email = _phone(value.buyer_phone), _email(value.buyer_email)
         if value.customer_external_id:
             customer_id: int | None = self._member(value.source, value.customer_external_id, value.buyer_name,

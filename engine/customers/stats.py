@@ -29,11 +29,13 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
     else:
         ids = sorted(set(customer_ids))
     written = 0
+    session.flush()  # what the caller added is counted (the Core statements below do not autoflush)
+    connection = session.connection()  # Core rows: no ORM result processing for thousands of rows
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         totals = {
             row.customer_id: row
-            for row in session.execute(
+            for row in connection.execute(
                 select(
                     Order.customer_id,
                     func.min(Order.ordered_at).label("first"),
@@ -46,7 +48,7 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
             )
         }
         categories: dict[int, set[str]] = defaultdict(set)
-        for customer_id, category in session.execute(
+        for customer_id, category in connection.execute(
             select(Order.customer_id, OrderItem.category)
             .join(OrderItem, OrderItem.order_id == Order.id)
             .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES),

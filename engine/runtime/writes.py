@@ -80,10 +80,15 @@ def _converter(column: Any) -> Any:
             if value.__class__ is dict:
                 if not value:
                     return "{}"
-                if len(value) <= 4 and all(name.__class__ is str and item.__class__ in _PLAIN
-                                           for name, item in value.items()):
-                    # typed key: 1 and True (equal in Python) are different texts in JSON
+                key: tuple[Any, ...] | None = None
+                if len(value) == 1:  # the usual event payload ({"amount": …}, {"status": …})
+                    ((name, item),) = value.items()
+                    if name.__class__ is str and item.__class__ in _PLAIN:
+                        key = (name, item.__class__, item)  # typed: 1 and True are equal, their texts not
+                elif len(value) <= 4 and all(name.__class__ is str and item.__class__ in _PLAIN
+                                             for name, item in value.items()):
                     key = tuple((name, item.__class__, item) for name, item in value.items())
+                if key is not None:
                     text = texts.get(key)
                     if text is None:
                         if len(texts) >= _INSTANTS_KEPT:
@@ -140,13 +145,23 @@ def _prepared(table: Any, names: list[str], rows: list[dict[str, Any]]) -> list[
 
 def _prepared_tuples(table: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """`rows` (tuples in the order of `names`) with the values converted where a column needs it."""
+    from storage.models.base import UTCDateTime
+
     converters = [_converter(table.c[name]) for name in names]
     if not any(converters):
         return rows
     columns = list(zip(*rows, strict=True))
     for index, convert in enumerate(converters):
-        if convert is not None:
-            columns[index] = tuple([convert(value) for value in columns[index]])
+        if convert is None:
+            continue
+        values = columns[index]
+        if isinstance(table.c[names[index]].type, UTCDateTime):
+            # a column of instants holds few distinct ones (the batch's `now`, an order's time in its events):
+            # each converted once, the rest looked up in C
+            texts = {value: convert(value) for value in set(values)}
+            columns[index] = tuple(map(texts.__getitem__, values))
+        else:
+            columns[index] = tuple(map(convert, values))
     return list(zip(*columns, strict=True))
 
 
