@@ -182,13 +182,15 @@ class CartIn:
 
 @dataclass(frozen=True)
 class ConsentIn:
-    """A consent (or refusal) for one channel of one member, as the source says it stood at `at`."""
+    """A consent (or refusal) for one channel of one member, as the source says it stood at `at`. `origin` is
+    where the consent was given, stored with it (e.g. "signup"; the member's source when None)."""
 
     source: str
     customer_external_id: str
     channel: str
     granted: bool
     at: datetime
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -642,7 +644,8 @@ class _Batch:
 
     def _consent(self, value: ConsentIn) -> None:
         customer_id = self._member(value.source, value.customer_external_id)
-        self.consents_pending.append((customer_id, value.channel, value.granted, value.at, value.source))
+        self.consents_pending.append((customer_id, value.channel, value.granted, value.at,
+                                      value.origin or value.source))
 
     def _optout(self, value: OptOutIn) -> None:
         targets: list[tuple[int, tuple[str, ...]]] = []
