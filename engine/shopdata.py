@@ -437,38 +437,47 @@ class _Batch:
         columns = (Customer.id, Customer.source, Customer.external_id, Customer.name, Customer.email,
                    Customer.phone, Customer.birthday, Customer.gender, Customer.grade, Customer.signed_up_at,
                    Customer.is_guest, Customer.attributes)
-        found: list[Any] = []
+        session.flush()  # what the caller added through the ORM is seen (Core statements do not autoflush)
+        connection = session.connection()  # Core rows: no ORM result processing for thousands of rows
+        found: dict[int, dict[str, Any]] = {}
+
+        def customers(where: Any) -> None:
+            result = connection.execute(select(*columns).where(where))
+            names = list(result.keys())
+            for values in result:
+                found[values[0]] = dict(zip(names, values, strict=True))
+
         for source, keys in member_keys.items():
             for chunk in _chunks(sorted(keys)):
-                found += session.execute(select(*columns).where(Customer.source == source,
-                                                                Customer.external_id.in_(chunk))).all()
+                customers((Customer.source == source) & Customer.external_id.in_(chunk))
         for chunk in _chunks(sorted(phones)):
-            found += session.execute(select(*columns).where(Customer.phone.in_(chunk))).all()
+            customers(Customer.phone.in_(chunk))
         for chunk in _chunks(sorted(emails)):
-            found += session.execute(select(*columns).where(Customer.email.in_(chunk))).all()
+            customers(Customer.email.in_(chunk))
         # members before guests, then the oldest: the customer a phone or an email stands for
-        for row in sorted({row.id: row for row in found}.values(), key=lambda r: (bool(r.is_guest), r.id)):
-            self._know_customer(row._asdict())
+        for row in sorted(found.values(), key=lambda r: (bool(r["is_guest"]), r["id"])):
+            self._know_customer(row)
         self.next_customer = int(session.scalar(select(func.max(Customer.id))) or 0) + 1
         for source, keys in order_keys.items():
             for chunk in _chunks(sorted(keys)):
-                for row in session.execute(
+                result = connection.execute(
                     select(Order.id, Order.source, Order.external_id, Order.customer_id, Order.status,
                            Order.amount, Order.discount, Order.coupon_code, Order.ordered_at,
                            Order.status_changed_at, Order.buyer_name, Order.buyer_phone, Order.buyer_email)
-                    .where(Order.source == source, Order.external_id.in_(chunk))
-                ):
-                    self.orders[(row.source, row.external_id)] = row._asdict()
+                    .where(Order.source == source, Order.external_id.in_(chunk)))
+                names = list(result.keys())
+                for values in result:
+                    self.orders[(values[1], values[2])] = dict(zip(names, values, strict=True))
         if self.orders:
             items: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
             ids = sorted(row["id"] for row in self.orders.values())
             for chunk in _chunks(ids):
-                for row in session.execute(
+                for item in connection.execute(
                     select(OrderItem.order_id, OrderItem.external_id, OrderItem.product_id, OrderItem.product_name,
                            OrderItem.option, OrderItem.category, OrderItem.quantity, OrderItem.unit_price,
                            OrderItem.amount).where(OrderItem.order_id.in_(chunk)).order_by(OrderItem.id)
                 ):
-                    items[row[0]].append(tuple(row[1:]))
+                    items[item[0]].append(tuple(item[1:]))
             for row in self.orders.values():
                 row["items"] = items.get(row["id"], [])
         self.next_order = int(session.scalar(select(func.max(Order.id))) or 0) + 1
