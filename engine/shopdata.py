@@ -833,7 +833,7 @@ class _Batch:
             if not row.get("coupon_code"):
                 row["coupon_code"] = value.code
                 self.session.execute(update(Order).where(Order.id == row["id"]).values(
-                    coupon_code=value.code))
+                    coupon_code=value.code, updated_at=self.now))  # the writer's clock, not the wall's
 
 
 # --- one record at a time --------------------------------------------------------------------------
