@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -55,9 +56,10 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
                    OrderItem.category.is_not(None))
             .distinct()
         ):
-            categories[customer_id].add(category)
+            if customer_id is not None and category is not None:  # (the query asks for neither None)
+                categories[customer_id].add(category)
         session.execute(delete(CustomerStats).where(CustomerStats.customer_id.in_(chunk)))
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for customer_id in chunk:
             total = totals.get(customer_id)
             if total is None:
