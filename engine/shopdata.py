@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, update
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from engine.customers.phone import normalize_phone
 from engine.customers.stats import refresh_stats
-from engine.runtime.writes import fast_insert, fast_update
+from engine.runtime.writes import fast_insert, fast_insert_rows, fast_update
 from storage.models import (
     CONSENT_CHANNELS,
     ORDER_STATUSES,
@@ -45,6 +46,18 @@ BATCH = 5000
 # Which channels an opt-out by phone or by email withdraws.
 PHONE_CHANNELS = ("sms", "kakao", "night")
 EMAIL_CHANNELS = ("email",)
+# the columns of the rows a batch inserts, in the order of its tuples
+CUSTOMER_COLUMNS = ("id", "source", "external_id", "name", "email", "phone", "birthday", "gender", "grade",
+                    "signed_up_at", "is_guest", "attributes", "created_at", "updated_at")
+ORDER_COLUMNS = ("id", "source", "external_id", "customer_id", "amount", "discount", "coupon_code", "buyer_name",
+                 "buyer_phone", "buyer_email", "ordered_at", "status", "paid_at", "status_changed_at",
+                 "created_at", "updated_at")
+ITEM_COLUMNS = ("order_id", "external_id", "product_id", "product_name", "option", "category", "quantity",
+                "unit_price", "amount")
+EVENT_COLUMNS = ("kind", "customer_id", "occurred_at", "ref", "payload", "recorded_at")
+_customer_values = itemgetter(*CUSTOMER_COLUMNS)
+_order_values = itemgetter(*ORDER_COLUMNS)
+_occurred = itemgetter(2)
 
 
 # --- what a source hands in ------------------------------------------------------------------------
@@ -112,6 +125,40 @@ class OrderIn:
     items: Sequence[ItemRow] = ()  # OrderItemIn
 
 
+class OrderRecord(Protocol):
+    """An order as the writer reads it: `OrderIn`, or a source's own order type with the same fields (the file
+    import hands its parsed orders straight in, instead of copying half a million of them)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def ordered_at(self) -> datetime: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def customer_external_id(self) -> str | None: ...
+    @property
+    def buyer_name(self) -> str | None: ...
+    @property
+    def buyer_phone(self) -> str | None: ...
+    @property
+    def buyer_email(self) -> str | None: ...
+    @property
+    def discount(self) -> int: ...
+    @property
+    def coupon_code(self) -> str | None: ...
+    @property
+    def paid_at(self) -> datetime | None: ...
+    @property
+    def status_changed_at(self) -> datetime | None: ...
+    @property
+    def items(self) -> Sequence[ItemRow]: ...
+
+
 @dataclass(frozen=True)
 class StatusChangeIn:
     source: str
@@ -135,13 +182,15 @@ class CartIn:
 
 @dataclass(frozen=True)
 class ConsentIn:
-    """A consent (or refusal) for one channel of one member, as the source says it stood at `at`."""
+    """A consent (or refusal) for one channel of one member, as the source says it stood at `at`. `origin` is
+    where the consent was given, stored with it (e.g. "signup"; the member's source when None)."""
 
     source: str
     customer_external_id: str
     channel: str
     granted: bool
     at: datetime
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,7 +272,11 @@ class ShopWriter:
     """Collects records and writes them in batches; call `flush()` (or leave the `with` block) at the end.
 
     Takes `now` (from the caller's clock) for row bookkeeping and as the time of a change a source did
-    not date. Within a batch, records apply in the order they were given."""
+    not date. Within a batch, records apply in the order they were given.
+
+    A writer lives inside one transaction, and everything it writes goes through it: it remembers the
+    member ids it has seen or made (a member's (source, external id) names one customer for good), so a
+    member who comes back in a later batch is not looked up again."""
 
     session: Session
     now: datetime
@@ -234,6 +287,7 @@ class ShopWriter:
     def __post_init__(self) -> None:
         self._pending: list[tuple[str, Any]] = []
         self._touched: set[int] = set()  # customers whose stats are not yet refreshed
+        self._members: dict[tuple[str, str], int] = {}  # (source, member id) → customer id, across batches
 
     def __enter__(self) -> ShopWriter:
         return self
@@ -247,7 +301,7 @@ class ShopWriter:
     def customer(self, value: CustomerIn) -> None:
         self._add("customer", value)
 
-    def order(self, value: OrderIn) -> None:
+    def order(self, value: OrderRecord) -> None:
         if value.status not in ORDER_STATUSES:
             raise ShopDataError("unknown_status")
         self._add("order", value)
@@ -289,20 +343,23 @@ class ShopWriter:
     def _write_pending(self) -> None:
         pending, self._pending = self._pending, []
         if pending:
-            batch = _Batch(self.session, self.now, self.counts)
+            batch = _Batch(self.session, self.now, self.counts, self._members)
             batch.write(pending)
             self._touched |= batch.touched
+            self._members.update(batch.members)
 
 
 class _Batch:
     """One flush: look everything up a chunk at a time, then insert and update many rows a statement."""
 
-    def __init__(self, session: Session, now: datetime, counts: WriteCounts) -> None:
+    def __init__(self, session: Session, now: datetime, counts: WriteCounts,
+                 known_members: dict[tuple[str, str], int] | None = None) -> None:
         self.session = session
         self.now = now
         self.counts = counts
+        self.known_members = known_members or {}  # the writer's members from earlier batches
         self.touched: set[int] = set()
-        self.events: list[dict[str, Any]] = []
+        self.events: list[tuple[Any, ...]] = []  # EVENT_COLUMNS
         # customers: (source, external id) → id; phone / email → id; id → stored values
         self.members: dict[tuple[str, str], int] = {}
         self.by_phone: dict[str, int] = {}
@@ -324,39 +381,53 @@ class _Batch:
 
     def write(self, pending: list[tuple[str, Any]]) -> None:
         self._load(pending)
+        handlers = {kind: getattr(self, f"_{kind}") for kind in
+                    ("customer", "order", "status", "cart", "consent", "optout", "coupon")}
         for kind, value in pending:
-            getattr(self, f"_{kind}")(value)
+            handlers[kind](value)
         self._store()
 
     # --- looking up ------------------------------------------------------------------------------
 
     def _load(self, pending: list[tuple[str, Any]]) -> None:
         session = self.session
-        member_keys: dict[str, set[str]] = defaultdict(set)
+        member_keys: dict[str, set[str]] = defaultdict(set)  # looked up with their whole row
         order_keys: dict[str, set[str]] = defaultdict(set)
         phones: set[str] = set()
         emails: set[str] = set()
+        known, members = self.known_members, self.members
+
+        def member(source: str, external_id: str) -> None:
+            """A member a record names: only its id is needed, so one known from an earlier batch is not
+            looked up (what a look-up would add to the phone and email maps, the look-ups by phone and
+            email of this batch add as well)."""
+            customer_id = known.get((source, external_id))
+            if customer_id is None:
+                member_keys[source].add(external_id)
+            else:
+                members[(source, external_id)] = customer_id
+
         for kind, value in pending:
             if kind == "customer" and value.external_id:
-                member_keys[value.source].add(value.external_id)
+                member_keys[value.source].add(value.external_id)  # a member record compares the whole row
             elif kind in {"customer", "optout"}:
                 if (phone := _phone(value.phone)):
                     phones.add(phone)
                 if (email := _email(value.email)):
                     emails.add(email)
             if kind == "optout" and value.member:
-                member_keys[value.member[0]].add(value.member[1])
+                member(value.member[0], value.member[1])
             elif kind == "order":
                 order_keys[value.source].add(value.external_id)
                 if value.customer_external_id:
-                    member_keys[value.source].add(value.customer_external_id)
+                    member(value.source, value.customer_external_id)
                 else:
                     if (phone := _phone(value.buyer_phone)):
                         phones.add(phone)
                     if (email := _email(value.buyer_email)):
                         emails.add(email)
             elif kind in {"cart", "consent"}:
-                member_keys[value.source].add(value.customer_external_id)
+                member(value.source, value.customer_external_id)
                 if kind == "cart" and value.order_external_id:
                     order_keys[value.source].add(value.order_external_id)
             elif kind == "status":
@@ -366,38 +437,47 @@ class _Batch:
         columns = (Customer.id, Customer.source, Customer.external_id, Customer.name, Customer.email,
                    Customer.phone, Customer.birthday, Customer.gender, Customer.grade, Customer.signed_up_at,
                    Customer.is_guest, Customer.attributes)
-        found: list[Any] = []
+        session.flush()  # what the caller added through the ORM is seen (Core statements do not autoflush)
+        connection = session.connection()  # Core rows: no ORM result processing for thousands of rows
+        found: dict[int, dict[str, Any]] = {}
+
+        def customers(where: Any) -> None:
+            result = connection.execute(select(*columns).where(where))
+            names = list(result.keys())
+            for values in result:
+                found[values[0]] = dict(zip(names, values, strict=True))
+
         for source, keys in member_keys.items():
             for chunk in _chunks(sorted(keys)):
-                found += session.execute(select(*columns).where(Customer.source == source,
-                                                                Customer.external_id.in_(chunk))).all()
+                customers((Customer.source == source) & Customer.external_id.in_(chunk))
         for chunk in _chunks(sorted(phones)):
-            found += session.execute(select(*columns).where(Customer.phone.in_(chunk))).all()
+            customers(Customer.phone.in_(chunk))
         for chunk in _chunks(sorted(emails)):
-            found += session.execute(select(*columns).where(Customer.email.in_(chunk))).all()
+            customers(Customer.email.in_(chunk))
         # members before guests, then the oldest: the customer a phone or an email stands for
-        for row in sorted({row.id: row for row in found}.values(), key=lambda r: (bool(r.is_guest), r.id)):
-            self._know_customer(row._asdict())
+        for row in sorted(found.values(), key=lambda r: (bool(r["is_guest"]), r["id"])):
+            self._know_customer(row)
         self.next_customer = int(session.scalar(select(func.max(Customer.id))) or 0) + 1
         for source, keys in order_keys.items():
             for chunk in _chunks(sorted(keys)):
-                for row in session.execute(
+                result = connection.execute(
                     select(Order.id, Order.source, Order.external_id, Order.customer_id, Order.status,
                            Order.amount, Order.discount, Order.coupon_code, Order.ordered_at,
                            Order.status_changed_at, Order.buyer_name, Order.buyer_phone, Order.buyer_email)
-                    .where(Order.source == source, Order.external_id.in_(chunk))
-                ):
-                    self.orders[(row.source, row.external_id)] = row._asdict()
+                    .where(Order.source == source, Order.external_id.in_(chunk)))
+                names = list(result.keys())
+                for values in result:
+                    self.orders[(values[1], values[2])] = dict(zip(names, values, strict=True))
         if self.orders:
             items: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
             ids = sorted(row["id"] for row in self.orders.values())
             for chunk in _chunks(ids):
-                for row in session.execute(
+                for item in connection.execute(
                     select(OrderItem.order_id, OrderItem.external_id, OrderItem.product_id, OrderItem.product_name,
                            OrderItem.option, OrderItem.category, OrderItem.quantity, OrderItem.unit_price,
                            OrderItem.amount).where(OrderItem.order_id.in_(chunk)).order_by(OrderItem.id)
                 ):
-                    items[row[0]].append(tuple(row[1:]))
+                    items[item[0]].append(tuple(item[1:]))
             for row in self.orders.values():
                 row["items"] = items.get(row["id"], [])
         self.next_order = int(session.scalar(select(func.max(Order.id))) or 0) + 1
@@ -485,7 +565,7 @@ class _Batch:
 
     # --- orders ----------------------------------------------------------------------------------
 
-    def _order(self, value: OrderIn) -> None:
+    def _order(self, value: OrderRecord) -> None:
         phone, email = _phone(value.buyer_phone), _email(value.buyer_email)
         if value.customer_external_id:
             customer_id: int | None = self._member(value.source, value.customer_external_id, value.buyer_name,
@@ -573,7 +653,8 @@ class _Batch:
 
     def _consent(self, value: ConsentIn) -> None:
         customer_id = self._member(value.source, value.customer_external_id)
-        self.consents_pending.append((customer_id, value.channel, value.granted, value.at, value.source))
+        self.consents_pending.append((customer_id, value.channel, value.granted, value.at,
+                                      value.origin or value.source))
 
     def _optout(self, value: OptOutIn) -> None:
         targets: list[tuple[int, tuple[str, ...]]] = []
@@ -602,41 +683,37 @@ class _Batch:
         self.coupons_pending.append((value, row))
 
     def _event(self, kind: str, customer_id: int, at: datetime, ref: str | None, payload: dict[str, Any]) -> None:
-        self.events.append({"kind": kind, "customer_id": customer_id, "occurred_at": at, "ref": ref,
-                            "payload": payload, "recorded_at": self.now})
+        self.events.append((kind, customer_id, at, ref, payload, self.now))
 
     # --- storing ---------------------------------------------------------------------------------
 
     def _store(self) -> None:
         session = self.session
         if self.new_customers:
-            fast_insert(session, Customer, list(self.new_customers.values()))
+            fast_insert_rows(session, Customer, CUSTOMER_COLUMNS,
+                             [_customer_values(row) for row in self.new_customers.values()])
         if self.customer_updates:
             fast_update(session, Customer, [{"_id": cid, **changes, "updated_at": self.now}
                                             for cid, changes in self.customer_updates.items()])
         if self.new_orders:
-            fast_insert(session, Order, [{k: v for k, v in row.items() if k != "items"}
-                                         for row in self.new_orders.values()])
+            fast_insert_rows(session, Order, ORDER_COLUMNS, [_order_values(row) for row in self.new_orders.values()])
         if self.order_updates:
             fast_update(session, Order, [{"_id": oid, **changes} for oid, changes in self.order_updates.items()])
         if self.replaced_items:
             ids = sorted(self.replaced_items)
             for chunk in _chunks(ids):
                 session.execute(delete(OrderItem).where(OrderItem.order_id.in_(chunk)))
-        item_rows = [
-            {"order_id": row["id"], "external_id": item[0], "product_id": item[1], "product_name": item[2],
-             "option": item[3], "category": item[4], "quantity": item[5], "unit_price": item[6], "amount": item[7]}
-            for row in self.orders.values() if row["id"] in self.new_orders or row["id"] in self.replaced_items
-            for item in row["items"]
-        ]
+        written = self.new_orders.keys() | self.replaced_items
+        item_rows = [(row["id"], *item) for row in self.orders.values() if row["id"] in written
+                     for item in row["items"]]
         if item_rows:
-            fast_insert(session, OrderItem, item_rows)
+            fast_insert_rows(session, OrderItem, ITEM_COLUMNS, item_rows)
         self._store_carts()
         self._store_consents()
         self._store_coupons()
         if self.events:
-            self.events.sort(key=lambda e: e["occurred_at"])  # ids in the order things happened
-            fast_insert(session, ShopEvent, self.events)
+            self.events.sort(key=_occurred)  # ids in the order things happened
+            fast_insert_rows(session, ShopEvent, EVENT_COLUMNS, self.events)
             self.counts.events += len(self.events)
 
     def _store_carts(self) -> None:
@@ -756,7 +833,7 @@ class _Batch:
             if not row.get("coupon_code"):
                 row["coupon_code"] = value.code
                 self.session.execute(update(Order).where(Order.id == row["id"]).values(
-                    coupon_code=value.code))
+                    coupon_code=value.code, updated_at=self.now))  # the writer's clock, not the wall's
 
 
 # --- one record at a time --------------------------------------------------------------------------

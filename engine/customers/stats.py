@@ -8,14 +8,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from engine.runtime.writes import fast_insert_rows
 from storage.models import Customer, CustomerStats, Order, OrderItem
 
 COUNTED_STATUSES = ("paid", "shipped", "delivered", "confirmed")
 CHUNK = 900
+COLUMNS = ("customer_id", "first_order_at", "last_order_at", "order_count", "total_spent", "categories",
+           "updated_at")
 
 
 def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
@@ -26,11 +30,13 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
     else:
         ids = sorted(set(customer_ids))
     written = 0
+    session.flush()  # what the caller added is counted (the Core statements below do not autoflush)
+    connection = session.connection()  # Core rows: no ORM result processing for thousands of rows
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         totals = {
             row.customer_id: row
-            for row in session.execute(
+            for row in connection.execute(
                 select(
                     Order.customer_id,
                     func.min(Order.ordered_at).label("first"),
@@ -43,29 +49,26 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
             )
         }
         categories: dict[int, set[str]] = defaultdict(set)
-        for customer_id, category in session.execute(
+        for customer_id, category in connection.execute(
             select(Order.customer_id, OrderItem.category)
             .join(OrderItem, OrderItem.order_id == Order.id)
             .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES),
                    OrderItem.category.is_not(None))
             .distinct()
         ):
-            categories[customer_id].add(category)
+            if customer_id is not None and category is not None:  # (the query asks for neither None)
+                categories[customer_id].add(category)
         session.execute(delete(CustomerStats).where(CustomerStats.customer_id.in_(chunk)))
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for customer_id in chunk:
             total = totals.get(customer_id)
-            rows.append({
-                "customer_id": customer_id,
-                "first_order_at": _aware(total.first) if total else None,
-                "last_order_at": _aware(total.last) if total else None,
-                "order_count": int(total.orders) if total else 0,
-                "total_spent": int(total.spent) if total else 0,
-                "categories": sorted(categories.get(customer_id, ())),
-                "updated_at": now,
-            })
+            if total is None:
+                rows.append((customer_id, None, None, 0, 0, sorted(categories.get(customer_id, ())), now))
+            else:
+                rows.append((customer_id, _aware(total.first), _aware(total.last), int(total.orders),
+                             int(total.spent), sorted(categories.get(customer_id, ())), now))
         if rows:
-            session.execute(CustomerStats.__table__.insert(), rows)
+            fast_insert_rows(session, CustomerStats, COLUMNS, rows)
             written += len(rows)
     return written
 

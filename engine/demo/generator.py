@@ -3,6 +3,10 @@
 Everything later features need shows up: repeat buyers and VIPs, customers quiet for 90 days and
 for a year, sign-ups who never bought, guests, abandoned carts (recent and old), birthdays, mixed
 consent with some opt-outs, tags. Dates are relative to the clock, so the segments are always live.
+
+The shop's data goes in like any source's, through `engine.shopdata` (members, guests, consents and
+opt-outs, orders with their lines, carts): the shop events and `customer_stats` are the writer's. Only what
+is not shop data is written here: settings, the catalogue, tags.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from engine import config
 from engine.clock import Clock, SystemClock
 from engine.customers.segments import segment_counts, thresholds
-from engine.customers.stats import COUNTED_STATUSES, refresh_stats
+from engine.customers.stats import COUNTED_STATUSES
 from engine.demo.catalogue import (
     CATEGORIES,
     EMAIL_DOMAINS,
@@ -31,6 +35,7 @@ from engine.demo.catalogue import (
     TAGS,
 )
 from engine.runtime.events import renumber_chronologically
+from engine.shopdata import CartIn, ConsentIn, CustomerIn, OptOutIn, OrderIn, OrderItemIn, ShopWriter
 from storage.db import Database
 from storage.models import (
     Cart,
@@ -57,7 +62,6 @@ DAY = timedelta(days=1)
 PERSONAS = (("never_bought", 0.16), ("guest", 0.03), ("one_time", 0.33), ("repeat", 0.38), ("loyal", 0.10))
 # recency class of a buyer's last order → (share, min days ago, max days ago)
 RECENCY = (("active", 0.45, 0, 89), ("at_risk", 0.33, 90, 364), ("lapsed", 0.22, 365, 700))
-CHUNK = 5000
 
 
 class DemoError(Exception):
@@ -100,10 +104,8 @@ def create_demo_shop(db: Database, seed: int = 7, customers: int = 2000, clock: 
         builder.settings()
         builder.catalogue()
         builder.customers(customers)
-        builder.flush()
+        builder.write()
         renumber_chronologically(session)  # like a shop's own history: events in the order they happened
-        refresh_stats(session, now=now)
-        builder.grades()
         summary = builder.summary
         summary.segments = segment_counts(session, now, thresholds(session))
         return summary
@@ -122,18 +124,22 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...] | tuple[t
 
 
 class _Builder:
+    """Makes the shop's records in the order a shop would have them (a customer, her consents, her orders;
+    the carts last), then hands them to a `ShopWriter`: the grade a customer carries is the shop's, from
+    everything she spent (so her record waits for her last order)."""
+
     def __init__(self, session: Session, rng: random.Random, now: datetime, seed: int) -> None:
         self.session = session
         self.rng = rng
         self.now = now
         self.summary = DemoSummary(seed=seed)
-        self.rows: dict[type, list[dict[str, Any]]] = {model: [] for model in (
-            Customer, Consent, ConsentEvent, CustomerTag, Order, OrderItem, Cart, ShopEvent)}
+        self.records: list[tuple[str, Any]] = []  # (ShopWriter method, value); a customer: her CustomerIn fields
+        self.tags: list[tuple[str, str, datetime]] = []  # (member id, tag, added)
+        self.spent: Counter[int] = Counter()  # number → counted spend
         self.products: dict[str, list[tuple[int, str, int]]] = {}
         self.phones: set[str] = set()
         self.emails: set[str] = set()
-        self.next_customer = int(session.scalar(select(func.max(Customer.id))) or 0) + 1
-        self.next_order = int(session.scalar(select(func.max(Order.id))) or 0) + 1
+        self.next_customer = 1
         self.order_seq: Counter[str] = Counter()
         self.consent_counts: Counter[str] = Counter()
         self.members: list[dict[str, Any]] = []  # non-guest customers, for the cart pass
@@ -170,13 +176,11 @@ class _Builder:
             persona = _weighted(self.rng, PERSONAS)
             favourite = _weighted(self.rng, shares)
             self.customer(persona, favourite)
-            if len(self.rows[OrderItem]) >= CHUNK:
-                self.flush()
         self.carts()
 
     def customer(self, persona: str, favourite: str) -> None:
         rng = self.rng
-        customer_id = self.next_customer
+        number = self.next_customer
         self.next_customer += 1
         female = rng.random() < 0.68
         surname = _weighted(rng, SURNAMES)
@@ -204,23 +208,20 @@ class _Builder:
             birthday = date(self.now.year - age, rng.randint(1, 12), rng.randint(1, 28))
             if rng.random() < 0.01:
                 birthday = date(1996, 2, 29)
-        self.rows[Customer].append({
-            "id": customer_id, "source": SOURCE, "external_id": None if guest else f"M{customer_id:06d}",
-            "name": name, "email": email, "phone": phone, "birthday": birthday, "gender": "F" if female else "M",
-            "is_guest": guest, "grade": None, "attributes": {}, "signed_up_at": None if guest else signed_up,
-            "created_at": signed_up, "updated_at": signed_up,
-        })
+        member = None if guest else f"M{number:06d}"
+        # a guest has no member id and never signed up: the writer finds her again by phone
+        self.records.append(("customer", {
+            "number": number, "source": SOURCE, "external_id": member, "name": name, "email": email, "phone": phone,
+            "birthday": birthday, "gender": "F" if female else "M", "signed_up_at": None if guest else signed_up}))
         self.summary.customers += 1
-        if not guest:
-            self.members.append({"id": customer_id, "name": name, "phone": phone, "email": email,
+        if member is not None:
+            self.members.append({"number": number, "member": member, "name": name, "phone": phone, "email": email,
                                  "signed_up_at": signed_up})
-            self.event("signed_up", customer_id, signed_up, f"M{customer_id:06d}")
-            self.consents(customer_id, signed_up)
+            self.consents(member, signed_up)
             if rng.random() < 0.15:
-                self.rows[CustomerTag].append({"customer_id": customer_id, "tag": rng.choice(TAGS),
-                                               "added_at": signed_up + DAY})
+                self.tags.append((member, rng.choice(TAGS), signed_up + DAY))
         if buyer and last_days is not None:
-            self.orders(customer_id, persona, favourite, signed_up, self.now - timedelta(days=last_days),
+            self.orders(number, member, persona, favourite, signed_up, self.now - timedelta(days=last_days),
                         name, phone, email)
 
     def phone(self) -> str:
@@ -240,7 +241,8 @@ class _Builder:
                 self.emails.add(address)
                 return address
 
-    def consents(self, customer_id: int, signed_up: datetime) -> None:
+    def consents(self, member: str, signed_up: datetime) -> None:
+        """What the member agreed to at sign-up; a few withdrew sms or email later (an opt-out)."""
         rng = self.rng
         granted = {
             "email": rng.random() < 0.62,
@@ -249,28 +251,19 @@ class _Builder:
         }
         granted["night"] = (granted["sms"] or granted["kakao"]) and rng.random() < 0.12
         for channel, yes in granted.items():
-            changed = signed_up
-            self.rows[ConsentEvent].append({"customer_id": customer_id, "channel": channel, "granted": yes,
-                                            "at": signed_up, "source": "signup"})
+            self.records.append(("consent", ConsentIn(SOURCE, member, channel, yes, signed_up, origin="signup")))
             if yes and channel in {"sms", "email"} and rng.random() < 0.07:  # opted out later
                 changed = signed_up + timedelta(days=rng.uniform(1, max(1.0, (self.now - signed_up).days)))
-                yes = False
-                self.rows[ConsentEvent].append({"customer_id": customer_id, "channel": channel, "granted": False,
-                                                "at": changed, "source": "optout"})
-            self.rows[Consent].append({
-                "customer_id": customer_id, "channel": channel, "granted": yes, "changed_at": changed,
-                "source": "signup" if changed == signed_up else "optout",
-                "confirmed_at": signed_up if yes else None,
-            })
-            if yes:
-                self.consent_counts[channel] += 1
-            elif changed != signed_up:
+                self.records.append(("optout", OptOutIn(at=changed, member=(SOURCE, member), channels=(channel,),
+                                                        source="optout")))
                 self.consent_counts[f"{channel}_opted_out"] += 1
+            elif yes:
+                self.consent_counts[channel] += 1
 
     # --- orders --------------------------------------------------------------------------------
 
-    def orders(self, customer_id: int, persona: str, favourite: str, signed_up: datetime, last: datetime,
-               name: str, phone: str, email: str | None) -> None:
+    def orders(self, number: int, member: str | None, persona: str, favourite: str, signed_up: datetime,
+               last: datetime, name: str, phone: str, email: str | None) -> None:
         rng = self.rng
         count = {"guest": 1, "one_time": 1, "repeat": rng.randint(2, 6), "loyal": rng.randint(6, 18)}[persona]
         first = signed_up + timedelta(hours=rng.uniform(0.2, 48)) if persona != "guest" else last
@@ -278,28 +271,26 @@ class _Builder:
         span = (last - first).total_seconds()
         moments = sorted([first, last] + [first + timedelta(seconds=rng.uniform(0, span)) for _ in range(count - 2)])
         for ordered_at in moments[:count] if count > 1 else [last]:
-            self.order(customer_id, persona, favourite, ordered_at, name, phone, email)
+            self.order(number, member, persona, favourite, ordered_at, name, phone, email)
 
-    def order(self, customer_id: int | None, persona: str, favourite: str, ordered_at: datetime, name: str,
-              phone: str, email: str | None) -> int:
+    def order(self, number: int, member: str | None, persona: str, favourite: str, ordered_at: datetime, name: str,
+              phone: str, email: str | None) -> str:
+        """One order (a member's by her member id, a guest's by her phone and email); its number."""
         rng = self.rng
-        order_id = self.next_order
-        self.next_order += 1
         local_day = (ordered_at + timedelta(hours=9)).strftime("%Y%m%d")
         self.order_seq[local_day] += 1
         external = f"{local_day}-{self.order_seq[local_day]:07d}"
         lines = rng.choices((1, 2, 3, 4), (55, 28, 12, 5))[0] + (1 if persona == "loyal" and rng.random() < 0.4 else 0)
         amount = 0
+        items = []
         for _ in range(lines):
             category = favourite if rng.random() < 0.8 else rng.choice(list(CATEGORIES))
             product_id, product_name, price = rng.choice(self.products[category])
             quantity = rng.choices((1, 2, 3), (80, 16, 4))[0]
             line = price * quantity
             amount += line
-            self.rows[OrderItem].append({
-                "order_id": order_id, "external_id": None, "product_id": product_id, "product_name": product_name,
-                "option": None, "category": category, "quantity": quantity, "unit_price": price, "amount": line,
-            })
+            items.append(OrderItemIn(product_name, quantity=quantity, unit_price=price, amount=line,
+                                     category=category, product_id=product_id))
         discount = 0
         coupon = None
         if rng.random() < 0.12:
@@ -322,22 +313,17 @@ class _Builder:
             status = "confirmed"
         changed = min(self.now, ordered_at + timedelta(days=min(age, {"paid": 0, "shipped": 2, "delivered": 4,
                                                                      "confirmed": 10}.get(status, 1))))
-        self.rows[Order].append({
-            "id": order_id, "source": SOURCE, "external_id": external, "customer_id": customer_id,
-            "buyer_name": name, "buyer_phone": phone, "buyer_email": email, "status": status, "amount": total,
-            "discount": discount, "coupon_code": coupon, "ordered_at": ordered_at,
-            "paid_at": ordered_at + timedelta(minutes=rng.randint(0, 30)), "status_changed_at": changed,
-            "created_at": ordered_at, "updated_at": changed,
-        })
+        self.records.append(("order", OrderIn(
+            source=SOURCE, external_id=external, ordered_at=ordered_at, amount=total, status=status,
+            customer_external_id=member, buyer_name=name, buyer_phone=phone, buyer_email=email, discount=discount,
+            coupon_code=coupon, paid_at=ordered_at + timedelta(minutes=rng.randint(0, 30)), status_changed_at=changed,
+            items=tuple(items))))
         self.summary.orders += 1
         self.summary.order_items += lines
         if status in COUNTED_STATUSES:
             self.summary.revenue += total
-        if customer_id is not None:
-            self.event("order_placed", customer_id, ordered_at, external, {"amount": total})
-            if status != "paid":
-                self.event("order_status_changed", customer_id, changed, external, {"status": status})
-        return order_id
+            self.spent[number] += total
+        return external
 
     # --- carts ---------------------------------------------------------------------------------------
 
@@ -367,42 +353,38 @@ class _Builder:
                               "category": category})
                 amount += price
             created = updated - timedelta(minutes=rng.randint(1, 90))
-            ordered_at = order_id = None
+            ordered_at = order = None
             if kind == "converted" and updated + timedelta(hours=1) < self.now:
                 ordered_at = min(self.now, updated + timedelta(hours=rng.uniform(0.2, 2.5)))
-                order_id = self.order(customer["id"], "repeat", category, ordered_at, customer["name"],
-                                      customer["phone"], customer["email"])
-            self.rows[Cart].append({
-                "source": SOURCE, "external_id": f"C{index + 1:06d}", "customer_id": customer["id"],
-                "amount": amount, "items": items, "created_at": created, "updated_at": updated,
-                "ordered_at": ordered_at, "order_id": order_id,
-            })
-            self.event("cart_updated", customer["id"], updated, f"C{index + 1:06d}", {"amount": amount})
+                order = self.order(customer["number"], customer["member"], "repeat", category, ordered_at,
+                                   customer["name"], customer["phone"], customer["email"])
+            self.records.append(("cart", CartIn(
+                source=SOURCE, external_id=f"C{index + 1:06d}", customer_external_id=customer["member"],
+                amount=amount, updated_at=updated, items=tuple(items), created_at=created, ordered_at=ordered_at,
+                order_external_id=order)))
             self.summary.carts += 1
 
     # --- writing -------------------------------------------------------------------------------------
 
-    def event(self, kind: str, customer_id: int, at: datetime, ref: str, payload: dict[str, Any] | None = None) -> None:
-        self.rows[ShopEvent].append({"kind": kind, "customer_id": customer_id, "occurred_at": at, "ref": ref,
-                                     "payload": payload or {}, "recorded_at": at})
-        self.summary.events += 1
-
-    def flush(self) -> None:
-        for model in (Customer, Consent, ConsentEvent, CustomerTag, Order, OrderItem, Cart, ShopEvent):
-            rows = self.rows[model]
-            if rows:
-                self.session.execute(model.__table__.insert(), rows)
-                self.rows[model] = []
+    def write(self) -> None:
+        """Everything through the shop-data writer (events and customer_stats are its), then the tags."""
+        with ShopWriter(self.session, self.now) as writer:
+            for kind, value in self.records:
+                if kind == "customer":
+                    number = value.pop("number")
+                    value = CustomerIn(**value, grade=_grade(self.spent[number]))
+                getattr(writer, kind)(value)
+        self.records = []
+        self.summary.events = writer.counts.events
         self.summary.consents = dict(sorted(self.consent_counts.items()))
+        if self.tags:
+            ids = {member: customer_id for member, customer_id in self.session.execute(
+                select(Customer.external_id, Customer.id).where(Customer.source == SOURCE,
+                                                                Customer.external_id.is_not(None)))}
+            self.session.execute(insert(CustomerTag), [
+                {"customer_id": ids[member], "tag": tag, "added_at": added} for member, tag, added in self.tags])
 
-    def grades(self) -> None:
-        """Member grades as a shop would set them, from the spend so far."""
-        rows = self.session.execute(select(CustomerStats.customer_id, CustomerStats.total_spent)).all()
-        updates = []
-        for customer_id, spent in rows:
-            grade = "VIP" if spent >= 700_000 else "골드" if spent >= 300_000 else "실버" if spent >= 100_000 else "일반"
-            updates.append({"_id": customer_id, "grade": grade})
-        if updates:
-            self.session.execute(
-                update(Customer.__table__).where(Customer.__table__.c.id == bindparam("_id")).values(
-                    grade=bindparam("grade")), updates)
+
+def _grade(spent: int) -> str:
+    """The member grade a shop would set from the spend so far."""
+    return "VIP" if spent >= 700_000 else "골드" if spent >= 300_000 else "실버" if spent >= 100_000 else "일반"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date
@@ -41,6 +43,7 @@ def _statements(width: int, count: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
+_PLAIN = (str, int, bool, type(None))  # JSON values memoised by value (no floats: 0.0 == -0.0)
 _INSTANTS: dict[datetime, str] = {}  # an aware instant → its stored text (equal instants, equal texts)
 _INSTANTS_KEPT = 1 << 16
 
@@ -69,11 +72,29 @@ def _converter(column: Any) -> Any:
             return text
         return to_text
     if isinstance(kind, JSON):
+        texts: dict[tuple[Any, ...], str] = {}  # a flat object of plain values → its text (an event's payload)
+
         def to_json(value: Any) -> Any:
             if value is None:
                 return None
-            if not value and isinstance(value, dict):
-                return "{}"
+            if value.__class__ is dict:
+                if not value:
+                    return "{}"
+                key: tuple[Any, ...] | None = None
+                if len(value) == 1:  # the usual event payload ({"amount": …}, {"status": …})
+                    ((name, item),) = value.items()
+                    if name.__class__ is str and item.__class__ in _PLAIN:
+                        key = (name, item.__class__, item)  # typed: 1 and True are equal, their texts not
+                elif len(value) <= 4 and all(name.__class__ is str and item.__class__ in _PLAIN
+                                             for name, item in value.items()):
+                    key = tuple((name, item.__class__, item) for name, item in value.items())
+                if key is not None:
+                    text = texts.get(key)
+                    if text is None:
+                        if len(texts) >= _INSTANTS_KEPT:
+                            texts.clear()
+                        text = texts[key] = json.dumps(value)
+                    return text
             return json.dumps(value)
         return to_json
     if isinstance(kind, Boolean):
@@ -122,6 +143,28 @@ def _prepared(table: Any, names: list[str], rows: list[dict[str, Any]]) -> list[
     return list(zip(*columns, strict=True))
 
 
+def _prepared_tuples(table: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """`rows` (tuples in the order of `names`) with the values converted where a column needs it."""
+    from storage.models.base import UTCDateTime
+
+    converters = [_converter(table.c[name]) for name in names]
+    if not any(converters):
+        return rows
+    columns = list(zip(*rows, strict=True))
+    for index, convert in enumerate(converters):
+        if convert is None:
+            continue
+        values = columns[index]
+        if isinstance(table.c[names[index]].type, UTCDateTime):
+            # a column of instants holds few distinct ones (the batch's `now`, an order's time in its events):
+            # each converted once, the rest looked up in C
+            texts = {value: convert(value) for value in set(values)}
+            columns[index] = tuple(map(texts.__getitem__, values))
+        else:
+            columns[index] = tuple(map(convert, values))
+    return list(zip(*columns, strict=True))
+
+
 Statement = tuple[str, list[Any]]  # SQL for the SQLite driver and its parameters, ready to run
 
 
@@ -144,6 +187,18 @@ def plan_insert(model: Any, rows: list[dict[str, Any]], *, ignore_conflicts: boo
             plans.append((head + ", ".join([one] * (stop - start)) + tail,
                           [value for row in values[start:stop] for value in row]))
     return plans
+
+
+def plan_insert_rows(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]], *,
+                     ignore_conflicts: bool = False) -> list[Statement]:
+    """Like `plan_insert`, for rows given as tuples in the order of `names` (no dict per row)."""
+    table = model.__table__
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    head = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+    one = f"({', '.join('?' for _ in names)})"
+    values = _prepared_tuples(table, names, rows)
+    return [(head + ", ".join([one] * (stop - start)) + tail, list(chain.from_iterable(values[start:stop])))
+            for start, stop in _statements(len(names), len(values))]
 
 
 def plan_update(model: Any, rows: list[dict[str, Any]], key: str = "_id", match: tuple[str, ...] = ()) -> list[Statement]:
@@ -201,6 +256,22 @@ def fast_insert(session: Session, model: Any, rows: list[dict[str, Any]], *, ign
             insert_ignore(session, model, group)
         else:
             session.execute(model.__table__.insert(), group)
+
+
+def fast_insert_rows(session: Session, model: Any, names: Sequence[str], rows: list[tuple[Any, ...]], *,
+                     ignore_conflicts: bool = False) -> None:
+    """Insert many rows given as tuples, each in the order of `names` (the same columns for every row).
+    SQLite: straight through the driver; others: SQLAlchemy."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        run_planned(session, plan_insert_rows(model, names, rows, ignore_conflicts=ignore_conflicts))
+        return
+    dicts = [dict(zip(names, row, strict=True)) for row in rows]
+    if ignore_conflicts:
+        insert_ignore(session, model, dicts)
+    else:
+        session.execute(model.__table__.insert(), dicts)
 
 
 def fast_update(session: Session, model: Any, rows: list[dict[str, Any]], key: str = "_id",

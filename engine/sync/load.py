@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.shopdata import ConsentIn, CustomerIn, OptOutIn, OrderIn, ShopWriter, WriteCounts
+from engine.shopdata import ConsentIn, CustomerIn, OptOutIn, ShopWriter, WriteCounts
 from engine.sync.generic import GenericMapping, MappingError, check_name
 from engine.sync.mappings import list_mappings, save_mapping
 from engine.sync.parse import parse_file, stream_file
-from engine.sync.records import ParsedCustomer, ParsedOrder, ParseResult, Reject
+from engine.sync.records import ParsedCustomer, ParseResult, Reject
 from engine.sync.values import SEOUL
 from storage.db import Database
 from storage.models import SyncState
@@ -94,7 +94,7 @@ def import_file(db: Database, path: str | Path, now: datetime, *, source: str = 
         with writer:
             count = 0
             for order in orders:
-                writer.order(_order(order))
+                writer.order(order)  # a ParsedOrder is an OrderRecord: no copy per order
                 count += 1
             _write(writer, result, exported, now)
         summary = _summary(file, result, count)
@@ -137,14 +137,6 @@ def _write(writer: ShopWriter, result: ParseResult, exported: datetime, now: dat
     for optout in result.optouts:
         writer.optout(OptOutIn(at=min(optout.at or now, now), phone=optout.phone, email=optout.email,
                                source="optout_file"))
-
-
-def _order(order: ParsedOrder) -> OrderIn:
-    return OrderIn(
-        source=order.source, external_id=order.external_id, ordered_at=order.ordered_at, amount=order.amount,
-        status=order.status, customer_external_id=order.customer_external_id, buyer_name=order.buyer_name,
-        buyer_phone=order.buyer_phone, buyer_email=order.buyer_email, discount=order.discount,
-        coupon_code=order.coupon_code, paid_at=order.paid_at, items=order.items)
 
 
 def _customer(customer: ParsedCustomer, platform: str) -> CustomerIn:

@@ -42,6 +42,9 @@ class ParsedOrder(NamedTuple):
     discount: int
     coupon_code: str | None
     items: tuple[ParsedItem, ...]
+    status_changed_at: datetime | None = None  # a file says no more than the status: as of the order
+
+    # (an `engine.shopdata.OrderRecord`: handed to the writer as it is)
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,13 +183,16 @@ def test_kill_9_during_an_import_leaves_the_database_as_it_was(tmp_path: Path) -
     for _ in range(3):
         process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(dbfile), "--now", NOW, "import",
                                     str(big)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(randomness.uniform(1.0, 4.0))
+        time.sleep(randomness.uniform(0.7, 3.0))  # the import takes a few seconds: most kills land in it
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
         if process.returncode == 0:
             break  # it finished before the kill: all of it is there (checked below)
-        assert orders(dbfile) == []
+        stored = orders(dbfile)
+        if len(stored) == 40_000:
+            break  # killed after its commit, on the way out: all of it is there, never a part
+        assert stored == []
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(dbfile), "--now", NOW, "import", str(big)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
