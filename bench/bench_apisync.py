@@ -87,8 +87,20 @@ def _server(orders: dict[int, dict[str, Any]]) -> ThreadingHTTPServer:
 
 
 def run() -> dict[str, float]:
+    saved = {key: os.environ.get(key) for key in ("DANGOL_HOME", "PYTHON_KEYRING_BACKEND")}
+    try:
+        return _run()
+    finally:  # the other benchmarks of the same run see the environment as it was
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        os.environ["DANGOL_HOME"] = folder
+        os.environ["DANGOL_HOME"] = folder  # a keyring of the benchmark's own (a file), never the user's
         os.environ["PYTHON_KEYRING_BACKEND"] = "tests.file_keyring.Keyring"
         from engine.clock import FixedClock
         from engine.sync.api.run import connect, sync_source

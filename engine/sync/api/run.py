@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -45,7 +46,7 @@ from engine.shopdata import (
     WriteCounts,
 )
 from engine.sync.api import connector_class, connector_names
-from engine.sync.api.base import Connector
+from engine.sync.api.base import Batch, Connector
 from engine.sync.api.http import Http, SyncError
 from storage.db import Database
 from storage.models import SyncState
@@ -303,7 +304,7 @@ def sync_source(db: Database, name: str, clock: Clock, *, http: Http | None = No
         pending_pages = 0
         flushed = time.monotonic()
         try:
-            for batch in connector.pull(cursor, started):
+            for batch in _ahead(connector.pull(cursor, started), client.stop):
                 pending.extend(batch.records)
                 pending_cursor, pending_pages = batch.cursor, pending_pages + 1
                 if len(pending) >= GROUP_RECORDS or time.monotonic() - flushed >= GROUP_SECONDS:
@@ -334,6 +335,46 @@ def sync_source(db: Database, name: str, clock: Clock, *, http: Http | None = No
     log.info("sync %s: %s, %s pages, %s records, %s calls", name, summary.status, summary.pages, summary.records,
              summary.calls)
     return summary
+
+
+_DONE = object()
+
+
+def _ahead(pages: Iterator[Batch], stop: threading.Event) -> Iterator[Batch]:
+    """The connector's pages, read one page ahead in a thread of their own: the next page is fetched and
+    parsed while this one is written. An error of the connector comes out here, in order, after the pages
+    before it; leaving early (a write failed) stops the reader at its next page."""
+    found: queue.Queue[Any] = queue.Queue(maxsize=1)
+    leaving = threading.Event()
+
+    def read() -> None:
+        try:
+            for page in pages:
+                while not leaving.is_set():
+                    try:
+                        found.put(page, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if leaving.is_set():
+                    return
+            found.put(_DONE)
+        except BaseException as exc:  # handed to the writing side, which raises it as its own
+            found.put(exc)
+
+    reader = threading.Thread(target=read, name="sync-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = found.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        leaving.set()
+        reader.join(timeout=60)
 
 
 def _write_page(db: Database, name: str, records: list[Any], cursor: Mapping[str, Any], now: datetime,
