@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from engine.channels import ways
+from engine.channels import nhn, ways
 from engine.channels.spec import ChannelSpec, MessageNode
 from engine.messaging.adlaw import label_text_ad
 from engine.messaging.sms import LMS_MAX, SMS_MAX, euckr_length
 from engine.settings_spec import SettingSpec, _int, _phone_or_empty, _text, choice_setting
 
-WAYS = (ways.FILE, ways.WEBHOOK)  # Solapi, Aligo and NHN Cloud come as ways of their own (issue 13)
+WAYS = (  # one line a way (issue 13: Solapi, Aligo, NHN Cloud)
+    ways.FILE,
+    nhn.SMS,
+    ways.WEBHOOK,
+)
 
 
 def kind_of(body: str) -> str:
@@ -24,12 +28,14 @@ SPEC = ChannelSpec(
         SettingSpec("sms.sender", "", _phone_or_empty, "발신 번호", "SMS sender number"),
         SettingSpec("sms.api_key", "", _text(500), "문자 API 키", "SMS API key", secret=True),
         SettingSpec("sms.api_secret", "", _text(500), "문자 API 시크릿", "SMS API secret", secret=True),
+        *nhn.SMS_SETTINGS,
         SettingSpec("sms.cost_won", 20, _int(0, 1000), "문자(SMS) 단가(원)", "SMS price (won)"),
         SettingSpec("lms.cost_won", 50, _int(0, 1000), "장문(LMS) 단가(원)", "LMS price (won)"),
     ),
     prices={"sms": "sms.cost_won", "lms": "lms.cost_won"},
     max_bytes=LMS_MAX, byte_counted=True, needs_optout_number=True, kind_of=kind_of,
     label=label_text_ad,
+    reasons={**nhn.REASONS},
     node=MessageNode("문자 (SMS/LMS)", "Text message (SMS/LMS)", "message", "문자를 보냅니다. 90바이트가 넘으면 LMS입니다.",
                      "Sends a text; over 90 bytes it goes as LMS.", "문자", "SMS"),
 )

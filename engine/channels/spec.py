@@ -100,6 +100,8 @@ class ChannelSpec:
     follows: str | None = None  # the channel whose way it goes out by (owner notes: by email's)
     prices: Mapping[str, str | None] = field(default_factory=dict)  # kind → its price setting (None: free)
     subject: bool = False  # the message has a subject line
+    # no subject: the node's parameter carried in the subject field instead (AlimTalk: its template code)
+    subject_from: str | None = None
     max_chars: int | None = None  # the longest body, in characters
     max_bytes: int | None = None  # the longest body, in EUC-KR bytes (SMS/LMS)
     byte_counted: bool = False  # the editor shows the EUC-KR byte count and the kind it makes

@@ -33,7 +33,10 @@ def compose(channel: str, params: Mapping[str, Any], variables: dict[str, Any], 
     is_ad = bool(params.get("is_ad"))
     if is_ad and not spec.ad_ready(shop):
         raise RenderError("ad_shop_info")
-    subject = renderer.render(str(params.get("subject") or ""), variables) if spec.subject else ""
+    if spec.subject:
+        subject = renderer.render(str(params.get("subject") or ""), variables)
+    else:  # a channel without a subject may carry a node parameter there (AlimTalk: the template code)
+        subject = str(params.get(spec.subject_from) or "").strip() if spec.subject_from else ""
     body = renderer.render(str(params.get("body") or ""), variables)
     if not body.strip():
         raise RenderError("empty_body")
