@@ -215,6 +215,10 @@ class NhnSms(_NhnBase):
                             "있지 않습니다. 콘솔에서 발신 번호를 등록하세요")
         return f"등록된 발신 번호 {len(numbers)}개 중 {self.settings.sender}를 찾았습니다"
 
+    def request_key(self, message: OutgoingMessage) -> tuple[str, bool]:
+        """Messages with the same key can share one request (the dispatcher groups them so)."""
+        return message.body, message.is_ad
+
     def send(self, message: OutgoingMessage) -> SendResult:
         outcome = self.send_many([message])[0]
         if isinstance(outcome, SendError):
@@ -272,6 +276,9 @@ class NhnAlimTalk(_NhnBase):
         sender = data.get("sender") or {}
         name = str(sender.get("plusFriendId") or "") if isinstance(sender, dict) else ""
         return f"카카오 발신 프로필 {name}을 찾았습니다".replace("  ", " ") if name else "카카오 발신 프로필을 찾았습니다"
+
+    def request_key(self, message: OutgoingMessage) -> str:
+        return message.subject.strip()  # the template code: one template a request
 
     def send(self, message: OutgoingMessage) -> SendResult:
         outcome = self.send_many([message])[0]
