@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from engine.channels import providers, ways
+from engine.channels import nhn, providers, ways
 from engine.channels.spec import ChannelSpec, MessageNode
 from engine.messaging.adlaw import label_text_ad
 from engine.settings_spec import SettingSpec, _int, choice_setting
@@ -91,6 +91,7 @@ WAYS = (  # one way a line
     ways.WEBHOOK,
     providers.SOLAPI_KAKAO,
     providers.ALIGO_KAKAO,
+    nhn.KAKAO,
 )
 
 SPEC = ChannelSpec(
@@ -100,11 +101,12 @@ SPEC = ChannelSpec(
         choice_setting("kakao.provider", "file", tuple((w.name, w.label_ko, w.label_en) for w in WAYS),
                        "카카오톡 보내는 방법", "How KakaoTalk messages go out"),
         providers.KAKAO_SENDER_KEY,
+        *nhn.KAKAO_SETTINGS,
         SettingSpec("kakao.cost_won", 8, _int(0, 1000), "알림톡 단가(원)", "AlimTalk price (won)"),
     ),
     prices={"kakao": "kakao.cost_won"},
     max_chars=1000,  # an AlimTalk template holds at most 1,000 characters
-    needs_optout_number=True, label=label_text_ad, reasons=providers.REASONS, header=routing_line,
+    needs_optout_number=True, label=label_text_ad, reasons={**providers.REASONS, **nhn.REASONS}, header=routing_line,
     node=MessageNode("카카오톡 알림톡", "KakaoTalk AlimTalk", "kakao",
                      "카카오가 승인한 템플릿으로 알림톡(정보성)을 보냅니다. 광고는 보낼 수 없습니다.",
                      "Sends an AlimTalk (informational) in a template Kakao approved; never an ad.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.channels import providers, ways
+from engine.channels import nhn, providers, ways
 from engine.channels.spec import ChannelSpec, MessageNode
 from engine.messaging.adlaw import label_text_ad
 from engine.messaging.sms import LMS_MAX, SMS_MAX, euckr_length
@@ -13,6 +13,7 @@ WAYS = (  # one way a line
     ways.WEBHOOK,
     providers.SOLAPI_SMS,
     providers.ALIGO_SMS,
+    nhn.SMS,
 )
 
 
@@ -30,12 +31,13 @@ SPEC = ChannelSpec(
         SettingSpec("sms.api_key", "", _text(500), "문자 API 키 (솔라피·알리고)", "SMS API key (Solapi, Aligo)", secret=True),
         SettingSpec("sms.api_secret", "", _text(500), "문자 API 시크릿 (솔라피)", "SMS API secret (Solapi)", secret=True),
         providers.ALIGO_USER,
+        *nhn.SMS_SETTINGS,
         SettingSpec("sms.cost_won", 20, _int(0, 1000), "문자(SMS) 단가(원)", "SMS price (won)"),
         SettingSpec("lms.cost_won", 50, _int(0, 1000), "장문(LMS) 단가(원)", "LMS price (won)"),
     ),
     prices={"sms": "sms.cost_won", "lms": "lms.cost_won"},
     max_bytes=LMS_MAX, byte_counted=True, needs_optout_number=True, kind_of=kind_of,
-    label=label_text_ad, reasons=providers.REASONS,
+    label=label_text_ad, reasons={**providers.REASONS, **nhn.REASONS},
     node=MessageNode("문자 (SMS/LMS)", "Text message (SMS/LMS)", "message", "문자를 보냅니다. 90바이트가 넘으면 LMS입니다.",
                      "Sends a text; over 90 bytes it goes as LMS.", "문자", "SMS"),
 )

@@ -19,8 +19,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+import time
 from collections import Counter
 from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -162,7 +166,10 @@ def _deliver(db: Database, clock: Clock, channels: Mapping[str, Channel], batch:
     summary = DeliverySummary()
     now = clock.now()
     settle_ambiguous(db, now, channels, summary)
+    # a claim fills a provider's largest request (1,000 recipients for some)
+    batch = max([batch, *(int(getattr(channel, "many_max", 0) or 0) for channel in channels.values())])
     limit = batch * WINDOW
+    sender = _Sender(db, channels, now, summary)
     while True:
         due = _due_rows(db, now, limit)
         if not due:
@@ -171,24 +178,116 @@ def _deliver(db: Database, clock: Clock, channels: Mapping[str, Channel], batch:
         # request `sending`, or the next claim): one transaction fewer per request, and no later. If that
         # transaction fails, the outcome is written on its own before the error goes on: a message that
         # went out is never left `sending` (held for review) for want of its record.
-        outcome: _Outcome | None = None
         try:
             for chunk in _claim_chunks(due, batch):
-                claimed = _claim(db, now, chunk, channels, summary, outcome)
-                outcome = None
+                claimed = _claim(db, now, chunk, channels, summary, sender.take())
                 for group in _requests(claimed, channels):
-                    results = _send_group(db, channels, group, outcome)
-                    outcome = None
-                    kept = [(item, result) for item, result in zip(group, results, strict=True)
-                            if result is not None]
-                    outcome = _outcome(now, [item for item, _ in kept], [result for _, result in kept], summary)
+                    sender.send(group)
+                sender.drain()
         finally:
+            sender.close()
+            outcome = sender.take()
             if outcome is not None:
                 with db.write_session() as session:
                     outcome.write(session)
         if len(due) < limit:
             break
     return summary
+
+
+class _Limiter:
+    """A provider's rate limit (`rate_per_s` on its adapter): requests spaced evenly, never closer (a token
+    bucket holding one token), a little under the limit so the provider's own clock never sees it passed."""
+
+    MARGIN = 0.98
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / (rate * self.MARGIN)
+        self.next = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self.next)
+            self.next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+_LIMITERS: dict[int, tuple[Channel, _Limiter]] = {}  # by adapter: one limit across passes and threads
+_LIMITERS_LOCK = threading.Lock()
+
+
+def _limiter(channel: Channel) -> _Limiter | None:
+    rate = getattr(channel, "rate_per_s", None)
+    if not rate:
+        return None
+    with _LIMITERS_LOCK:
+        held = _LIMITERS.get(id(channel))
+        if held is None or held[0] is not channel or held[1].interval != 1.0 / (float(rate) * _Limiter.MARGIN):
+            held = _LIMITERS[id(channel)] = (channel, _Limiter(float(rate)))
+        return held[1]
+
+
+class _Sender:
+    """Sends a pass's requests: one at a time, or, for an adapter that allows it (`concurrency`), several
+    in flight (a provider with 300 ms answers and a 10/s limit needs at least 3), each spaced by the
+    adapter's rate limit. Each request's rows are marked `sending` before it starts, so a crash leaves
+    in doubt only the requests in flight; outcomes are recorded here, in the main thread."""
+
+    def __init__(self, db: Database, channels: Mapping[str, Channel], now: datetime,
+                 summary: DeliverySummary) -> None:
+        self.db, self.channels, self.now, self.summary = db, channels, now, summary
+        self.done: list[_Outcome] = []
+        self.inflight: dict[Future[list[SendResult | SendError]], list[_Claimed]] = {}
+        self.pool: ThreadPoolExecutor | None = None
+
+    def take(self) -> _Outcome | None:
+        """The outcomes not yet written, as one (written by the caller's next transaction)."""
+        if not self.done:
+            return None
+        merged = _Outcome([change for item in self.done for change in item.updates],
+                          [line for item in self.done for line in item.logs])
+        self.done = []
+        return merged
+
+    def send(self, group: list[_Claimed]) -> None:
+        channel = self.channels[group[0].message.channel]
+        width = max(1, int(getattr(channel, "concurrency", 1) or 1))
+        limiter = _limiter(channel)
+        while len(self.inflight) >= width:
+            self._reap(block=True)
+        self._reap(block=False)
+        todo = _mark_sending(self.db, group, self.take())
+        if not todo:
+            return
+        if width == 1 and limiter is None:  # the plain way: in this thread
+            self.done.append(_outcome(self.now, todo, _request(self.channels, todo, None), self.summary))
+            return
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dangol-send")
+        future = self.pool.submit(_request, self.channels, todo, limiter)
+        self.inflight[future] = todo
+
+    def _reap(self, block: bool) -> None:
+        if not self.inflight:
+            return
+        if block:
+            wait_for(list(self.inflight), return_when=FIRST_COMPLETED)
+        for future in [future for future in self.inflight if future.done()]:
+            todo = self.inflight.pop(future)
+            self.done.append(_outcome(self.now, todo, future.result(), self.summary))
+
+    def drain(self) -> None:
+        while self.inflight:
+            self._reap(block=True)
+
+    def close(self) -> None:
+        self.drain()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
 
 
 def _due_rows(db: Database, now: datetime, limit: int) -> list[tuple[int, int]]:
@@ -478,48 +577,55 @@ def _ad_counts(session: Session, customers: list[int], now: datetime,
 
 
 def _requests(claimed: list[_Claimed], channels: Mapping[str, Channel]) -> list[list[_Claimed]]:
-    """What goes to a provider in one request: one message, or up to MANY_MAX for a channel that can
-    send many at once (`send_many`). A crash can leave in doubt only the request under way."""
+    """What goes to a provider in one request: one message, or, for a channel that can send many at once
+    (`send_many`), up to its `many_max` (MANY_MAX when it says nothing) that its `request_key` (if any)
+    says can share a request (NHN: one body). A crash can leave in doubt only the requests under way."""
     groups: list[list[_Claimed]] = []
-    bulk: dict[int, list[_Claimed]] = {}
+    bulk: dict[tuple[int, Any], list[_Claimed]] = {}
     for item in claimed:
         channel = channels[item.message.channel]
         if callable(getattr(channel, "send_many", None)):
-            current = bulk.setdefault(id(channel), [])
+            size = int(getattr(channel, "many_max", 0) or MANY_MAX)
+            keyer = getattr(channel, "request_key", None)
+            key = (id(channel), keyer(item.message) if callable(keyer) else None)
+            current = bulk.setdefault(key, [])
             current.append(item)
-            if len(current) == MANY_MAX:
-                groups.append(bulk.pop(id(channel)))
+            if len(current) >= size:
+                groups.append(bulk.pop(key))
         else:
             groups.append([item])
     groups.extend(group for group in bulk.values() if group)
     return groups
 
 
-def _send_group(db: Database, channels: Mapping[str, Channel], group: list[_Claimed],
-                outcome: _Outcome | None = None) -> list[SendResult | SendError | None]:
-    """Mark the rows `sending` (one short transaction, which also records the last request's `outcome`),
-    then make the request; None for a row taken back."""
+def _mark_sending(db: Database, group: list[_Claimed], outcome: _Outcome | None = None) -> list[_Claimed]:
+    """Mark the rows `sending` (one short transaction, which also records earlier requests' `outcome`);
+    returns those still claimed (another process may have settled some)."""
     with db.write_session() as session:
         if outcome is not None:
             outcome.write(session)
         marked = set(session.execute(
             update(OUTBOX).where(OUTBOX.c.id.in_([item.id for item in group]), OUTBOX.c.status == "claimed")
             .values(status="sending").returning(OUTBOX.c.id)).scalars())
-    todo = [item for item in group if item.id in marked]
-    results: dict[int, SendResult | SendError] = {}
-    if len(group) > 1 and todo:
-        channel = channels[todo[0].message.channel]
-        try:
-            outcomes = channel.send_many([item.message for item in todo])  # type: ignore[attr-defined]
-        except SendError as exc:
-            outcomes = [exc] * len(todo)
-        except Exception as exc:
-            log.warning("channel %s raised %s", todo[0].message.channel, type(exc).__name__)
-            outcomes = [SendError("channel_error", f"{type(exc).__name__}: {exc}")] * len(todo)
-        results = {item.id: outcome for item, outcome in zip(todo, outcomes, strict=True)}
-    else:
-        results = {item.id: _send(channels, item) for item in todo}
-    return [results.get(item.id) for item in group]
+    return [item for item in group if item.id in marked]
+
+
+def _request(channels: Mapping[str, Channel], todo: list[_Claimed],
+             limiter: _Limiter | None) -> list[SendResult | SendError]:
+    """Make one request (after the rate limit lets it go): an outcome per row, never an exception."""
+    if limiter is not None:
+        limiter.wait()
+    if len(todo) == 1:
+        return [_send(channels, todo[0])]
+    channel = channels[todo[0].message.channel]
+    try:
+        outcomes = list(channel.send_many([item.message for item in todo]))  # type: ignore[attr-defined]
+    except SendError as exc:
+        outcomes = [exc] * len(todo)
+    except Exception as exc:
+        log.warning("channel %s raised %s", todo[0].message.channel, type(exc).__name__)
+        outcomes = [SendError("channel_error", f"{type(exc).__name__}: {exc}")] * len(todo)
+    return outcomes
 
 
 def _send(channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendError:

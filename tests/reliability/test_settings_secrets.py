@@ -87,7 +87,8 @@ def database_bytes(folder: Path) -> bytes:
 
 
 def test_the_catalogue_marks_every_credential_secret() -> None:
-    assert set(config.SECRET_KEYS) == {"smtp.password", "sms.api_key", "sms.api_secret", "delivery.webhook_url"}
+    assert set(config.SECRET_KEYS) == {"smtp.password", "sms.api_key", "sms.api_secret", "delivery.webhook_url",
+                                       "sms.nhn_secret_key", "kakao.nhn_secret_key"}
 
 
 def test_secrets_go_to_the_keyring_and_config_list_shows_only_whether_they_are_set(
@@ -104,7 +105,7 @@ def test_secrets_go_to_the_keyring_and_config_list_shows_only_whether_they_are_s
     lines = dict(line.split(" = ", 1) for line in listing.splitlines())
     assert {key: lines[key] for key in config.SECRET_KEYS} == {
         "smtp.password": "(not set)", "sms.api_key": "(set)", "sms.api_secret": "(not set)",
-        "delivery.webhook_url": "(set)"}
+        "delivery.webhook_url": "(set)", "sms.nhn_secret_key": "(not set)", "kakao.nhn_secret_key": "(not set)"}
     assert set(lines) == {item.key for item in config.SPECS}
     assert run(capsys, "--db", dbfile, "config", "get", "delivery.webhook_url")[1] == "(set)\n"
     assert API_KEY not in listing and "hunter2" not in listing
