@@ -113,6 +113,7 @@ class Inspector(QWidget):
             self.widgets[param.name] = widget
             if param.type is ParamType.TEMPLATE:  # a message text: its label above, the text the panel's full width
                 heading = QLabel(self.label(param.label_ko, param.label_en))
+                heading.setWordWrap(True)  # a long heading wraps rather than widening the panel
                 self.headings[param.name] = heading
                 self.form.addRow(heading)
                 self.form.addRow(widget)
