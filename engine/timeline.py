@@ -90,6 +90,7 @@ REASON_TEXT = {
     "tag_remove": "tag #{tag} removed",
     "field_set": "{field} set",
     "owner_notified": "you were notified",
+    "consent_reconfirmed": "ad consent re-confirmed ({consents})",
 }
 
 REASON_TEXT_KO = {
@@ -120,6 +121,7 @@ REASON_TEXT_KO = {
     "tag_remove": "태그 #{tag} 뗌",
     "field_set": "{field} 값 바꿈",
     "owner_notified": "가게 주인에게 알림",
+    "consent_reconfirmed": "광고 수신 동의 재확인 안내함 ({consents})",
 }
 
 # each channel's own failure codes (an SMTP refusal…), from its module

@@ -37,6 +37,7 @@ from engine import config
 from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.channels import CONSENT as CONSENT_CHANNEL
 from engine.clock import Clock
+from engine.customers.consents import RENEWAL_KEY_SUFFIX, reconfirm_sent
 from engine.delivery.adapters.base import Channel, OutgoingMessage, SendError, SendResult
 from engine.delivery.rules import (
     DECIDED_APART,
@@ -248,7 +249,8 @@ class _Sender:
         if not self.done:
             return None
         merged = _Outcome([change for item in self.done for change in item.updates],
-                          [line for item in self.done for line in item.logs])
+                          [line for item in self.done for line in item.logs],
+                          [sent for item in self.done for sent in item.renewals])
         self.done = []
         return merged
 
@@ -350,6 +352,7 @@ def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel
                 or _claimer_gone(row.claimed_by)]
         updates: list[dict[str, Any]] = []
         logs: list[dict[str, Any]] = []
+        renewals: list[tuple[int, datetime]] = []  # consent re-confirmations found sent
         never_tried = [row.id for row in rows if row.status == "claimed"]
         if never_tried:  # claimed by a process that died before trying: safe to queue again
             session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(never_tried), OUTBOX.c.status == "claimed")
@@ -369,6 +372,8 @@ def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel
                 updates.append({"_id": row.id, "status": "sent", "reason": None, "provider_id": found.provider_id,
                                 "not_before": now, "lease_until": None})
                 logs.append(_log(now, row, "sent", "confirmed_after_crash"))
+                if row.idem_key.endswith(RENEWAL_KEY_SUFFIX):
+                    renewals.append((row.id, now))
                 summary.sent += 1
             elif known:
                 updates.append({"_id": row.id, "status": "queued", "reason": "retry_after_crash", "provider_id": None,
@@ -389,6 +394,7 @@ def settle_ambiguous(db: Database, now: datetime, channels: Mapping[str, Channel
             )
         if logs:
             fast_insert(session, StepLog, logs)
+        reconfirm_sent(session, renewals)
 
 
 def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, Channel],
@@ -641,20 +647,25 @@ def _send(channels: Mapping[str, Channel], item: _Claimed) -> SendResult | SendE
 
 @dataclass
 class _Outcome:
-    """What a request's results change: the rows (only if still `sending`) and their step-log lines."""
+    """What a request's results change: the rows (only if still `sending`) and their step-log lines; and the
+    consents that sent re-confirmation messages confirm, in the same transaction as their `sent`."""
 
     updates: list[dict[str, Any]]
     logs: list[dict[str, Any]]
+    renewals: list[tuple[int, datetime]] = field(default_factory=list)  # (outbox id, sent at)
 
     def write(self, session: Session) -> None:
         fast_update(session, OutboxMessage, self.updates, match=("status",))
         fast_insert(session, StepLog, self.logs)
+        if self.renewals:
+            reconfirm_sent(session, self.renewals)
 
 
 def _outcome(now: datetime, claimed: list[_Claimed], outcomes: list[SendResult | SendError],
              summary: DeliverySummary) -> _Outcome:
     updates: list[dict[str, Any]] = []
     logs: list[dict[str, Any]] = []
+    renewals: list[tuple[int, datetime]] = []
     for item, outcome in zip(claimed, outcomes, strict=True):
         row = _RowRef(item)
         if isinstance(outcome, SendResult):
@@ -663,6 +674,8 @@ def _outcome(now: datetime, claimed: list[_Claimed], outcomes: list[SendResult |
                             "provider_id": outcome.provider_id, "cost_won": cost, "not_before": now,
                             "sent_at": now})
             summary.sent += 1  # no step-log row: the outbox row records the send (engine/timeline.py)
+            if item.message.idem_key.endswith(RENEWAL_KEY_SUFFIX):  # the key says it: no look-up per message
+                renewals.append((item.id, now))
         elif outcome.ambiguous:  # the provider may have it: the owner decides, never a second send on a guess
             updates.append({"_id": item.id, "status": "held", "reason": "ambiguous_send", "error": str(outcome)[:2000],
                             "provider_id": None, "cost_won": item.cost_won, "not_before": now, "sent_at": None})
@@ -686,7 +699,7 @@ def _outcome(now: datetime, claimed: list[_Claimed], outcomes: list[SendResult |
     for change in updates:  # only a row still `sending` (not settled by another process meanwhile)
         change["lease_until"] = None
         change["was_status"] = "sending"
-    return _Outcome(updates, logs)
+    return _Outcome(updates, logs, renewals)
 
 
 @dataclass(frozen=True)

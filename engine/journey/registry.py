@@ -270,6 +270,7 @@ DATE_KINDS = (
     Choice("fixed_date", "정한 날짜", "a fixed date"),
     Choice("holiday", "공휴일", "a public holiday"),
     Choice("recurring", "매주 반복", "every week"),
+    Choice("consent_renewal", "수신 동의 2년 확인", "ad consent two years old"),
 )
 
 
@@ -409,10 +410,13 @@ def _types() -> list[NodeType]:
             ParamSpec("weekdays", ParamType.WEEKDAYS, "요일", "Weekdays", [0], required=True,
                       visible_if=("date_kind", ("recurring",))),
             ParamSpec("days_before", ParamType.INT, "며칠 전", "Days before", 0, minimum=0, maximum=60,
-                      visible_if=("date_kind", ("birthday", "first_order_anniversary", "fixed_date", "holiday"))),
+                      visible_if=("date_kind", ("birthday", "first_order_anniversary", "fixed_date", "holiday",
+                                                "consent_renewal"))),
             ParamSpec("time", ParamType.TIME, "시각", "Time", "10:00"),
             entry_rules,
-        ), "생일, 기념일, 정한 날짜에 시작합니다.", "Starts on a birthday, an anniversary or a date.",
+        ), "생일, 기념일, 정한 날짜에, 또는 광고 수신 동의가 2년 된 날(재확인 안내)에 시작합니다.",
+            "Starts on a birthday, an anniversary or a date, or on the day an ad consent turns two years old "
+            "(the re-confirmation notice).",
             summarize=_sum_date),
         NodeType("trigger.manual", "trigger", "직접 추가", "Added by hand", "hand", (), OUT, (),
                  "고른 고객을 직접 넣습니다.", "Customers you choose are added by hand.",

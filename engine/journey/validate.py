@@ -20,7 +20,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.journey.model import REENTRY, Journey, Node
 from engine.journey.registry import CONDITION_FIELDS, CONDITION_OPS, ParamSpec, ParamType, node_type
-from engine.journey.variables import BY_NAME, CART_TRIGGERS, ORDER_TRIGGERS, ROOTS
+from engine.journey.variables import BY_NAME, CART_TRIGGERS, CONSENT_DATE_KIND, ORDER_TRIGGERS, ROOTS
 from engine.messaging.adlaw import ShopInfo, looks_like_ad
 from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
@@ -68,6 +68,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The text differs from the approved AlimTalk template ({sample_en}): where line {line} of the "
                           "template has '{expected}', we would send '{actual}'. Keep the approved words and put "
                           "variables only where the template has its own."),
+    "renewal_reentry": ("수신 동의 재확인은 2년마다 다시 보내야 하는데, 이 여정은 한 번 들어온 고객을 다시 들이지 않습니다. "
+                        "여정 설정에서 '여정을 마치면 다시 들어올 수 있음'을 고르세요.",
+                        "Consent must be re-confirmed every two years, but this journey never lets a customer in "
+                        "again: choose 'Again after leaving the journey' in the journey settings."),
     "bad_setting": ("여정 설정 '{setting}' 값이 올바르지 않습니다.", "The journey setting '{setting}' is not valid."),
     "empty_name": ("여정 이름이 비어 있습니다.", "The journey has no name."),
     "cycle": ("노드가 되돌아가는 고리를 이룹니다.", "The nodes form a loop."),
@@ -134,6 +138,8 @@ def validate(journey: Journey, context: ValidationContext | None = None) -> list
     if not journey.name.strip():
         issues.append(Issue(None, WARNING, "empty_name"))
     issues += _settings(journey)
+    if journey.settings.get("reentry") == "never" and renews_consent(journey):
+        issues.append(Issue(None, WARNING, "renewal_reentry", "reentry"))
     issues += _structure(journey)
     for node in journey.nodes.values():
         issues += _params(node)
@@ -328,7 +334,15 @@ def _available(journey: Journey, node: Node) -> set[str]:
         roots.add("cart")
     if "action.coupon" in kinds:
         roots.add("coupon")
+    if "trigger.date" in kinds and renews_consent(journey):
+        roots.add("consent")
     return roots
+
+
+def renews_consent(journey: Journey) -> bool:
+    """Whether the journey is the consent re-confirmation (its trigger: the date trigger's consent_renewal)."""
+    return any(trigger.kind == "trigger.date" and trigger.effective_params().get("date_kind") == CONSENT_DATE_KIND
+               for trigger in journey.triggers())
 
 
 def _templates(journey: Journey, node: Node, context: ValidationContext) -> list[Issue]:
@@ -359,7 +373,8 @@ def _templates(journey: Journey, node: Node, context: ValidationContext) -> list
                 if name in BY_NAME and root not in available:
                     hint = {"coupon": " 앞에 쿠폰 발급 노드가 필요합니다.",
                             "order": " 주문 시작 조건에서만 쓸 수 있습니다.",
-                            "cart": " 장바구니 시작 조건에서만 쓸 수 있습니다."}.get(root, "")
+                            "cart": " 장바구니 시작 조건에서만 쓸 수 있습니다.",
+                            "consent": " '수신 동의 2년 확인' 날짜 시작 조건에서만 쓸 수 있습니다."}.get(root, "")
                 found.append(Issue(node.id, ERROR, "unknown_variable", param.name,
                                    {"label": param.label_ko, "name": name, "hint": hint}))
         for filt in tree.find_all(nodes.Filter):

@@ -1,8 +1,9 @@
 """The variables a message text may use, and where each is available.
 
 `{{ customer.first_name }}` is always there; `{{ order.* }}` only after an order trigger, `{{ cart.* }}`
-only after a cart trigger, `{{ coupon.* }}` only after a coupon node. Validation reports any other
-name as an error at publish, so a typo never reaches a customer.
+only after a cart trigger, `{{ coupon.* }}` only after a coupon node, `{{ consent.* }}` only after the
+consent re-confirmation trigger (trigger.date with date_kind consent_renewal). Validation reports any
+other name as an error at publish, so a typo never reaches a customer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ class Variable:
     label_ko: str
     label_en: str
     example: str
-    needs: str = ""  # "" always; "order" / "cart" / "coupon": what must come before
+    needs: str = ""  # "" always; "order" / "cart" / "coupon" / "consent": what must come before
 
 
 VARIABLES: tuple[Variable, ...] = (
@@ -40,9 +41,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("coupon.code", "쿠폰 번호", "coupon code", "WELCOME-7KQ2M9XA", "coupon"),
     Variable("coupon.discount", "쿠폰 할인", "coupon discount", "10%", "coupon"),
     Variable("coupon.expires_at", "쿠폰 사용 기한", "coupon expiry", "2026년 3월 16일", "coupon"),
+    Variable("consent.since", "수신 동의일(마지막 확인일)", "consent date (last confirmed)", "2024년 3월 1일", "consent"),
+    Variable("consent.channels", "수신 동의 채널", "consented channels", "문자, 이메일", "consent"),
     Variable("recommended.product", "추천 상품", "recommended product", "진정 토너"),
 )
 BY_NAME = {variable.name: variable for variable in VARIABLES}
 ROOTS = frozenset(name.split(".", 1)[0] for name in BY_NAME)
 ORDER_TRIGGERS = frozenset({"trigger.order_placed", "trigger.order_status"})
 CART_TRIGGERS = frozenset({"trigger.cart_abandoned"})
+CONSENT_DATE_KIND = "consent_renewal"  # trigger.date's date_kind whose messages re-confirm ad consent

@@ -23,13 +23,14 @@ class Sample:
 
 
 def example_data(now: datetime) -> dict[str, Any]:
-    """The order, cart and coupon a preview or a trial render uses, shaped as triggers and coupon nodes
+    """The order, cart, coupon and consent a preview or a trial render uses, shaped as triggers and coupon nodes
     write them into an enrollment."""
     return {
         "coupon": {"code": "SAMPLE-7KQ2M9XA", "discount_type": "percent", "amount": 10,
                    "expires_at": (now + timedelta(days=14)).isoformat()},
         "order": {"id": "20260301-0001234", "amount": 45000, "items": [{"name": "수분 진정 토너 200ml"}]},
         "cart": {"id": "cart-1", "amount": 39000, "items": [{"name": "린넨 오버핏 셔츠"}]},
+        "consent": {"since": (now - timedelta(days=730)).isoformat(), "channels": ["sms", "email"]},
     }
 
 
@@ -40,6 +41,7 @@ def empty_sample(now: datetime) -> Sample:
     data = example_data(now)
     data["order"] = {"id": "", "amount": 0, "items": []}
     data["cart"] = {"id": "", "amount": 0, "items": []}
+    data["consent"] = {"since": "", "channels": []}
     return Sample("빈 고객", "a customer with every field empty", customer, data)
 
 

@@ -12,11 +12,33 @@ from engine.messaging.render import first_name
 from engine.money import won
 
 _CUSTOMER_VARS = "_message_customer"  # kept in a customer's facts for their next message
+# the ad channels a consent re-confirmation names, as the customer reads them
+CONSENT_CHANNEL_NAMES = {"sms": "문자", "email": "이메일", "kakao": "카카오톡"}
+_NO_CONSENT = {"since": "", "channels": ""}  # shared: templates read variables, never change them
 
 
 @lru_cache(maxsize=8)
 def _shop(shop: ShopInfo) -> dict[str, Any]:
     return {"name": shop.name, "url": shop.url, "contact": shop.contact}
+
+
+def korean_date(moment: Any, zone: ZoneInfo) -> str:
+    """An instant (aware, or ISO text) as the shop's calendar day: "2026년 3월 16일"."""
+    from datetime import datetime
+
+    local = shop_time(datetime.fromisoformat(moment) if isinstance(moment, str) else moment, zone)
+    return f"{local.year}년 {local.month}월 {local.day}일"
+
+
+def _consent(data: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    """A consent re-confirmation's facts (trigger.date, consent_renewal): since when, to which channels."""
+    consent = data.get("consent")
+    if not consent:
+        return _NO_CONSENT
+    since = consent.get("since")
+    channels = [str(c) for c in consent.get("channels") or []]
+    return {"since": korean_date(since, zone) if since else "",
+            "channels": ", ".join(CONSENT_CHANNEL_NAMES.get(c, c) for c in channels)}
 
 
 def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
@@ -27,10 +49,7 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
         coupon["discount"] = f"{amount}%" if coupon.get("discount_type") == "percent" else won(amount)
         expires = coupon.get("expires_at")
         if expires:
-            from datetime import datetime
-
-            local = shop_time(datetime.fromisoformat(expires), zone)
-            coupon["expires_at"] = f"{local.year}년 {local.month}월 {local.day}일"
+            coupon["expires_at"] = korean_date(expires, zone)
     order = dict(data.get("order") or {})
     cart = dict(data.get("cart") or {})
     for bag in (order, cart):
@@ -57,4 +76,5 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
         "order": order,
         "cart": cart,
         "recommended": {"product": data.get("recommended_product", "")},
+        "consent": _consent(data, zone),
     }

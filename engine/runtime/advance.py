@@ -28,6 +28,7 @@ from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.channels import prices as channel_prices
 from engine.channels import shop_info
 from engine.clock import Clock
+from engine.customers.consents import RENEWAL_KEY_SUFFIX
 from engine.customers.segments import thresholds
 from engine.delivery.rules import lateness_rule
 from engine.messaging.adlaw import ShopInfo
@@ -504,8 +505,9 @@ class Advancer:
         if verdict is not None:
             reason, due = verdict
             status = "skipped" if reason == "late" else "queued"
+        key = f"{row.id}:{node.id}{RENEWAL_KEY_SUFFIX}" if compiled.renews_consent else f"{row.id}:{node.id}"
         writes.outbox.append({
-            "idem_key": f"{row.id}:{node.id}", "enrollment_id": row.id, "journey_id": row.journey_id,
+            "idem_key": key, "enrollment_id": row.id, "journey_id": row.journey_id,
             "node_id": node.id, "customer_id": row.customer_id, "channel": channel, "is_ad": message.is_ad,
             "recipient": recipient or "", "subject": message.subject, "body": message.body, "status": status,
             "reason": reason, "not_before": due, "due_at": due, "lateness": lateness, "lateness_hours": hours,

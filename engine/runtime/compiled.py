@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.journey import default_params
+from engine.journey.variables import CONSENT_DATE_KIND
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class CompiledJourney:
     nodes: dict[str, CompiledNode]
     trigger: CompiledNode
     goals: tuple[CompiledNode, ...] = field(default=())
+    # the consent re-confirmation (trigger.date, consent_renewal): its messages' sends confirm ad consent
+    renews_consent: bool = False
 
     def node(self, node_id: str) -> CompiledNode | None:
         return self.nodes.get(node_id)
@@ -66,4 +69,6 @@ def compile_graph(journey_id: str, version_id: int, graph: dict[str, Any]) -> Co
         nodes=nodes,
         trigger=triggers[0],
         goals=goals,
+        renews_consent=triggers[0].kind == "trigger.date"
+        and triggers[0].params.get("date_kind") == CONSENT_DATE_KIND,
     )

@@ -17,6 +17,7 @@ from sqlalchemy import Integer, and_, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
+from engine.customers.consents import AD_CONSENT_CHANNELS, two_years_before
 from engine.runtime.advance import RunContext, load_run_context
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.conditions import condition_holds, needed_facts
@@ -28,6 +29,7 @@ from engine.runtime.writes import fast_insert
 from storage.db import Database
 from storage.models import (
     Cart,
+    Consent,
     Cursor,
     Customer,
     CustomerStats,
@@ -350,11 +352,11 @@ class TriggerScanner:
         day = first_day
         while day <= last_day:
             at = datetime.combine(day, fire, tzinfo=ctx.zone).astimezone(UTC)
-            yield from self._date_occurrences(session, params, day, at)
+            yield from self._date_occurrences(session, params, day, at, ctx.zone)
             day += timedelta(days=1)
 
     def _date_occurrences(self, session: Session, params: dict[str, Any], day: date,
-                          at: datetime) -> Iterable[Occurrence]:
+                          at: datetime, zone: Any) -> Iterable[Occurrence]:
         date_kind = params.get("date_kind", "birthday")
         before = int(params.get("days_before") or 0)
         target = day + timedelta(days=before)
@@ -395,6 +397,8 @@ class TriggerScanner:
             if weekdays and day.weekday() not in weekdays:
                 return []
             return [Occurrence(cid, at, f"recurring:{day.isoformat()}") for cid in self._everyone(session)]
+        if date_kind == "consent_renewal":
+            return consent_renewals(session, target, at, zone)
         return []
 
     def _everyone(self, session: Session) -> list[int]:
@@ -494,6 +498,31 @@ class TriggerScanner:
                      Enrollment.entered_at >= day_start)
             )
         ))
+
+
+def consent_renewals(session: Session, target: date, at: datetime, zone: Any) -> list[Occurrence]:
+    """Customers whose ad consents (sms, email, kakao) are two years old on `target`, shop calendar: agreed or
+    last told on or before the same day two years earlier (the rule of `reconfirmation_due`, by day, so the
+    notice goes on the anniversary itself). One occurrence per customer for all their due consents; its key
+    holds the newest basis, so once the notice is sent (which sets `confirmed_at`) they are due again, and
+    enter again, only two years later, and a rescan or a failed send never enters them twice."""
+    limit = two_years_before(datetime.combine(target + timedelta(days=1), time(0), tzinfo=zone))
+    basis = func.coalesce(Consent.confirmed_at, Consent.changed_at)
+    due: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    for customer_id, channel, since in session.execute(
+        select(Consent.customer_id, Consent.channel, basis)
+        .where(Consent.granted.is_(True), Consent.channel.in_(AD_CONSENT_CHANNELS), basis < limit)
+        .order_by(Consent.customer_id)
+    ):
+        due[customer_id].append((channel, since))
+    occurrences = []
+    for customer_id, consents in due.items():
+        channels = [channel for channel in AD_CONSENT_CHANNELS if any(c == channel for c, _ in consents)]
+        earliest = min(since for _, since in consents)
+        newest = max(since for _, since in consents)
+        occurrences.append(Occurrence(customer_id, at, f"consent:{newest.strftime('%Y%m%d%H%M%S')}",
+                                      {"consent": {"since": earliest.isoformat(), "channels": channels}}))
+    return occurrences
 
 
 def enroll_manual(db: Database, clock: Clock, versions: VersionCache, journey_id: str,

@@ -137,6 +137,12 @@ def _empty_name(j: Journey) -> None:
     j.rename(" ")
 
 
+def _renewal_never(j: Journey) -> None:
+    j.remove_node("t")
+    j.add_node("trigger.date", {"date_kind": "consent_renewal"}, node_id="t")
+    j.connect("t", "out", "m")  # the journey's default re-entry is "never": told once, never again
+
+
 def _cycle(j: Journey) -> None:
     j._graph.add_edge("x", "t")  # bypass the API: the model refuses cycles, validate still guards
 
@@ -166,6 +172,7 @@ CASES = [
     (_alimtalk_mismatch, SHOP, "alimtalk_mismatch", "error"),
     (_bad_setting, SHOP, "bad_setting", "error"),
     (_empty_name, SHOP, "empty_name", "warning"),
+    (_renewal_never, SHOP, "renewal_reentry", "warning"),
     (_cycle, SHOP, "cycle", "error"),
 ]
 
