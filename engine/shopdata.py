@@ -401,15 +401,16 @@ class _Batch:
         claims: list[tuple[str, str, str | None, str | None]] = []
         known, members = self.known_members, self.members
 
-        def member(source: str, external_id: str) -> None:
+        def member(source: str, external_id: str) -> bool:
             """A member a record names: only its id is needed, so one known from an earlier batch is not
             looked up (what a look-up would add to the phone and email maps, the look-ups by phone and
-            email of this batch add as well)."""
+            email of this batch add as well). True: looked up."""
             customer_id = known.get((source, external_id))
             if customer_id is None:
                 member_keys[source].add(external_id)
-            else:
-                members[(source, external_id)] = customer_id
+                return True
+            members[(source, external_id)] = customer_id
+            return False
 
         for kind, value in pending:
             if kind == "customer" and value.external_id:
@@ -426,8 +427,7 @@ class _Batch:
             elif kind == "order":
                 order_keys[value.source].add(value.external_id)
                 if value.customer_external_id:
-                    member(value.source, value.customer_external_id)
-                    if (value.source, value.customer_external_id) not in known:
+                    if member(value.source, value.customer_external_id):
                         claims.append((value.source, value.customer_external_id, value.buyer_phone,
                                        value.buyer_email))
                 else:
