@@ -367,6 +367,8 @@ class _Batch:
         self.customer_rows: dict[int, dict[str, Any]] = {}
         self.new_customers: dict[int, dict[str, Any]] = {}
         self.customer_updates: dict[int, dict[str, Any]] = {}
+        # guests by phone and by email (ids, checked when read): built when a new member may take one over
+        self.guests: tuple[dict[str, set[int]], dict[str, set[int]]] | None = None
         self.next_customer = 0
         # orders: (source, external id) → row
         self.orders: dict[tuple[str, str], dict[str, Any]] = {}
@@ -395,21 +397,26 @@ class _Batch:
         order_keys: dict[str, set[str]] = defaultdict(set)
         phones: set[str] = set()
         emails: set[str] = set()
+        # the phones and emails of members this batch may make: a guest with one of them may be taken over
+        claims: list[tuple[str, str, str | None, str | None]] = []
         known, members = self.known_members, self.members
 
-        def member(source: str, external_id: str) -> None:
+        def member(source: str, external_id: str) -> bool:
             """A member a record names: only its id is needed, so one known from an earlier batch is not
             looked up (what a look-up would add to the phone and email maps, the look-ups by phone and
-            email of this batch add as well)."""
+            email of this batch add as well). True: looked up."""
             customer_id = known.get((source, external_id))
             if customer_id is None:
                 member_keys[source].add(external_id)
-            else:
-                members[(source, external_id)] = customer_id
+                return True
+            members[(source, external_id)] = customer_id
+            return False
 
         for kind, value in pending:
             if kind == "customer" and value.external_id:
                 member_keys[value.source].add(value.external_id)  # a member record compares the whole row
+                if (value.source, value.external_id) not in known:
+                    claims.append((value.source, value.external_id, value.phone, value.email))
             elif kind in {"customer", "optout"}:
                 if (phone := _phone(value.phone)):
                     phones.add(phone)
@@ -420,7 +427,9 @@ class _Batch:
             elif kind == "order":
                 order_keys[value.source].add(value.external_id)
                 if value.customer_external_id:
-                    member(value.source, value.customer_external_id)
+                    if member(value.source, value.customer_external_id):
+                        claims.append((value.source, value.customer_external_id, value.buyer_phone,
+                                       value.buyer_email))
                 else:
                     if (phone := _phone(value.buyer_phone)):
                         phones.add(phone)
@@ -454,6 +463,23 @@ class _Batch:
             customers(Customer.phone.in_(chunk))
         for chunk in _chunks(sorted(emails)):
             customers(Customer.email.in_(chunk))
+        if claims:
+            # members the store does not know yet: the guests with their phones and emails (the ones a
+            # member may take over); a phone or email looked up above already brought its guests
+            stored = {(row["source"], row["external_id"]) for row in found.values() if row["external_id"]}
+            guest_phones: set[str] = set()
+            guest_emails: set[str] = set()
+            for source, external_id, phone_text, email_text in claims:
+                if (source, external_id) not in stored:
+                    if (phone := _phone(phone_text)) and phone not in phones:
+                        guest_phones.add(phone)
+                    if (email := _email(email_text)) and email not in emails:
+                        guest_emails.add(email)
+            guest = Customer.is_guest.is_(True) & Customer.external_id.is_(None)
+            for chunk in _chunks(sorted(guest_phones)):
+                customers(guest & Customer.phone.in_(chunk))
+            for chunk in _chunks(sorted(guest_emails)):
+                customers(guest & Customer.email.in_(chunk))
         # members before guests, then the oldest: the customer a phone or an email stands for
         for row in sorted(found.values(), key=lambda r: (bool(r["is_guest"]), r["id"])):
             self._know_customer(row)
@@ -483,19 +509,62 @@ class _Batch:
         self.next_order = int(session.scalar(select(func.max(Order.id))) or 0) + 1
 
     def _know_customer(self, row: dict[str, Any]) -> None:
-        self.customer_rows[row["id"]] = row
+        customer_id = row["id"]
+        self.customer_rows[customer_id] = row
         if row.get("external_id"):
-            self.members.setdefault((row["source"], row["external_id"]), row["id"])
-        if row.get("phone"):
-            self.by_phone.setdefault(row["phone"], row["id"])
-        if row.get("email"):
-            self.by_email.setdefault(row["email"].lower(), row["id"])
+            self.members.setdefault((row["source"], row["external_id"]), customer_id)
+        phone, email = row.get("phone"), row.get("email")
+        if phone:
+            self._stand_for(self.by_phone, phone, row)
+        if email:
+            self._stand_for(self.by_email, email.lower(), row)
+        if self.guests is not None and row.get("is_guest") and not row.get("external_id"):
+            self._index_guest(row)
+
+    def _stand_for(self, index: dict[str, int], key: str, row: dict[str, Any]) -> None:
+        """The customer a phone or an email stands for: members before guests, then the oldest (as `_load`
+        orders what it finds, so a later batch finds the same one)."""
+        current = index.get(key)
+        if current is None:
+            index[key] = row["id"]
+        elif current != row["id"] and not row.get("is_guest"):
+            other = self.customer_rows.get(current)
+            if other is not None and (bool(other.get("is_guest")), current) > (False, row["id"]):
+                index[key] = row["id"]
 
     def _match(self, phone: str | None, email: str | None) -> int | None:
         if phone and phone in self.by_phone:
             return self.by_phone[phone]
         if email and email in self.by_email:
             return self.by_email[email]
+        return None
+
+    def _index_guest(self, row: dict[str, Any]) -> None:
+        assert self.guests is not None
+        by_phone, by_email = self.guests
+        if row.get("phone"):
+            by_phone[row["phone"]].add(row["id"])
+        if row.get("email"):
+            by_email[row["email"].lower()].add(row["id"])
+
+    def _guest_to_take(self, phone: str | None, email: str | None) -> int | None:
+        """The guest a member the store does not know yet takes over: the one guest with the member's phone,
+        else (no guest has that phone) the one guest with the member's email; none when two or more match."""
+        if not phone and not email:
+            return None
+        if self.guests is None:  # built at the first new member of a batch, kept current after it
+            self.guests = (defaultdict(set), defaultdict(set))
+            for row in self.customer_rows.values():
+                if row.get("is_guest") and not row.get("external_id"):
+                    self._index_guest(row)
+        rows = self.customer_rows
+        for key, index, name in ((phone, self.guests[0], "phone"), (email, self.guests[1], "email")):
+            if not key:
+                continue
+            ids = [cid for cid in index.get(key, ()) if rows[cid].get("is_guest") and not rows[cid].get("external_id")
+                   and (rows[cid].get(name) or "").lower() == key.lower()]
+            if ids:
+                return ids[0] if len(ids) == 1 else None  # two guests: which one is the member is a guess
         return None
 
     # --- customers -------------------------------------------------------------------------------
@@ -507,25 +576,33 @@ class _Batch:
                   "gender": value.gender, "grade": value.grade, "signed_up_at": value.signed_up_at}
         if value.external_id:
             customer_id = self.members.get((value.source, value.external_id))
+            if customer_id is None:
+                customer_id = self._guest_to_take(phone, email)  # a member first seen as a guest
         else:
             customer_id = self._match(phone, email)
         if customer_id is None:
             return self._new_customer(value.source, value.external_id, wanted, value.attributes or {})
+        return self._update_customer(customer_id, value.source, value.external_id, wanted, value.attributes)
+
+    def _update_customer(self, customer_id: int, source: str, external_id: str | None, wanted: dict[str, Any],
+                         attributes: dict[str, Any] | None) -> int:
         row = self.customer_rows[customer_id]
         # what the source knows replaces what we had; what it leaves empty keeps what we had
         changes: dict[str, Any] = {key: new for key, new in wanted.items()
                                    if new not in (None, "") and row.get(key) != new}
-        if value.attributes:
-            merged = {**(row.get("attributes") or {}), **value.attributes}
+        if attributes:
+            merged = {**(row.get("attributes") or {}), **attributes}
             if merged != (row.get("attributes") or {}):
                 changes["attributes"] = merged
-        if value.external_id and row.get("is_guest"):
-            changes.update({"is_guest": False, "source": value.source, "external_id": value.external_id})
+        if external_id and row.get("is_guest"):
+            # the member takes the guest over: same customer, so the guest's orders, consents and events are theirs
+            changes.update({"is_guest": False, "source": source, "external_id": external_id})
+            self.touched.add(customer_id)
         if not changes:
             self.counts.unchanged += 1
             return customer_id
-        if changes.get("signed_up_at") and row.get("signed_up_at") is None and value.external_id:
-            self._event("signed_up", customer_id, changes["signed_up_at"], value.external_id, {})
+        if changes.get("signed_up_at") and row.get("signed_up_at") is None and external_id:
+            self._event("signed_up", customer_id, changes["signed_up_at"], external_id, {})
         row.update(changes)
         self._know_customer(row)
         if customer_id in self.new_customers:
@@ -559,8 +636,12 @@ class _Batch:
         customer_id = self.members.get((source, external_id))
         if customer_id is not None:
             return customer_id
-        wanted = {"name": name or "", "email": _email(email), "phone": _phone(phone), "birthday": None,
+        phone_value, email_value = _phone(phone), _email(email)
+        wanted = {"name": name or "", "email": email_value, "phone": phone_value, "birthday": None,
                   "gender": None, "grade": None, "signed_up_at": None}
+        guest = self._guest_to_take(phone_value, email_value)  # a member first seen as a guest
+        if guest is not None:
+            return self._update_customer(guest, source, external_id, wanted, None)
         return self._new_customer(source, external_id, wanted, {})
 
     # --- orders ----------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def order(external: str, member: str | None, hours: int, amount: int = 20_000, *
 
 def records() -> list[tuple[str, Any]]:
     """A member made by her first order, her later orders, her member record, guests matched to her (and to
-    another member) by phone and by email, consents, an opt-out, a cart: each in a later batch than the first."""
+    another member) by phone and by email, consents, an opt-out, a cart: each in a later batch than the first;
+    guests later taken over by a member (by phone, by email): in a later batch or the same one, by the sizes."""
     return [
         ("order", order("O-1", "kim", 1, buyer_name="김단골", buyer_phone="010-2000-0001",
                         buyer_email="kim@example.com")),
@@ -59,6 +60,16 @@ def records() -> list[tuple[str, Any]]:
         ("order", order("O-9", "lee", 12)),
         ("order", order("O-1", "kim", 1, buyer_name="김단골", buyer_phone="010-2000-0001",
                         buyer_email="kim@example.com")),  # the first order again: nothing
+        ("order", order("O-10", None, 13, buyer_name="박손님", buyer_phone="010-3000-0003")),  # a guest …
+        ("customer", CustomerIn("cafe24", "park", name="박단골", phone="01030000003",
+                                signed_up_at=T0 + timedelta(hours=14))),  # … who is the member park
+        ("order", order("O-11", None, 15, buyer_email="choi@example.com")),  # a guest by email …
+        ("order", order("O-12", "choi", 16, buyer_phone="010-3000-0004", buyer_email="CHOI@example.com")),  # … choi
+        ("order", order("O-13", None, 17, buyer_phone="010-3000-0004")),  # choi's phone now: hers
+        ("order", order("O-14", "park", 18)),
+        ("order", order("O-15", None, 19, buyer_phone="010-3000-0005")),  # a guest …
+        ("customer", CustomerIn("cafe24", "lee", name="이단골", phone="010-3000-0005")),  # … lee, known: no takeover
+        ("order", order("O-16", None, 20, buyer_phone="010-3000-0005")),  # that phone: lee's now (a member first)
     ]
 
 
@@ -97,12 +108,20 @@ def test_a_member_seen_in_an_earlier_batch_is_the_same_customer(tmp_path: Path) 
     db, counts = write(tmp_path / "two.db", batch=2)
     shop = stored(db)
     customers = {row[0]: row for row in shop["customers"]}
-    assert sorted(customers) == ["guest:+821077778888", "kim", "lee"]  # no member made twice
+    assert sorted(customers) == ["choi", "guest:+821030000005", "guest:+821077778888", "kim", "lee",
+                                 "park"]  # no member made twice
     assert customers["kim"][4] == "VIP" and customers["kim"][6] == T0 - timedelta(days=3)  # her record applied
     owner = {row[0]: row[1] for row in shop["orders"]}
     assert owner == {"O-1": "kim", "O-2": "lee", "O-3": "kim", "O-4": "kim", "O-5": "lee", "O-6": "kim",
-                     "O-7": "guest:+821077778888", "O-8": "guest:+821077778888", "O-9": "lee"}
-    assert counts.customers_created == 3 and counts.customers_updated == 1 and counts.orders_created == 9
+                     "O-7": "guest:+821077778888", "O-8": "guest:+821077778888", "O-9": "lee", "O-10": "park",
+                     "O-11": "choi", "O-12": "choi", "O-13": "choi", "O-14": "park",
+                     "O-15": "guest:+821030000005", "O-16": "lee"}
+    assert counts.customers_created == 6 and counts.customers_updated == 4 and counts.orders_created == 16
+    assert customers["park"][5] is False and customers["choi"][3] == "choi@example.com"  # the guests taken over
+    assert [e[0] for e in shop["events"] if e[1] == "park"] == ["order_placed", "order_placed", "signed_up"]
+    assert [e[0] for e in shop["events"] if e[1] == "choi"] == ["order_placed"] * 3
+    stats = {row[0]: row[1] for row in shop["stats"]}
+    assert stats["park"] == 2 and stats["choi"] == 3  # the guest's orders count for the member
     assert [e[0] for e in shop["events"] if e[1] == "kim"].count("signed_up") == 1
     assert ("kim", "sms", False) in shop["consents"]  # the opt-out reached the member seen batches before
     assert shop["carts"] == [("C-1", "lee")]
@@ -113,7 +132,7 @@ def test_a_member_seen_in_an_earlier_batch_is_the_same_customer(tmp_path: Path) 
     db.close()
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 5])
+@pytest.mark.parametrize("batch", [1, 2, 3, 5, 7])
 def test_what_is_stored_does_not_depend_on_where_batches_end(tmp_path: Path, batch: int) -> None:
     one, _ = write(tmp_path / "one.db", batch=5000)  # everything in one batch
     split, _ = write(tmp_path / f"split{batch}.db", batch=batch)
