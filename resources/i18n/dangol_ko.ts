@@ -724,7 +724,7 @@
     </message>
     <message>
         <location filename="../../ui/editor/window.py" line="272"/>
-        <location filename="../../ui/editor/window.py" line="576"/>
+        <location filename="../../ui/editor/window.py" line="584"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
@@ -775,7 +775,7 @@
     </message>
     <message>
         <location filename="../../ui/editor/window.py" line="452"/>
-        <location filename="../../ui/editor/window.py" line="488"/>
+        <location filename="../../ui/editor/window.py" line="492"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
@@ -790,63 +790,68 @@
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="508"/>
+        <location filename="../../ui/editor/window.py" line="500"/>
+        <source>The %1 customers already in the segment enter at most %2 a day.</source>
+        <translation>세그먼트에 이미 있던 고객 %1명은 하루 최대 %2명씩 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="515"/>
         <source>Published (version %1).</source>
         <translation>게시했습니다 (버전 %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="511"/>
-        <location filename="../../ui/editor/window.py" line="527"/>
+        <location filename="../../ui/editor/window.py" line="518"/>
+        <location filename="../../ui/editor/window.py" line="534"/>
         <source>The runner is starting: from today it sends as customers enter.</source>
         <translation>자동 실행기를 시작했습니다. 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="513"/>
+        <location filename="../../ui/editor/window.py" line="520"/>
         <source>The runner is on: from today it sends as customers enter.</source>
         <translation>자동 실행기가 켜져 있어 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="515"/>
+        <location filename="../../ui/editor/window.py" line="522"/>
         <source>The runner is off — it must be on to send.</source>
         <translation>자동 실행기가 꺼져 있습니다 — 켜야 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="518"/>
+        <location filename="../../ui/editor/window.py" line="525"/>
         <source>First day (replaying the last day): about %1 messages.</source>
         <translation>첫날 예상(지난 하루 기준): 메시지 약 %1건.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="535"/>
+        <location filename="../../ui/editor/window.py" line="543"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="538"/>
+        <location filename="../../ui/editor/window.py" line="546"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="541"/>
+        <location filename="../../ui/editor/window.py" line="549"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="544"/>
+        <location filename="../../ui/editor/window.py" line="552"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="545"/>
+        <location filename="../../ui/editor/window.py" line="553"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="546"/>
+        <location filename="../../ui/editor/window.py" line="554"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="576"/>
+        <location filename="../../ui/editor/window.py" line="584"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -2138,147 +2143,172 @@
 <context>
     <name>PublishDialog</name>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="64"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="70"/>
         <source>Publish &apos;%1&apos;</source>
         <translation>&apos;%1&apos; 게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="72"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="78"/>
         <source>Who can enter</source>
         <translation>누가 들어오나요</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="76"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="87"/>
+        <source> a day</source>
+        <translation>명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="92"/>
+        <source>At most</source>
+        <translation>하루 최대</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="97"/>
+        <source>Also let in the %1 customers in this segment now</source>
+        <translation>지금 이 세그먼트에 있는 고객 %1명도 넣기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="108"/>
         <source>The first day</source>
         <translation>첫날</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="80"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="112"/>
         <source>Replaying the last day of orders through this journey…</source>
         <translation>지난 하루의 기록을 이 여정으로 다시 돌려 보는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="88"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="120"/>
         <source>Sending</source>
         <translation>보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="92"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="124"/>
         <source>The runner is on: messages go out as customers enter, from today.</source>
         <translation>자동 실행기가 켜져 있습니다. 오늘부터 고객이 들어오는 대로 메시지를 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="93"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="125"/>
         <source>The runner is off: nothing is sent until it runs.</source>
         <translation>자동 실행기가 꺼져 있습니다. 켜기 전까지는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="95"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="127"/>
         <source>Start the runner after publishing</source>
         <translation>게시 후 자동 실행기 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="102"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="134"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="135"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="173"/>
+        <source>They enter over %1 days, from the runner&apos;s next pass; the first-day estimate below does not count them.</source>
+        <translation>%1일에 걸쳐 나누어 들어갑니다(자동 실행기의 다음 실행부터). 아래 첫날 예상에는 들어 있지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="175"/>
+        <source>Left unticked, none of them enters.</source>
+        <translation>체크하지 않으면 이 고객들은 들어가지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="184"/>
         <source>This journey has no trigger: nobody can enter.</source>
         <translation>이 여정에는 시작 조건이 없어 아무도 들어올 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="139"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="188"/>
         <source>Past orders and sign-ups (history) never enter.</source>
         <translation>지난 주문과 가입(지난 기록)으로는 아무도 들어가지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="148"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="197"/>
         <source>%1 customers are in the segment &apos;%2&apos; now. They all enter at the runner&apos;s first pass, and later every customer who becomes one.</source>
         <translation>지금 &apos;%2&apos; 세그먼트에 고객 %1명이 있습니다. 자동 실행기가 처음 돌 때 모두 들어가고, 그 뒤로는 새로 이 세그먼트에 드는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="151"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="200"/>
         <source>%1 customers are in the segment &apos;%2&apos; now. They do not enter: only customers who move into it after publishing do.</source>
         <translation>지금 &apos;%2&apos; 세그먼트에 고객 %1명이 있습니다. 이 고객들은 들어가지 않습니다 — 게시 후 새로 이 세그먼트에 드는 고객만 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="155"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="204"/>
         <source>Customers who sign up from now on.</source>
         <translation>게시 후 가입하는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="156"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="205"/>
         <source>Customers who order from now on.</source>
         <translation>게시 후 주문하는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="157"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="206"/>
         <source>Customers whose order status changes from now on.</source>
         <translation>게시 후 주문 상태가 바뀌는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="158"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="207"/>
         <source>Customers who leave a cart from now on.</source>
         <translation>게시 후 장바구니를 남기고 떠난 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="159"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="208"/>
         <source>Customers whose date comes, on that day, from today on.</source>
         <translation>오늘부터 날짜가 된 고객이 그날 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="160"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="209"/>
         <source>Only the customers you add yourself.</source>
         <translation>직접 추가한 고객만 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="162"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="211"/>
         <source>Customers who meet the trigger from now on.</source>
         <translation>게시 후 시작 조건에 맞는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="185"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="234"/>
         <source>The first day&apos;s messages cannot be estimated: %1</source>
         <translation>첫날 보낼 메시지를 셀 수 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="192"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="241"/>
         <source>SMS</source>
         <translation>문자(SMS)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="192"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="241"/>
         <source>LMS (long text)</source>
         <translation>장문 문자(LMS)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="192"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="241"/>
         <source>KakaoTalk</source>
         <translation>카카오톡</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="193"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="242"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="200"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="249"/>
         <source>%1 %2</source>
         <translation>%1 %2건</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="207"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="256"/>
         <source>Replaying the last day: %1 customers would have entered and no message would have been sent on the first day.</source>
         <translation>지난 하루를 다시 돌려 보면 %1명이 들어오고, 첫날 보낸 메시지는 없었을 것입니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="211"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="260"/>
         <source>Replaying the last day: %1 customers would have entered and %2 messages gone out on the first day (%3), about %4 won.</source>
         <translation>지난 하루를 다시 돌려 보면 %1명이 들어오고 첫날 메시지 %2건(%3)을 보냈을 것입니다. 비용 약 %4원.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="217"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="266"/>
         <source>%1 messages would not go out (no consent, no address or a cap).</source>
         <translation>%1건은 보내지 않았을 것입니다(수신 동의 없음, 연락처 없음, 발송 한도).</translation>
     </message>

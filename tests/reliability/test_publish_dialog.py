@@ -21,8 +21,9 @@ from engine import journey_store as store
 from engine.clock import FixedClock
 from engine.runtime.lease import status
 from engine.runtime.simulate import simulate
+from engine.runtime.triggers import backfill_name
 from storage.db import Database, open_database
-from storage.models import Customer, CustomerStats, JourneyVersion
+from storage.models import Cursor, Customer, CustomerStats, JourneyVersion
 from tests.ui.conftest import NOW, _clipboard_released, _qsettings_in_tmp, demo_file  # noqa: F401  (the UI tests' setup)
 from ui.context import AppContext, Bus
 from ui.editor.publish_dialog import PublishDialog
@@ -79,7 +80,10 @@ def through_dialog(qtbot, window: EditorWindow, answer: Callable[[PublishDialog]
                         audience=dialog.audience_label.text(), estimate_text=dialog.estimate_label.text(),
                         runner=dialog.runner_label.text(), running=dialog.runner_running,
                         box_visible=dialog.start_runner_box.isVisible(), box_checked=dialog.start_runner_box.isChecked(),
-                        spinner=dialog.spinner.isVisible(), size=dialog.size(), cut=_cut_labels(dialog))
+                        spinner=dialog.spinner.isVisible(), size=dialog.size(), cut=_cut_labels(dialog),
+                        backfill_visible=dialog.backfill_box.isVisible(), backfill_text=dialog.backfill_box.text(),
+                        backfill_checked=dialog.backfill_box.isChecked(), cap=dialog.backfill_cap.value(),
+                        cap_enabled=dialog.backfill_cap.isEnabled(), backfill_days=dialog.backfill_days.text())
             if shot:
                 dialog.grab().save(str(SHOTS / shot))
         finally:
@@ -133,6 +137,9 @@ def test_segment_journey_shows_the_segment_first_day_and_runner_and_cancel_publi
         assert expected > 0 and seen["segment_count"] == expected
         assert f"{expected:,}명" in seen["audience"] and "이탈 위험" in seen["audience"]
         assert "들어가지 않습니다" in seen["audience"]  # those already at risk do not enter: said, not hidden
+        # ... unless the owner asks: with the count, unticked by default, a daily cap of 200
+        assert seen["backfill_visible"] and seen["backfill_text"] == f"지금 이 세그먼트에 있는 고객 {expected:,}명도 넣기"
+        assert not seen["backfill_checked"] and seen["cap"] == 200 and not seen["cap_enabled"]
 
         replay = simulate(demo_db, window.journey.id, NOW - timedelta(days=1), NOW)
         assert seen["error"] is None and seen["estimate"] is not None
@@ -153,13 +160,30 @@ def test_segment_journey_shows_the_segment_first_day_and_runner_and_cancel_publi
 def test_confirming_publishes_starts_the_runner_and_the_line_stays(qtbot, demo_db: Database) -> None:
     window = open_editor(qtbot, demo_db, "winback_90d", "ko")
     try:
-        published, seen = through_dialog(qtbot, window, lambda d: d.publish_button.click())
+        ticked: dict[str, Any] = {}
+
+        def with_those_in_the_segment(dialog: PublishDialog) -> None:
+            dialog.backfill_box.setChecked(True)
+            dialog.backfill_cap.setValue(150)
+            qtbot.wait(20)
+            ticked.update(enabled=dialog.backfill_cap.isEnabled(), days=dialog.backfill_days.text(),
+                          cut=_cut_labels(dialog))
+            dialog.grab().save(str(SHOTS / "publish-dialog-ko-backfill.png"))
+            dialog.publish_button.click()
+
+        published, seen = through_dialog(qtbot, window, with_those_in_the_segment)
         assert published is True and seen["box_checked"]
+        assert ticked["enabled"] and not ticked["cut"], ticked
+        assert ticked["days"].startswith(f"{-(-seen['segment_count'] // 150)}일에 걸쳐")  # 513 at 150 a day: 4 days
         assert versions(demo_db, window.journey.id) == 1
+        with demo_db.session() as session:  # read at once (the runner takes seconds to start): 150 a day
+            state = session.get(Cursor, backfill_name(window.journey.id))
+            assert state is not None and state.last_id == 150
         qtbot.waitUntil(lambda: status(demo_db).state == "running", timeout=30_000)  # the box started it
         line = window.publish_text.text()
         assert "게시했습니다 (버전 1)" in line and "자동 실행기" in line
         assert "첫날" in line and f"{sum(seen['estimate'].messages.values()):,}건" in line
+        assert f"고객 {seen['segment_count']:,}명은 하루 최대 150명씩" in line
         assert not window.publish_start.isVisible()
         qtbot.wait(5_500)  # longer than the old 5 s toast
         assert window.publish_line.isVisible() and window.publish_text.text() == line
@@ -180,7 +204,7 @@ def test_runner_left_off_says_so_and_its_button_starts_it(qtbot, demo_db: Databa
         published, seen = through_dialog(qtbot, window, untick_and_publish, shot="publish-dialog-en.png")
         assert published is True and versions(demo_db, window.journey.id) == 1
         # another trigger: one line on who enters from now on, and that history never does
-        assert seen["segment_count"] is None
+        assert seen["segment_count"] is None and not seen["backfill_visible"]  # no dead controls
         assert "order from now on" in seen["audience"] and "never enter" in seen["audience"]
         replay = simulate(demo_db, window.journey.id, NOW - timedelta(days=1), NOW)
         assert seen["estimate"].messages == replay.messages

@@ -9,6 +9,7 @@ cannot be computed is never guessed: the dialog says why in one line.
 
 from __future__ import annotations
 
+import math
 import threading
 from datetime import timedelta
 from typing import Any
@@ -19,8 +20,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,11 +32,14 @@ from sqlalchemy import func, select
 from engine.customers.segments import SEGMENT_LABELS, segment_query, thresholds
 from engine.journey import Journey
 from engine.runtime.lease import status as runner_status
+from engine.runtime.publish import backfill_offered
 from engine.runtime.simulate import SimulationResult, simulate
+from engine.runtime.triggers import BACKFILL_SEGMENTS
 from ui.context import AppContext
 
 ESTIMATE_DAYS = 1  # the replay behind "the first day": the last day of history
 KIND_ORDER = ("sms", "lms", "kakao", "email")
+DEFAULT_DAILY_CAP = 200
 
 
 def segment_size(ctx: AppContext, segment: str) -> int:
@@ -72,6 +78,33 @@ class PublishDialog(QDialog):
         layout.addWidget(self._heading(self.tr("Who can enter")))
         self.audience_label = self._text(self._audience())
         layout.addWidget(self.audience_label)
+        # those in the segment now may be let in too, a daily batch at a time (the runner takes each day's)
+        self.backfill_box = QCheckBox()
+        self.backfill_cap = QSpinBox()
+        self.backfill_cap.setRange(1, 100_000)
+        self.backfill_cap.setSingleStep(50)
+        self.backfill_cap.setValue(DEFAULT_DAILY_CAP)
+        self.backfill_cap.setSuffix(self.tr(" a day"))
+        self.backfill_days = self._text("")
+        self.backfill_row = QWidget()
+        row = QHBoxLayout(self.backfill_row)
+        row.setContentsMargins(24, 0, 0, 0)
+        row.addWidget(QLabel(self.tr("At most")))
+        row.addWidget(self.backfill_cap)
+        row.addStretch(1)
+        offered = self.segment in BACKFILL_SEGMENTS and bool(self.segment_count) and backfill_offered(journey)
+        self.backfill_offered = offered
+        if offered:
+            self.backfill_box.setText(self.tr("Also let in the %1 customers in this segment now")
+                                      .replace("%1", f"{self.segment_count:,}"))
+            layout.addWidget(self.backfill_box)
+            layout.addWidget(self.backfill_row)
+            layout.addWidget(self.backfill_days)
+        for widget in (self.backfill_box, self.backfill_row, self.backfill_days):
+            widget.setVisible(offered)
+        self.backfill_box.toggled.connect(self._backfill_changed)
+        self.backfill_cap.valueChanged.connect(self._backfill_changed)
+        self._backfill_changed()
 
         layout.addWidget(self._heading(self.tr("The first day")))
         self.estimate: SimulationResult | None = None
@@ -124,6 +157,24 @@ class PublishDialog(QDialog):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
+
+    @property
+    def backfill_daily(self) -> int | None:
+        """The daily cap when those in the segment now are to be let in too; None when not."""
+        if not self.backfill_offered or not self.backfill_box.isChecked():
+            return None
+        return int(self.backfill_cap.value())
+
+    def _backfill_changed(self) -> None:
+        on = self.backfill_box.isChecked()
+        self.backfill_cap.setEnabled(on)
+        days = math.ceil((self.segment_count or 0) / max(1, self.backfill_cap.value()))
+        self.backfill_days.setText(
+            self.tr("They enter over %1 days, from the runner's next pass; the first-day estimate below does "
+                    "not count them.").replace("%1", str(days)) if on
+            else self.tr("Left unticked, none of them enters."))
+        if self.layout() is not None:  # a longer line wraps at once: the dialog grows instead of cutting it
+            self.layout().activate()
 
     @property
     def start_runner(self) -> bool:

@@ -127,7 +127,7 @@ class EditorWindow(QMainWindow):
     def _publish_line(self) -> None:
         """What the last publish did, kept in the status bar until the editor closes (not a passing toast)."""
         self.publish_dialog: PublishDialog | None = None
-        self._published_head = ""
+        self._published_head = self._published_tail = ""
         self.publish_line = QWidget()
         self.publish_line.setObjectName("publishLine")
         row = QHBoxLayout(self.publish_line)
@@ -471,6 +471,8 @@ class EditorWindow(QMainWindow):
                     return False
         start_runner = False
         estimate = None
+        backfill: int | None = None
+        in_segment = 0
         if confirm:
             dialog = PublishDialog(self.ctx, self.journey, self)
             self.publish_dialog = dialog
@@ -478,12 +480,14 @@ class EditorWindow(QMainWindow):
                 if dialog.exec() != QDialog.DialogCode.Accepted:
                     return False
                 start_runner, estimate = dialog.start_runner, dialog.estimate
+                backfill, in_segment = dialog.backfill_daily, dialog.segment_count or 0
             finally:
                 self.publish_dialog = None
                 dialog.deleteLater()
         try:
             with self.ctx.db.write_session() as session:
-                result = publish(session, self.journey.id, self.ctx.clock, on_change=choice)
+                result = publish(session, self.journey.id, self.ctx.clock, on_change=choice,
+                                 backfill_daily=backfill)
         except PublishError as exc:
             QMessageBox.warning(self, self.tr("Cannot publish yet"),
                                 "\n".join(issue.message(self.ctx.lang) for issue in exc.issues))
@@ -492,6 +496,9 @@ class EditorWindow(QMainWindow):
         self._update_pause()
         if start_runner:
             self.start_runner()
+        self._published_tail = "" if backfill is None else " " + (
+            self.tr("The %1 customers already in the segment enter at most %2 a day.")
+            .replace("%1", f"{in_segment:,}").replace("%2", f"{backfill:,}"))
         self._show_published(result.version, estimate, started=start_runner)
         if self.on_saved:
             self.on_saved()
@@ -516,7 +523,7 @@ class EditorWindow(QMainWindow):
         if estimate is not None and (started or running):
             total = sum(estimate.messages.values())
             text += " " + self.tr("First day (replaying the last day): about %1 messages.").replace("%1", f"{total:,}")
-        self.publish_text.setText(text)
+        self.publish_text.setText(text + self._published_tail)
         self.publish_start.setVisible(not started and not running)
         self.publish_line.setVisible(True)
 
@@ -524,7 +531,8 @@ class EditorWindow(QMainWindow):
         self.start_runner()
         self.publish_start.setVisible(False)
         self.publish_text.setText(self._published_head + " "
-                                  + self.tr("The runner is starting: from today it sends as customers enter."))
+                                  + self.tr("The runner is starting: from today it sends as customers enter.")
+                                  + self._published_tail)
 
     def _ask_waiting(self, changes: dict[str, str], waiting: dict[str, int]) -> str | None:
         """What happens to customers waiting in the old version (only asked when someone waits)."""
