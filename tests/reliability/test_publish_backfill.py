@@ -130,3 +130,18 @@ def test_the_option_is_refused_for_other_triggers_and_a_zero_cap(demo_db: Databa
             publish(session, winback.id, shop.clock, backfill_daily=0)
     with demo_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Cursor).where(Cursor.name.like("backfill:%"))) == 0
+
+
+def test_a_replay_does_not_count_the_backfill(demo_db: Database, tmp_path: Path) -> None:
+    """The publish dialog's first-day estimate (a replay) stays "from now on", whatever batches are pending."""
+    from engine.runtime.simulate import simulate
+
+    shop = Shop(demo_db, tmp_path)
+    journey = gallery.instantiate(gallery.template("winback_90d"))
+    with demo_db.write_session() as session:
+        store.save_draft(session, journey, shop.clock)
+    before = simulate(demo_db, journey.id, NOW - timedelta(days=1), NOW)
+    with demo_db.write_session() as session:
+        publish(session, journey.id, shop.clock, backfill_daily=CAP)
+    after = simulate(demo_db, journey.id, NOW - timedelta(days=1), NOW)
+    assert after.entered == before.entered < CAP and after.messages == before.messages
