@@ -16,7 +16,7 @@ from engine.clock import Clock
 from engine.journey import Issue, Journey, validate
 from engine.journey_store import StoreError, find_row, validation_context
 from engine.runtime.compiled import compile_graph
-from engine.runtime.triggers import start_cursor
+from engine.runtime.triggers import BACKFILL_SEGMENTS, start_backfill, start_cursor
 from engine.runtime.writes import fast_insert
 from storage.models import ACTIVE, Enrollment, JourneyVersion, StepLog
 from storage.models import Journey as JourneyRow
@@ -53,10 +53,15 @@ def waiting_by_node(session: Session, journey_id: str) -> dict[str, int]:
 
 
 def publish(session: Session, ref: str, clock: Clock, *, on_change: str = "stay",
-            accept_warnings: bool = True) -> PublishResult:
-    """Validate the draft and publish it as the next version; errors refuse, warnings may be accepted."""
+            accept_warnings: bool = True, backfill_daily: int | None = None) -> PublishResult:
+    """Validate the draft and publish it as the next version; errors refuse, warnings may be accepted.
+
+    `backfill_daily`: a segment-entered journey also lets in the customers in its segment now, at most
+    this many a day (`triggers.start_backfill`); without it only those who enter the segment later do."""
     if on_change not in MOVE_CHOICES:
         raise PublishError("bad_move_choice")
+    if backfill_daily is not None and backfill_daily < 1:
+        raise PublishError("bad_backfill")
     row = find_row(session, ref)
     journey = Journey.from_dict(row.draft)
     issues = validate(journey, validation_context(session, clock.now()))
@@ -64,6 +69,8 @@ def publish(session: Session, ref: str, clock: Clock, *, on_change: str = "stay"
     warnings = [issue for issue in issues if issue.severity != "error"]
     if errors:
         raise PublishError("invalid", errors)
+    if backfill_daily is not None and not backfill_offered(journey):
+        raise PublishError("bad_backfill")
     if warnings and not accept_warnings:
         raise PublishError("warnings", warnings)
     now = clock.now()
@@ -80,8 +87,17 @@ def publish(session: Session, ref: str, clock: Clock, *, on_change: str = "stay"
     if first:
         zone = ZoneInfo(str(config.get(session, "shop.timezone")))
         start_cursor(session, row.id, compiled, now, zone)
+    if backfill_daily is not None:
+        start_backfill(session, row.id, backfill_daily, now)
     moved, exited = _handle_waiting(session, row.id, version.id, set(compiled.nodes), on_change, now)
     return PublishResult(row.id, version.version, moved, exited, warnings)
+
+
+def backfill_offered(journey: Journey) -> bool:
+    """Whether publishing may also let in those already in the trigger's segment (a daily batch at a time)."""
+    triggers = journey.triggers()
+    return bool(triggers) and triggers[0].kind == "trigger.segment_entered" and str(
+        triggers[0].effective_params().get("segment") or "at_risk") in BACKFILL_SEGMENTS
 
 
 def _handle_waiting(session: Session, journey_id: str, version_id: int, node_ids: set[str],

@@ -29,9 +29,18 @@ from engine.journey_store import StoreError, find_row
 from engine.runtime.events import renumber_chronologically
 from engine.runtime.publish import publish
 from engine.runtime.run import Engine
-from engine.runtime.triggers import cursor
+from engine.runtime.triggers import backfill_name, cursor
 from storage.db import Database, open_database
-from storage.models import ACTIVE, Coupon, Enrollment, JourneyVersion, OutboxMessage, ShopEvent, StepLog
+from storage.models import (
+    ACTIVE,
+    Coupon,
+    Cursor,
+    Enrollment,
+    JourneyVersion,
+    OutboxMessage,
+    ShopEvent,
+    StepLog,
+)
 from storage.models import Journey as JourneyRow
 
 STEP = timedelta(hours=1)
@@ -113,6 +122,7 @@ def _run(copy: Database, journey_id: str, name: str, start: datetime, end: datet
         session.execute(delete(Enrollment))
         session.execute(delete(OutboxMessage).where(OutboxMessage.status != "sent"))
         session.execute(delete(Coupon).where(Coupon.journey_id == journey_id))
+        session.execute(delete(Cursor).where(Cursor.name == backfill_name(journey_id)))  # a replay: from now on only
         renumber_chronologically(session)  # a replay reads the history in the order it happened
         row = session.get(JourneyRow, journey_id)
         assert row is not None

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, func, select
+from sqlalchemy import Integer, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.customers.consents import AD_CONSENT_CHANNELS, two_years_before
+from engine.customers.segments import Thresholds, segment_query
 from engine.runtime.advance import RunContext, load_run_context
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.conditions import condition_holds, needed_facts
@@ -44,6 +45,9 @@ from storage.models import Journey as JourneyRow
 EVENT_CHUNK = 2000
 ENTRY_CHUNK = 2000
 SEGMENT_RESCAN = timedelta(hours=1)
+# Customers already in a segment when its journey was published may be let in too, a daily batch at a
+# time (the owner's cap). VIP is not offered: that trigger's first pass takes every VIP anyway.
+BACKFILL_SEGMENTS = frozenset({"new", "active", "at_risk", "lapsed"})
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,39 @@ def start_cursor(session: Session, journey_id: str, compiled: CompiledJourney, n
         row.last_date = local.date() if local.time() >= fire_at else local.date() - timedelta(days=1)
 
 
+def backfill_name(journey_id: str) -> str:
+    return f"backfill:{journey_id}"
+
+
+def start_backfill(session: Session, journey_id: str, daily_cap: int, now: datetime) -> None:
+    """Let the customers in the journey's segment at `now` (the publish) in too, at most `daily_cap` a day.
+
+    Kept as a cursor the trigger scan advances: `last_at` is the publish moment (who was in the segment
+    then), `last_id` the daily cap, `last_date` the shop day of the last batch; the row goes when no one
+    is left. Each batch takes those still in the segment who have not been in the journey, most recent
+    first, with the trigger's own occurrence keys, so nobody enters twice whichever way they come."""
+    if daily_cap < 1:
+        raise ValueError("daily_cap must be at least 1")
+    row = cursor(session, backfill_name(journey_id))
+    row.last_id = int(daily_cap)
+    row.last_at = now
+    row.last_date = None
+
+
+def backfill_candidates(session: Session, journey_id: str, segment: str, published: datetime, now: datetime,
+                        limits: Thresholds) -> Select[Any]:
+    """Customers in `segment` now who already were at `published` and have never been in the journey:
+    (customer id, last order time), most recent first."""
+    query = (segment_query(segment, now, limits).add_columns(CustomerStats.last_order_at)
+             .where(~Customer.id.in_(select(Enrollment.customer_id).where(Enrollment.journey_id == journey_id))))
+    if segment == "new":
+        query = query.where(Customer.signed_up_at <= published)  # members who signed up, as the trigger sees them
+    else:
+        days = {"active": 0, "at_risk": limits.at_risk_days, "lapsed": limits.lapsed_days}[segment]
+        query = query.where(CustomerStats.last_order_at <= published - timedelta(days=days))
+    return query.order_by(CustomerStats.last_order_at.desc(), Customer.id)
+
+
 def until_now(events: list[Any], now: datetime) -> list[Any]:
     """Events in id order up to the first one that has not happened yet at `now` (a shop clock ahead
     of ours, or a replay): that one and those after it wait for a later pass."""
@@ -181,6 +218,8 @@ class TriggerScanner:
                                needed_facts(rules))
             occurrences = [o for o in occurrences
                            if o.customer_id in facts and condition_holds(params, facts[o.customer_id])]
+        if kind == "trigger.segment_entered":
+            occurrences += self._backfill_batch(session, ctx, compiled, {o.customer_id for o in occurrences})
         self._enter(session, ctx, compiled, occurrences, counts)
         return more
 
@@ -339,6 +378,37 @@ class TriggerScanner:
                 for customer_id, entry in facts.items():
                     if entry.get("is_vip"):
                         yield Occurrence(customer_id, ctx.now, "vip")
+
+    def _backfill_batch(self, session: Session, ctx: RunContext, compiled: CompiledJourney,
+                        taken: set[int]) -> list[Occurrence]:
+        """Today's batch of the customers who were in the segment at publish (see `start_backfill`)."""
+        state = session.get(Cursor, backfill_name(compiled.journey_id))
+        segment = str(compiled.trigger.params.get("segment", "at_risk"))
+        if state is None or state.last_at is None or segment not in BACKFILL_SEGMENTS:
+            return []
+        today = ctx.now.astimezone(ctx.zone).date()
+        if state.last_date is not None and state.last_date >= today:
+            return []  # today's batch was taken
+        params = compiled.trigger.params
+        rules = list(params.get("rules") or [])
+        batch: list[Occurrence] = []
+        query = backfill_candidates(session, compiled.journey_id, segment, state.last_at, ctx.now, ctx.limits)
+        rows = [(cid, last) for cid, last in session.execute(query).all() if cid not in taken]
+        if not rows:
+            session.delete(state)  # everyone who was there has had their turn (or left the segment)
+            return []
+        state.last_date = today
+        for start in range(0, len(rows), ENTRY_CHUNK):
+            chunk = rows[start : start + ENTRY_CHUNK]
+            if rules:
+                facts = load_facts(session, [cid for cid, _ in chunk], ctx.now, ctx.limits, needed_facts(rules))
+                chunk = [(cid, last) for cid, last in chunk if cid in facts and condition_holds(params, facts[cid])]
+            for customer_id, last in chunk:
+                key = segment if segment == "new" else f"{segment}:{last.strftime('%Y%m%d%H%M%S')}"
+                batch.append(Occurrence(customer_id, ctx.now, key))
+                if len(batch) >= state.last_id:
+                    return batch
+        return batch
 
     def _dates(self, session: Session, state: Cursor, params: dict[str, Any],
                ctx: RunContext) -> Iterator[Occurrence]:

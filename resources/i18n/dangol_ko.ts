@@ -550,277 +550,308 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="75"/>
+        <location filename="../../ui/editor/window.py" line="81"/>
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="77"/>
+        <location filename="../../ui/editor/window.py" line="83"/>
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="88"/>
-        <location filename="../../ui/editor/window.py" line="91"/>
+        <location filename="../../ui/editor/window.py" line="94"/>
+        <location filename="../../ui/editor/window.py" line="97"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="89"/>
+        <location filename="../../ui/editor/window.py" line="95"/>
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="142"/>
+        <location filename="../../ui/editor/window.py" line="137"/>
+        <source>Start the runner</source>
+        <translation>자동 실행기 켜기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="166"/>
         <source>waiting %1</source>
         <translation>대기 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="143"/>
+        <location filename="../../ui/editor/window.py" line="167"/>
         <source>passed %1</source>
         <translation>지남 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="145"/>
+        <location filename="../../ui/editor/window.py" line="169"/>
         <source>sent %1 · skipped %2</source>
         <translation>보냄 %1 · 건너뜀 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="150"/>
+        <location filename="../../ui/editor/window.py" line="174"/>
         <source>⚠ %1 stopped: message could not be made</source>
         <translation>⚠ %1명 멈춤: 메시지를 만들 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="153"/>
+        <location filename="../../ui/editor/window.py" line="177"/>
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="163"/>
+        <location filename="../../ui/editor/window.py" line="187"/>
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="176"/>
-        <location filename="../../ui/editor/window.py" line="184"/>
-        <location filename="../../ui/editor/window.py" line="250"/>
+        <location filename="../../ui/editor/window.py" line="200"/>
+        <location filename="../../ui/editor/window.py" line="208"/>
+        <location filename="../../ui/editor/window.py" line="274"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="176"/>
+        <location filename="../../ui/editor/window.py" line="200"/>
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="190"/>
+        <location filename="../../ui/editor/window.py" line="214"/>
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="194"/>
+        <location filename="../../ui/editor/window.py" line="218"/>
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="208"/>
+        <location filename="../../ui/editor/window.py" line="232"/>
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="211"/>
+        <location filename="../../ui/editor/window.py" line="235"/>
         <source>Journey name</source>
         <translation>여정 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="212"/>
+        <location filename="../../ui/editor/window.py" line="236"/>
         <source>The journey&apos;s name; press Enter to rename it. Saved with the journey.</source>
         <translation>여정 이름입니다. 고친 뒤 Enter를 누르면 바뀌고, 여정과 함께 저장됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="218"/>
+        <location filename="../../ui/editor/window.py" line="242"/>
         <source>Journey settings…</source>
         <translation>여정 설정…</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="219"/>
+        <location filename="../../ui/editor/window.py" line="243"/>
         <source>Who may enter again, priority, exclusion group</source>
         <translation>다시 들어오는 규칙, 우선순위, 제외 묶음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="224"/>
+        <location filename="../../ui/editor/window.py" line="248"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="229"/>
+        <location filename="../../ui/editor/window.py" line="253"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="236"/>
+        <location filename="../../ui/editor/window.py" line="260"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="237"/>
+        <location filename="../../ui/editor/window.py" line="261"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="238"/>
+        <location filename="../../ui/editor/window.py" line="262"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="239"/>
+        <location filename="../../ui/editor/window.py" line="263"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="240"/>
+        <location filename="../../ui/editor/window.py" line="264"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="241"/>
+        <location filename="../../ui/editor/window.py" line="265"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="242"/>
+        <location filename="../../ui/editor/window.py" line="266"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="243"/>
+        <location filename="../../ui/editor/window.py" line="267"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="244"/>
+        <location filename="../../ui/editor/window.py" line="268"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="245"/>
+        <location filename="../../ui/editor/window.py" line="269"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="246"/>
+        <location filename="../../ui/editor/window.py" line="270"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="247"/>
+        <location filename="../../ui/editor/window.py" line="271"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="248"/>
-        <location filename="../../ui/editor/window.py" line="508"/>
+        <location filename="../../ui/editor/window.py" line="272"/>
+        <location filename="../../ui/editor/window.py" line="584"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="249"/>
+        <location filename="../../ui/editor/window.py" line="273"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="289"/>
+        <location filename="../../ui/editor/window.py" line="313"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="348"/>
+        <location filename="../../ui/editor/window.py" line="372"/>
         <source>%1%2 — Journey editor</source>
         <translation>%1%2 — 여정 편집기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="348"/>
+        <location filename="../../ui/editor/window.py" line="372"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="358"/>
+        <location filename="../../ui/editor/window.py" line="382"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="387"/>
+        <location filename="../../ui/editor/window.py" line="411"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="388"/>
+        <location filename="../../ui/editor/window.py" line="412"/>
         <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="402"/>
+        <location filename="../../ui/editor/window.py" line="426"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="402"/>
+        <location filename="../../ui/editor/window.py" line="426"/>
         <source>Save the changes to &apos;%1&apos; before closing?</source>
         <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="427"/>
-        <location filename="../../ui/editor/window.py" line="451"/>
+        <location filename="../../ui/editor/window.py" line="452"/>
+        <location filename="../../ui/editor/window.py" line="492"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="428"/>
+        <location filename="../../ui/editor/window.py" line="453"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="433"/>
+        <location filename="../../ui/editor/window.py" line="458"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="456"/>
-        <source>Published as version %1.</source>
-        <translation>버전 %1(으)로 게시했습니다.</translation>
+        <location filename="../../ui/editor/window.py" line="500"/>
+        <source>The %1 customers already in the segment enter at most %2 a day.</source>
+        <translation>세그먼트에 이미 있던 고객 %1명은 하루 최대 %2명씩 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="467"/>
+        <location filename="../../ui/editor/window.py" line="515"/>
+        <source>Published (version %1).</source>
+        <translation>게시했습니다 (버전 %1).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="518"/>
+        <location filename="../../ui/editor/window.py" line="534"/>
+        <source>The runner is starting: from today it sends as customers enter.</source>
+        <translation>자동 실행기를 시작했습니다. 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="520"/>
+        <source>The runner is on: from today it sends as customers enter.</source>
+        <translation>자동 실행기가 켜져 있어 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="522"/>
+        <source>The runner is off — it must be on to send.</source>
+        <translation>자동 실행기가 꺼져 있습니다 — 켜야 보냅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="525"/>
+        <source>First day (replaying the last day): about %1 messages.</source>
+        <translation>첫날 예상(지난 하루 기준): 메시지 약 %1건.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="543"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="470"/>
+        <location filename="../../ui/editor/window.py" line="546"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="473"/>
+        <location filename="../../ui/editor/window.py" line="549"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="476"/>
+        <location filename="../../ui/editor/window.py" line="552"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="477"/>
+        <location filename="../../ui/editor/window.py" line="553"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="478"/>
+        <location filename="../../ui/editor/window.py" line="554"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="508"/>
+        <location filename="../../ui/editor/window.py" line="584"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -1473,42 +1504,42 @@
         <translation>설정을 바꿀 노드를 고르세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="131"/>
+        <location filename="../../ui/editor/inspector.py" line="132"/>
         <source>Preview for</source>
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="204"/>
+        <location filename="../../ui/editor/inspector.py" line="205"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="260"/>
+        <location filename="../../ui/editor/inspector.py" line="261"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="329"/>
+        <location filename="../../ui/editor/inspector.py" line="330"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="331"/>
+        <location filename="../../ui/editor/inspector.py" line="332"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="333"/>
+        <location filename="../../ui/editor/inspector.py" line="334"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="335"/>
+        <location filename="../../ui/editor/inspector.py" line="336"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="410"/>
+        <location filename="../../ui/editor/inspector.py" line="411"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -2110,6 +2141,179 @@
     </message>
 </context>
 <context>
+    <name>PublishDialog</name>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="70"/>
+        <source>Publish &apos;%1&apos;</source>
+        <translation>&apos;%1&apos; 게시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="78"/>
+        <source>Who can enter</source>
+        <translation>누가 들어오나요</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="87"/>
+        <source> a day</source>
+        <translation>명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="92"/>
+        <source>At most</source>
+        <translation>하루 최대</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="98"/>
+        <source>Also let in the %1 customers in this segment now</source>
+        <translation>지금 이 세그먼트에 있는 고객 %1명도 넣기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="109"/>
+        <source>The first day</source>
+        <translation>첫날</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="113"/>
+        <source>Replaying the last day of orders through this journey…</source>
+        <translation>지난 하루의 기록을 이 여정으로 다시 돌려 보는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="121"/>
+        <source>Sending</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="125"/>
+        <source>The runner is on: messages go out as customers enter, from today.</source>
+        <translation>자동 실행기가 켜져 있습니다. 오늘부터 고객이 들어오는 대로 메시지를 보냅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="126"/>
+        <source>The runner is off: nothing is sent until it runs.</source>
+        <translation>자동 실행기가 꺼져 있습니다. 켜기 전까지는 아무것도 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="128"/>
+        <source>Start the runner after publishing</source>
+        <translation>게시 후 자동 실행기 시작</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="135"/>
+        <source>Publish</source>
+        <translation>게시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="173"/>
+        <source>They enter over %1 days, from the runner&apos;s next pass; the first-day estimate below does not count them.</source>
+        <translation>%1일에 걸쳐 나누어 들어갑니다(자동 실행기의 다음 실행부터). 아래 첫날 예상에는 들어 있지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="175"/>
+        <source>Left unticked, none of them enters.</source>
+        <translation>체크하지 않으면 이 고객들은 들어가지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="186"/>
+        <source>This journey has no trigger: nobody can enter.</source>
+        <translation>이 여정에는 시작 조건이 없어 아무도 들어올 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="190"/>
+        <source>Past orders and sign-ups (history) never enter.</source>
+        <translation>지난 주문과 가입(지난 기록)으로는 아무도 들어가지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="199"/>
+        <source>%1 customers are in the segment &apos;%2&apos; now. They all enter at the runner&apos;s first pass, and later every customer who becomes one.</source>
+        <translation>지금 &apos;%2&apos; 세그먼트에 고객 %1명이 있습니다. 자동 실행기가 처음 돌 때 모두 들어가고, 그 뒤로는 새로 이 세그먼트에 드는 고객이 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="202"/>
+        <source>%1 customers are in the segment &apos;%2&apos; now. They do not enter: only customers who move into it after publishing do.</source>
+        <translation>지금 &apos;%2&apos; 세그먼트에 고객 %1명이 있습니다. 이 고객들은 들어가지 않습니다 — 게시 후 새로 이 세그먼트에 드는 고객만 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="206"/>
+        <source>Customers who sign up from now on.</source>
+        <translation>게시 후 가입하는 고객이 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="207"/>
+        <source>Customers who order from now on.</source>
+        <translation>게시 후 주문하는 고객이 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="208"/>
+        <source>Customers whose order status changes from now on.</source>
+        <translation>게시 후 주문 상태가 바뀌는 고객이 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="209"/>
+        <source>Customers who leave a cart from now on.</source>
+        <translation>게시 후 장바구니를 남기고 떠난 고객이 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="210"/>
+        <source>Customers whose date comes, on that day, from today on.</source>
+        <translation>오늘부터 날짜가 된 고객이 그날 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="211"/>
+        <source>Only the customers you add yourself.</source>
+        <translation>직접 추가한 고객만 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="213"/>
+        <source>Customers who meet the trigger from now on.</source>
+        <translation>게시 후 시작 조건에 맞는 고객이 들어갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="236"/>
+        <source>The first day&apos;s messages cannot be estimated: %1</source>
+        <translation>첫날 보낼 메시지를 셀 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="243"/>
+        <source>SMS</source>
+        <translation>문자(SMS)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="243"/>
+        <source>LMS (long text)</source>
+        <translation>장문 문자(LMS)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="243"/>
+        <source>KakaoTalk</source>
+        <translation>카카오톡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="244"/>
+        <source>Email</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="251"/>
+        <source>%1 %2</source>
+        <translation>%1 %2건</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="258"/>
+        <source>Replaying the last day: %1 customers would have entered and no message would have been sent on the first day.</source>
+        <translation>지난 하루를 다시 돌려 보면 %1명이 들어오고, 첫날 보낸 메시지는 없었을 것입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="262"/>
+        <source>Replaying the last day: %1 customers would have entered and %2 messages gone out on the first day (%3), about %4 won.</source>
+        <translation>지난 하루를 다시 돌려 보면 %1명이 들어오고 첫날 메시지 %2건(%3)을 보냈을 것입니다. 비용 약 %4원.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="268"/>
+        <source>%1 messages would not go out (no consent, no address or a cap).</source>
+        <translation>%1건은 보내지 않았을 것입니다(수신 동의 없음, 연락처 없음, 발송 한도).</translation>
+    </message>
+</context>
+<context>
     <name>QuickAddDialog</name>
     <message>
         <location filename="../../ui/editor/quick_add.py" line="20"/>
@@ -2130,7 +2334,7 @@
 <context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="521"/>
+        <location filename="../../ui/editor/inspector.py" line="522"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -2138,7 +2342,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="434"/>
+        <location filename="../../ui/editor/inspector.py" line="435"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>

@@ -199,7 +199,7 @@ def gui_writes(qtbot: Any, db: Database, path: Path, until: float, tally: Tally,
         step += 1
         editor.journey.rename(f"첫 주문 감사 {step}")
         attempt("save", editor.save, name, f"첫 주문 감사 {step}")
-        attempt("publish", editor.publish, version, version() + 1)
+        attempt("publish", lambda: editor.publish(confirm=False), version, version() + 1)
         attempt("pause", editor.toggle_pause, state, "paused")
         attempt("resume", editor.toggle_pause, state, "live")
         # the settings page saves every field as it shows them: it must not overwrite the CLI's value

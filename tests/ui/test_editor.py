@@ -141,10 +141,10 @@ def test_publish_blocked_by_an_error(qtbot, editor: EditorWindow, monkeypatch) -
     assert any(issue.code == "unknown_variable" for issue in editor.issues)
     assert editor.scene.nodes["thanks"].problem == "error"
     assert editor.problems.count() >= 1
-    assert not editor.publish()
+    assert not editor.publish(confirm=False)
     assert shown and "nick" in shown[0]
     editor.doc.undo.undo()
-    assert editor.publish()
+    assert editor.publish(confirm=False)
     assert editor.status == "live"
 
 
@@ -164,7 +164,7 @@ def test_live_numbers_and_simulate_on_the_canvas(qtbot, editor: EditorWindow, de
     from engine.runtime.run import Engine
     from tests.runtime.shop import Shop, at
 
-    assert editor.publish()
+    assert editor.publish(confirm=False)
     shop = Shop(demo_db, artifacts / "sent-by-editor-test")
     shop.clock = editor.ctx.clock
     buyer = shop.signup("2026-03-02 10:20")

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
@@ -28,7 +30,9 @@ from sqlalchemy import select
 from engine import journey_store as store
 from engine.journey import Journey, validate
 from engine.messaging.adlaw import ShopInfo
+from engine.runtime.lease import status as runner_status
 from engine.runtime.publish import PublishError, changed_nodes, publish, set_paused, waiting_by_node
+from engine.runtime.simulate import SimulationResult
 from storage.db import data_dir
 from storage.models import Category, JourneyVersion
 from ui.context import AppContext
@@ -38,9 +42,11 @@ from ui.editor.journey_settings import JourneySettingsDialog
 from ui.editor.minimap import Minimap
 from ui.editor.palette import Palette
 from ui.editor.problems import ProblemsPanel, node_labels
+from ui.editor.publish_dialog import PublishDialog
 from ui.editor.quick_add import QuickAddDialog
 from ui.editor.scene import JourneyScene
 from ui.editor.view import JourneyView
+from ui.runner_control import RunnerControl
 from ui.widgets import first_size
 
 AUTOSAVE_MS = 60_000
@@ -92,6 +98,7 @@ class EditorWindow(QMainWindow):
         self._default_docks = (palette_dock, problems_dock)
         self.issues: list = []
         self._actions()
+        self._publish_line()
         self.scene.selected_node.connect(self.inspector.show_node)
         self.scene.refused.connect(self._refused)
         self.problems.node_clicked.connect(self.view.center_on_node)
@@ -116,6 +123,23 @@ class EditorWindow(QMainWindow):
         self._edited()
         QTimer.singleShot(0, self.view.first_view)
         QTimer.singleShot(0, self.minimap.refit)
+
+    def _publish_line(self) -> None:
+        """What the last publish did, kept in the status bar until the editor closes (not a passing toast)."""
+        self.publish_dialog: PublishDialog | None = None
+        self._published_head = self._published_tail = ""
+        self.publish_line = QWidget()
+        self.publish_line.setObjectName("publishLine")
+        row = QHBoxLayout(self.publish_line)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.publish_text = QLabel()
+        self.publish_text.setObjectName("publishText")
+        self.publish_start = QPushButton(self.tr("Start the runner"))
+        self.publish_start.clicked.connect(self._start_runner_from_line)
+        row.addWidget(self.publish_text)
+        row.addWidget(self.publish_start)
+        self.statusBar().addPermanentWidget(self.publish_line)
+        self.publish_line.setVisible(False)
 
     def _default_dock_sizes(self) -> None:
         palette_dock, problems_dock = self._default_docks
@@ -419,7 +443,8 @@ class EditorWindow(QMainWindow):
 
     # --- publishing ------------------------------------------------------------------------------
 
-    def publish(self) -> bool:
+    def publish(self, *, confirm: bool = True) -> bool:
+        """Publish the draft; `confirm` shows the publish dialog first (what will happen, the runner)."""
         errors = [issue for issue in self.issues if issue.is_error]
         if errors:
             labels = node_labels(self.journey, self.ctx.lang)
@@ -444,19 +469,70 @@ class EditorWindow(QMainWindow):
                 choice = self._ask_waiting(changes, waiting)
                 if choice is None:
                     return False
+        start_runner = False
+        estimate = None
+        backfill: int | None = None
+        in_segment = 0
+        if confirm:
+            dialog = PublishDialog(self.ctx, self.journey, self)
+            self.publish_dialog = dialog
+            try:
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return False
+                start_runner, estimate = dialog.start_runner, dialog.estimate
+                backfill, in_segment = dialog.backfill_daily, dialog.segment_count or 0
+            finally:
+                self.publish_dialog = None
+                dialog.deleteLater()
         try:
             with self.ctx.db.write_session() as session:
-                result = publish(session, self.journey.id, self.ctx.clock, on_change=choice)
+                result = publish(session, self.journey.id, self.ctx.clock, on_change=choice,
+                                 backfill_daily=backfill)
         except PublishError as exc:
             QMessageBox.warning(self, self.tr("Cannot publish yet"),
                                 "\n".join(issue.message(self.ctx.lang) for issue in exc.issues))
             return False
         self.status = "live"
         self._update_pause()
-        self.statusBar().showMessage(self.tr("Published as version %1.").replace("%1", str(result.version)), 5000)
+        if start_runner:
+            self.start_runner()
+        self._published_tail = "" if backfill is None else " " + (
+            self.tr("The %1 customers already in the segment enter at most %2 a day.")
+            .replace("%1", f"{in_segment:,}").replace("%2", f"{backfill:,}"))
+        self._show_published(result.version, estimate, started=start_runner)
         if self.on_saved:
             self.on_saved()
         return True
+
+    def start_runner(self) -> None:
+        """Start the runner as the status bar does; the status bar hears of it once it has taken its lease."""
+        RunnerControl(self.ctx.db).start()
+        bus = self.ctx.bus
+        QTimer.singleShot(1500, bus, bus.data_changed.emit)
+
+    def _show_published(self, version: int, estimate: SimulationResult | None, started: bool) -> None:
+        """The lasting line under the canvas: what publishing did and whether anything will be sent."""
+        head = self._published_head = self.tr("Published (version %1).").replace("%1", str(version))
+        running = runner_status(self.ctx.db, self.ctx.clock).state == "running"
+        if started:
+            text = head + " " + self.tr("The runner is starting: from today it sends as customers enter.")
+        elif running:
+            text = head + " " + self.tr("The runner is on: from today it sends as customers enter.")
+        else:
+            text = head + " " + self.tr("The runner is off — it must be on to send.")
+        if estimate is not None and (started or running):
+            total = sum(estimate.messages.values())
+            text += " " + self.tr("First day (replaying the last day): about %1 messages.").replace("%1", f"{total:,}")
+        self.publish_text.setText(text + self._published_tail)
+        self.publish_start.setVisible(not started and not running)
+        self.publish_line.setVisible(True)
+
+    def _start_runner_from_line(self) -> None:
+        self.start_runner()
+        self.publish_start.setVisible(False)
+        self.publish_text.setText(self._published_head + " "
+                                  + self.tr("The runner is starting: from today it sends as customers enter.")
+                                  + self._published_tail)
 
     def _ask_waiting(self, changes: dict[str, str], waiting: dict[str, int]) -> str | None:
         """What happens to customers waiting in the old version (only asked when someone waits)."""
