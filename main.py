@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     jpublish.add_argument("id")
     jpublish.add_argument("--waiting", choices=("stay", "move", "exit"), default="stay",
                           help="customers waiting in the old version: stay on it, move to the new one, or exit")
+    jpublish.add_argument("--backfill-daily", type=int, metavar="N",
+                          help="a segment-entered journey: also let in those in the segment now, N a day")
     jpause = jverbs.add_parser("pause", help="stop new entries and hold messages")
     jpause.add_argument("id")
     jresume = jverbs.add_parser("resume", help="undo pause")
@@ -278,8 +280,11 @@ def cmd_journey(args: argparse.Namespace) -> int:
 
         try:
             with db.write_session() as session:
-                result = publish(session, args.id, clock, on_change=args.waiting)
+                result = publish(session, args.id, clock, on_change=args.waiting, backfill_daily=args.backfill_daily)
         except PublishError as exc:
+            if exc.code == "bad_backfill":
+                raise UsageError("--backfill-daily needs a number of 1 or more, and a journey that starts when a "
+                                 "customer enters a lifecycle segment (new, active, at risk, lapsed)") from None
             for issue in exc.issues:
                 print(_issue_line(issue))
             print(f"not published: fix the {len(exc.issues)} errors above first", file=sys.stderr)

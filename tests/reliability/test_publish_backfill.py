@@ -145,3 +145,20 @@ def test_a_replay_does_not_count_the_backfill(demo_db: Database, tmp_path: Path)
         publish(session, journey.id, shop.clock, backfill_daily=CAP)
     after = simulate(demo_db, journey.id, NOW - timedelta(days=1), NOW)
     assert after.entered == before.entered < CAP and after.messages == before.messages
+
+
+def test_the_cli_publishes_with_a_daily_batch_and_says_what_to_fix(demo_db: Database, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    shop = Shop(demo_db, tmp_path)
+    journey = gallery.instantiate(gallery.template("winback_90d"))
+    with demo_db.write_session() as session:
+        store.save_draft(session, journey, shop.clock)
+    url = str(demo_db.url)
+    assert main(["--db", url, "--now", NOW.isoformat(), "journey", "publish", journey.id, "--backfill-daily", "0"]) == 2
+    assert "--backfill-daily needs a number of 1 or more" in capsys.readouterr().err
+    assert main(["--db", url, "--now", NOW.isoformat(), "journey", "publish", journey.id, "--backfill-daily", "150"]) == 0
+    assert "published version 1" in capsys.readouterr().out
+    with demo_db.session() as session:
+        assert session.get(Cursor, backfill_name(journey.id)) is not None
