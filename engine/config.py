@@ -219,18 +219,7 @@ def set_value(session: Session, key: str, raw: Any) -> Any:
 
 def _store_secret(session: Session, key: str, value: str) -> None:
     """Into the keyring (read back, so a keyring that keeps nothing is found out); an empty value removes it."""
-    store = _secret_store()
-    try:
-        if value:
-            store.set_password(KEYRING_SERVICE, key, value)
-        elif store.get_password(KEYRING_SERVICE, key) is not None:
-            store.delete_password(KEYRING_SERVICE, key)
-        kept = store.get_password(KEYRING_SERVICE, key)
-    except Exception as exc:  # keyring backends raise their own types
-        raise ConfigError(NO_KEYRING.format(key=key) + f" ({type(exc).__name__})", key,
-                          NO_KEYRING_KO.format(key=key)) from None
-    if (kept or "") != value:
-        raise ConfigError(NO_KEYRING.format(key=key), key, NO_KEYRING_KO.format(key=key))
+    write_secret(key, value)
     row = session.get(Setting, key)
     if row is not None:  # an older version's plain copy: the keyring holds the value now
         session.delete(row)
