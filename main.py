@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="customers waiting in the old version: stay on it, move to the new one, or exit")
     jpublish.add_argument("--backfill-daily", type=int, metavar="N",
                           help="a segment-entered journey: also let in those in the segment now, N a day")
+    jenrol = jverbs.add_parser("enrol", help="add customers to a live journey that starts 'added by hand'")
+    jenrol.add_argument("id")
+    jenrol.add_argument("--customers", nargs="+", default=[], metavar="CUSTOMER",
+                        help="customer ids, phone numbers, emails, member ids or names")
+    jenrol.add_argument("--segment", choices=("new", "active", "at_risk", "lapsed", "vip"),
+                        help="everyone in this segment now")
     jpause = jverbs.add_parser("pause", help="stop new entries and hold messages")
     jpause.add_argument("id")
     jresume = jverbs.add_parser("resume", help="undo pause")
@@ -294,6 +300,8 @@ def cmd_journey(args: argparse.Namespace) -> int:
         moved = f", {result.moved} moved, {result.exited} exited" if result.moved or result.exited else ""
         print(f"published version {result.version}{moved}")
         return EXIT_OK
+    if args.journey_verb == "enrol":
+        return _enrol(args, db, clock)
     if args.journey_verb in {"pause", "resume"}:
         from engine.runtime.publish import set_paused
 
@@ -320,6 +328,34 @@ def _validation_context(session: Any, now: Any) -> Any:
     from engine.journey_store import validation_context
 
     return validation_context(session, now)
+
+
+def _enrol(args: argparse.Namespace, db: Any, clock: Any) -> int:
+    from engine.customers.segments import segment_query, thresholds
+    from engine.journey_store import StoreError
+    from engine.runtime.triggers import enrol_by_hand
+    from engine.timeline import find_customer
+
+    if not args.customers and not args.segment:
+        raise UsageError("say who: --customers ID|PHONE|EMAIL|NAME … and/or --segment NAME")
+    ids: set[int] = set()
+    unknown: list[str] = []
+    with db.session() as session:
+        for ref in args.customers:
+            try:
+                ids.add(find_customer(session, ref).id)
+            except StoreError as exc:
+                unknown.append(f"{ref}: {exc}")
+        if args.segment:
+            ids.update(session.scalars(segment_query(args.segment, clock.now(), thresholds(session))))
+    if not ids:
+        raise UsageError("nobody to add: " + ("; ".join(unknown) if unknown else f"the segment {args.segment} is empty"))
+    counts = enrol_by_hand(db, clock, args.id, sorted(ids))
+    _print_json({"entered": counts.entered, "blocked": counts.blocked, "asked": len(ids),
+                 "not_found": unknown})
+    for line in unknown:
+        print(f"not found: {line}", file=sys.stderr)
+    return EXIT_REJECTED if unknown else EXIT_OK
 
 
 def cmd_templates(args: argparse.Namespace) -> int:

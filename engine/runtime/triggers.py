@@ -613,3 +613,25 @@ def enroll_manual(db: Database, clock: Clock, versions: VersionCache, journey_id
 
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def enrol_by_hand(db: Database, clock: Clock, journey_ref: str, customer_ids: Iterable[int]) -> TriggerCounts:
+    """The owner's customers into a live journey that starts "by hand" (trigger.manual): the CLI's
+    `journey enrol` and the customer list's "여정에 넣기". Raises StoreError (not found, not live, not a
+    hand-fed journey) with a line saying what to do."""
+    from engine.journey_store import StoreError, find_row
+
+    with db.session() as session:
+        row = find_row(session, journey_ref)
+        journey_id, name = row.id, row.name
+    versions = VersionCache()
+    with db.session() as session:
+        live = {compiled.journey_id: compiled for _, compiled in versions.live(session)}
+    compiled = live.get(journey_id)
+    if compiled is None:
+        raise StoreError("not_live", f"journey '{name}' is not live (paused or never published); publish or "
+                                     "resume it first")
+    if compiled.trigger.kind != "trigger.manual":
+        raise StoreError("not_manual", f"journey '{name}' starts by itself ({compiled.trigger.kind}); only a journey "
+                                       "that starts 'added by hand' takes customers this way")
+    return enroll_manual(db, clock, versions, journey_id, customer_ids)

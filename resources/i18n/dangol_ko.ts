@@ -428,52 +428,88 @@
         <translation>모든 고객 보기</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/customers.py" line="202"/>
+        <source>Add to a journey…</source>
+        <translation>여정에 넣기…</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/customers.py" line="203"/>
+        <source>The selected customers (or, with none selected, everyone listed) into a live journey that starts &apos;added by hand&apos;</source>
+        <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) '직접 추가'로 시작하는 게시된 여정에 넣습니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="210"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="203"/>
+        <location filename="../../ui/pages/customers.py" line="210"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="203"/>
+        <location filename="../../ui/pages/customers.py" line="210"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="203"/>
+        <location filename="../../ui/pages/customers.py" line="210"/>
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="204"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="204"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="204"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="222"/>
+        <location filename="../../ui/pages/customers.py" line="229"/>
         <source>Click a column title to sort; click again to reverse</source>
         <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="253"/>
+        <location filename="../../ui/pages/customers.py" line="282"/>
+        <source>No live journey starts &apos;added by hand&apos;. Make one (trigger: Added by hand) and publish it first.</source>
+        <translation>'직접 추가'로 시작하는 게시된 여정이 없습니다. 시작 조건을 '직접 추가'로 한 여정을 만들어 먼저 게시하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="284"/>
+        <location filename="../../ui/pages/customers.py" line="289"/>
+        <source>Add to a journey</source>
+        <translation>여정에 넣기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="288"/>
+        <source>Add %1 customers to which journey?</source>
+        <translation>고객 %1명을 어느 여정에 넣을까요?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="299"/>
+        <source>Added %1 of %2 customers to &apos;%3&apos;.</source>
+        <translation>고객 %2명 중 %1명을 '%3'에 넣었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="302"/>
+        <source>%1 were not added (already in it, or its entry rules left them out).</source>
+        <translation>%1명은 넣지 않았습니다(이미 들어 있거나 여정의 진입 규칙에 걸림).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="310"/>
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="256"/>
+        <location filename="../../ui/pages/customers.py" line="313"/>
         <source>· only the segment &apos;%1&apos;</source>
         <translation>· &apos;%1&apos; 세그먼트만</translation>
     </message>

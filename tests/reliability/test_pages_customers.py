@@ -87,3 +87,44 @@ def test_the_stage_column_shows_new_not_bought_yet_whole_in_english(qtbot, demo_
     assert page.model.index(0, 3).data() == "New (not bought yet)"
     needed = page.table.fontMetrics().horizontalAdvance("New (not bought yet)")
     assert page.table.columnWidth(3) >= needed + 12
+
+
+def test_the_selected_customers_go_into_a_hand_fed_journey(qtbot, demo_db: Database, monkeypatch) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from engine import journey_store as store
+    from engine.journey import Journey
+    from engine.runtime.publish import publish
+    from storage.models import Enrollment
+    from ui.app import make_application
+    from ui.i18n import install_language
+
+    install_language(make_application(), "ko")
+    page = _page(qtbot, demo_db, lang="ko")
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    assert "직접 추가" in page.add_to_journey() and told  # no such journey yet: says how to make one
+    journey = Journey(name="직접 고른 고객")
+    journey.add_node("trigger.manual", node_id="t")
+    journey.add_node("message.sms", {"body": "{{ customer.first_name }}님, 주문 안내입니다.", "lateness": "send_late"},
+                     node_id="m")
+    journey.add_node("exit", node_id="x")
+    journey.connect("t", "out", "m")
+    journey.connect("m", "out", "x")
+    with demo_db.write_session() as session:
+        store.save_draft(session, journey, FixedClock(NOW))
+        publish(session, journey.id, FixedClock(NOW))
+    selection = page.table.selectionModel()
+    for row in (0, 2, 4):
+        selection.select(page.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    chosen = page.chosen_ids()
+    assert len(chosen) == 3
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("직접 고른 고객", True))
+    line = page.add_to_journey()
+    assert "3명 중 3명" in line and page.enrol_note.text() == line
+    install_language(make_application(), "en")
+    with demo_db.session() as session:
+        entered = set(session.scalars(select(Enrollment.customer_id).where(Enrollment.journey_id == journey.id)))
+    assert entered == set(chosen)

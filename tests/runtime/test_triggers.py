@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from engine.runtime.triggers import enroll_manual
@@ -121,3 +122,27 @@ def test_cancelled_orders_do_not_trigger(shop: Shop) -> None:
     assert entered(shop, journey) == []
     with shop.db.session() as session:
         assert session.scalar(select(Order.status).where(Order.customer_id == customer)) == "cancelled"
+
+
+def test_journey_enrol_from_the_command_line(shop: Shop, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from main import main
+
+    journey = build(shop, [("message.sms", INFO)], trigger="trigger.manual", name="직접 고른 고객")
+    other = build(shop, [("message.sms", INFO)], trigger="trigger.signed_up", name="가입 환영")
+    first = shop.signup("2026-03-02 09:00", name="한고객")
+    second = shop.signup("2026-03-02 09:00")
+    url, now = str(shop.db.url), "2026-03-02T10:00"
+    with shop.db.session() as session:
+        phone = session.get(Customer, second).phone
+    assert main(["--db", url, "--now", now, "journey", "enrol", journey, "--customers", "한고객", phone, "없는사람"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert (out["entered"], out["asked"], len(out["not_found"])) == (2, 2, 1)  # found ones enter; the rest said
+    assert sorted(entered(shop, journey)) == sorted([first, second])
+    assert main(["--db", url, "--now", now, "journey", "enrol", other, "--customers", str(first)]) == 2
+    assert "only a journey that starts 'added by hand'" in capsys.readouterr().err
+    assert main(["--db", url, "--now", now, "journey", "enrol", journey]) == 2
+    assert "say who" in capsys.readouterr().err
+    assert main(["--db", url, "--now", "2026-03-02T10:05", "journey", "enrol", journey, "--segment", "new"]) == 0
+    assert json.loads(capsys.readouterr().out)["entered"] >= 1

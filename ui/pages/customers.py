@@ -199,7 +199,15 @@ class CustomersPage(QWidget):
         counts.addWidget(self.filter_note)
         counts.addWidget(self.clear_filter)
         counts.addStretch(1)
+        self.enrol_button = QPushButton(self.tr("Add to a journey…"))
+        self.enrol_button.setToolTip(self.tr("The selected customers (or, with none selected, everyone listed) "
+                                             "into a live journey that starts 'added by hand'"))
+        self.enrol_button.clicked.connect(lambda: self.add_to_journey())
+        counts.addWidget(self.enrol_button)
+        self.enrol_note = muted_label("")
+        self.enrol_note.hide()  # shown with the outcome of "Add to a journey…"
         layout.addLayout(counts)
+        layout.addWidget(self.enrol_note)
         self.model = CustomerTableModel(ctx, [self.tr("Name"), self.tr("Phone"), self.tr("Email"), self.tr("Stage"),
                                               self.tr("Orders"), self.tr("Total spent"), self.tr("Last order")])
         self.table = QTableView()
@@ -247,6 +255,58 @@ class CustomersPage(QWidget):
         dialog = CustomerDialog(self.ctx, self.model.ids[row], self)
         dialog.show()
         return dialog
+
+    def chosen_ids(self) -> list[int]:
+        """The selected customers, or everyone the list shows when none is selected."""
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        return [self.model.ids[row] for row in sorted(rows)] if rows else list(self.model.ids)
+
+    def hand_fed_journeys(self) -> list[tuple[str, str]]:
+        """(id, name) of the live journeys that start 'added by hand'."""
+        from engine.runtime.versions import VersionCache
+
+        with self.ctx.db.session() as session:
+            return [(journey.id, journey.name) for journey, compiled in VersionCache().live(session)
+                    if compiled.trigger.kind == "trigger.manual"]
+
+    def add_to_journey(self, journey_id: str | None = None) -> str:
+        """Add `chosen_ids()` to a hand-fed journey (asked for when not given); the line it shows is returned."""
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+        from engine.journey_store import StoreError
+        from engine.runtime.triggers import enrol_by_hand
+
+        ids = self.chosen_ids()
+        journeys = self.hand_fed_journeys()
+        if journey_id is None:
+            if not journeys:
+                text = self.tr("No live journey starts 'added by hand'. Make one (trigger: Added by hand) and "
+                               "publish it first.")
+                QMessageBox.information(self, self.tr("Add to a journey"), text)
+                self.enrol_note.setText(text)
+                self.enrol_note.show()
+                return text
+            names = [name for _, name in journeys]
+            label = self.tr("Add %1 customers to which journey?").replace("%1", f"{len(ids):,}")
+            name, ok = QInputDialog.getItem(self, self.tr("Add to a journey"), label, names, 0, False)
+            if not ok:
+                return ""
+            journey_id = journeys[names.index(name)][0]
+        name = next((n for j, n in journeys if j == journey_id), journey_id)
+        try:
+            counts = enrol_by_hand(self.ctx.db, self.ctx.clock, journey_id, ids)
+        except StoreError as exc:
+            text = str(exc)
+        else:
+            text = (self.tr("Added %1 of %2 customers to '%3'.").replace("%1", f"{counts.entered:,}")
+                    .replace("%2", f"{len(ids):,}").replace("%3", name))
+            if counts.blocked:
+                text += " " + self.tr("%1 were not added (already in it, or its entry rules left them out).").replace(
+                    "%1", f"{counts.blocked:,}")
+            self.ctx.bus.data_changed.emit()
+        self.enrol_note.setText(text)
+        self.enrol_note.show()
+        return text
 
     def refresh(self) -> None:
         self.model.load(self.search.text(), self.segment.currentData() or "")
