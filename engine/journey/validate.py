@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -339,6 +340,31 @@ def _available(journey: Journey, node: Node) -> set[str]:
     return roots
 
 
+def _path_without_coupon(journey: Journey, node: Node) -> list[str]:
+    """A path from the trigger to `node` that passes no coupon node, as the nodes' names ([] when none):
+    a message there reads `coupon.*` that no coupon node has issued. One breadth-first pass from the
+    trigger(s) over the journey without its coupon nodes (asked only for messages that read a coupon)."""
+    parents: dict[str, str | None] = {trigger.id: None for trigger in journey.triggers()}
+    waiting = deque(parents)
+    while waiting:
+        current = waiting.popleft()
+        for edge in journey.edges_from(current):
+            target = edge.target
+            if target in parents or journey.node(target).kind == "action.coupon":
+                continue
+            parents[target] = current
+            waiting.append(target)
+    if node.id not in parents:
+        return []
+    path: list[str] = []
+    at: str | None = node.id
+    while at is not None:
+        step = journey.node(at)
+        path.append(str(step.label or node_type(step.kind).label_ko) if at != node.id else "이 메시지")
+        at = parents[at]
+    return list(reversed(path))
+
+
 def renews_consent(journey: Journey) -> bool:
     """Whether the journey is the consent re-confirmation (its trigger: the date trigger's consent_renewal)."""
     return any(trigger.kind == "trigger.date" and trigger.effective_params().get("date_kind") == CONSENT_DATE_KIND
@@ -368,9 +394,21 @@ def _templates(journey: Journey, node: Node, context: ValidationContext) -> list
                 ok = name in known or root in known
             else:
                 ok = (name in BY_NAME or name in ROOTS) and root in available
+            if ok and root == "coupon" and known is None:
+                path = _path_without_coupon(journey, node)
+                if path:  # some path reaches this message without passing a coupon node: no coupon there
+                    found.append(Issue(node.id, ERROR, "unknown_variable", param.name,
+                                       {"label": param.label_ko, "name": name,
+                                        "hint": " 쿠폰 발급 노드를 거치지 않고 이 메시지에 오는 길이 있습니다: "
+                                                + " → ".join(path) + "."}))
+                continue
             if not ok:
                 hint = ""
-                if name in BY_NAME and root not in available:
+                coupon_nodes = [n for n in journey.nodes.values() if n.kind == "action.coupon"]
+                if root == "coupon" and coupon_nodes and root not in available:
+                    hint = (f" 쿠폰 발급 노드({', '.join(n.id for n in coupon_nodes[:3])})가 이 메시지로 이어지지 "
+                            "않습니다. 연결이 끊기지 않았는지 확인하세요.")
+                elif name in BY_NAME and root not in available:
                     hint = {"coupon": " 앞에 쿠폰 발급 노드가 필요합니다.",
                             "order": " 주문 시작 조건에서만 쓸 수 있습니다.",
                             "cart": " 장바구니 시작 조건에서만 쓸 수 있습니다.",

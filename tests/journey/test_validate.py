@@ -256,3 +256,26 @@ def test_a_promotional_text_cannot_go_out_as_informational(body: str, is_ad: boo
     if blocked:
         issue = next(i for i in issues if i.code == "promo_not_ad")
         assert issue.field == "is_ad" and "광고성 메시지" in issue.message("ko")
+
+
+def test_a_coupon_variable_names_the_path_that_lacks_the_coupon() -> None:
+    j = base()
+    j.add_node("action.coupon", node_id="k")
+    j.disconnect(j.edges_from("t")[0].id)
+    j.connect("t", "out", "k")
+    j.connect("k", "out", "m")
+    j.set_param("m", "body", "{{ customer.first_name }}님 쿠폰 {{ coupon.code }}")
+    j.set_param("m", "is_ad", True)
+    assert validate(j, SHOP) == []
+    j.disconnect(j.edges_from("k")[0].id)  # the link deleted: the coupon node no longer leads here
+    issue = next(i for i in validate(j, SHOP) if i.code == "unknown_variable")
+    assert "이어지지 않습니다" in issue.message("ko") and "(k)" in issue.message("ko")
+    # a condition whose "no" side skips the coupon: that path is named (the old code accepted it)
+    j.disconnect(j.edges_from("t")[0].id)
+    j.add_node("condition", node_id="c")
+    j.connect("t", "out", "c")
+    j.connect("c", "yes", "k")
+    j.connect("k", "out", "m")
+    j.connect("c", "no", "m")
+    issue = next(i for i in validate(j, SHOP) if i.code == "unknown_variable")
+    assert "거치지 않고" in issue.message("ko") and "조건 → 이 메시지" in issue.message("ko")
