@@ -59,6 +59,15 @@ def default_http(what: str, stop: threading.Event) -> Http:
     return Http(what, stop=stop)
 
 
+def busy_bar() -> QProgressBar:
+    """A thin bar that moves while a connect or a sync runs (hidden until then)."""
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setMaximumHeight(8)
+    bar.setVisible(False)
+    return bar
+
 class _Runner(QObject):
     """One job at a time on a thread of its own; `work` gets the job's stop event (Cancel sets it), and its
     result or exception comes back on the UI thread."""
@@ -148,11 +157,7 @@ class ConnectForm(QDialog):
         if any(item.secret for item in self.cls.fields):
             layout.addWidget(muted_label(self.tr(
                 "Keys and passwords are kept in this PC's system keyring, never in the shop's data file.")))
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(8)
-        self.progress.setVisible(False)
+        self.progress = busy_bar()
         layout.addWidget(self.progress)
         self.message = QLabel()
         self.message.setObjectName("connectMessage")
@@ -261,11 +266,7 @@ class SourceCard(QFrame):
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.details, self.last_sync, self.error):
             layout.addWidget(label)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(8)
-        self.progress.setVisible(False)
+        self.progress = busy_bar()
         layout.addWidget(self.progress)
         self.result = QLabel()
         self.result.setObjectName("syncResult")
