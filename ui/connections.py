@@ -68,6 +68,7 @@ def busy_bar() -> QProgressBar:
     bar.setVisible(False)
     return bar
 
+
 class _Runner(QObject):
     """One job at a time on a thread of its own; `work` gets the job's stop event (Cancel sets it), and its
     result or exception comes back on the UI thread."""
