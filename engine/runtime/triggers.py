@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine.clock import Clock
 from engine.customers.consents import AD_CONSENT_CHANNELS, two_years_before
 from engine.customers.segments import Thresholds, segment_query
+from engine.lunar import lunar_birthday_on
 from engine.runtime.advance import RunContext, load_run_context
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.conditions import condition_holds, needed_facts
@@ -436,11 +437,16 @@ class TriggerScanner:
                 wanted.add((2, 29))  # a 29 February birthday is kept on the 28th in other years
             month = func.cast(func.strftime("%m", Customer.birthday), type_=Integer())
             mday = func.cast(func.strftime("%d", Customer.birthday), type_=Integer())
-            rows = session.execute(
-                select(Customer.id).where(Customer.birthday.is_not(None),
+            lunar = func.coalesce(func.json_extract(Customer.attributes, "$.birthday_lunar"), 0) == 1
+            born_today: list[int] = list(session.execute(
+                select(Customer.id).where(Customer.birthday.is_not(None), ~lunar,
                                           month.in_([m for m, _ in wanted]), mday.in_([d for _, d in wanted]))
-            ).scalars()
-            return [Occurrence(cid, at, f"birthday:{target.year}") for cid in rows]
+            ).scalars())
+            # a lunar (음력) birthday, as the member list marks it, falls on a different solar day each year
+            born_today += [cid for cid, born in session.execute(
+                select(Customer.id, Customer.birthday).where(Customer.birthday.is_not(None), lunar))
+                if born is not None and lunar_birthday_on(born, target)]
+            return [Occurrence(cid, at, f"birthday:{target.year}") for cid in sorted(born_today)]
         if date_kind == "first_order_anniversary":
             rows = session.execute(
                 select(CustomerStats.customer_id, CustomerStats.first_order_at)

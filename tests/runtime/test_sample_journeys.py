@@ -117,20 +117,20 @@ def test_winback_ab_split_and_ordered_within_7_days(shop: Shop) -> None:
         rows = session.execute(select(Enrollment.customer_id, Enrollment.arm, Enrollment.data)
                                .where(Enrollment.journey_id == journey)).all()
         arms = Counter(row.arm for row in rows)
-        assert set(arms) <= {"a", "b"} and sum(arms.values()) == entered
+        assert set(arms) <= {"a", "b", "holdout"} and sum(arms.values()) == entered  # 45 / 45 / 10
         assert all(row.data["arms"]["split"] == row.arm for row in rows)
         logged = dict(session.execute(select(StepLog.customer_id, StepLog.reason)
                                       .where(StepLog.event == "split")).all())
         assert all(logged[row.customer_id] == row.arm for row in rows)
     offers = [m for m in shop.messages() if m.node_id in {"offer_a", "offer_b"}]
-    assert len(offers) == entered
+    assert len(offers) == entered - arms["holdout"]  # the holdout gets nothing
     for message in offers:
         arm = next(r.arm for r in rows if r.customer_id == message.customer_id)
         assert message.node_id == f"offer_{arm}"
         assert ("10% 할인" in message.body) == (arm == "a")
         assert ("5,000원" in message.body) == (arm == "b")
     # one of them comes back within 7 days; the others get one reminder after 7 days
-    back = rows[0].customer_id
+    back = next(row.customer_id for row in rows if row.arm != "holdout")
     shop.order(back, "2026-03-10 09:00")
     shop.run("2026-03-10 09:05")
     for day in range(10, 18):
@@ -138,7 +138,7 @@ def test_winback_ab_split_and_ordered_within_7_days(shop: Shop) -> None:
     everything = shop.messages()
     reminders = {m.customer_id: m for m in everything if m.node_id == "reminder"}
     offered = {m.customer_id: m for m in everything if m.node_id in {"offer_a", "offer_b"}}
-    first_week = {row.customer_id for row in rows}
+    first_week = {row.customer_id for row in rows if row.arm != "holdout"}
     assert back not in reminders
     assert first_week - {back} <= set(reminders)
     for customer_id, reminder in reminders.items():  # exactly seven days after the offer, never sooner
