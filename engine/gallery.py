@@ -75,6 +75,7 @@ class SettingField:
     help_ko: str = ""
     help_en: str = ""
     param_type: str = ""  # the node parameter's ParamType ("category": the form offers the shop's categories)
+    required: bool = False  # a text that may not be left empty
 
     def suffix(self, lang: str = "ko") -> str:
         ko, en, _ = UNITS.get(self.unit, ("", "", 1))
@@ -160,7 +161,7 @@ class Template:
             default = current // factor
         return SettingField(setting.key, setting.label_ko, setting.label_en, kind, unit if kind == "number" else "",
                             minimum if kind == "number" else None, maximum if kind == "number" else None, default,
-                            choices, setting.help_ko, setting.help_en, spec.type.value)
+                            choices, setting.help_ko, setting.help_en, spec.type.value, spec.required)
 
     def fields(self) -> list[SettingField]:
         return [self.field(item) for item in self.settings]
@@ -212,7 +213,7 @@ class Template:
             raise SettingValueError(f"'{label_ko}'은(는) 다음 중 하나로 고르세요: "
                                     + ", ".join(c.label_ko for c in item.choices),
                                     f"{key} must be one of: " + ", ".join(sorted(values)))
-        if not text:
+        if not text and item.required:
             raise SettingValueError(f"'{label_ko}'을(를) 채우세요.", f"{key} cannot be empty")
         return text
 

@@ -99,7 +99,7 @@ class GalleryPage(QWidget):
         row.addWidget(muted_label(self.tr("%n step(s)", "", len(template.graph.get("nodes", [])))))
         row.addStretch(1)
         use = QPushButton(self.tr("Use this template"))
-        use.clicked.connect(lambda _=False, t=template: self.use(t))
+        use.clicked.connect(lambda _=False, t=template: self.choose(t))
         row.addWidget(use)
         layout.addLayout(row)
         return card
@@ -113,8 +113,15 @@ class GalleryPage(QWidget):
         self.ctx.bus.open_journey.emit(journey_id)
         return journey_id
 
-    def use(self, template: gallery.Template) -> None:
-        journey = gallery.instantiate(template, name=self.ctx.label(template.graph.get("name", ""), template.title_en))
+    def choose(self, template: gallery.Template) -> QWidget:
+        """'Use this template': a short form with its settings first (ui/template_form.py), then the draft opens."""
+        from ui.template_form import open_form
+
+        return open_form(self, template)
+
+    def use(self, template: gallery.Template, values: dict | None = None, name: str | None = None) -> None:
+        journey = gallery.instantiate(template, values=values,
+                                      name=name or self.ctx.label(template.graph.get("name", ""), template.title_en))
         with self.ctx.db.write_session() as session:
             store.save_draft(session, journey, self.ctx.clock, template_id=template.id)
         self.ctx.bus.data_changed.emit()
