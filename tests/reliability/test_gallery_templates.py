@@ -262,7 +262,7 @@ def test_winback_ab_offers_and_a_holdout_that_gets_nothing(small: Shop) -> None:
     assert set(arms) == set(customers)
     shares = Counter(arms.values())
     assert set(shares) == {"a", "b", "holdout"}
-    assert 35 <= shares["a"] and 35 <= shares["b"] and 3 <= shares["holdout"] <= 25, shares
+    assert min(shares["a"], shares["b"]) >= 35 and 3 <= shares["holdout"] <= 25, shares
     for member, arm in arms.items():
         nodes = [node for node, _ in got(small, member)]
         if arm == "holdout":
