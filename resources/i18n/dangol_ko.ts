@@ -2582,4 +2582,47 @@ Or bring in your own shop: import a file exported from its admin, or connect the
         <translation>데모 쇼핑몰 열기</translation>
     </message>
 </context>
+<context>
+    <name>TemplateForm</name>
+    <message>
+        <location filename="../../ui/template_form.py" line="35"/>
+        <source>Use this template</source>
+        <translation>이 템플릿 쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="39"/>
+        <source>When to use it</source>
+        <translation>이럴 때 쓰세요</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="40"/>
+        <source>What it needs</source>
+        <translation>필요한 데이터</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="50"/>
+        <source>Journey name</source>
+        <translation>여정 이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="61"/>
+        <source>This template has nothing to set: it opens as it is.</source>
+        <translation>이 템플릿은 정할 값이 없어 그대로 열립니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="69"/>
+        <source>Make the draft and open it</source>
+        <translation>초안 만들고 열기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="70"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="123"/>
+        <source>Fill in a name for the journey.</source>
+        <translation>여정 이름을 넣으세요.</translation>
+    </message>
+</context>
 </TS>
