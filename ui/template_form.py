@@ -57,6 +57,14 @@ class TemplateForm(QDialog):
             if help_text:
                 widget.setToolTip(help_text)
             form.addRow(self._pick(field.label_ko, field.label_en), widget)
+        self.name.textChanged.connect(self._edited)
+        for widget in self.inputs.values():  # a changed value: the old complaint no longer applies
+            if isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(self._edited)
+            elif isinstance(widget, QTimeEdit):
+                widget.timeChanged.connect(self._edited)
+            elif isinstance(widget, QComboBox):
+                widget.currentTextChanged.connect(self._edited)
         if not template.settings:
             layout.addWidget(muted_label(self.tr("This template has nothing to set: it opens as it is.")))
         self.problem = QLabel("")
@@ -71,6 +79,10 @@ class TemplateForm(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _edited(self, *_: Any) -> None:
+        if hasattr(self, "problem"):
+            self.problem.hide()
 
     def _pick(self, ko: str, en: str) -> str:
         return ko if self.lang == "ko" or not en else en

@@ -74,6 +74,7 @@ def test_the_form_refuses_in_korean_then_opens_the_draft_with_the_values(qtbot, 
     assert form.problem.text() == "'할인율'은(는) 1~100% 사이로 넣으세요 (지금 150%)."
     _save_picture(window, form, "gallery-template-form-ko-error.png")
     percent.setValue(15)
+    assert not form.problem.isVisible()  # fixed: the complaint goes
     days.setValue(10)
     form.name.setText("첫 구매 고객 재구매")
     _save_picture(window, form, "gallery-template-form-ko.png")
