@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.channels import email, kakao, owner, sms, ways
+from engine.channels import email, kakao, kakao_brand, owner, sms, ways
 from engine.channels.spec import ChannelSetupError, ChannelSpec, CheckResult, Getter, Way, WayContext
 from engine.delivery.adapters.base import Channel, OutgoingMessage, SendError
 from engine.messaging.adlaw import ShopInfo
@@ -21,12 +21,16 @@ from engine.settings_spec import SettingSpec
 __all__ = ["BY_NAME", "CHANNELS", "CUSTOMER_CHANNELS", "ChannelSetupError", "ChannelSpec", "CheckResult",
            "build_senders", "check", "consent_of", "prices", "send_test", "spec_of"]
 
-CHANNELS: tuple[ChannelSpec, ...] = (sms.SPEC, kakao.SPEC, email.SPEC, owner.SPEC)
+CHANNELS: tuple[ChannelSpec, ...] = (sms.SPEC, kakao.SPEC, kakao_brand.SPEC, email.SPEC, owner.SPEC)
 
 BY_NAME: dict[str, ChannelSpec] = {spec.name: spec for spec in CHANNELS}
 CUSTOMER_CHANNELS = tuple(spec for spec in CHANNELS if spec.consent is not None)
 # the consent an ad on each customer channel needs (read per message by delivery: a dict, no query)
 CONSENT: dict[str, str] = {spec.name: spec.consent for spec in CHANNELS if spec.consent is not None}
+# the consents customers give, each once (two channels may share one: AlimTalk and Brand Messages ask `kakao`)
+CONSENTS: tuple[str, ...] = tuple(dict.fromkeys(spec.consent for spec in CUSTOMER_CHANNELS if spec.consent))
+# when a channel itself takes nothing (Kakao's Brand Messages: 20:50–08:00), read per message by delivery
+CLOSED_HOURS = {spec.name: spec.closed_hours for spec in CHANNELS if spec.closed_hours is not None}
 # settings of the ways several channels share (the webhook), then each channel's own
 SETTINGS: tuple[SettingSpec, ...] = (*(item for spec in CHANNELS for item in spec.settings), *ways.SETTINGS)
 JOINT_CHECKS = email.JOINT_CHECKS
