@@ -125,9 +125,11 @@ def send_test(name: str, address: str, get: Getter, folder: Path, now: Callable[
                            f"{spec.label_en}: AlimTalk sends approved templates only, so there is no test text to "
                            "send; use the connection test, then a journey with the KakaoTalk node")
     channel = build_senders(get, folder, now, [name])[name]
-    body = TEST_TEXT["body"]
-    message = OutgoingMessage(f"test:{uuid.uuid4().hex}", name, spec.kind(body), address.strip(),
-                              TEST_TEXT["subject"] if spec.subject else "", body, False, 0)
+    subject, body = TEST_TEXT["subject"] if spec.subject else "", TEST_TEXT["body"]
+    if spec.ad_only:  # a Brand Message is always an ad: the test goes labelled as one, to the owner's own phone
+        subject, body = spec.labelled(subject, body, True, shop_info(get))
+    message = OutgoingMessage(f"test:{uuid.uuid4().hex}", name, spec.kind(body), address.strip(), subject, body,
+                              spec.ad_only, 0)
     try:
         result = channel.send(message)
     except SendError as exc:
