@@ -127,7 +127,13 @@ def send_test(name: str, address: str, get: Getter, folder: Path, now: Callable[
     channel = build_senders(get, folder, now, [name])[name]
     subject, body = TEST_TEXT["subject"] if spec.subject else "", TEST_TEXT["body"]
     if spec.ad_only:  # a Brand Message is always an ad: the test goes labelled as one, to the owner's own phone
-        subject, body = spec.labelled(subject, body, True, shop_info(get))
+        shop = shop_info(get)
+        if not spec.ad_ready(shop):
+            return CheckResult(False, f"{spec.label_ko}: 광고라서 쇼핑몰 이름, 연락처, 무료수신거부 번호가 있어야 보낼 수 있습니다. "
+                                      "설정의 쇼핑몰 항목을 채우세요",
+                               f"{spec.label_en}: an ad needs the shop's name, contact and free opt-out number; fill "
+                               "them in the shop settings")
+        subject, body = spec.labelled(subject, body, True, shop)
     message = OutgoingMessage(f"test:{uuid.uuid4().hex}", name, spec.kind(body), address.strip(), subject, body,
                               spec.ad_only, 0)
     try:

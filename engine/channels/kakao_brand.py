@@ -87,8 +87,8 @@ SPEC = ChannelSpec(
     name="kakao_brand", label_ko="카카오 브랜드 메시지(광고)", label_en="Kakao Brand Message (ad)", address="phone",
     consent="kakao", ways=WAYS, provider_key="kakao_brand.provider",
     settings=(
-        SettingSpec("kakao_brand.provider", "file", _provider, "브랜드 메시지 보내는 방법 (키는 카카오톡 설정을 씀)",
-                    "How Brand Messages go out (keys: the KakaoTalk settings)", choices=CHOICES),
+        SettingSpec("kakao_brand.provider", "file", _provider, "브랜드 메시지 보내는 방법",
+                    "How Brand Messages go out", choices=CHOICES),
         SettingSpec("kakao_brand.cost_won", 20, _int(0, 1000), "브랜드 메시지 단가(원)", "Brand Message price (won)"),
     ),
     prices={"kakao_brand": "kakao_brand.cost_won"},

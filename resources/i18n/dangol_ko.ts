@@ -2325,6 +2325,11 @@
     </message>
     <message>
         <location filename="../../ui/editor/publish_dialog.py" line="244"/>
+        <source>Kakao Brand Message</source>
+        <translation>카카오 브랜드 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="244"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>

@@ -419,3 +419,25 @@ def test_aligo_is_not_offered_and_choosing_it_is_one_clear_line(shop: Shop, fake
                env=env)
     assert done.returncode == 0, done.stderr
     assert fake_nhn.requests[-1]["content"].startswith("(광고)")
+
+
+def test_simulate_and_the_timeline_know_the_channel_from_the_registry(shop: Shop) -> None:
+    from datetime import timedelta
+
+    from engine.runtime.simulate import simulate
+    from engine.timeline import timeline
+
+    file_engine(shop)
+    set_settings(shop, {"kakao_brand.cost_won": 23})
+    journey_id = build(shop, [("message.kakao_brand", BRAND)])
+    for _ in range(2):  # history the replay enters: sign-ups with a Kakao consent (and one without)
+        shop.signup("2026-02-28 12:00", kakao=True)
+    shop.signup("2026-02-28 12:00", kakao=False)
+    result = simulate(shop.db, journey_id, at("2026-03-02 10:00") - timedelta(days=3), at("2026-03-02 10:00"))
+    assert result.messages.get("kakao_brand", 0) >= 2
+    assert result.cost_won >= 23 * result.messages["kakao_brand"]
+    customer = shop.signup("2026-03-02 20:54", kakao=True, night=True)
+    shop.run("2026-03-02 20:55")
+    with shop.db.session() as session:
+        story = [entry.text(at("2026-03-02 10:00").tzinfo, "ko") for entry in timeline(session, customer)]  # type: ignore[arg-type]
+    assert any("카카오는 20:50~08:00에 브랜드 메시지를 보내지 않음" in line for line in story), story
