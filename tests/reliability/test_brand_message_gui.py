@@ -55,3 +55,12 @@ def test_the_brand_message_section_tests_and_sends_a_labelled_test(qtbot, db: Da
     (message,) = fake.messages()
     assert message["type"] == "BMS_FREE" and message["to"] == "01044445555"
     assert message["text"].startswith("(광고)단골상회") and message["text"].endswith("무료수신거부 080-123-4567")
+
+
+def test_the_palette_offers_the_brand_message_node(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.editor.palette import Palette
+
+    palette = Palette("ko")
+    qtbot.addWidget(palette)
+    palette.filter("브랜드")
+    assert palette.visible_kinds() == ["message.kakao_brand"]
