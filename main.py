@@ -370,20 +370,23 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _channels(db: Any, clock: Any = None) -> dict[str, Any]:
+def _build_channels(db: Any, clock: Any = None) -> dict[str, Any]:
     """An adapter for each channel, by the way its provider setting picks (engine/channels/): a folder you can
-    open, the owner's webhook, an SMTP server…"""
+    open, the owner's webhook, an SMTP server…; ChannelSetupError / ValueError when the settings cannot make one."""
     from engine import channels, config
     from storage.db import data_dir
 
     now = (clock or _system_clock()).now
     with db.session() as session:
-        try:
-            return channels.build_senders(lambda key: config.get(session, key), data_dir() / "sent", now)
-        except channels.ChannelSetupError as exc:
-            raise UsageError(str(exc)) from None
-        except ValueError as exc:  # an adapter refusing a value the settings let through
-            raise UsageError(str(exc)) from None
+        return channels.build_senders(lambda key: config.get(session, key), data_dir() / "sent", now)
+
+
+def _channels(db: Any, clock: Any = None) -> dict[str, Any]:
+    """_build_channels, its failure as one line (UsageError)."""
+    try:
+        return _build_channels(db, clock)
+    except ValueError as exc:  # ChannelSetupError, or an adapter refusing a value the settings let through
+        raise UsageError(str(exc)) from None
 
 
 def _system_clock() -> Any:
@@ -474,7 +477,8 @@ def cmd_runner(args: argparse.Namespace) -> int:
 
         sync_due(db, clock, stop=runner.stopping)
 
-    runner = Runner(db, clock, _channels(db, clock), nightly=nightly, sync=sync)
+    runner = Runner(db, clock, _channels(db, clock), nightly=nightly, sync=sync,
+                    rebuild=lambda: _build_channels(db, clock))  # a provider changed in Settings: no restart
     try:  # "started" only once the lease is ours: a second runner is refused before it says anything
         return runner.run(max_ticks=args.max_ticks,
                           on_started=lambda: print(f"runner started; log: {path}; stop with Ctrl+C", flush=True))

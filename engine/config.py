@@ -200,16 +200,27 @@ def set_values(session: Session, changes: Mapping[str, Any]) -> dict[str, Any]:
         if problem:  # named after the setting that changed (the settings page sends them all)
             changed = [key for key in keys if key in parsed and parsed[key] != get(session, key)]
             raise ConfigError(problem[0], (changed or [key for key in keys if key in parsed])[0], problem[1])
+    secrets = False
     for key in sorted(parsed, key=lambda k: spec(k).secret):
         if spec(key).secret:
             _store_secret(session, key, parsed[key])
+            secrets = True
             continue
         row = session.get(Setting, key)
         if row is None:
             session.add(Setting(key=key, value=parsed[key]))
         else:
             row.value = parsed[key]
+    if secrets:  # the keyring changed: a plain row says so (a running runner makes its channels again)
+        row = session.get(Setting, SECRETS_VERSION)
+        if row is None:
+            session.add(Setting(key=SECRETS_VERSION, value=1))
+        else:
+            row.value = int(row.value or 0) + 1
     return parsed
+
+
+SECRETS_VERSION = "settings.secrets_version"  # not a setting: counts the secrets stored (see set_values)
 
 
 def set_value(session: Session, key: str, raw: Any) -> Any:

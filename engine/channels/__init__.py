@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.channels import email, kakao, owner, sms, ways
+from engine.channels import email, kakao, kakao_brand, owner, sms, ways
 from engine.channels.spec import ChannelSetupError, ChannelSpec, CheckResult, Getter, Way, WayContext
 from engine.delivery.adapters.base import Channel, OutgoingMessage, SendError
 from engine.messaging.adlaw import ShopInfo
@@ -21,12 +21,16 @@ from engine.settings_spec import SettingSpec
 __all__ = ["BY_NAME", "CHANNELS", "CUSTOMER_CHANNELS", "ChannelSetupError", "ChannelSpec", "CheckResult",
            "build_senders", "check", "consent_of", "prices", "send_test", "spec_of"]
 
-CHANNELS: tuple[ChannelSpec, ...] = (sms.SPEC, kakao.SPEC, email.SPEC, owner.SPEC)
+CHANNELS: tuple[ChannelSpec, ...] = (sms.SPEC, kakao.SPEC, kakao_brand.SPEC, email.SPEC, owner.SPEC)
 
 BY_NAME: dict[str, ChannelSpec] = {spec.name: spec for spec in CHANNELS}
 CUSTOMER_CHANNELS = tuple(spec for spec in CHANNELS if spec.consent is not None)
 # the consent an ad on each customer channel needs (read per message by delivery: a dict, no query)
 CONSENT: dict[str, str] = {spec.name: spec.consent for spec in CHANNELS if spec.consent is not None}
+# the consents customers give, each once (two channels may share one: AlimTalk and Brand Messages ask `kakao`)
+CONSENTS: tuple[str, ...] = tuple(dict.fromkeys(spec.consent for spec in CUSTOMER_CHANNELS if spec.consent))
+# when a channel itself takes nothing (Kakao's Brand Messages: 20:50–08:00), read per message by delivery
+CLOSED_HOURS = {spec.name: spec.closed_hours for spec in CHANNELS if spec.closed_hours is not None}
 # settings of the ways several channels share (the webhook), then each channel's own
 SETTINGS: tuple[SettingSpec, ...] = (*(item for spec in CHANNELS for item in spec.settings), *ways.SETTINGS)
 JOINT_CHECKS = email.JOINT_CHECKS
@@ -121,9 +125,17 @@ def send_test(name: str, address: str, get: Getter, folder: Path, now: Callable[
                            f"{spec.label_en}: AlimTalk sends approved templates only, so there is no test text to "
                            "send; use the connection test, then a journey with the KakaoTalk node")
     channel = build_senders(get, folder, now, [name])[name]
-    body = TEST_TEXT["body"]
-    message = OutgoingMessage(f"test:{uuid.uuid4().hex}", name, spec.kind(body), address.strip(),
-                              TEST_TEXT["subject"] if spec.subject else "", body, False, 0)
+    subject, body = TEST_TEXT["subject"] if spec.subject else "", TEST_TEXT["body"]
+    if spec.ad_only:  # a Brand Message is always an ad: the test goes labelled as one, to the owner's own phone
+        shop = shop_info(get)
+        if not spec.ad_ready(shop):
+            return CheckResult(False, f"{spec.label_ko}: 광고라서 쇼핑몰 이름, 연락처, 무료수신거부 번호가 있어야 보낼 수 있습니다. "
+                                      "설정의 쇼핑몰 항목을 채우세요",
+                               f"{spec.label_en}: an ad needs the shop's name, contact and free opt-out number; fill "
+                               "them in the shop settings")
+        subject, body = spec.labelled(subject, body, True, shop)
+    message = OutgoingMessage(f"test:{uuid.uuid4().hex}", name, spec.kind(body), address.strip(), subject, body,
+                              spec.ad_only, 0)
     try:
         result = channel.send(message)
     except SendError as exc:

@@ -70,6 +70,15 @@ def _settings(get: Getter, ctx: WayContext, channel: str) -> object:
                        title=ctx.shop.name)
 
 
+def kakao_settings(get: Getter, ctx: WayContext, provider_key: str) -> object:
+    """The Kakao Bizmessage settings (app key, secret key, sender key: one NHN service for AlimTalk and Brand
+    Messages), for a channel whose provider setting is `provider_key`."""
+    try:
+        return _settings(get, ctx, "kakao")
+    except ChannelSetupError as exc:
+        raise ChannelSetupError(str(exc).replace("kakao.provider", provider_key), exc.ko) from None
+
+
 def _sms(get: Getter, ctx: WayContext) -> Channel:
     from engine.delivery.adapters.nhn import NhnSettings, NhnSms
 
@@ -92,7 +101,7 @@ def _kakao(get: Getter, ctx: WayContext) -> Channel:
     return made
 
 
-def _check(build: Callable[[Getter, WayContext], Channel], what_ko: str,
+def check_with(build: Callable[[Getter, WayContext], Channel], what_ko: str,
            what_en: str) -> Callable[[Getter, WayContext], CheckResult]:
     def check(get: Getter, ctx: WayContext) -> CheckResult:
         from engine.delivery.adapters.base import SendError
@@ -108,7 +117,7 @@ def _check(build: Callable[[Getter, WayContext], Channel], what_ko: str,
     return check
 
 
-SMS = Way("nhn", "NHN Cloud", "NHN Cloud", _sms, _check(_sms, "문자", "SMS"))
-KAKAO = Way("nhn", "NHN Cloud", "NHN Cloud", _kakao, _check(_kakao, "알림톡", "AlimTalk"))
+SMS = Way("nhn", "NHN Cloud", "NHN Cloud", _sms, check_with(_sms, "문자", "SMS"))
+KAKAO = Way("nhn", "NHN Cloud", "NHN Cloud", _kakao, check_with(_kakao, "알림톡", "AlimTalk"))
 
 

@@ -39,13 +39,16 @@ def _need(get: Getter, key: str, what_en: str, what_ko: str, provider: str) -> s
     return value
 
 
-def _same_provider(get: Getter, name: str) -> None:
-    """AlimTalk goes through the account the text messages use (one key, one sender number)."""
+def same_account(get: Getter, name: str, key: str = "kakao.provider") -> None:
+    """AlimTalk and Brand Messages go through the account the text messages use (one key, one sender number)."""
     sms = str(get("sms.provider") or "")
     if sms in ("solapi", "aligo", "nhn") and sms != name:
-        raise ChannelSetupError(f"kakao.provider is {name} but sms.provider is {sms}: both use the one account in "
+        raise ChannelSetupError(f"{key} is {name} but sms.provider is {sms}: both use the one account in "
                                 "sms.api_key, so choose the same provider for both",
                                 "카카오톡과 문자는 같은 발송 서비스 계정(API 키)을 씁니다. 두 채널에 같은 서비스를 고르세요")
+
+
+_same_provider = same_account
 
 
 def _solapi(get: Getter, ctx: WayContext, kakao: bool) -> Channel:
@@ -84,7 +87,7 @@ def _aligo(get: Getter, ctx: WayContext, kakao: bool) -> Channel:
     return made
 
 
-def _checker(build: Callable[[Getter, WayContext], Channel], provider_ko: str,
+def checker(build: Callable[[Getter, WayContext], Channel], provider_ko: str,
              provider_en: str) -> Callable[[Getter, WayContext], CheckResult]:
     def check(get: Getter, ctx: WayContext) -> CheckResult:
         channel = build(get, ctx)
@@ -113,9 +116,9 @@ def _aligo_kakao(get: Getter, ctx: WayContext) -> Channel:
     return _aligo(get, ctx, kakao=True)
 
 
-SOLAPI_SMS = Way("solapi", "솔라피 (Solapi)", "Solapi", _solapi_sms, _checker(_solapi_sms, "솔라피", "Solapi"))
-ALIGO_SMS = Way("aligo", "알리고 (Aligo)", "Aligo", _aligo_sms, _checker(_aligo_sms, "알리고", "Aligo"))
+SOLAPI_SMS = Way("solapi", "솔라피 (Solapi)", "Solapi", _solapi_sms, checker(_solapi_sms, "솔라피", "Solapi"))
+ALIGO_SMS = Way("aligo", "알리고 (Aligo)", "Aligo", _aligo_sms, checker(_aligo_sms, "알리고", "Aligo"))
 SOLAPI_KAKAO = Way("solapi", "솔라피 알림톡 (실패하면 문자)", "Solapi AlimTalk (SMS if it fails)", _solapi_kakao,
-                   _checker(_solapi_kakao, "솔라피", "Solapi"))
+                   checker(_solapi_kakao, "솔라피", "Solapi"))
 ALIGO_KAKAO = Way("aligo", "알리고 알림톡 (실패하면 문자)", "Aligo AlimTalk (SMS if it fails)", _aligo_kakao,
-                  _checker(_aligo_kakao, "알리고", "Aligo"))
+                  checker(_aligo_kakao, "알리고", "Aligo"))

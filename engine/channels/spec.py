@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,10 @@ class ChannelSpec:
     # a channel without a subject: what its outbox subject keeps instead, from the node's params (kakao: the
     # AlimTalk template and fallback its provider needs)
     header: Callable[[Mapping[str, Any]], str] | None = None
+    ad_only: bool = False  # every message on it is an ad (Kakao Brand Message): labelled and ruled as one, always
+    # when the channel itself takes nothing, whatever the customer agreed to: (start, end) shop time, wrapping
+    # midnight (Kakao's brand messages: 20:50–08:00); a message due then waits for the end, like quiet hours
+    closed_hours: tuple[time, time] | None = None
 
     def text(self, lang: str) -> str:
         return self.label_ko if lang == "ko" else self.label_en
@@ -138,7 +142,7 @@ class ChannelSpec:
 
     def labelled(self, subject: str, body: str, is_ad: bool, shop: ShopInfo) -> tuple[str, str]:
         """The subject and body as they will be sent, with the labels the law asks of an ad."""
-        if not is_ad or self.label is None:
+        if not (is_ad or self.ad_only) or self.label is None:
             return subject, body
         return self.label(subject, body, shop)
 

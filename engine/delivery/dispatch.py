@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from engine import config
 from engine.channels import BY_NAME as CHANNEL_SPECS
+from engine.channels import CLOSED_HOURS
 from engine.channels import CONSENT as CONSENT_CHANNEL
 from engine.clock import Clock
 from engine.customers.consents import RENEWAL_KEY_SUFFIX, reconfirm_sent
@@ -43,9 +44,11 @@ from engine.delivery.rules import (
     DECIDED_APART,
     STALE_RECHECK,
     QuietHours,
+    in_quiet_hours,
     lateness_rule,
     shop_day_start,
     stale_since,
+    windows_end_after,
 )
 from engine.runtime.facts import consents as customer_consents
 from engine.runtime.memory import bulk_work
@@ -473,8 +476,18 @@ def _claim(db: Database, now: datetime, ids: list[int], channels: Mapping[str, C
                 change(row, "queued", "late_moved", moved, moved, "deferred", until=moved.isoformat())
                 summary.deferred += 1
                 continue
-            if row.is_ad and is_customer_channel and not granted.get("night", False) and not (
-                    rules.email_at_night and row.channel == "email") and rules.quiet.contains(now, rules.zone):
+            quiet = row.is_ad and is_customer_channel and not granted.get("night", False) and not (
+                rules.email_at_night and row.channel == "email")
+            closed = CLOSED_HOURS.get(row.channel)
+            if closed is not None and in_quiet_hours(now, *closed, rules.zone):
+                # the channel takes nothing now (Kakao: no brand message 20:50–08:00, night consent or not): to
+                # the first moment both it and, for an ad without night consent, the quiet hours allow
+                windows = (closed, *rules.quiet.windows) if quiet else (closed,)
+                moved = windows_end_after(windows, now, rules.zone)
+                change(row, "queued", "kakao_closed", moved, moved, "deferred", until=moved.isoformat())
+                summary.deferred += 1
+                continue
+            if quiet and rules.quiet.contains(now, rules.zone):
                 moved = rules.quiet.end_after(now, rules.zone)
                 change(row, "queued", "quiet_hours", moved, moved, "deferred", until=moved.isoformat())
                 summary.deferred += 1

@@ -12,7 +12,7 @@ from engine.runtime.waits import parse_hhmm
 
 __all__ = ["LATE_GRACE", "LAW_QUIET_END", "LAW_QUIET_START", "STALE_RECHECK", "QuietHours", "covers_law_window",
            "in_quiet_hours", "lateness_rule", "next_shop_day", "parse_hhmm", "quiet_end_after", "same_time_next_day",
-           "shop_day_start", "stale_since"]
+           "shop_day_start", "stale_since", "windows_end_after"]
 
 LATE_GRACE = timedelta(hours=1)  # a message up to an hour late is simply on time (a tick, a short sleep)
 STALE_RECHECK = timedelta(hours=1)  # a message held for stale shop data is looked at again this much later
@@ -72,18 +72,22 @@ class QuietHours:
 
     def end_after(self, at: datetime, zone: ZoneInfo) -> datetime:
         """The first moment at or after `at` outside quiet hours (`at` itself when it is not in them)."""
-        moment = at
-        for _ in range(4):  # two windows: at most a hop out of each, then one more check
-            ends = [quiet_end_after(moment, end, zone) for start, end in self.windows
-                    if in_quiet_hours(moment, start, end, zone)]
-            if not ends:
-                return moment
-            moment = max(ends)
-        return moment
+        return windows_end_after(self.windows, at, zone)
 
     def next_day_opening(self, at: datetime, zone: ZoneInfo) -> datetime:
         """The first moment outside quiet hours on the shop-local day after `at` (a daily cap starts over)."""
         return self.end_after(next_shop_day(at, time(0, 0), zone), zone)
+
+
+def windows_end_after(windows: tuple[tuple[time, time], ...], at: datetime, zone: ZoneInfo) -> datetime:
+    """The first moment at or after `at` outside every window [start, end) of `windows` (shop time)."""
+    moment = at
+    for _ in range(2 * len(windows) + 2):  # at most a hop out of each window, then one more check
+        ends = [quiet_end_after(moment, end, zone) for start, end in windows if in_quiet_hours(moment, start, end, zone)]
+        if not ends:
+            return moment
+        moment = max(ends)
+    return moment
 
 
 def quiet_end_after(at: datetime, end: time, zone: ZoneInfo) -> datetime:

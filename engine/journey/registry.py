@@ -345,7 +345,7 @@ def _message_params(spec: Any) -> tuple[ParamSpec, ...]:
     subject = (ParamSpec("subject", ParamType.TEMPLATE, "제목", "Subject", "", required=True),) if spec.subject else ()
     extra: tuple[ParamSpec, ...] = spec.node.extra_params() if spec.node.extra_params else ()
     return (
-        ParamSpec("is_ad", ParamType.BOOL, "광고성 메시지", "Advertising message", False),
+        ParamSpec("is_ad", ParamType.BOOL, "광고성 메시지", "Advertising message", spec.ad_only),  # a Brand Message: on
         *subject,
         ParamSpec("body", ParamType.TEMPLATE, "내용", "Text", "", required=True),
         *extra,

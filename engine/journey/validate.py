@@ -64,6 +64,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "이메일 노드로 보내세요 (카카오 광고는 알림톡이 아닌 브랜드 메시지입니다).",
                     "AlimTalk carries informational messages only (order and shipping notices), so an ad can never go "
                     "as AlimTalk: send ads by text or email (Kakao's ads are Brand Messages, not AlimTalk)."),
+    "brand_not_ad": ("카카오 브랜드 메시지는 광고로만 보낼 수 있습니다. '광고성 메시지'를 켜세요 ((광고) 표시, 무료수신거부, "
+                     "수신 동의, 야간 금지가 적용되고, 카카오는 20:50~08:00에 보내지 않습니다). 주문·배송 안내 같은 "
+                     "정보성 메시지는 알림톡이나 문자로 보내세요.",
+                     "A Kakao Brand Message is always an ad: turn on 'Advertising message' (the (광고) label, the "
+                     "opt-out line, consent and the night ban apply, and Kakao sends none 20:50–08:00). Send "
+                     "informational notices (orders, shipping) by AlimTalk or text."),
     "alimtalk_mismatch": ("보낼 글이 승인된 알림톡 템플릿과 다릅니다({sample}). 템플릿 {line}번째 줄의 '{expected}' 자리에 "
                           "'{actual}'이(가) 갑니다. 승인된 문장 그대로 쓰고, 템플릿의 변수 자리에만 변수를 넣으세요.",
                           "The text differs from the approved AlimTalk template ({sample_en}): where line {line} of the "
@@ -148,6 +154,9 @@ def validate(journey: Journey, context: ValidationContext | None = None) -> list
         if node.category == "message" or node.kind == "action.notify_owner":
             issues += _templates(journey, node, context)
         if node.category == "message" and node.param("is_ad"):
+            issues += _ad_law(node, context)
+        elif node.category == "message" and _ad_only(node):
+            issues.append(Issue(node.id, ERROR, "brand_not_ad", "is_ad"))
             issues += _ad_law(node, context)
         elif node.category == "message":
             issues += _promotional(node)
@@ -455,7 +464,7 @@ def _trial_renders(node: Node, available: set[str], context: ValidationContext) 
                                                                            "email", "url")})
     channel = node.kind.split(".", 1)[1] if node.category == "message" else None
     spec = CHANNEL_SPECS.get(channel or "")
-    if spec is not None and node.param("is_ad") and not spec.ad_ready(shop):
+    if spec is not None and (node.param("is_ad") or spec.ad_only) and not spec.ad_ready(shop):
         # the missing shop details are an issue of their own (_ad_law); try the text with stand-ins
         shop = dataclasses.replace(shop, name=shop.name or "쇼핑몰", contact=shop.contact or "02-000-0000",
                                    optout_number=shop.optout_number or "080-000-0000")
@@ -504,6 +513,12 @@ def _ad_law(node: Node, context: ValidationContext) -> list[Issue]:
     if spec is not None and spec.needs_optout_number and not str(shop.get("optout_number") or "").strip():
         found.append(Issue(node.id, ERROR, "ad_optout_missing", "is_ad"))
     return found
+
+
+def _ad_only(node: Node) -> bool:
+    """Whether the node's channel carries ads only (a Kakao Brand Message)."""
+    spec = CHANNEL_SPECS.get(node.kind.split(".", 1)[1])
+    return spec is not None and spec.ad_only
 
 
 def _alimtalk(journey: Journey, node: Node, context: ValidationContext) -> list[Issue]:

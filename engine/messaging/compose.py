@@ -30,7 +30,7 @@ def compose(channel: str, params: Mapping[str, Any], variables: dict[str, Any], 
     if spec is None:
         raise RenderError("unknown_channel", channel=channel)
     prices = prices or DEFAULT_PRICES
-    is_ad = bool(params.get("is_ad"))
+    is_ad = bool(params.get("is_ad")) or spec.ad_only  # a Brand Message is an ad whatever the node says
     if is_ad and not spec.ad_ready(shop):
         raise RenderError("ad_shop_info")
     subject = renderer.render(str(params.get("subject") or ""), variables) if spec.subject else ""

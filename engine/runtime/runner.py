@@ -23,7 +23,7 @@ from engine.delivery.adapters.base import Channel
 from engine.runtime.lease import Lease
 from engine.runtime.run import Engine
 from storage.db import Database, StorageError, data_dir
-from storage.models import ACTIVE, Enrollment, Journey, OutboxMessage
+from storage.models import ACTIVE, Enrollment, Journey, OutboxMessage, Setting
 
 log = logging.getLogger("dangol.runner")
 TICK_MAX = timedelta(seconds=60)
@@ -71,14 +71,25 @@ def next_due(db: Database) -> datetime | None:
     return min(candidates) if candidates else None
 
 
+def settings_version(db: Database) -> tuple[Any, ...]:
+    """What changes whenever a setting does (one cheap query): the rows and their newest change; a secret's
+    change (in the keyring) bumps a plain row too (engine/config.set_values)."""
+    with db.session() as session:
+        return tuple(session.execute(select(func.count(), func.max(Setting.updated_at))).one())
+
+
 class Runner:
     """Runs ticks until stopped; `stop()` is safe from a signal handler or another thread."""
 
     def __init__(self, db: Database, clock: Clock, channels: Mapping[str, Channel], *,
-                 nightly: Callable[[], Any] | None = None, sync: Callable[[], Any] | None = None) -> None:
+                 nightly: Callable[[], Any] | None = None, sync: Callable[[], Any] | None = None,
+                 rebuild: Callable[[], Mapping[str, Channel]] | None = None) -> None:
         self.db = db
         self.clock = clock
         self.engine = Engine(db, channels)
+        # makes the channels again from the settings: a provider chosen in Settings is used without a restart
+        self.rebuild = rebuild
+        self.settings_seen = settings_version(db) if rebuild is not None else None
         self.lease = Lease(db)
         self.nightly = nightly
         self.sync = sync
@@ -90,6 +101,7 @@ class Runner:
         if self.stopping.is_set():
             return
         try:
+            self.refresh_channels()
             summary = self.engine.run_once(self.clock)
             self.ticks += 1
             busy = {key: value for key, value in summary.items() if value}
@@ -103,6 +115,26 @@ class Runner:
             self._schedule_next()
         except StorageError as exc:
             log.error("could not plan the next tick: %s; trying again in %s s", exc, int(TICK_MAX.total_seconds()))
+
+    def refresh_channels(self) -> bool:
+        """Before each pass: if the settings changed since the channels were made, make them again (a new
+        provider, a new key). Settings they cannot be made from are logged in one line and the previous ways
+        stay until the settings are fixed. Returns whether the channels were made again."""
+        if self.rebuild is None:
+            return False
+        seen = settings_version(self.db)
+        if seen == self.settings_seen:
+            return False
+        self.settings_seen = seen
+        try:
+            channels = self.rebuild()
+        except Exception as exc:  # ChannelSetupError / ValueError: says which setting, never a secret's value
+            log.error("the settings changed but the channels cannot be made from them: %s; sending by the previous "
+                      "ones until this is fixed", exc)
+            return False
+        self.engine.channels = channels
+        log.info("the settings changed: channels made again")
+        return True
 
     def _schedule_next(self) -> None:
         now = datetime.now(UTC)

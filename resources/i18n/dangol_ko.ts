@@ -4,53 +4,53 @@
 <context>
     <name>ConnectForm</name>
     <message>
-        <location filename="../../ui/connections.py" line="121"/>
-        <location filename="../../ui/connections.py" line="124"/>
+        <location filename="../../ui/connections.py" line="131"/>
+        <location filename="../../ui/connections.py" line="134"/>
         <source>Connect %1</source>
         <translation>%1 연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="137"/>
+        <location filename="../../ui/connections.py" line="147"/>
         <source>e.g. %1</source>
         <translation>예: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="144"/>
+        <location filename="../../ui/connections.py" line="154"/>
         <source>%1 (optional)</source>
         <translation>%1 (선택)</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="150"/>
+        <location filename="../../ui/connections.py" line="160"/>
         <source>Keys and passwords are kept in this PC&apos;s system keyring, never in the shop&apos;s data file.</source>
         <translation>키와 비밀번호는 이 PC의 시스템 키체인에만 보관되고, 쇼핑몰 데이터 파일에는 저장되지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="164"/>
+        <location filename="../../ui/connections.py" line="170"/>
         <source>Connect</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="167"/>
+        <location filename="../../ui/connections.py" line="173"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="189"/>
+        <location filename="../../ui/connections.py" line="195"/>
         <source>Checking with the shop…</source>
         <translation>쇼핑몰에 확인하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="213"/>
+        <location filename="../../ui/connections.py" line="219"/>
         <source>Stopped; nothing was saved.</source>
         <translation>멈췄습니다. 아무것도 저장하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="215"/>
+        <location filename="../../ui/connections.py" line="221"/>
         <source>Not connected: %1</source>
         <translation>연결하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="221"/>
+        <location filename="../../ui/connections.py" line="227"/>
         <source>Stopping…</source>
         <translation>멈추는 중…</translation>
     </message>
@@ -58,205 +58,205 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../ui/connections.py" line="313"/>
-        <location filename="../../ui/connections.py" line="316"/>
+        <location filename="../../ui/connections.py" line="315"/>
+        <location filename="../../ui/connections.py" line="318"/>
         <source>Shop connections</source>
         <translation>쇼핑몰 연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="318"/>
+        <location filename="../../ui/connections.py" line="320"/>
         <source>Connect your shop and its orders and customers come in by themselves. To bring in an exported file instead, use File › Import a shop file.</source>
         <translation>쇼핑몰을 연결하면 주문과 고객이 저절로 들어옵니다. 내려받은 파일로 가져오려면 파일 › 쇼핑몰 파일 가져오기를 쓰세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="339"/>
+        <location filename="../../ui/connections.py" line="341"/>
         <source>Sync automatically every</source>
         <translation>자동 동기화 간격</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="343"/>
+        <location filename="../../ui/connections.py" line="345"/>
         <source> min</source>
         <translation>분</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="344"/>
+        <location filename="../../ui/connections.py" line="346"/>
         <source>off</source>
         <translation>끄기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="353"/>
+        <location filename="../../ui/connections.py" line="355"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="385"/>
+        <location filename="../../ui/connections.py" line="387"/>
         <source>Connected shops are synced only when you press Sync now.</source>
         <translation>연결된 쇼핑몰은 &apos;지금 동기화&apos;를 누를 때만 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="387"/>
+        <location filename="../../ui/connections.py" line="389"/>
         <source>The runner is not running, so nothing is synced by itself until you start it (status bar).</source>
         <translation>자동 실행기가 꺼져 있어, 켜기 전까지는 저절로 동기화하지 않습니다(아래 상태 표시줄).</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="390"/>
+        <location filename="../../ui/connections.py" line="392"/>
         <source>The runner syncs every connected shop this often.</source>
         <translation>자동 실행기가 연결된 쇼핑몰을 이 간격으로 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="399"/>
+        <location filename="../../ui/connections.py" line="401"/>
         <source>Syncing (the runner)…</source>
         <translation>동기화 중(자동 실행기)…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="402"/>
+        <location filename="../../ui/connections.py" line="404"/>
         <source>● Connected</source>
         <translation>● 연결됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="405"/>
+        <location filename="../../ui/connections.py" line="407"/>
         <source>Not connected</source>
         <translation>연결 안 됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="412"/>
+        <location filename="../../ui/connections.py" line="414"/>
         <source>Last sync: %1 (%2)</source>
         <translation>마지막 동기화: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="418"/>
+        <location filename="../../ui/connections.py" line="420"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="423"/>
+        <location filename="../../ui/connections.py" line="425"/>
         <source>Last sync failed (%1): %2</source>
         <translation>마지막 동기화 실패 (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="424"/>
+        <location filename="../../ui/connections.py" line="426"/>
         <source>Last sync failed: %1</source>
         <translation>마지막 동기화 실패: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="426"/>
+        <location filename="../../ui/connections.py" line="428"/>
         <source>Connect again…</source>
         <translation>다시 연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="426"/>
+        <location filename="../../ui/connections.py" line="428"/>
         <source>Connect…</source>
         <translation>연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="427"/>
+        <location filename="../../ui/connections.py" line="429"/>
         <source>Sync now</source>
         <translation>지금 동기화</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="428"/>
-        <location filename="../../ui/connections.py" line="508"/>
+        <location filename="../../ui/connections.py" line="430"/>
+        <location filename="../../ui/connections.py" line="510"/>
         <source>Disconnect</source>
         <translation>연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="429"/>
-        <location filename="../../ui/connections.py" line="509"/>
+        <location filename="../../ui/connections.py" line="431"/>
+        <location filename="../../ui/connections.py" line="511"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="444"/>
+        <location filename="../../ui/connections.py" line="446"/>
         <source>just now</source>
         <translation>방금</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="446"/>
+        <location filename="../../ui/connections.py" line="448"/>
         <source>%1 min ago</source>
         <translation>%1분 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="448"/>
+        <location filename="../../ui/connections.py" line="450"/>
         <source>%1 h ago</source>
         <translation>%1시간 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="449"/>
+        <location filename="../../ui/connections.py" line="451"/>
         <source>%1 days ago</source>
         <translation>%1일 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="454"/>
+        <location filename="../../ui/connections.py" line="456"/>
         <source>nothing new</source>
         <translation>새로 바뀐 것 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="455"/>
+        <location filename="../../ui/connections.py" line="457"/>
         <source>brought in orders: %1, customers: %2</source>
         <translation>주문 %1건, 고객 %2명을 가져옴</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="466"/>
+        <location filename="../../ui/connections.py" line="468"/>
         <source>Orders brought in: %1 (%2 new); customers: %3.</source>
         <translation>주문 %1건(새 주문 %2건)과 고객 %3명을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="465"/>
+        <location filename="../../ui/connections.py" line="467"/>
         <source>Synced: nothing changed since the last sync.</source>
         <translation>동기화했습니다. 지난번 이후 바뀐 것이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="469"/>
+        <location filename="../../ui/connections.py" line="471"/>
         <source>The %1 orders brought in before that are kept.</source>
         <translation>그 전까지 가져온 주문 %1건은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="472"/>
+        <location filename="../../ui/connections.py" line="474"/>
         <source>Stopped; the next sync goes on from here.</source>
         <translation>동기화를 멈췄습니다. 다음 동기화가 여기서 이어 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="495"/>
+        <location filename="../../ui/connections.py" line="497"/>
         <source>Connected (%1). Press Sync now to bring in the orders.</source>
         <translation>연결했습니다(%1). &apos;지금 동기화&apos;를 누르면 주문을 가져옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="505"/>
+        <location filename="../../ui/connections.py" line="507"/>
         <source>Disconnect %1</source>
         <translation>%1 연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="506"/>
+        <location filename="../../ui/connections.py" line="508"/>
         <source>Disconnect %1? Its keys are removed from this PC and it is no longer synced. The orders and customers already brought in stay.</source>
         <translation>%1 연결을 끊을까요? 이 PC에 보관한 키를 지우고 더는 동기화하지 않습니다. 이미 가져온 주문과 고객은 그대로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="520"/>
+        <location filename="../../ui/connections.py" line="522"/>
         <source>Disconnected. The data already brought in stays.</source>
         <translation>연결을 끊었습니다. 이미 가져온 데이터는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="541"/>
+        <location filename="../../ui/connections.py" line="543"/>
         <source>Syncing… you can close this window; the sync goes on.</source>
         <translation>동기화하는 중… 이 창을 닫아도 동기화는 계속됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="548"/>
+        <location filename="../../ui/connections.py" line="550"/>
         <source>Stopping…</source>
         <translation>멈추는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="566"/>
+        <location filename="../../ui/connections.py" line="568"/>
         <source>%1 is being synced already (by the runner); its result shows here when it ends.</source>
         <translation>%1은(는) 이미 동기화하고 있습니다(자동 실행기). 끝나면 결과가 여기에 나옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="581"/>
+        <location filename="../../ui/connections.py" line="583"/>
         <source>Not saved: %1</source>
         <translation>저장하지 않았습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="585"/>
+        <location filename="../../ui/connections.py" line="587"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
@@ -264,143 +264,143 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="55"/>
+        <location filename="../../ui/pages/customer_detail.py" line="57"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="57"/>
+        <location filename="../../ui/pages/customer_detail.py" line="59"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="57"/>
+        <location filename="../../ui/pages/customer_detail.py" line="59"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="57"/>
+        <location filename="../../ui/pages/customer_detail.py" line="59"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="57"/>
+        <location filename="../../ui/pages/customer_detail.py" line="59"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="62"/>
-        <location filename="../../ui/pages/customer_detail.py" line="118"/>
+        <location filename="../../ui/pages/customer_detail.py" line="64"/>
+        <location filename="../../ui/pages/customer_detail.py" line="120"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="66"/>
+        <location filename="../../ui/pages/customer_detail.py" line="68"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="82"/>
+        <location filename="../../ui/pages/customer_detail.py" line="84"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="88"/>
+        <location filename="../../ui/pages/customer_detail.py" line="90"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="113"/>
+        <location filename="../../ui/pages/customer_detail.py" line="115"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="113"/>
+        <location filename="../../ui/pages/customer_detail.py" line="115"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="114"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="114"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="115"/>
+        <location filename="../../ui/pages/customer_detail.py" line="117"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="118"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="117"/>
+        <location filename="../../ui/pages/customer_detail.py" line="119"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="118"/>
+        <location filename="../../ui/pages/customer_detail.py" line="120"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="119"/>
+        <location filename="../../ui/pages/customer_detail.py" line="121"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="120"/>
+        <location filename="../../ui/pages/customer_detail.py" line="122"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="121"/>
+        <location filename="../../ui/pages/customer_detail.py" line="123"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="122"/>
+        <location filename="../../ui/pages/customer_detail.py" line="124"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="137"/>
+        <location filename="../../ui/pages/customer_detail.py" line="139"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="142"/>
+        <location filename="../../ui/pages/customer_detail.py" line="144"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="146"/>
+        <location filename="../../ui/pages/customer_detail.py" line="148"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="146"/>
+        <location filename="../../ui/pages/customer_detail.py" line="148"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="146"/>
+        <location filename="../../ui/pages/customer_detail.py" line="148"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="147"/>
+        <location filename="../../ui/pages/customer_detail.py" line="149"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="147"/>
+        <location filename="../../ui/pages/customer_detail.py" line="149"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -435,81 +435,81 @@
     <message>
         <location filename="../../ui/pages/customers.py" line="203"/>
         <source>The selected customers (or, with none selected, everyone listed) into a live journey that starts &apos;added by hand&apos;</source>
-        <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) '직접 추가'로 시작하는 게시된 여정에 넣습니다</translation>
+        <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) &apos;직접 추가&apos;로 시작하는 게시된 여정에 넣습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="212"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="212"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="212"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="229"/>
+        <location filename="../../ui/pages/customers.py" line="230"/>
         <source>Click a column title to sort; click again to reverse</source>
         <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="282"/>
+        <location filename="../../ui/pages/customers.py" line="283"/>
         <source>No live journey starts &apos;added by hand&apos;. Make one (trigger: Added by hand) and publish it first.</source>
-        <translation>'직접 추가'로 시작하는 게시된 여정이 없습니다. 시작 조건을 '직접 추가'로 한 여정을 만들어 먼저 게시하세요.</translation>
+        <translation>&apos;직접 추가&apos;로 시작하는 게시된 여정이 없습니다. 시작 조건을 &apos;직접 추가&apos;로 한 여정을 만들어 먼저 게시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="284"/>
-        <location filename="../../ui/pages/customers.py" line="289"/>
+        <location filename="../../ui/pages/customers.py" line="285"/>
+        <location filename="../../ui/pages/customers.py" line="291"/>
         <source>Add to a journey</source>
         <translation>여정에 넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="288"/>
+        <location filename="../../ui/pages/customers.py" line="290"/>
         <source>Add %1 customers to which journey?</source>
         <translation>고객 %1명을 어느 여정에 넣을까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="299"/>
+        <location filename="../../ui/pages/customers.py" line="301"/>
         <source>Added %1 of %2 customers to &apos;%3&apos;.</source>
-        <translation>고객 %2명 중 %1명을 '%3'에 넣었습니다.</translation>
+        <translation>고객 %2명 중 %1명을 &apos;%3&apos;에 넣었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="302"/>
+        <location filename="../../ui/pages/customers.py" line="304"/>
         <source>%1 were not added (already in it, or its entry rules left them out).</source>
         <translation>%1명은 넣지 않았습니다(이미 들어 있거나 여정의 진입 규칙에 걸림).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="310"/>
+        <location filename="../../ui/pages/customers.py" line="313"/>
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="313"/>
+        <location filename="../../ui/pages/customers.py" line="316"/>
         <source>· only the segment &apos;%1&apos;</source>
         <translation>· &apos;%1&apos; 세그먼트만</translation>
     </message>
@@ -2325,6 +2325,11 @@
     </message>
     <message>
         <location filename="../../ui/editor/publish_dialog.py" line="244"/>
+        <source>Kakao Brand Message</source>
+        <translation>카카오 브랜드 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/publish_dialog.py" line="244"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
@@ -2430,124 +2435,167 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="47"/>
+        <location filename="../../ui/pages/settings.py" line="48"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="54"/>
+        <location filename="../../ui/pages/settings.py" line="55"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="54"/>
+        <location filename="../../ui/pages/settings.py" line="55"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="54"/>
+        <location filename="../../ui/pages/settings.py" line="55"/>
         <source>Like the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="56"/>
+        <location filename="../../ui/pages/settings.py" line="57"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="59"/>
+        <location filename="../../ui/pages/settings.py" line="60"/>
         <source>Theme</source>
         <translation>테마</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="68"/>
+        <location filename="../../ui/pages/settings.py" line="69"/>
         <source>Shop (shown in ad messages, required by law)</source>
         <translation>쇼핑몰 정보 (광고 메시지에 법에 따라 표시)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="68"/>
+        <location filename="../../ui/pages/settings.py" line="69"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="69"/>
+        <location filename="../../ui/pages/settings.py" line="70"/>
         <source>Sending rules</source>
         <translation>발송 규칙</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="69"/>
+        <location filename="../../ui/pages/settings.py" line="70"/>
         <source>Shop data sync</source>
         <translation>쇼핑몰 데이터 동기화</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="76"/>
+        <location filename="../../ui/pages/settings.py" line="77"/>
         <source>Webhook (for any channel set to it)</source>
         <translation>웹훅 (웹훅으로 보내도록 한 채널에 사용)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="77"/>
+        <location filename="../../ui/pages/settings.py" line="78"/>
         <source>Background runner</source>
         <translation>자동 실행기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="102"/>
+        <location filename="../../ui/pages/settings.py" line="103"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="132"/>
+        <location filename="../../ui/pages/settings.py" line="133"/>
         <source>Test connection</source>
         <translation>연결 테스트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="133"/>
+        <location filename="../../ui/pages/settings.py" line="134"/>
         <source>Send a test to me</source>
         <translation>나에게 테스트 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="141"/>
+        <location filename="../../ui/pages/settings.py" line="142"/>
         <source>my number (empty: the shop contact)</source>
         <translation>받을 번호 (비우면 쇼핑몰 연락처)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="160"/>
+        <location filename="../../ui/pages/settings.py" line="161"/>
         <source>Sending a test…</source>
         <translation>테스트 메시지를 보내는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="160"/>
+        <location filename="../../ui/pages/settings.py" line="161"/>
         <source>Connecting…</source>
         <translation>연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="223"/>
+        <location filename="../../ui/pages/settings.py" line="224"/>
         <source>saved in the system keyring; type to replace it</source>
         <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="224"/>
+        <location filename="../../ui/pages/settings.py" line="225"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="230"/>
+        <location filename="../../ui/pages/settings.py" line="231"/>
         <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="262"/>
+        <location filename="../../ui/pages/settings.py" line="263"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="270"/>
+        <location filename="../../ui/pages/settings.py" line="271"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="285"/>
+        <location filename="../../ui/pages/settings.py" line="286"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateForm</name>
+    <message>
+        <location filename="../../ui/template_form.py" line="35"/>
+        <source>Use this template</source>
+        <translation>이 템플릿 쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="39"/>
+        <source>When to use it</source>
+        <translation>이럴 때 쓰세요</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="40"/>
+        <source>What it needs</source>
+        <translation>필요한 데이터</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="50"/>
+        <source>Journey name</source>
+        <translation>여정 이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="69"/>
+        <source>This template has nothing to set: it opens as it is.</source>
+        <translation>이 템플릿은 정할 값이 없어 그대로 열립니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="77"/>
+        <source>Make the draft and open it</source>
+        <translation>초안 만들고 열기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="78"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../ui/template_form.py" line="135"/>
+        <source>Fill in a name for the journey.</source>
+        <translation>여정 이름을 넣으세요.</translation>
     </message>
 </context>
 <context>
@@ -2580,49 +2628,6 @@ Or bring in your own shop: import a file exported from its admin, or connect the
         <location filename="../../ui/app.py" line="105"/>
         <source>Open the demo shop</source>
         <translation>데모 쇼핑몰 열기</translation>
-    </message>
-</context>
-<context>
-    <name>TemplateForm</name>
-    <message>
-        <location filename="../../ui/template_form.py" line="35"/>
-        <source>Use this template</source>
-        <translation>이 템플릿 쓰기</translation>
-    </message>
-    <message>
-        <location filename="../../ui/template_form.py" line="39"/>
-        <source>When to use it</source>
-        <translation>이럴 때 쓰세요</translation>
-    </message>
-    <message>
-        <location filename="../../ui/template_form.py" line="40"/>
-        <source>What it needs</source>
-        <translation>필요한 데이터</translation>
-    </message>
-    <message>
-        <location filename="../../ui/template_form.py" line="50"/>
-        <source>Journey name</source>
-        <translation>여정 이름</translation>
-    </message>
-    <message>
-        <location filename="../../ui/template_form.py" line="61"/>
-        <source>This template has nothing to set: it opens as it is.</source>
-        <translation>이 템플릿은 정할 값이 없어 그대로 열립니다.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/template_form.py" line="69"/>
-        <source>Make the draft and open it</source>
-        <translation>초안 만들고 열기</translation>
-    </message>
-    <message>
-        <location filename="../../ui/template_form.py" line="70"/>
-        <source>Cancel</source>
-        <translation>취소</translation>
-    </message>
-    <message>
-        <location filename="../../ui/template_form.py" line="123"/>
-        <source>Fill in a name for the journey.</source>
-        <translation>여정 이름을 넣으세요.</translation>
     </message>
 </context>
 </TS>

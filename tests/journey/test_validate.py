@@ -129,6 +129,15 @@ def _alimtalk_mismatch(j: Journey) -> None:
     _kakao(j, body="{{ customer.first_name }}님, 가입을 진심으로 환영합니다.")
 
 
+def _brand_not_ad(j: Journey) -> None:
+    """A Kakao Brand Message marked informational (it is always an ad)."""
+    j.remove_node("m")
+    j.add_node("message.kakao_brand", {"is_ad": False, "body": "{{ customer.first_name }}님, 새 상품이 나왔어요."},
+               node_id="m")
+    j.connect("t", "out", "m")
+    j.connect("m", "out", "x")
+
+
 def _bad_setting(j: Journey) -> None:
     j.set_setting("reentry", "sometimes")
 
@@ -170,6 +179,7 @@ CASES = [
     (_promo, SHOP, "promo_not_ad", "error"),
     (_alimtalk_ad, SHOP, "alimtalk_ad", "error"),
     (_alimtalk_mismatch, SHOP, "alimtalk_mismatch", "error"),
+    (_brand_not_ad, SHOP, "brand_not_ad", "error"),
     (_bad_setting, SHOP, "bad_setting", "error"),
     (_empty_name, SHOP, "empty_name", "warning"),
     (_renewal_never, SHOP, "renewal_reentry", "warning"),

@@ -38,7 +38,7 @@ from engine.runtime.triggers import BACKFILL_SEGMENTS
 from ui.context import AppContext
 
 ESTIMATE_DAYS = 1  # the replay behind "the first day": the last day of history
-KIND_ORDER = ("sms", "lms", "kakao", "email")
+KIND_ORDER = ("sms", "lms", "kakao", "kakao_brand", "email")
 DEFAULT_DAILY_CAP = 200
 
 
@@ -241,7 +241,7 @@ class PublishDialog(QDialog):
 
     def kind_names(self) -> dict[str, str]:
         return {"sms": self.tr("SMS"), "lms": self.tr("LMS (long text)"), "kakao": self.tr("KakaoTalk"),
-                "email": self.tr("Email")}
+                "kakao_brand": self.tr("Kakao Brand Message"), "email": self.tr("Email")}
 
     def messages_text(self, messages: dict[str, int]) -> str:
         """"SMS 3, LMS 12" in a fixed order; empty when nothing would be sent."""

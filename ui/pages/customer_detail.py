@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from engine.channels import CUSTOMER_CHANNELS
+from engine.channels import CONSENTS, CUSTOMER_CHANNELS
 from engine.customers.phone import format_phone
 from engine.customers.segments import SEGMENT_LABELS, lifecycle, thresholds
 from engine.journey.registry import ORDER_STATUS_LABELS
@@ -35,7 +35,9 @@ from ui.context import AppContext
 from ui.widgets import local_time, won
 
 # a consent per customer channel (engine/channels/), and the separate one for ads at night
-CHANNELS = (*((spec.consent, spec.label_ko, spec.label_en) for spec in CUSTOMER_CHANNELS if spec.consent),
+# (each consent once: AlimTalk and Brand Messages share `kakao`, shown by the first channel asking it)
+CHANNELS = (*(next((spec.consent, spec.label_ko, spec.label_en) for spec in CUSTOMER_CHANNELS if spec.consent == consent)
+              for consent in CONSENTS),
             ("night", "야간(21~08시) 광고", "Night-time ads"))
 
 

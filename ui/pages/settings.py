@@ -30,7 +30,8 @@ from ui.context import AppContext
 from ui.i18n import LANGUAGES
 from ui.widgets import muted_label, title_label
 
-CHECKED_CHANNELS = ("sms", "kakao", "email")  # channels with "test connection" and "send a test to me" buttons
+# channels with "test connection" and "send a test to me" buttons: every channel a journey sends on (engine/channels/)
+CHECKED_CHANNELS = tuple(spec.name for spec in channels.CHANNELS if spec.node is not None)
 GROUPS = ("shop", "segments", "rules", "sync")  # then one section per channel (engine/channels/), the webhook, the runner
 
 

@@ -19,6 +19,13 @@ is permanent (the message fails with NHN's reason in plain Korean); credentials,
 number, the monthly send limit, rate limiting (429), 5xx and timeouts are temporary (retried with a
 backoff, the reason shown).
 
+Brand Message (브랜드 메시지, FriendTalk's successor): `POST /brand-message/v1.0/appkeys/{appkey}/freestyle-messages`
+on the Bizmessage domain with the AlimTalk app key and sender key: `chatBubbleType` TEXT, one `content` (up to
+1,300 characters) for up to 1,000 recipients, each with `targeting` "I" (the channel's friends) and our key as
+its `recipientGroupingKey`; the answer has the AlimTalk shape (`message.sendResults`). The API documents no
+idempotency key, so a request whose answer never came is held for review (never sent again on a guess).
+Kakao takes no brand message 20:50–08:00 (3022 "발송 가능한 시간이 아님"): delivery never sends one then.
+
 The base URLs can be pointed elsewhere for tests: the module attributes `SMS_URL` / `KAKAO_URL`, or the
 environment variables `DANGOL_NHN_SMS_URL` / `DANGOL_NHN_KAKAO_URL`.
 """
@@ -86,6 +93,13 @@ _KAKAO_CODES: dict[int, tuple[str, str, bool]] = {
     -3010: ("template", "보낼 내용이 승인된 알림톡 템플릿과 다릅니다", True),
     -9999: ("provider_error", "NHN Cloud 시스템 오류입니다. 나중에 다시 보냅니다", False),
 }
+_BRAND_CODES: dict[int, tuple[str, str, bool]] = {
+    **{code: known for code, known in _KAKAO_CODES.items() if known[0] != "template"},
+    -2024: ("nhn_refused", "브랜드 메시지 본문이 1,300자를 넘습니다", True),
+    -3298: ("nhn_sender", "브랜드 메시지 타겟팅 정보가 올바르지 않습니다", False),
+    -4029: ("nhn_sender", "이 카카오 채널은 브랜드 메시지 M/N 발송을 신청하지 않았습니다", False),
+    3022: ("kakao_closed", "카카오가 20:50~08:00에는 브랜드 메시지를 보내지 않습니다. 08:00 뒤에 다시 보냅니다", False),
+}
 
 
 def base_url(kind: str) -> str:
@@ -127,6 +141,7 @@ class _NhnBase:
     many_max = MANY_MAX
     concurrency = 4  # requests in flight at once (the dispatcher pipelines them)
     rate_per_s: float | None = None  # NHN publishes no per-second limit; its monthly quota answers -2052
+    unconfirmed_timeout = False  # a read timeout may have sent it, and no idempotency key guards a second try
 
     def __init__(self, settings: NhnSettings, client: httpx.Client | None = None) -> None:
         if not settings.app_key or not settings.secret_key:
@@ -146,7 +161,10 @@ class _NhnBase:
         url = base_url(self.kind).rstrip("/") + path
         try:
             response = self.client.request(method, url, json=payload, headers=self._headers(idem))
-        except httpx.TimeoutException:
+        except httpx.TimeoutException as exc:
+            if self.unconfirmed_timeout and isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
+                raise SendError("timeout", "NHN Cloud에 보냈지만 답을 받지 못했습니다. 갔을 수도 있어 다시 보내지 않고 "
+                                "확인을 기다립니다", ambiguous=True) from None
             raise SendError("timeout", "NHN Cloud가 제때 응답하지 않습니다. 나중에 다시 보냅니다") from None
         except httpx.HTTPError as exc:
             raise SendError("network", f"NHN Cloud에 연결할 수 없습니다 ({type(exc).__name__}). 나중에 다시 "
@@ -339,6 +357,47 @@ class NhnAlimTalk(_NhnBase):
         idem = part[0][1].idem_key if len(part) == 1 else hashlib.sha256(keys.encode()).hexdigest()
         data = self._call("POST", f"/alimtalk/v2.3/appkeys/{self.settings.app_key}/raw-messages", payload,
                           idem=_short_key(idem))
+        return _per_recipient(self, data.get("message") or {}, "sendResults", part)
+
+
+class NhnBrandMessage(NhnAlimTalk):
+    """Kakao Brand Messages (free-form text, to the channel's friends) by NHN Cloud's brand-message API v1.0."""
+
+    codes = _BRAND_CODES
+    unconfirmed_timeout = True
+
+    def request_key(self, message: OutgoingMessage) -> str:
+        return message.body  # one content a request
+
+    def send_many(self, messages: Sequence[OutgoingMessage]) -> list[SendResult | SendError]:
+        results: dict[int, SendResult | SendError] = {}
+        groups: dict[str, list[tuple[int, OutgoingMessage, str]]] = {}
+        for index, message in enumerate(messages):
+            if not message.is_ad:
+                results[index] = SendError("brand_not_ad", "브랜드 메시지는 광고로만 보낼 수 있습니다", permanent=True)
+                continue
+            try:
+                number = phone_number(message.recipient)
+            except SendError as exc:
+                results[index] = exc
+                continue
+            groups.setdefault(message.body, []).append((index, message, number))
+        for body, members in groups.items():
+            for start in range(0, len(members), self.many_max):
+                part = members[start : start + self.many_max]
+                try:
+                    outcomes = self._brand_request(body, part)
+                except SendError as exc:
+                    outcomes = [exc] * len(part)
+                results.update(zip((index for index, _, _ in part), outcomes, strict=True))
+        return [results[index] for index in range(len(messages))]
+
+    def _brand_request(self, body: str, part: list[tuple[int, OutgoingMessage, str]]) -> list[SendResult | SendError]:
+        payload = {"senderKey": self.settings.sender_key, "chatBubbleType": "TEXT", "content": body,
+                   "recipientList": [{"recipientNo": number, "targeting": "I",
+                                      "recipientGroupingKey": _short_key(message.idem_key)}
+                                     for _, message, number in part]}
+        data = self._call("POST", f"/brand-message/v1.0/appkeys/{self.settings.app_key}/freestyle-messages", payload)
         return _per_recipient(self, data.get("message") or {}, "sendResults", part)
 
 

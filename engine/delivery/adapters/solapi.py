@@ -17,6 +17,10 @@ for the owner's review (see textapi.py), not sent again on a guess.
 AlimTalk text: we send the whole rendered text, which Kakao checks against the approved template
 (validation checked the same before publishing); with `disableSms: false` Solapi sends that text as
 SMS/LMS when the AlimTalk fails (its own fallback, billed as SMS/LMS).
+
+Kakao Brand Message (브랜드 메시지): `type` BMS_FREE (free-form, no template) with `kakaoOptions` {pfId, bms:
+{targeting "I" (the channel's friends: the only targeting a channel under 50,000 friends may use),
+chatBubbleType "TEXT"}}; the text is the labelled ad as composed. Solapi offers no SMS fallback for it.
 """
 
 from __future__ import annotations
@@ -68,11 +72,13 @@ class SolapiSettings:
 
 
 class SolapiChannel:
-    """SMS/LMS (`kakao=False`) or AlimTalk with SMS fallback (`kakao=True`)."""
+    """SMS/LMS (`kakao=False`), AlimTalk with SMS fallback (`kakao=True`) or Kakao Brand Messages (`brand=True`)."""
 
-    def __init__(self, settings: SolapiSettings, *, kakao: bool = False, client: httpx.Client | None = None) -> None:
+    def __init__(self, settings: SolapiSettings, *, kakao: bool = False, brand: bool = False,
+                 client: httpx.Client | None = None) -> None:
         self.settings = settings
         self.kakao = kakao
+        self.brand = brand
         self.client = client or httpx.Client(timeout=textapi.TIMEOUT)
 
     def _headers(self) -> dict[str, str]:
@@ -83,7 +89,12 @@ class SolapiChannel:
         item: dict[str, Any] = {"to": textapi.phone_digits(message.recipient),
                                 "from": textapi.phone_digits(self.settings.sender), "text": message.body,
                                 "customFields": {"dangolKey": message.idem_key}}
-        if self.kakao:
+        if self.brand:
+            if not message.is_ad:
+                raise SendError("brand_not_ad", "브랜드 메시지는 광고로만 보낼 수 있습니다", permanent=True)
+            item["type"] = "BMS_FREE"  # free-form, no template: the text type, to the channel's friends
+            item["kakaoOptions"] = {"pfId": self.settings.pf_id, "bms": {"targeting": "I", "chatBubbleType": "TEXT"}}
+        elif self.kakao:
             template, fallback = textapi.parse_alimtalk(message.subject)
             if not template:
                 raise SendError("no_template", "알림톡 템플릿 코드가 없어 보낼 수 없습니다. 카카오톡 노드에 템플릿 코드를 넣으세요",
