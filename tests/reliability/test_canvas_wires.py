@@ -4,20 +4,29 @@ template and for generated graphs whose branches skip a column."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QApplication
 
 from engine import gallery
+from engine import journey_store as store
+from engine.clock import FixedClock
 from engine.journey import Journey, apply_layout, node_type
 from engine.journey.layout import card_rect, input_point, output_point, wire_points, wire_route
+from storage.db import Database, open_database
 from tests.journey.test_model import apply, edit
+from tests.ui.conftest import ARTIFACTS, NOW, _clipboard_released, _qsettings_in_tmp, demo_file  # noqa: F401
+from ui.context import AppContext, Bus
 from ui.editor.document import AutoLayout, JourneyDocument
 from ui.editor.items import WIDTH
 from ui.editor.scene import JourneyScene
+from ui.editor.window import EditorWindow
+from ui.i18n import install_language
 
 SAMPLES = 400
 
@@ -165,3 +174,49 @@ def test_engine_routes_clear_every_card_on_random_graphs(steps) -> None:
         lanes = wire_route(start, end, others)
         for x, y in wire_points(start, end, lanes, per_piece=64):
             assert not any(x0 + 2 < x < x1 - 2 and y0 + 2 < y < y1 - 2 for x0, y0, x1, y1 in others), (edge, lanes)
+
+
+@pytest.fixture
+def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:  # noqa: F811  (a private copy of the demo shop)
+    copy = tmp_path / "demo.db"
+    copy.write_bytes(demo_file.read_bytes())
+    db = open_database(copy)
+    yield db
+    db.close()
+
+
+def test_win_back_after_auto_layout_in_the_editor_at_1366x768(qtbot, demo_db: Database) -> None:
+    """The editor itself: the win-back template with every card piled on one spot, Ctrl+L, a screenshot."""
+    install_language(QApplication.instance(), "ko")
+    journey = gallery.instantiate(gallery.template("winback_90d"), name="90일 윈백")
+    for node_id in journey.nodes:
+        journey.move_node(node_id, (0.0, 0.0))
+    with demo_db.session() as session:
+        store.save_draft(session, journey, FixedClock(NOW))
+    window = EditorWindow(AppContext(demo_db, FixedClock(NOW), "ko", Bus()), journey.id)
+    try:
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.wait(50)  # the first view (and the panels' sizes) settle first
+        window.auto_layout()
+        qtbot.wait(50)
+        scene, laid = window.scene, window.journey
+        cards = {node_id: card(scene, node_id) for node_id in laid.nodes}
+        for edge_id, edge in laid.edges.items():
+            path = scene.edges[edge_id].path()
+            for step in range(SAMPLES + 1):
+                point = path.pointAtPercent(step / SAMPLES)
+                assert not any(rect.adjusted(2, 2, -2, -2).contains(point) for node_id, rect in cards.items()
+                               if node_id not in (edge.source, edge.target)), edge
+        window.grab().save(str(ARTIFACTS / "editor-1366-winback-auto-layout.png"))
+        visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+        assert all(visible.contains(rect) for rect in cards.values()), (visible, cards)  # all in view
+        window.view.zoom_by(1 / window.view.zoom())  # and at 1×, around the second fan-out
+        window.view.centerOn(cards["ordered"].center())
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / "editor-1366-winback-auto-layout-1x.png"))
+    finally:
+        window.doc.undo.setClean()
+        window.close()
+        window.deleteLater()

@@ -168,9 +168,19 @@ class JourneyScene(QGraphicsScene):
                 return item
         return None
 
+    def port_at(self, pos: QPointF) -> tuple[NodeItem, tuple[str, str]] | None:
+        """The card and port whose dot is under `pos` (a dot sticks out of its card by half)."""
+        reach = QRectF(pos.x() - 16, pos.y() - 16, 32, 32)
+        for item in self.items(reach, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, NodeItem):
+                port = item.port_at(pos)
+                if port is not None:
+                    return item, port
+        return None
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        item = self.node_at(event.scenePos())
-        port = item.port_at(event.scenePos()) if item else None
+        hit = self.port_at(event.scenePos())
+        item, port = hit if hit is not None else (None, None)
         if item is not None and port is not None and event.button() == Qt.MouseButton.LeftButton:
             if port[0] == "out":
                 self._wire_from = (item.node_id, port[1])
@@ -219,7 +229,8 @@ class JourneyScene(QGraphicsScene):
             self._wire = None
             wire_from, wire_to, lifted = self._wire_from, self._wire_to, self._lifted
             self._wire_from = self._wire_to = self._lifted = None
-            dropped_on = self.node_at(event.scenePos())
+            hit = self.port_at(event.scenePos())
+            dropped_on = hit[0] if hit is not None else self.node_at(event.scenePos())
             if lifted is not None:
                 self._drop_lifted(lifted, dropped_on)
             elif wire_from is not None and dropped_on is not None:
