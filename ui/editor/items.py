@@ -212,8 +212,12 @@ class EdgeItem(QGraphicsPathItem):
         start = self.source.mapToScene(self.source.output_pos(self.source_port))
         end = self.target.mapToScene(self.target.input_pos())
         scene = self.scene()
-        cards = [] if scene is None else scene.cards_between(start, end, (self.source, self.target))  # type: ignore[attr-defined]
+        ends = (self.source, self.target)
+        cards = [] if scene is None else scene.cards_between(start, end, ends)  # type: ignore[attr-defined]
         self.lanes = wire_route((start.x(), start.y()), (end.x(), end.y()), cards)
+        if self.lanes:  # blocked: look for free rows among every card in the columns it crosses
+            cards = scene.cards_between(start, end, ends, any_row=True)  # type: ignore[union-attr]
+            self.lanes = wire_route((start.x(), start.y()), (end.x(), end.y()), cards)
         self.setPath(wire_path(start, end, self.lanes))
 
     def shape(self) -> QPainterPath:

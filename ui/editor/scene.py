@@ -59,11 +59,17 @@ class JourneyScene(QGraphicsScene):
         self._wire_to: str | None = None  # dragging backwards from an input (node)
         self._lifted: str | None = None  # the edge whose input end was picked up (detach)
         self._press_positions: dict[str, tuple[float, float]] = {}
+        self._commanded = False  # a command is moving cards (or the scene is being built): route wires after
+        self._wires_stale = False
         self.setSceneRect(-5000, -5000, 10000, 10000)
+        self._commanded = True  # every card and wire first, then the wires' routes once
         for node in doc.journey.nodes.values():
             self._add_node(node.id)
         for edge_id in doc.journey.edges:
             self._add_edge(edge_id)
+        self._commanded = False
+        for item in self.edges.values():
+            item.update_path()
         doc.node_added.connect(self._add_node)
         doc.node_removed.connect(self._remove_node)
         doc.node_changed.connect(lambda node_id: self.nodes[node_id].refresh(doc.journey.node(node_id)))
@@ -71,6 +77,7 @@ class JourneyScene(QGraphicsScene):
         doc.edge_added.connect(self._add_edge)
         doc.edge_removed.connect(self._remove_edge)
         self.selectionChanged.connect(self._selection)
+        doc.undo.indexChanged.connect(self._command_done)
 
     @property
     def journey(self) -> Journey:
@@ -93,7 +100,8 @@ class JourneyScene(QGraphicsScene):
         item = NodeItem(self.journey.node(node_id), self.lang)
         self.nodes[node_id] = item
         self.addItem(item)
-        self._reroute(item.card_rect())
+        if not self._commanded:
+            self._reroute(item.card_rect())
 
     def _remove_node(self, node_id: str) -> None:
         item = self.nodes.pop(node_id, None)
@@ -108,7 +116,8 @@ class JourneyScene(QGraphicsScene):
         item = EdgeItem(edge_id, self.nodes[edge.source], edge.source_port, self.nodes[edge.target])
         self.edges[edge_id] = item
         self.addItem(item)
-        item.update_path()  # now it can see the cards in its way
+        if not self._commanded:
+            item.update_path()  # now it can see the cards in its way
 
     def _remove_edge(self, edge_id: str) -> None:
         item = self.edges.pop(edge_id, None)
@@ -122,10 +131,21 @@ class JourneyScene(QGraphicsScene):
         x, y = self.journey.node(node_id).position
         if (item.pos().x(), item.pos().y()) != (x, y):
             snap, self.snap = self.snap, False
+            self._commanded = True  # many cards may move in one command: the wires follow once, after it
             item.setPos(QPointF(x, y))
+            self._commanded = False
             self.snap = snap
 
+    def _command_done(self, _index: int) -> None:
+        if self._wires_stale:
+            self._wires_stale = False
+            for item in self.edges.values():
+                item.update_path()
+
     def node_geometry_changed(self, node_id: str) -> None:
+        if self._commanded:
+            self._wires_stale = True
+            return
         moved = self.nodes[node_id].card_rect() if node_id in self.nodes else QRectF()
         for item in self.edges.values():
             if node_id in (item.source.node_id, item.target.node_id):
@@ -134,15 +154,19 @@ class JourneyScene(QGraphicsScene):
 
     def _reroute(self, card: QRectF) -> None:
         """Route again the wires a card now lies on, and every detour (its card may have moved away)."""
-        for item in list(self.edges.values()):
-            if item.lanes or (not card.isNull() and item.path().boundingRect().intersects(card)):
+        crossed = [] if card.isNull() else self.items(card, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+        for item in {*(i for i in crossed if isinstance(i, EdgeItem)), *(i for i in self.edges.values() if i.lanes)}:
+            if item.edge_id in self.edges:
                 item.update_path()
 
-    def cards_between(self, start: QPointF, end: QPointF, leave_out: tuple[NodeItem, ...]) -> list[Rect]:
-        """The cards (left, top, right, bottom) a wire from `start` to `end` might have to pass."""
+    def cards_between(self, start: QPointF, end: QPointF, leave_out: tuple[NodeItem, ...],
+                      any_row: bool = False) -> list[Rect]:
+        """The cards (left, top, right, bottom) a wire from `start` to `end` might have to pass: those its
+        curve's box touches, or with `any_row` every card in the columns it spans (to find a free row)."""
         pull = bend((start.x(), start.y()), (end.x(), end.y()))
         west, east = min(start.x(), end.x() - pull), max(end.x(), start.x() + pull)
-        band = QRectF(west, -1e6, max(1.0, east - west), 2e6)
+        low, high = (-1e6, 1e6) if any_row else (min(start.y(), end.y()), max(start.y(), end.y()))
+        band = QRectF(west, low, max(1.0, east - west), max(1.0, high - low))
         cards = []
         for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
             if isinstance(item, NodeItem) and item not in leave_out:
