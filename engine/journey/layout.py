@@ -36,6 +36,7 @@ CARD_BODY = 34.0
 PORT_GAP = 18.0
 PORT_Y = CARD_HEADER + CARD_BODY / 2  # the input and the first output, from the card's top
 LANE_CLEARANCE = 16.0  # how far a wire stays from a card it passes
+BRANCH_WEIGHT = 20.0  # how much more a card keeping its branch's order counts than one following its parents
 NUMBERS = 40.0  # under a card: its live numbers (a wire passing below keeps clear of them too)
 
 Point = tuple[float, float]
@@ -171,16 +172,24 @@ def _order(journey: Journey, levels: list[list[_Vertex]], row: float) -> None:
     for level, chosen in zip(levels, best, strict=True):
         level[:] = chosen
         _number(level)
-    for level in levels[:-1]:  # a branching card's children keep its ports' order (yes above no)
+    for upper, level in pairwise(levels):  # a branching card's children keep its ports' order (yes above no)
+        for vertex in upper:  # what hangs from its ports in the next column (cards and lanes)
+            _keep_port_order(level, [child for child, _ in sorted(vertex.outputs, key=lambda pair: pair[1])])
+        arms: dict[int, list[tuple[int, _Vertex]]] = defaultdict(list)  # cards of one branch met again here
         for vertex in level:
-            children = [child for child, _ in sorted(vertex.outputs, key=lambda pair: pair[1])]
-            slots = sorted(child.index for child in children)
-            if len({id(child) for child in children}) == len(children) and \
-                    len({child.layer for child in children}) == 1 and [c.index for c in children] != slots:
-                following = levels[children[0].layer]
-                for child, slot in zip(children, slots, strict=True):
-                    following[int(slot)] = child
-                _number(following)
+            for children, port in vertex.arms:
+                arms[id(children)].append((port, vertex))
+        for found in arms.values():
+            _keep_port_order(level, [vertex for _, vertex in sorted(found, key=lambda pair: pair[0])])
+
+
+def _keep_port_order(level: list[_Vertex], children: list[_Vertex]) -> None:
+    """Put `children` (in port order) into the places they hold in `level`, top to bottom."""
+    slots = sorted(child.index for child in children)
+    if len({id(child) for child in children}) == len(children) > 1 and [c.index for c in children] != slots:
+        for child, slot in zip(children, slots, strict=True):
+            level[int(slot)] = child
+        _number(level)
 
 
 def _number(level: list[_Vertex]) -> None:
@@ -223,22 +232,26 @@ def _place(levels: list[list[_Vertex]], row: float) -> None:
         for vertex in level:
             vertex.y -= middle
 
-    def wanted_from_parents(vertex: _Vertex) -> float:
+    def wanted_from_parents(vertex: _Vertex) -> tuple[float, float]:
+        """Where a vertex wants to be, and how hard (a branch's order outweighs its neighbours' wishes)."""
         if not vertex.inputs:
-            return vertex.y
+            return vertex.y, 1.0
         wanted = sum(parent.y + offset for parent, offset in vertex.inputs) / len(vertex.inputs) - vertex.in_offset
+        low, high = -float("inf"), float("inf")
         for children, port in vertex.arms:  # below the siblings of upper ports placed already, above the lower
             for other_port, other in children:
                 if other.layer < vertex.layer and other_port < port:
-                    wanted = max(wanted, other.y + row / 2)
+                    low = max(low, other.y + row / 2)
                 elif other.layer < vertex.layer and other_port > port:
-                    wanted = min(wanted, other.y - row / 2)
-        return wanted
+                    high = min(high, other.y - row / 2)
+        if low <= high and not low <= wanted <= high:
+            return min(max(wanted, low), high), BRANCH_WEIGHT
+        return wanted, 1.0
 
-    def wanted_from_children(vertex: _Vertex) -> float:
+    def wanted_from_children(vertex: _Vertex) -> tuple[float, float]:
         if not vertex.outputs:
-            return vertex.y
-        return sum(child.y + child.in_offset - offset for child, offset in vertex.outputs) / len(vertex.outputs)
+            return vertex.y, 1.0
+        return sum(child.y + child.in_offset - offset for child, offset in vertex.outputs) / len(vertex.outputs), 1.0
 
     for _ in range(4):
         for level in levels[1:]:
@@ -249,22 +262,23 @@ def _place(levels: list[list[_Vertex]], row: float) -> None:
         _fit(level, [wanted_from_parents(v) for v in level], row)
 
 
-def _fit(level: list[_Vertex], wanted: list[float], row: float) -> None:
-    """Least-squares rows for one column, in its order, with the gaps kept (pool adjacent violators)."""
+def _fit(level: list[_Vertex], wanted: list[tuple[float, float]], row: float) -> None:
+    """Weighted least-squares rows for one column, in its order, with the gaps kept (pool adjacent violators)."""
     shift = [0.0]
     for upper, lower in pairwise(level):
         shift.append(shift[-1] + _gap(upper, lower, row))
-    blocks: list[list[float]] = []  # [sum of wanted - shift, count]
-    for target, offset in zip(wanted, shift, strict=True):
-        blocks.append([target - offset, 1.0])
+    blocks: list[list[float]] = []  # [weighted sum of (wanted - shift), weight, members]
+    for (target, weight), offset in zip(wanted, shift, strict=True):
+        blocks.append([(target - offset) * weight, weight, 1])
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            total, count = blocks.pop()
+            total, weight_sum, members = blocks.pop()
             blocks[-1][0] += total
-            blocks[-1][1] += count
+            blocks[-1][1] += weight_sum
+            blocks[-1][2] += members
     index = 0
-    for total, count in blocks:
-        for _ in range(int(count)):
-            level[index].y = total / count + shift[index]
+    for total, weight_sum, members in blocks:
+        for _ in range(int(members)):
+            level[index].y = total / weight_sum + shift[index]
             index += 1
 
 
