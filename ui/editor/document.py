@@ -143,6 +143,31 @@ class Connect(_Command):
         self.doc.edge_removed.emit(self.edge_id)
 
 
+class Reconnect(_Command):
+    """Move a link's input end to another node: one step (the old link goes, the new one comes)."""
+
+    def __init__(self, doc: JourneyDocument, edge_id: str, target: str, target_port: str = "in") -> None:
+        super().__init__(doc, "reconnect")
+        self.old = doc.journey.edges[edge_id]
+        self.args = (self.old.source, self.old.source_port, target, target_port)
+        self.edge_id: str | None = None
+
+    def redo(self) -> None:
+        self.journey.disconnect(self.old.id)
+        self.doc.edge_removed.emit(self.old.id)
+        edge = self.journey.connect(*self.args, edge_id=self.edge_id)
+        self.edge_id = edge.id
+        self.doc.edge_added.emit(edge.id)
+
+    def undo(self) -> None:
+        assert self.edge_id is not None
+        self.journey.disconnect(self.edge_id)
+        self.doc.edge_removed.emit(self.edge_id)
+        old = self.old
+        self.journey.connect(old.source, old.source_port, old.target, old.target_port, edge_id=old.id)
+        self.doc.edge_added.emit(old.id)
+
+
 class SetParam(_Command):
     MERGE_WINDOW_S = 2.0  # changes to one setting closer than this are one undo step (typing, spinning)
 

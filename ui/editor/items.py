@@ -28,16 +28,22 @@ from PySide6.QtWidgets import (
 )
 
 from engine.journey import node_type, summarize
+from engine.journey.layout import (
+    CARD_BODY,
+    CARD_HEADER,
+    CARD_WIDTH,
+    PORT_GAP,
+    Lane,
+    wire_route,
+    wire_segments,
+)
 from ui.editor.icons import paint_icon
 
 if TYPE_CHECKING:
     from engine.journey import Node
 
-WIDTH = 210.0
-HEADER = 26.0
-BODY = 34.0
+WIDTH, HEADER, BODY = CARD_WIDTH, CARD_HEADER, CARD_BODY  # one card geometry for the layout and the canvas
 PORT_R = 6.0
-PORT_GAP = 18.0
 COLORS = {
     "trigger": "#2f9e62", "wait": "#8a6fdf", "condition": "#e0882b", "split": "#d9577a", "message": "#2f6fed",
     "action": "#178a94", "goal": "#b8912b", "exit": "#6b7280",
@@ -95,6 +101,10 @@ class NodeItem(QGraphicsItem):
         names = [name for name, _ in self.outputs]
         index = names.index(port) if port in names else 0
         return QPointF(WIDTH, HEADER + BODY / 2 + index * PORT_GAP)
+
+    def card_rect(self) -> QRectF:
+        """The card in scene coordinates (without the numbers under it)."""
+        return QRectF(self.pos().x(), self.pos().y(), WIDTH, self.height)
 
     def port_at(self, scene_pos: QPointF) -> tuple[str, str] | None:
         """("in"|"out", port name) when `scene_pos` is on one of this node's ports."""
@@ -192,14 +202,23 @@ class EdgeItem(QGraphicsPathItem):
         self.edge_id = edge_id
         self.source, self.source_port, self.target = source, source_port, target
         self.label = ""
+        self.lanes: tuple[Lane, ...] = ()  # the detour past cards in the way (none: one curve)
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
         self.update_path()
 
     def update_path(self) -> None:
+        """One curve between the ports, or a detour through free rows when a card lies in the way."""
         start = self.source.mapToScene(self.source.output_pos(self.source_port))
         end = self.target.mapToScene(self.target.input_pos())
-        self.setPath(curve(start, end))
+        scene = self.scene()
+        ends = (self.source, self.target)
+        cards = [] if scene is None else scene.cards_between(start, end, ends)  # type: ignore[attr-defined]
+        self.lanes = wire_route((start.x(), start.y()), (end.x(), end.y()), cards)
+        if self.lanes:  # blocked: look for free rows among every card in the columns it crosses
+            cards = scene.cards_between(start, end, ends, any_row=True)  # type: ignore[union-attr]
+            self.lanes = wire_route((start.x(), start.y()), (end.x(), end.y()), cards)
+        self.setPath(wire_path(start, end, self.lanes))
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -224,8 +243,15 @@ def item_palette(item: QGraphicsItem) -> QPalette:
     return scene.palette() if scene is not None else QApplication.palette()
 
 
-def curve(start: QPointF, end: QPointF) -> QPainterPath:
+def wire_path(start: QPointF, end: QPointF, lanes: tuple[Lane, ...] = ()) -> QPainterPath:
     path = QPainterPath(start)
-    bend = max(40.0, abs(end.x() - start.x()) / 2)
-    path.cubicTo(QPointF(start.x() + bend, start.y()), QPointF(end.x() - bend, end.y()), end)
+    for piece in wire_segments((start.x(), start.y()), (end.x(), end.y()), lanes):
+        if len(piece) == 2:
+            path.lineTo(QPointF(*piece[1]))
+        else:
+            path.cubicTo(QPointF(*piece[1]), QPointF(*piece[2]), QPointF(*piece[3]))
     return path
+
+
+def curve(start: QPointF, end: QPointF) -> QPainterPath:
+    return wire_path(start, end)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from engine.journey import Journey, JourneyError
+from engine.journey.layout import Rect, bend
 from engine.journey.limits import LIMIT_CODES, describe, loads
-from ui.editor.document import Connect, JourneyDocument, MoveNodes, Paste, RemoveItems
+from ui.editor.document import Connect, JourneyDocument, MoveNodes, Paste, Reconnect, RemoveItems
 from ui.editor.items import EdgeItem, NodeItem, curve
 
 FRAGMENT_MIME = "application/x-dangol-journey-fragment"
@@ -54,13 +55,21 @@ class JourneyScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
         self._wire: QGraphicsPathItem | None = None
-        self._wire_from: tuple[str, str] | None = None
+        self._wire_from: tuple[str, str] | None = None  # dragging from an output (node, port)
+        self._wire_to: str | None = None  # dragging backwards from an input (node)
+        self._lifted: str | None = None  # the edge whose input end was picked up (detach)
         self._press_positions: dict[str, tuple[float, float]] = {}
+        self._commanded = False  # a command is moving cards (or the scene is being built): route wires after
+        self._wires_stale = False
         self.setSceneRect(-5000, -5000, 10000, 10000)
+        self._commanded = True  # every card and wire first, then the wires' routes once
         for node in doc.journey.nodes.values():
             self._add_node(node.id)
         for edge_id in doc.journey.edges:
             self._add_edge(edge_id)
+        self._commanded = False
+        for item in self.edges.values():
+            item.update_path()
         doc.node_added.connect(self._add_node)
         doc.node_removed.connect(self._remove_node)
         doc.node_changed.connect(lambda node_id: self.nodes[node_id].refresh(doc.journey.node(node_id)))
@@ -68,6 +77,7 @@ class JourneyScene(QGraphicsScene):
         doc.edge_added.connect(self._add_edge)
         doc.edge_removed.connect(self._remove_edge)
         self.selectionChanged.connect(self._selection)
+        doc.undo.indexChanged.connect(self._command_done)
 
     @property
     def journey(self) -> Journey:
@@ -90,11 +100,14 @@ class JourneyScene(QGraphicsScene):
         item = NodeItem(self.journey.node(node_id), self.lang)
         self.nodes[node_id] = item
         self.addItem(item)
+        if not self._commanded:
+            self._reroute(item.card_rect())
 
     def _remove_node(self, node_id: str) -> None:
         item = self.nodes.pop(node_id, None)
         if item is not None:
             self.removeItem(item)
+            self._reroute(QRectF())
 
     def _add_edge(self, edge_id: str) -> None:
         if edge_id in self.edges:
@@ -103,6 +116,8 @@ class JourneyScene(QGraphicsScene):
         item = EdgeItem(edge_id, self.nodes[edge.source], edge.source_port, self.nodes[edge.target])
         self.edges[edge_id] = item
         self.addItem(item)
+        if not self._commanded:
+            item.update_path()  # now it can see the cards in its way
 
     def _remove_edge(self, edge_id: str) -> None:
         item = self.edges.pop(edge_id, None)
@@ -116,13 +131,48 @@ class JourneyScene(QGraphicsScene):
         x, y = self.journey.node(node_id).position
         if (item.pos().x(), item.pos().y()) != (x, y):
             snap, self.snap = self.snap, False
+            self._commanded = True  # many cards may move in one command: the wires follow once, after it
             item.setPos(QPointF(x, y))
+            self._commanded = False
             self.snap = snap
 
+    def _command_done(self, _index: int) -> None:
+        if self._wires_stale:
+            self._wires_stale = False
+            for item in self.edges.values():
+                item.update_path()
+
     def node_geometry_changed(self, node_id: str) -> None:
+        if self._commanded:
+            self._wires_stale = True
+            return
+        moved = self.nodes[node_id].card_rect() if node_id in self.nodes else QRectF()
         for item in self.edges.values():
             if node_id in (item.source.node_id, item.target.node_id):
                 item.update_path()
+        self._reroute(moved)
+
+    def _reroute(self, card: QRectF) -> None:
+        """Route again the wires a card now lies on, and every detour (its card may have moved away)."""
+        crossed = [] if card.isNull() else self.items(card, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+        for item in {*(i for i in crossed if isinstance(i, EdgeItem)), *(i for i in self.edges.values() if i.lanes)}:
+            if item.edge_id in self.edges:
+                item.update_path()
+
+    def cards_between(self, start: QPointF, end: QPointF, leave_out: tuple[NodeItem, ...],
+                      any_row: bool = False) -> list[Rect]:
+        """The cards (left, top, right, bottom) a wire from `start` to `end` might have to pass: those its
+        curve's box touches, or with `any_row` every card in the columns it spans (to find a free row)."""
+        pull = bend((start.x(), start.y()), (end.x(), end.y()))
+        west, east = min(start.x(), end.x() - pull), max(end.x(), start.x() + pull)
+        low, high = (-1e6, 1e6) if any_row else (min(start.y(), end.y()), max(start.y(), end.y()))
+        band = QRectF(west, low, max(1.0, east - west), max(1.0, high - low))
+        cards = []
+        for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, NodeItem) and item not in leave_out:
+                rect = item.card_rect()
+                cards.append((rect.left(), rect.top(), rect.right(), rect.bottom()))
+        return cards
 
     def _selection(self) -> None:
         chosen = self.selected_node_ids()
@@ -142,37 +192,76 @@ class JourneyScene(QGraphicsScene):
                 return item
         return None
 
+    def port_at(self, pos: QPointF) -> tuple[NodeItem, tuple[str, str]] | None:
+        """The card and port whose dot is under `pos` (a dot sticks out of its card by half)."""
+        reach = QRectF(pos.x() - 16, pos.y() - 16, 32, 32)
+        for item in self.items(reach, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, NodeItem):
+                port = item.port_at(pos)
+                if port is not None:
+                    return item, port
+        return None
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        item = self.node_at(event.scenePos())
-        port = item.port_at(event.scenePos()) if item else None
-        if item is not None and port is not None and port[0] == "out":
-            self._wire_from = (item.node_id, port[1])
+        hit = self.port_at(event.scenePos())
+        item, port = hit if hit is not None else (None, None)
+        if item is not None and port is not None and event.button() == Qt.MouseButton.LeftButton:
+            if port[0] == "out":
+                self._wire_from = (item.node_id, port[1])
+            else:  # an input: pick up its wire's end (detach), or start a link backwards
+                self._lifted = self._wire_into(item.node_id)
+                if self._lifted is not None:
+                    edge = self.journey.edges[self._lifted]
+                    self._wire_from = (edge.source, edge.source_port)
+                    self.edges[self._lifted].setVisible(False)
+                else:
+                    self._wire_to = item.node_id
             self._wire = QGraphicsPathItem()
             self._wire.setPen(QPen(QColor("#2f6fed"), 2, ))
             self._wire.setZValue(5)
             self.addItem(self._wire)
+            self._draw_wire(event.scenePos())
             event.accept()
             return
         super().mousePressEvent(event)
         self._press_positions = {node_id: self.journey.node(node_id).position for node_id in self.selected_node_ids()}
 
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._wire is not None and self._wire_from is not None:
+    def _wire_into(self, node_id: str) -> str | None:
+        """The wire an input's dot picks up: the selected one into it, else the newest."""
+        edges = [edge.id for edge in self.journey.edges_into(node_id)]
+        chosen = [edge_id for edge_id in edges if self.edges[edge_id].isSelected()]
+        return (chosen or edges or [None])[-1]
+
+    def _draw_wire(self, at: QPointF) -> None:
+        assert self._wire is not None
+        if self._wire_from is not None:
             source = self.nodes[self._wire_from[0]]
-            start = source.mapToScene(source.output_pos(self._wire_from[1]))
-            self._wire.setPath(curve(start, event.scenePos()))
+            self._wire.setPath(curve(source.mapToScene(source.output_pos(self._wire_from[1])), at))
+        elif self._wire_to is not None:
+            target = self.nodes[self._wire_to]
+            self._wire.setPath(curve(at, target.mapToScene(target.input_pos())))
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None:
+            self._draw_wire(event.scenePos())
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._wire is not None and self._wire_from is not None:
+        if self._wire is not None:
             self.removeItem(self._wire)
             self._wire = None
-            source, port = self._wire_from
-            self._wire_from = None
-            target = self.node_at(event.scenePos())
-            if target is not None:
-                self.connect_ports(source, port, target.node_id)
+            wire_from, wire_to, lifted = self._wire_from, self._wire_to, self._lifted
+            self._wire_from = self._wire_to = self._lifted = None
+            hit = self.port_at(event.scenePos())
+            dropped_on = hit[0] if hit is not None else self.node_at(event.scenePos())
+            if lifted is not None:
+                self._drop_lifted(lifted, dropped_on)
+            elif wire_from is not None and dropped_on is not None:
+                self.connect_ports(wire_from[0], wire_from[1], dropped_on.node_id)
+            elif wire_to is not None and dropped_on is not None:
+                self.connect_ports(dropped_on.node_id, self._output_near(dropped_on, event.scenePos()), wire_to)
+            event.accept()
             return
         super().mouseReleaseEvent(event)
         moves = {}
@@ -185,6 +274,34 @@ class JourneyScene(QGraphicsScene):
         self._press_positions = {}
         if moves:
             self.doc.push(MoveNodes(self.doc, moves))
+
+    @staticmethod
+    def _output_near(item: NodeItem, at: QPointF) -> str:
+        """The output a backwards link ends on: the dot under the pointer, else the nearest in height."""
+        port = item.port_at(at)
+        if port is not None and port[0] == "out":
+            return port[1]
+        if not item.outputs:
+            return "out"  # refused in words: this card has no output
+        local = item.mapFromScene(at)
+        return min(item.outputs, key=lambda output: abs(item.output_pos(output[0]).y() - local.y()))[0]
+
+    def _drop_lifted(self, edge_id: str, target: NodeItem | None) -> None:
+        """A picked-up wire end let go: on empty canvas the link goes, on another card it moves there."""
+        edge = self.journey.edges[edge_id]
+        self.edges[edge_id].setVisible(True)
+        if target is None:
+            self.doc.push(RemoveItems(self.doc, [], [edge_id]))
+            return
+        if target.node_id == edge.target:
+            return  # put back where it was
+        trial = self.journey.copy()
+        trial.disconnect(edge_id)
+        problem = trial.connect_error(edge.source, edge.source_port, target.node_id, edge.target_port)
+        if problem is not None:
+            self.refused.emit(refusal_text(problem, self.lang))
+            return
+        self.doc.push(Reconnect(self.doc, edge_id, target.node_id))
 
     def connect_ports(self, source: str, port: str, target: str, target_port: str = "in") -> bool:
         problem = self.journey.connect_error(source, port, target, target_port)
