@@ -313,15 +313,34 @@ def _figures(session: Session, period: Period, previous: Period, zone: ZoneInfo,
         .group_by(scan(Order.customer_id))
         .subquery("pc")
     )
-    pc = per_customer.c
+    # the RFM score, grade and cohort of each customer, as columns (grouped by name, which PostgreSQL needs)
+    recency_cuts, frequency_cuts = rfm_cuts(session)
+    scored = CustomerStats.order_count > 0
+    first_at = per_customer.c.first_at
+    keyed = (
+        select(
+            *per_customer.c,
+            case((scored, rfm_score_sql(CustomerStats.last_order_at, recency_cuts))).label("r"),
+            case((scored, rfm_score_sql(CustomerStats.order_count, frequency_cuts))).label("f"),
+            Customer.grade.label("grade"),
+            case(*((and_(per_customer.c.cid.is_not(None), first_at >= low, first_at < high), literal(index))
+                   for index, (low, high) in enumerate(zip(months, [*months[1:], end], strict=True)))).label("cohort"),
+        )
+        .select_from(per_customer)
+        .outerjoin(Customer, Customer.id == per_customer.c.cid)
+        .outerjoin(CustomerStats, CustomerStats.customer_id == per_customer.c.cid)
+        .subquery("keyed")
+    )
+    pc = keyed.c
     member = pc.cid.is_not(None)
     p_prev = func.coalesce(pc.q_last, pc.q_prev)  # the last order before this period
-    last_before = {"p": pc.last_at, "q": p_prev}
     sums: list[Any] = []
-    for name, (low, high), prev, last in (("p", (start, end), p_prev, pc.q_last),
-                                          ("q", (start_q, end_q), pc.q_prev, pc.q_last)):
+    # per period: its bounds, the last order before it, the last in it, the last before its end
+    for name, (low, high), prev, last_in, last_before in (
+        ("p", (start, end), p_prev, pc.last_at, pc.last_at),
+        ("q", (start_q, end_q), pc.q_prev, pc.q_last, p_prev),
+    ):
         n, rev = pc[f"{name}_n"], pc[f"{name}_rev"]
-        last_in = pc.last_at if name == "p" else last
         bought = and_(member, n > 0)
         vip = or_(pc[f"{name}_vs"] >= limits.vip_min_spent, pc[f"{name}_vn"] >= limits.vip_min_orders)
         based = and_(member, pc[f"{name}_churn_ref"] >= high - 2 * lapse)
@@ -346,7 +365,7 @@ def _figures(session: Session, period: Period, previous: Period, zone: ZoneInfo,
             total(bought, n - case((prev.is_(None), 1), else_=0), "gaps"),
             total(and_(bought, vip), rev, "vip"),
             total(based, 1, "base"),
-            total(and_(based, last_before[name] < high - lapse), 1, "churned"),
+            total(and_(based, last_before < high - lapse), 1, "churned"),
             total(member, pc[f"{name}_ny"], "ny"),
             total(and_(member, pc[f"{name}_ny"] > 0), 1, "by"),
         ]
@@ -354,21 +373,9 @@ def _figures(session: Session, period: Period, previous: Period, zone: ZoneInfo,
             sums += [total(and_(bought, condition), 1, f"{stage}_buyers"),
                      total(and_(bought, condition), rev, f"{stage}_rev")]
     sums += [func.coalesce(func.sum(pc[f"m{index}"]), 0).label(f"m{index}") for index in range(cohort_months)]
-    recency_cuts, frequency_cuts = rfm_cuts(session)
-    recency = rfm_score_sql(CustomerStats.last_order_at, recency_cuts)
-    frequency = rfm_score_sql(CustomerStats.order_count, frequency_cuts)
-    scored = CustomerStats.order_count > 0
-    r_score = case((scored, recency))
-    f_score = case((scored, frequency))
-    cohort = case(*((and_(member, pc.first_at >= low, pc.first_at < high), literal(index))
-                    for index, (low, high) in enumerate(zip(months, [*months[1:], end], strict=True))))
     query = (
-        select(r_score.label("r"), f_score.label("f"), Customer.grade.label("grade"), cohort.label("cohort"),
-               func.count().label("customers"), *sums)
-        .select_from(per_customer)
-        .outerjoin(Customer, Customer.id == pc.cid)
-        .outerjoin(CustomerStats, CustomerStats.customer_id == pc.cid)
-        .group_by(r_score, f_score, Customer.grade, cohort)
+        select(pc.r, pc.f, pc.grade, pc.cohort, func.count().label("customers"), *sums)
+        .group_by(pc.r, pc.f, pc.grade, pc.cohort)
     )
     rows = []
     for row in session.execute(query):

@@ -324,3 +324,17 @@ def test_cli_default_period_is_the_last_30_days(shop: Path) -> None:
     data = json.loads(done.stdout)
     assert data["period"] == {"from": "2026-03-03", "to": "2026-04-01", "days": 30}
     assert data["previous_period"] == {"from": "2026-02-01", "to": "2026-03-02", "days": 30}
+
+
+def test_the_sql_seam_spells_sqlite_and_postgresql() -> None:
+    from sqlalchemy import func, select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from storage.sql import day_number, scan
+
+    query = (select(scan(Order.customer_id), func.sum(day_number(Order.ordered_at)))
+             .where(scan(Order.ordered_at) < at("2026-03-01")).group_by(scan(Order.customer_id)))
+    lite = str(query.compile(dialect=sqlite.dialect()))
+    assert "+orders.customer_id" in lite and "julianday(orders.ordered_at) - 2440587.5" in lite
+    pg = str(query.compile(dialect=postgresql.dialect()))
+    assert "+" not in pg and "EXTRACT(EPOCH FROM orders.ordered_at) / 86400.0" in pg
