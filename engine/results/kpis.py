@@ -204,9 +204,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("returning_revenue", "재구매 고객 매출", "Returning-customer revenue", "won",
            "기간 전에 주문한 적이 있는 고객의 기간 매출.", "Revenue from buyers who had ordered before the period."),
     Figure("vip_share", "VIP 매출 비중", "VIP share of revenue", "rate",
-           "기간 끝 기준 VIP(최근 180일 30만원 이상 또는 3회 이상 구매) 고객의 매출 ÷ 매출.",
-           "Revenue from customers who are VIPs at the period's end (≥ 300,000원 or ≥ 3 orders in the 180 days "
-           "before it) ÷ revenue."),
+           "기간 끝 기준 VIP(설정; 기본은 그 전 180일에 30만원 이상 또는 3회 이상 구매) 고객의 매출 ÷ 매출.",
+           "Revenue from customers who are VIPs at the period's end (settings; by default ≥ 300,000원 or ≥ 3 "
+           "orders in the 180 days before it) ÷ revenue."),
 )
 FIGURE_KEYS = tuple(figure.key for figure in FIGURES)
 LIFECYCLE_LABELS = {
