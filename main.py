@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--from", dest="start", help="start (ISO date or time; default: 30 days before --now)")
     sim.add_argument("--to", dest="end", help="end (default: --now)")
 
+    report = verbs.add_parser("report", help="the shop's KPIs for a period beside the period before (text, JSON or CSV)")
+    report.add_argument("--from", dest="start", metavar="DATE",
+                        help="first shop day (YYYY-MM-DD; default: 29 days before --to)")
+    report.add_argument("--to", dest="end", metavar="DATE", help="last shop day, included (default: today)")
+    report_format = report.add_mutually_exclusive_group()
+    report_format.add_argument("--json", action="store_true", help="print every KPI as JSON")
+    report_format.add_argument("--csv", action="store_true", help="print CSV (safe to open in a spreadsheet)")
+
     runner = verbs.add_parser("runner", help="run journeys in the background until stopped (Ctrl+C)")
     runner.add_argument("--max-ticks", type=int, help=argparse.SUPPRESS)
     autostart = verbs.add_parser("autostart", help="start the runner when this PC starts")
@@ -459,6 +467,37 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import csv
+    from zoneinfo import ZoneInfo
+
+    from engine import config
+    from engine.results.kpis import PeriodError, build_report, default_period, parse_day
+    from engine.results.render import csv_rows, text_report
+
+    try:
+        first = parse_day(args.start, "--from") if args.start is not None else None
+        last = parse_day(args.end, "--to") if args.end is not None else None
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
+    db = _open(args)
+    with db.session() as session:
+        zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+        lang = str(config.get(session, "ui.language"))  # the app's language, as the GUI shows it
+    try:
+        period = default_period(_clock(args).now().astimezone(zone).date(), first, last)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
+    report = build_report(db, period)
+    if args.json:
+        _print_json(report.to_json())
+    elif args.csv:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(report, lang))
+    else:
+        print(text_report(report, lang))
+    return EXIT_OK
+
+
 def cmd_runner(args: argparse.Namespace) -> int:
     from engine.customers.stats import refresh_stats
     from engine.runtime.lease import LeaseHeld
@@ -719,6 +758,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "sync": cmd_sync,
     "runner": cmd_runner,
     "simulate": cmd_simulate,
+    "report": cmd_report,
     "autostart": cmd_autostart,
     "channel": cmd_channel,
 }

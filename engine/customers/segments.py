@@ -199,3 +199,70 @@ def kpis(session: Session, now: datetime, limits: Thresholds) -> Kpis:
         revenue_30d=int(recent_revenue),
         orders_30d=int(recent_orders),
     )
+
+
+# RFM groups: the classic named groups, read off the recency (R) and frequency (F) scores. Every one of the
+# 25 (R, F) cells belongs to exactly one group; the report and the segments share this one table.
+RFM_GROUPS: tuple[tuple[str, str, str, range, range], ...] = (
+    # key, Korean, English, R scores, F scores
+    ("champions", "챔피언", "Champions", range(5, 6), range(4, 6)),
+    ("loyal", "충성 고객", "Loyal", range(3, 5), range(4, 6)),
+    ("potential_loyal", "잠재 충성", "Potential loyalists", range(4, 6), range(2, 4)),
+    ("new", "신규", "New", range(4, 6), range(1, 2)),
+    ("need_attention", "관심 필요", "Need attention", range(3, 4), range(1, 4)),
+    ("at_risk", "이탈 위험", "At risk", range(1, 3), range(3, 5)),
+    ("cant_lose", "놓치면 안 될 고객", "Can't lose them", range(1, 3), range(5, 6)),
+    ("hibernating", "동면", "Hibernating", range(2, 3), range(1, 3)),
+    ("lost", "이탈", "Lost", range(1, 2), range(1, 3)),
+)
+RFM_GROUP_LABELS = {key: (ko, en) for key, ko, en, _, _ in RFM_GROUPS}
+
+
+def rfm_group(recency: int, frequency: int) -> str:
+    """The named group of an (R, F) pair of scores 1‥5."""
+    for key, _, _, r_scores, f_scores in RFM_GROUPS:
+        if recency in r_scores and frequency in f_scores:
+            return key
+    raise ValueError(f"RFM scores out of range: R={recency}, F={frequency}")
+
+
+def rfm_cuts(session: Session) -> tuple[list[Any], list[Any]]:
+    """The score cut points of recency and frequency among today's buyers, as `rfm_scores` ranks them.
+
+    A value's score is ceil(5 × cume_dist) = ceil(5 × c / n), c the buyers at or below it; so its score is at
+    most k when 5c ≤ kn. cuts[k - 1] is the largest value with 5c ≤ kn (None when there is none), for k = 1‥4.
+    Found with a few index look-ups and one small histogram instead of ranking every buyer.
+    """
+    buyers = int(session.scalar(select(func.count()).where(CustomerStats.order_count > 0)) or 0)
+    frequency: list[Any] = [None] * 4
+    recency: list[Any] = [None] * 4
+    if not buyers:
+        return recency, frequency
+    seen = 0
+    for value, count in session.execute(
+        select(CustomerStats.order_count, func.count()).where(CustomerStats.order_count > 0)
+        .group_by(CustomerStats.order_count).order_by(CustomerStats.order_count)
+    ):
+        seen += int(count)
+        for k in range(1, 5):
+            if 5 * seen <= k * buyers:
+                frequency[k - 1] = int(value)
+    last = CustomerStats.last_order_at
+    bought = last.is_not(None)  # = order_count > 0 (refresh_stats writes both), answered from last's index
+    for k in range(1, 5):
+        place = k * buyers // 5  # the place-th oldest has c ≥ place; a later value has c > kn/5
+        if place == 0:
+            continue
+        value = session.scalar(select(last).where(bought).order_by(last).offset(place - 1).limit(1))
+        at_or_below = int(session.scalar(select(func.count()).where(bought, last <= value)) or 0)
+        if 5 * at_or_below > k * buyers:  # ties run past the cut: the last value before it
+            value = session.scalar(select(func.max(last)).where(bought, last < value))
+        recency[k - 1] = value
+    return recency, frequency
+
+
+def rfm_score_sql(column: Any, cuts: list[Any]) -> Any:
+    """SQL: the 1‥5 score of `column` given its cut points (see rfm_cuts)."""
+    whens = [(column <= cut, literal(k)) for k, cut in enumerate(cuts, start=1) if cut is not None]
+    return case(*whens, else_=literal(5)) if whens else literal(5)
+

@@ -1,0 +1,53 @@
+"""The SQL that differs between SQLite and PostgreSQL, behind portable SQLAlchemy constructs.
+
+Queries elsewhere stay in SQLAlchemy Core and use these where the dialects part ways:
+- `day_number(instant)`: the days since 1970-01-01 (a float) of a stored UTC instant, so that two instants
+  can be subtracted in SQL (SQLite `julianday`, PostgreSQL `extract(epoch …)`);
+- `scan(column)`: the column, telling SQLite's planner not to answer a condition or a GROUP BY on it from
+  an index (`+column`). A report that reads most of a table is faster scanning it than walking an index and
+  looking every row up; PostgreSQL's planner judges that by itself, so there it is the bare column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.types import TypeEngine
+
+
+class day_number(FunctionElement[float]):
+    type = Float()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(day_number)
+def _day_number_default(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) / 86400.0)"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5)"
+
+
+class scan(FunctionElement[Any]):
+    inherit_cache = True
+    name = "scan"
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type: TypeEngine[Any] = column.type
+
+
+@compiles(scan)
+def _scan_default(element: scan, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(scan, "sqlite")
+def _scan_sqlite(element: scan, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
