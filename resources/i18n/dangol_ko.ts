@@ -4,53 +4,53 @@
 <context>
     <name>ConnectForm</name>
     <message>
-        <location filename="../../ui/connections.py" line="121"/>
-        <location filename="../../ui/connections.py" line="124"/>
+        <location filename="../../ui/connections.py" line="131"/>
+        <location filename="../../ui/connections.py" line="134"/>
         <source>Connect %1</source>
         <translation>%1 연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="137"/>
+        <location filename="../../ui/connections.py" line="147"/>
         <source>e.g. %1</source>
         <translation>예: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="144"/>
+        <location filename="../../ui/connections.py" line="154"/>
         <source>%1 (optional)</source>
         <translation>%1 (선택)</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="150"/>
+        <location filename="../../ui/connections.py" line="160"/>
         <source>Keys and passwords are kept in this PC&apos;s system keyring, never in the shop&apos;s data file.</source>
         <translation>키와 비밀번호는 이 PC의 시스템 키체인에만 보관되고, 쇼핑몰 데이터 파일에는 저장되지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="164"/>
+        <location filename="../../ui/connections.py" line="170"/>
         <source>Connect</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="167"/>
+        <location filename="../../ui/connections.py" line="173"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="189"/>
+        <location filename="../../ui/connections.py" line="195"/>
         <source>Checking with the shop…</source>
         <translation>쇼핑몰에 확인하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="213"/>
+        <location filename="../../ui/connections.py" line="219"/>
         <source>Stopped; nothing was saved.</source>
         <translation>멈췄습니다. 아무것도 저장하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="215"/>
+        <location filename="../../ui/connections.py" line="221"/>
         <source>Not connected: %1</source>
         <translation>연결하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="221"/>
+        <location filename="../../ui/connections.py" line="227"/>
         <source>Stopping…</source>
         <translation>멈추는 중…</translation>
     </message>
@@ -58,205 +58,205 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../ui/connections.py" line="313"/>
-        <location filename="../../ui/connections.py" line="316"/>
+        <location filename="../../ui/connections.py" line="315"/>
+        <location filename="../../ui/connections.py" line="318"/>
         <source>Shop connections</source>
         <translation>쇼핑몰 연결</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="318"/>
+        <location filename="../../ui/connections.py" line="320"/>
         <source>Connect your shop and its orders and customers come in by themselves. To bring in an exported file instead, use File › Import a shop file.</source>
         <translation>쇼핑몰을 연결하면 주문과 고객이 저절로 들어옵니다. 내려받은 파일로 가져오려면 파일 › 쇼핑몰 파일 가져오기를 쓰세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="339"/>
+        <location filename="../../ui/connections.py" line="341"/>
         <source>Sync automatically every</source>
         <translation>자동 동기화 간격</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="343"/>
+        <location filename="../../ui/connections.py" line="345"/>
         <source> min</source>
         <translation>분</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="344"/>
+        <location filename="../../ui/connections.py" line="346"/>
         <source>off</source>
         <translation>끄기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="353"/>
+        <location filename="../../ui/connections.py" line="355"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="385"/>
+        <location filename="../../ui/connections.py" line="387"/>
         <source>Connected shops are synced only when you press Sync now.</source>
         <translation>연결된 쇼핑몰은 &apos;지금 동기화&apos;를 누를 때만 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="387"/>
+        <location filename="../../ui/connections.py" line="389"/>
         <source>The runner is not running, so nothing is synced by itself until you start it (status bar).</source>
         <translation>자동 실행기가 꺼져 있어, 켜기 전까지는 저절로 동기화하지 않습니다(아래 상태 표시줄).</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="390"/>
+        <location filename="../../ui/connections.py" line="392"/>
         <source>The runner syncs every connected shop this often.</source>
         <translation>자동 실행기가 연결된 쇼핑몰을 이 간격으로 동기화합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="399"/>
+        <location filename="../../ui/connections.py" line="401"/>
         <source>Syncing (the runner)…</source>
         <translation>동기화 중(자동 실행기)…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="402"/>
+        <location filename="../../ui/connections.py" line="404"/>
         <source>● Connected</source>
         <translation>● 연결됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="405"/>
+        <location filename="../../ui/connections.py" line="407"/>
         <source>Not connected</source>
         <translation>연결 안 됨</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="412"/>
+        <location filename="../../ui/connections.py" line="414"/>
         <source>Last sync: %1 (%2)</source>
         <translation>마지막 동기화: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="418"/>
+        <location filename="../../ui/connections.py" line="420"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="423"/>
+        <location filename="../../ui/connections.py" line="425"/>
         <source>Last sync failed (%1): %2</source>
         <translation>마지막 동기화 실패 (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="424"/>
+        <location filename="../../ui/connections.py" line="426"/>
         <source>Last sync failed: %1</source>
         <translation>마지막 동기화 실패: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="426"/>
+        <location filename="../../ui/connections.py" line="428"/>
         <source>Connect again…</source>
         <translation>다시 연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="426"/>
+        <location filename="../../ui/connections.py" line="428"/>
         <source>Connect…</source>
         <translation>연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="427"/>
+        <location filename="../../ui/connections.py" line="429"/>
         <source>Sync now</source>
         <translation>지금 동기화</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="428"/>
-        <location filename="../../ui/connections.py" line="508"/>
+        <location filename="../../ui/connections.py" line="430"/>
+        <location filename="../../ui/connections.py" line="510"/>
         <source>Disconnect</source>
         <translation>연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="429"/>
-        <location filename="../../ui/connections.py" line="509"/>
+        <location filename="../../ui/connections.py" line="431"/>
+        <location filename="../../ui/connections.py" line="511"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="444"/>
+        <location filename="../../ui/connections.py" line="446"/>
         <source>just now</source>
         <translation>방금</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="446"/>
+        <location filename="../../ui/connections.py" line="448"/>
         <source>%1 min ago</source>
         <translation>%1분 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="448"/>
+        <location filename="../../ui/connections.py" line="450"/>
         <source>%1 h ago</source>
         <translation>%1시간 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="449"/>
+        <location filename="../../ui/connections.py" line="451"/>
         <source>%1 days ago</source>
         <translation>%1일 전</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="454"/>
+        <location filename="../../ui/connections.py" line="456"/>
         <source>nothing new</source>
         <translation>새로 바뀐 것 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="455"/>
+        <location filename="../../ui/connections.py" line="457"/>
         <source>brought in orders: %1, customers: %2</source>
         <translation>주문 %1건, 고객 %2명을 가져옴</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="466"/>
+        <location filename="../../ui/connections.py" line="468"/>
         <source>Orders brought in: %1 (%2 new); customers: %3.</source>
         <translation>주문 %1건(새 주문 %2건)과 고객 %3명을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="465"/>
+        <location filename="../../ui/connections.py" line="467"/>
         <source>Synced: nothing changed since the last sync.</source>
         <translation>동기화했습니다. 지난번 이후 바뀐 것이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="469"/>
+        <location filename="../../ui/connections.py" line="471"/>
         <source>The %1 orders brought in before that are kept.</source>
         <translation>그 전까지 가져온 주문 %1건은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="472"/>
+        <location filename="../../ui/connections.py" line="474"/>
         <source>Stopped; the next sync goes on from here.</source>
         <translation>동기화를 멈췄습니다. 다음 동기화가 여기서 이어 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="495"/>
+        <location filename="../../ui/connections.py" line="497"/>
         <source>Connected (%1). Press Sync now to bring in the orders.</source>
         <translation>연결했습니다(%1). &apos;지금 동기화&apos;를 누르면 주문을 가져옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="505"/>
+        <location filename="../../ui/connections.py" line="507"/>
         <source>Disconnect %1</source>
         <translation>%1 연결 끊기</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="506"/>
+        <location filename="../../ui/connections.py" line="508"/>
         <source>Disconnect %1? Its keys are removed from this PC and it is no longer synced. The orders and customers already brought in stay.</source>
         <translation>%1 연결을 끊을까요? 이 PC에 보관한 키를 지우고 더는 동기화하지 않습니다. 이미 가져온 주문과 고객은 그대로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="520"/>
+        <location filename="../../ui/connections.py" line="522"/>
         <source>Disconnected. The data already brought in stays.</source>
         <translation>연결을 끊었습니다. 이미 가져온 데이터는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="541"/>
+        <location filename="../../ui/connections.py" line="543"/>
         <source>Syncing… you can close this window; the sync goes on.</source>
         <translation>동기화하는 중… 이 창을 닫아도 동기화는 계속됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="548"/>
+        <location filename="../../ui/connections.py" line="550"/>
         <source>Stopping…</source>
         <translation>멈추는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="566"/>
+        <location filename="../../ui/connections.py" line="568"/>
         <source>%1 is being synced already (by the runner); its result shows here when it ends.</source>
         <translation>%1은(는) 이미 동기화하고 있습니다(자동 실행기). 끝나면 결과가 여기에 나옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="581"/>
+        <location filename="../../ui/connections.py" line="583"/>
         <source>Not saved: %1</source>
         <translation>저장하지 않았습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/connections.py" line="585"/>
+        <location filename="../../ui/connections.py" line="587"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
@@ -435,81 +435,81 @@
     <message>
         <location filename="../../ui/pages/customers.py" line="203"/>
         <source>The selected customers (or, with none selected, everyone listed) into a live journey that starts &apos;added by hand&apos;</source>
-        <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) '직접 추가'로 시작하는 게시된 여정에 넣습니다</translation>
+        <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) &apos;직접 추가&apos;로 시작하는 게시된 여정에 넣습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="210"/>
+        <location filename="../../ui/pages/customers.py" line="211"/>
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="212"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="212"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="212"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="229"/>
+        <location filename="../../ui/pages/customers.py" line="230"/>
         <source>Click a column title to sort; click again to reverse</source>
         <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="282"/>
+        <location filename="../../ui/pages/customers.py" line="283"/>
         <source>No live journey starts &apos;added by hand&apos;. Make one (trigger: Added by hand) and publish it first.</source>
-        <translation>'직접 추가'로 시작하는 게시된 여정이 없습니다. 시작 조건을 '직접 추가'로 한 여정을 만들어 먼저 게시하세요.</translation>
+        <translation>&apos;직접 추가&apos;로 시작하는 게시된 여정이 없습니다. 시작 조건을 &apos;직접 추가&apos;로 한 여정을 만들어 먼저 게시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="284"/>
-        <location filename="../../ui/pages/customers.py" line="289"/>
+        <location filename="../../ui/pages/customers.py" line="285"/>
+        <location filename="../../ui/pages/customers.py" line="291"/>
         <source>Add to a journey</source>
         <translation>여정에 넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="288"/>
+        <location filename="../../ui/pages/customers.py" line="290"/>
         <source>Add %1 customers to which journey?</source>
         <translation>고객 %1명을 어느 여정에 넣을까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="299"/>
+        <location filename="../../ui/pages/customers.py" line="301"/>
         <source>Added %1 of %2 customers to &apos;%3&apos;.</source>
-        <translation>고객 %2명 중 %1명을 '%3'에 넣었습니다.</translation>
+        <translation>고객 %2명 중 %1명을 &apos;%3&apos;에 넣었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="302"/>
+        <location filename="../../ui/pages/customers.py" line="304"/>
         <source>%1 were not added (already in it, or its entry rules left them out).</source>
         <translation>%1명은 넣지 않았습니다(이미 들어 있거나 여정의 진입 규칙에 걸림).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="310"/>
+        <location filename="../../ui/pages/customers.py" line="313"/>
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="313"/>
+        <location filename="../../ui/pages/customers.py" line="316"/>
         <source>· only the segment &apos;%1&apos;</source>
         <translation>· &apos;%1&apos; 세그먼트만</translation>
     </message>
@@ -1874,170 +1874,261 @@
     </message>
 </context>
 <context>
+    <name>LateBanner</name>
+    <message>
+        <location filename="../../ui/late_notice.py" line="47"/>
+        <source>See them and send…</source>
+        <translation>목록 보기·보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="48"/>
+        <source>Dismiss</source>
+        <translation>보내지 않고 닫기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="49"/>
+        <source>Keep them unsent; this notice does not come back for them</source>
+        <translation>보내지 않은 채로 둡니다. 이 메시지들로 알림이 다시 뜨지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="62"/>
+        <source>While the PC was off, %1 messages were too late and were not sent (their journeys skip a message more than its set hours late).</source>
+        <translation>PC가 꺼져 있던 동안 %1건이 너무 늦어 보내지 않았습니다 (여정에 정한 시간보다 늦은 메시지는 건너뜁니다).</translation>
+    </message>
+</context>
+<context>
+    <name>LateDialog</name>
+    <message>
+        <location filename="../../ui/late_notice.py" line="93"/>
+        <source>Messages not sent because they were too late</source>
+        <translation>너무 늦어 보내지 않은 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="96"/>
+        <source>The PC (or the runner) was off when these were due, and their journeys skip a message that is too late. Choose the ones still worth sending: they go at the next run, and consent, quiet hours and the daily limits still apply.</source>
+        <translation>보낼 시각에 PC(또는 자동 실행기)가 꺼져 있었고, 여정은 너무 늦은 메시지를 건너뜁니다. 아직 보낼 만한 것을 고르세요. 다음 실행 때 보내며, 수신 동의·광고 금지 시간·횟수 제한은 그대로 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="102"/>
+        <source>Customer</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="102"/>
+        <source>Journey</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="102"/>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="103"/>
+        <source>Was due</source>
+        <translation>보낼 예정이던 시각</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="116"/>
+        <source>Select all</source>
+        <translation>모두 선택</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="117"/>
+        <source>Send the selected now</source>
+        <translation>선택한 메시지 지금 보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="118"/>
+        <source>Keep them unsent</source>
+        <translation>모두 보내지 않기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="119"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="164"/>
+        <source>%1 messages will be sent at the next run (consent, quiet hours and the daily limits still apply). The others stay unsent.</source>
+        <translation>%1건은 다음 실행 때 보냅니다 (수신 동의, 광고 금지 시간, 횟수 제한은 그대로 적용). 나머지는 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="173"/>
+        <source>%1 messages stay unsent; the notice will not come back for them.</source>
+        <translation>%1건은 보내지 않은 채로 둡니다. 이 메시지들로 알림이 다시 뜨지 않습니다.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
         <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="84"/>
+        <source>%1 late messages stay unsent; the notice will not come back for them.</source>
+        <translation>늦은 메시지 %1건은 보내지 않은 채로 둡니다. 이 메시지들로 알림이 다시 뜨지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89"/>
+        <location filename="../../ui/main_window.py" line="97"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>Open the shop connections</source>
         <translation>쇼핑몰 연결 창 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Dangol</source>
         <translation>단골여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>demo shop</source>
         <translation>데모 쇼핑몰</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="167"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Import a shop file…</source>
         <translation>쇼핑몰 파일 가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>Shop connections…</source>
         <translation>쇼핑몰 연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170"/>
+        <location filename="../../ui/main_window.py" line="178"/>
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>About Dangol</source>
         <translation>단골여정 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>Dangol: customer journeys for small online shops, on your own PC.</source>
         <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Runner: running</source>
         <translation>자동 실행기: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Runner: stopped</source>
         <translation>자동 실행기: 멈춤</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>Runner: not responding</source>
         <translation>자동 실행기: 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>Runner: not started yet</source>
         <translation>자동 실행기: 아직 시작 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>last heartbeat %1</source>
         <translation>마지막 신호 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Stop runner</source>
         <translation>자동 실행 멈추기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Start runner</source>
         <translation>자동 실행 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Last sync: %1</source>
         <translation>마지막 동기화: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>out of date: messages are not sent until it is synced again</source>
         <translation>오래됨: 다시 동기화할 때까지 메시지를 보내지 않고 기다립니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>%1 messages waiting for review</source>
         <translation>확인 기다리는 메시지 %1건</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>⚠ %1 customers stopped: a message of &apos;%2&apos; could not be made. Fix it</source>
         <translation>⚠ 고객 %1명이 멈췄습니다: &apos;%2&apos;의 메시지를 만들 수 없었습니다. 고치기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>(and %1 more journeys)</source>
         <translation>(다른 여정 %1개 더)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>&apos;%1&apos;: %2 customers</source>
         <translation>&apos;%1&apos;: 고객 %2명</translation>
     </message>
