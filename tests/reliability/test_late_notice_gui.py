@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from engine import config
+from tests.reliability.test_late_notice import a_day_off
 from tests.runtime.shop import Shop
 from tests.ui.conftest import ARTIFACTS, _clipboard_released, _qsettings_in_tmp  # noqa: F401  (autouse: UI setup)
 from tests.ui.test_main_window import open_window
 from ui.late_notice import LateBanner, LateDialog
-from tests.reliability.test_late_notice import a_day_off
 
 
 def no_english_left(widget) -> list[str]:  # type: ignore[no-untyped-def]
