@@ -644,7 +644,7 @@
     <message>
         <location filename="../../ui/editor/window.py" line="200"/>
         <location filename="../../ui/editor/window.py" line="208"/>
-        <location filename="../../ui/editor/window.py" line="274"/>
+        <location filename="../../ui/editor/window.py" line="275"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
@@ -689,205 +689,210 @@
         <translation>다시 들어오는 규칙, 우선순위, 제외 묶음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="248"/>
+        <location filename="../../ui/editor/window.py" line="249"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="253"/>
+        <location filename="../../ui/editor/window.py" line="254"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="260"/>
+        <location filename="../../ui/editor/window.py" line="261"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="261"/>
+        <location filename="../../ui/editor/window.py" line="262"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="262"/>
+        <location filename="../../ui/editor/window.py" line="263"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="263"/>
+        <location filename="../../ui/editor/window.py" line="264"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="264"/>
+        <location filename="../../ui/editor/window.py" line="265"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="265"/>
+        <location filename="../../ui/editor/window.py" line="266"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="266"/>
+        <location filename="../../ui/editor/window.py" line="267"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="267"/>
+        <location filename="../../ui/editor/window.py" line="268"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="268"/>
+        <location filename="../../ui/editor/window.py" line="269"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="269"/>
+        <location filename="../../ui/editor/window.py" line="270"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="270"/>
+        <location filename="../../ui/editor/window.py" line="271"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="271"/>
+        <location filename="../../ui/editor/window.py" line="272"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="272"/>
-        <location filename="../../ui/editor/window.py" line="584"/>
+        <location filename="../../ui/editor/window.py" line="273"/>
+        <location filename="../../ui/editor/window.py" line="597"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="273"/>
+        <location filename="../../ui/editor/window.py" line="274"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="313"/>
+        <location filename="../../ui/editor/window.py" line="314"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="372"/>
+        <location filename="../../ui/editor/window.py" line="342"/>
+        <source>Renamed to &apos;%1&apos; on the journeys list.</source>
+        <translation>여정 목록에서 이름을 '%1'(으)로 바꿨습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="385"/>
         <source>%1%2 — Journey editor</source>
         <translation>%1%2 — 여정 편집기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="372"/>
+        <location filename="../../ui/editor/window.py" line="385"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="382"/>
+        <location filename="../../ui/editor/window.py" line="395"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="411"/>
+        <location filename="../../ui/editor/window.py" line="424"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="412"/>
+        <location filename="../../ui/editor/window.py" line="425"/>
         <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="426"/>
+        <location filename="../../ui/editor/window.py" line="439"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="426"/>
+        <location filename="../../ui/editor/window.py" line="439"/>
         <source>Save the changes to &apos;%1&apos; before closing?</source>
         <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="452"/>
-        <location filename="../../ui/editor/window.py" line="492"/>
+        <location filename="../../ui/editor/window.py" line="465"/>
+        <location filename="../../ui/editor/window.py" line="505"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="453"/>
+        <location filename="../../ui/editor/window.py" line="466"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="458"/>
+        <location filename="../../ui/editor/window.py" line="471"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="500"/>
+        <location filename="../../ui/editor/window.py" line="513"/>
         <source>The %1 customers already in the segment enter at most %2 a day.</source>
         <translation>세그먼트에 이미 있던 고객 %1명은 하루 최대 %2명씩 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="515"/>
+        <location filename="../../ui/editor/window.py" line="528"/>
         <source>Published (version %1).</source>
         <translation>게시했습니다 (버전 %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="518"/>
-        <location filename="../../ui/editor/window.py" line="534"/>
+        <location filename="../../ui/editor/window.py" line="531"/>
+        <location filename="../../ui/editor/window.py" line="547"/>
         <source>The runner is starting: from today it sends as customers enter.</source>
         <translation>자동 실행기를 시작했습니다. 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="520"/>
+        <location filename="../../ui/editor/window.py" line="533"/>
         <source>The runner is on: from today it sends as customers enter.</source>
         <translation>자동 실행기가 켜져 있어 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="522"/>
+        <location filename="../../ui/editor/window.py" line="535"/>
         <source>The runner is off — it must be on to send.</source>
         <translation>자동 실행기가 꺼져 있습니다 — 켜야 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="525"/>
+        <location filename="../../ui/editor/window.py" line="538"/>
         <source>First day (replaying the last day): about %1 messages.</source>
         <translation>첫날 예상(지난 하루 기준): 메시지 약 %1건.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="543"/>
+        <location filename="../../ui/editor/window.py" line="556"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="546"/>
+        <location filename="../../ui/editor/window.py" line="559"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="549"/>
+        <location filename="../../ui/editor/window.py" line="562"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="552"/>
+        <location filename="../../ui/editor/window.py" line="565"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="553"/>
+        <location filename="../../ui/editor/window.py" line="566"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="554"/>
+        <location filename="../../ui/editor/window.py" line="567"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="584"/>
+        <location filename="../../ui/editor/window.py" line="597"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -1704,7 +1709,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="53"/>
-        <location filename="../../ui/pages/journeys.py" line="146"/>
+        <location filename="../../ui/pages/journeys.py" line="157"/>
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
@@ -1750,7 +1755,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="69"/>
-        <location filename="../../ui/pages/journeys.py" line="204"/>
+        <location filename="../../ui/pages/journeys.py" line="215"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
@@ -1785,90 +1790,91 @@
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="97"/>
+        <location filename="../../ui/pages/journeys.py" line="98"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="97"/>
+        <location filename="../../ui/pages/journeys.py" line="98"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="97"/>
+        <location filename="../../ui/pages/journeys.py" line="98"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="98"/>
+        <location filename="../../ui/pages/journeys.py" line="99"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="109"/>
+        <location filename="../../ui/pages/journeys.py" line="110"/>
+        <location filename="../../ui/pages/journeys.py" line="125"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="169"/>
+        <location filename="../../ui/pages/journeys.py" line="180"/>
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="183"/>
+        <location filename="../../ui/pages/journeys.py" line="194"/>
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="196"/>
-        <location filename="../../ui/pages/journeys.py" line="201"/>
-        <location filename="../../ui/pages/journeys.py" line="205"/>
+        <location filename="../../ui/pages/journeys.py" line="207"/>
+        <location filename="../../ui/pages/journeys.py" line="212"/>
+        <location filename="../../ui/pages/journeys.py" line="216"/>
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="196"/>
+        <location filename="../../ui/pages/journeys.py" line="207"/>
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="201"/>
+        <location filename="../../ui/pages/journeys.py" line="212"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="214"/>
+        <location filename="../../ui/pages/journeys.py" line="224"/>
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="214"/>
-        <location filename="../../ui/pages/journeys.py" line="232"/>
+        <location filename="../../ui/pages/journeys.py" line="224"/>
+        <location filename="../../ui/pages/journeys.py" line="242"/>
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="221"/>
+        <location filename="../../ui/pages/journeys.py" line="231"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="231"/>
+        <location filename="../../ui/pages/journeys.py" line="241"/>
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="238"/>
+        <location filename="../../ui/pages/journeys.py" line="248"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="248"/>
+        <location filename="../../ui/pages/journeys.py" line="258"/>
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="249"/>
+        <location filename="../../ui/pages/journeys.py" line="259"/>
         <source>Delete &apos;%1&apos;? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>&apos;%1&apos;을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
