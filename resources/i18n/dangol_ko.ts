@@ -777,7 +777,7 @@
     <message>
         <location filename="../../ui/editor/window.py" line="342"/>
         <source>Renamed to &apos;%1&apos; on the journeys list.</source>
-        <translation>여정 목록에서 이름을 '%1'(으)로 바꿨습니다.</translation>
+        <translation>여정 목록에서 이름을 &apos;%1&apos;(으)로 바꿨습니다.</translation>
     </message>
     <message>
         <location filename="../../ui/editor/window.py" line="385"/>
@@ -2527,122 +2527,112 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="47"/>
+        <location filename="../../ui/pages/settings.py" line="53"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="54"/>
+        <location filename="../../ui/pages/settings.py" line="60"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="54"/>
+        <location filename="../../ui/pages/settings.py" line="60"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="54"/>
+        <location filename="../../ui/pages/settings.py" line="60"/>
         <source>Like the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="56"/>
+        <location filename="../../ui/pages/settings.py" line="62"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="59"/>
+        <location filename="../../ui/pages/settings.py" line="65"/>
         <source>Theme</source>
         <translation>테마</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="68"/>
-        <source>Shop (shown in ad messages, required by law)</source>
-        <translation>쇼핑몰 정보 (광고 메시지에 법에 따라 표시)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="68"/>
-        <source>Segments</source>
-        <translation>세그먼트</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="69"/>
-        <source>Sending rules</source>
-        <translation>발송 규칙</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="69"/>
-        <source>Shop data sync</source>
-        <translation>쇼핑몰 데이터 동기화</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="76"/>
+        <location filename="../../ui/pages/settings.py" line="106"/>
         <source>Webhook (for any channel set to it)</source>
         <translation>웹훅 (웹훅으로 보내도록 한 채널에 사용)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="77"/>
-        <source>Background runner</source>
-        <translation>자동 실행기</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="102"/>
+        <location filename="../../ui/pages/settings.py" line="130"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="132"/>
+        <location filename="../../ui/pages/settings.py" line="164"/>
+        <source>off</source>
+        <translation>끄기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="200"/>
         <source>Test connection</source>
         <translation>연결 테스트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="133"/>
+        <location filename="../../ui/pages/settings.py" line="201"/>
         <source>Send a test to me</source>
         <translation>나에게 테스트 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="141"/>
+        <location filename="../../ui/pages/settings.py" line="209"/>
         <source>my number (empty: the shop contact)</source>
         <translation>받을 번호 (비우면 쇼핑몰 연락처)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="160"/>
+        <location filename="../../ui/pages/settings.py" line="228"/>
         <source>Sending a test…</source>
         <translation>테스트 메시지를 보내는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="160"/>
+        <location filename="../../ui/pages/settings.py" line="228"/>
         <source>Connecting…</source>
         <translation>연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="223"/>
+        <location filename="../../ui/pages/settings.py" line="291"/>
         <source>saved in the system keyring; type to replace it</source>
         <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="224"/>
+        <location filename="../../ui/pages/settings.py" line="292"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="230"/>
+        <location filename="../../ui/pages/settings.py" line="344"/>
+        <source> and %1 more</source>
+        <translation> 외 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="346"/>
+        <source>Saved: %1.</source>
+        <translation>저장했습니다: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="348"/>
+        <source>Saved (nothing had changed).</source>
+        <translation>저장했습니다 (바뀐 설정이 없습니다).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="80"/>
         <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="262"/>
+        <location filename="../../ui/pages/settings.py" line="335"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="270"/>
-        <source>Saved.</source>
-        <translation>저장했습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="285"/>
+        <location filename="../../ui/pages/settings.py" line="364"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>
