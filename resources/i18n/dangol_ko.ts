@@ -933,39 +933,49 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="53"/>
+        <location filename="../../ui/pages/gallery.py" line="120"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="55"/>
+        <location filename="../../ui/pages/gallery.py" line="122"/>
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="56"/>
+        <location filename="../../ui/pages/gallery.py" line="123"/>
         <source>New blank journey</source>
         <translation>빈 여정 만들기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="57"/>
+        <location filename="../../ui/pages/gallery.py" line="124"/>
         <source>An empty canvas: you pick how customers enter and build the steps.</source>
         <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="99"/>
+        <location filename="../../ui/pages/gallery.py" line="170"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="101"/>
+        <location filename="../../ui/pages/gallery.py" line="172"/>
+        <source>below: the whole flow</source>
+        <translation>아래: 전체 흐름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="173"/>
+        <source>The first steps are shown large; the strip below is the whole flow, the part shown large framed in blue.</source>
+        <translation>앞 단계를 크게 보여 줍니다. 아래 띠는 전체 흐름이며, 크게 보이는 부분은 파란 테두리로 표시됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="177"/>
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="110"/>
+        <location filename="../../ui/pages/gallery.py" line="186"/>
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
