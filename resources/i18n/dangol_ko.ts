@@ -515,70 +515,153 @@
     </message>
 </context>
 <context>
+    <name>DashboardLists</name>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="44"/>
+        <source>Needs your attention</source>
+        <translation>확인할 일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="52"/>
+        <source>Journeys</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <source>Journey</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <source>Customers in it</source>
+        <translation>진행 중인 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="56"/>
+        <source>Conversions</source>
+        <translation>전환 (주문)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="65"/>
+        <source>No journeys yet. Pick one in the template gallery to begin.</source>
+        <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="82"/>
+        <source>&apos;%1&apos;: a message could not be made for %2 customers. &lt;a href=&quot;journey:%3&quot;&gt;Fix it&lt;/a&gt;</source>
+        <translation>'%1': 고객 %2명에게 메시지를 만들지 못했습니다. &lt;a href=&quot;journey:%3&quot;&gt;고치기&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="86"/>
+        <source>%1 messages wait for your review. &lt;a href=&quot;page:messages&quot;&gt;Message log&lt;/a&gt;</source>
+        <translation>메시지 %1건이 확인을 기다립니다. &lt;a href=&quot;page:messages&quot;&gt;메시지 기록&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="89"/>
+        <source>%1 messages were too late while the PC was off (see the notice at the top).</source>
+        <translation>PC가 꺼져 있던 동안 메시지 %1건이 너무 늦어 보내지 않았습니다 (위쪽 알림 참고).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="92"/>
+        <source>Nothing to look at: no failed messages, none waiting for review.</source>
+        <translation>확인할 일이 없습니다. 실패한 메시지도, 확인을 기다리는 메시지도 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <source>draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <source>live</source>
+        <translation>운영 중</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <source>paused</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="94"/>
+        <source>archived</source>
+        <translation>보관됨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="107"/>
+        <source>Ordered within %1 days</source>
+        <translation>%1일 안 주문</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="17"/>
+        <location filename="../../ui/pages/dashboard.py" line="18"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="18"/>
+        <location filename="../../ui/pages/dashboard.py" line="19"/>
         <source>Counted orders only: cancelled and refunded orders are left out.</source>
         <translation>취소·환불된 주문은 빼고 셉니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="21"/>
+        <location filename="../../ui/pages/dashboard.py" line="22"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="21"/>
+        <location filename="../../ui/pages/dashboard.py" line="22"/>
         <source>Customers who bought</source>
         <translation>구매 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="22"/>
+        <location filename="../../ui/pages/dashboard.py" line="23"/>
         <source>Revenue (all time)</source>
         <translation>누적 매출</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="22"/>
+        <location filename="../../ui/pages/dashboard.py" line="23"/>
         <source>Revenue, last 30 days</source>
         <translation>최근 30일 매출</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="23"/>
+        <location filename="../../ui/pages/dashboard.py" line="24"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="23"/>
+        <location filename="../../ui/pages/dashboard.py" line="24"/>
         <source>Repeat rate</source>
         <translation>재구매율</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="24"/>
+        <location filename="../../ui/pages/dashboard.py" line="25"/>
         <source>Revenue per customer (CLV)</source>
         <translation>고객당 매출 (CLV)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="24"/>
+        <location filename="../../ui/pages/dashboard.py" line="25"/>
         <source>Lapsed (churn)</source>
         <translation>휴면 비율 (이탈)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="39"/>
-        <location filename="../../ui/pages/dashboard.py" line="41"/>
+        <location filename="../../ui/pages/dashboard.py" line="46"/>
+        <location filename="../../ui/pages/dashboard.py" line="48"/>
         <source>%1 orders</source>
         <translation>주문 %1건</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="43"/>
+        <location filename="../../ui/pages/dashboard.py" line="50"/>
         <source>bought twice or more</source>
         <translation>두 번 이상 구매</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="45"/>
+        <location filename="../../ui/pages/dashboard.py" line="52"/>
         <source>no order for a year</source>
         <translation>1년 동안 주문 없음</translation>
     </message>
@@ -933,49 +1016,49 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="120"/>
+        <location filename="../../ui/pages/gallery.py" line="122"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="122"/>
+        <location filename="../../ui/pages/gallery.py" line="124"/>
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="123"/>
+        <location filename="../../ui/pages/gallery.py" line="125"/>
         <source>New blank journey</source>
         <translation>빈 여정 만들기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="124"/>
+        <location filename="../../ui/pages/gallery.py" line="126"/>
         <source>An empty canvas: you pick how customers enter and build the steps.</source>
         <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="170"/>
+        <location filename="../../ui/pages/gallery.py" line="173"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="172"/>
+        <location filename="../../ui/pages/gallery.py" line="175"/>
         <source>below: the whole flow</source>
         <translation>아래: 전체 흐름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="173"/>
+        <location filename="../../ui/pages/gallery.py" line="176"/>
         <source>The first steps are shown large; the strip below is the whole flow, the part shown large framed in blue.</source>
         <translation>앞 단계를 크게 보여 줍니다. 아래 띠는 전체 흐름이며, 크게 보이는 부분은 파란 테두리로 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="177"/>
+        <location filename="../../ui/pages/gallery.py" line="180"/>
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="186"/>
+        <location filename="../../ui/pages/gallery.py" line="189"/>
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
