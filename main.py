@@ -138,6 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
     cdue = cnverbs.add_parser("due", help="ad consents two years old (the law asks the shop to tell those customers)")
     cdue.add_argument("--within", type=int, default=0, metavar="DAYS", help="also those due within DAYS")
     cdue.add_argument("--json", action="store_true", help="print JSON")
+    late = verbs.add_parser("late", help="messages skipped because the PC was off past their lateness limit")
+    lverbs = late.add_subparsers(dest="late_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    llist = lverbs.add_parser("list", help="those not seen yet (--all: seen ones too)")
+    llist.add_argument("--all", action="store_true", help="also those already seen")
+    llist.add_argument("--json", action="store_true", help="print JSON")
+    lsend = lverbs.add_parser("send", help="send these after all, at the next pass (consent, quiet hours and caps "
+                                           "still apply; never twice)")
+    lsend.add_argument("ids", nargs="+", type=int, metavar="ID")
+    ldismiss = lverbs.add_parser("dismiss", help="mark these (default: all) as seen; the start-up notice forgets them")
+    ldismiss.add_argument("ids", nargs="*", type=int, metavar="ID")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
     tline.add_argument("customer", help="customer name, id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
@@ -676,6 +686,37 @@ def cmd_consent(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_late(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from engine import config
+    from engine.delivery.late import dismiss_late, late_messages, send_late
+
+    db = _open(args)
+    if args.late_verb == "send":
+        with db.write_session() as session:
+            count = send_late(session, args.ids, _clock(args).now())
+        print(f"{count} late message(s) queued again; they go at the next pass under the other rules"
+              + (f" ({len(args.ids) - count} not skipped for lateness, left as they are)" if count < len(args.ids) else ""))
+        return EXIT_OK
+    if args.late_verb == "dismiss":
+        with db.write_session() as session:
+            count = dismiss_late(session, args.ids or None)
+        print(f"{count} late message(s) marked as seen")
+        return EXIT_OK
+    with db.session() as session:
+        items = late_messages(session, include_seen=args.all)
+        zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+    if args.json:
+        _print_json([item.to_json() for item in items])
+        return EXIT_OK
+    for item in items:
+        print(f"{item.id}\t{item.due_at.astimezone(zone):%Y-%m-%d %H:%M}\t{item.customer}\t{item.journey}\t"
+              f"{item.channel}\t{item.preview()}" + ("\t(seen)" if item.seen else ""))
+    print(f"{len(items)} message(s) skipped as too late", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -752,6 +793,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "templates": cmd_templates,
     "run-once": cmd_run_once,
     "timeline": cmd_timeline,
+    "late": cmd_late,
     "import": cmd_import,
     "source": cmd_source,
     "consent": cmd_consent,

@@ -245,6 +245,7 @@ class EditorWindow(QMainWindow):
         bar.addAction(journey_settings)
         bar.addSeparator()
         self.doc.journey_changed.connect(self._journey_changed)
+        self.ctx.bus.journey_changed.connect(self._heard)  # renamed or paused elsewhere (the journeys list)
         undo = QAction(self.tr("Undo"), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.triggered.connect(self.doc.undo.undo)
@@ -330,6 +331,18 @@ class EditorWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _heard(self, journey_id: str, field: str, value: str) -> None:
+        """A committed change of this journey made elsewhere: take it, so the next save keeps it."""
+        if journey_id != self.journey.id:
+            return
+        if field == "name" and value != self.journey.name:
+            self.journey.rename(value)  # the store has it already: not an edit to undo or to save
+            self.doc.journey_changed.emit()
+            self.statusBar().showMessage(self.tr("Renamed to '%1' on the journeys list.").replace("%1", value), 6000)
+        elif field == "status" and value != self.status:
+            self.status = value
+            self._update_pause()
 
     def _journey_changed(self) -> None:
         if self.name_edit.text() != self.journey.name:

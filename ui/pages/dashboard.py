@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from engine.customers.segments import kpis, thresholds
 from ui.context import AppContext
+from ui.pages.dashboard_lists import DashboardLists
 from ui.widgets import FigureCard, muted_label, title_label, won
 
 
@@ -27,8 +28,14 @@ class DashboardPage(QWidget):
         for index, card in enumerate(self.cards.values()):
             grid.addWidget(card, index // 4, index % 4)
         layout.addLayout(grid)
-        layout.addStretch(1)
+        self.lists = DashboardLists(ctx)  # until the KPI charts take this place
+        self.lists.open_journey.connect(self._open_journey)
+        layout.addWidget(self.lists, 1)
         self.refresh()
+
+    def _open_journey(self, journey_id: str) -> None:
+        self.ctx.bus.navigate.emit("journeys")
+        self.ctx.bus.open_journey.emit(journey_id)
 
     def refresh(self) -> None:
         now = self.ctx.clock.now()
@@ -43,3 +50,4 @@ class DashboardPage(QWidget):
         self.cards["repeat_rate"].set(f"{figures.repeat_rate * 100:.1f}%", self.tr("bought twice or more"))
         self.cards["clv"].set(won(figures.clv))
         self.cards["churn_rate"].set(f"{figures.churn_rate * 100:.1f}%", self.tr("no order for a year"))
+        self.lists.refresh()

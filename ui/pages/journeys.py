@@ -82,6 +82,7 @@ class JourneysPage(QWidget):
         self.editors: dict[str, EditorWindow] = {}
         self.edit_button.clicked.connect(lambda: self.open_editor())
         ctx.bus.open_journey.connect(self.open_editor)
+        ctx.bus.journey_changed.connect(self._heard)  # a rename or status change made anywhere (an editor)
         self.table.doubleClicked.connect(lambda _: self.open_editor())
         self.new_button.clicked.connect(lambda: ctx.bus.navigate.emit("gallery"))
         self.blank_button.clicked.connect(lambda: self.new_blank())
@@ -115,6 +116,16 @@ class JourneysPage(QWidget):
             self.model.appendRow(items)
         self.empty.setVisible(not rows)
         self._update_buttons()
+
+    def _heard(self, journey_id: str, field: str, value: str) -> None:
+        """Show a journey's new name or status in its row at once (the row found by the journey's id)."""
+        column = {"name": 0, "status": 1}.get(field)
+        if column is None:
+            return
+        text = (value or self.tr("(no name)")) if field == "name" else self.status_text(value)
+        for row in range(self.model.rowCount()):
+            if self.model.item(row, 0).data(Qt.ItemDataRole.UserRole) == journey_id:
+                self.model.item(row, column).setText(text)
 
     def _conversion_text(self, figures: tuple[int, int] | None) -> str:
         if not figures or not figures[0]:
@@ -204,9 +215,8 @@ class JourneysPage(QWidget):
             too_long = JourneyError("text_too_long", where=self.tr("Name"), length=len(name), limit=LIMITS.name_chars)
             QMessageBox.warning(self, self.tr("Rename"), describe(too_long, self.ctx.lang))
             return False
-        journey.rename(name)
-        with self.ctx.db.write_session() as session:
-            store.save_draft(session, journey, self.ctx.clock)
+        with self.ctx.db.write_session() as session:  # announced: an open editor of it takes the new name
+            store.rename(session, journey_id, name, self.ctx.clock)
         self.ctx.bus.data_changed.emit()
         return True
 
