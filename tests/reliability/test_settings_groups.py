@@ -119,8 +119,9 @@ def test_the_keyring_notice_stays_beside_the_save_line(qtbot, db: Database, monk
 
 def test_every_channel_section_keeps_its_test_buttons(qtbot, db: Database) -> None:
     _window, page = settings_page(qtbot, db)
-    for name in ("sms", "kakao", "email"):
+    sending = {spec.name for spec in channels.CHANNELS if spec.settings and spec.node is not None}
+    assert {"sms", "kakao", "email", "kakao_brand"} <= sending
+    for name in sending:  # every channel a journey sends on, the Brand Message included
         test, send = page.channel_buttons[name]
         assert (test.text(), send.text()) == ("연결 테스트", "나에게 테스트 보내기")
         assert page.groups["sending"].isAncestorOf(test)
-    assert {spec.name for spec in channels.CHANNELS if spec.settings} <= {"sms", "kakao", "email"}
