@@ -65,7 +65,8 @@ class _Look:
 _LOOKS: dict[str, _Look] = {}
 WHITE = QColor("#ffffff")
 SELECTED_PEN = QPen(QColor("#f5b400"), 2.5)
-BLOCK_SELECTED_PEN = QPen(QColor("#f5b400"), 6.0)  # seen at a fifth of the size
+BLOCK_SELECTED_PEN = QPen(QColor("#f5b400"), 2.5)
+BLOCK_SELECTED_PEN.setCosmetic(True)  # 2.5 pixels at any zoom: seen on a card a fifth of its size
 NO_PEN = QPen(Qt.PenStyle.NoPen)
 BADGE_BRUSHES = {"error": QBrush(QColor("#d32f2f")), "warning": QBrush(QColor("#f59e0b"))}
 ALERT_PEN = QPen(QColor("#d32f2f"))
@@ -337,13 +338,13 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.edge_id = edge_id
         self.source, self.source_port, self.target = source, source_port, target
-        self.label = ""
+        self._label = ""
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
         # a wire's picture is kept like a card's: a frame of 1,000 wires blits pictures instead of calling
         # paint() 1,000 times (see docs/performance.md); it is made again when the path changes
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self._stroke: tuple[QPainterPath, QPainterPath] | None = None
+        self._stroke: tuple[QPainterPath, str, QPainterPath] | None = None
         self.update_path()
 
     def update_path(self) -> None:
@@ -351,24 +352,39 @@ class EdgeItem(QGraphicsPathItem):
         end = self.target.mapToScene(self.target.input_pos())
         self.setPath(curve(start, end))
 
-    def shape(self) -> QPainterPath:  # the 10-unit band a click picks the wire in, made once per path
+    @property
+    def label(self) -> str:  # the share of customers taking this wire, written above its middle
+        return self._label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        if text != self._label:
+            self._label = text
+            path = self.path()  # set again, so the bounding rect (taken from shape()) takes the label in or out
+            self.setPath(QPainterPath())
+            self.setPath(path)
+
+    def shape(self) -> QPainterPath:
+        """The 10-unit band a click picks the wire in, and the label's box: the cached picture is the
+        size of this (QGraphicsPathItem's bounding rect), so a label outside it would be cut. Made once per
+        path and label."""
         path = self.path()
-        if self._stroke is None or self._stroke[0] != path:
+        if self._stroke is None or self._stroke[0] != path or self._stroke[1] != self._label:
             stroker = QPainterPathStroker()
             stroker.setWidth(10)
-            self._stroke = (path, stroker.createStroke(path))
-        return self._stroke[1]
+            band = stroker.createStroke(path)
+            if self._label:
+                band.setFillRule(Qt.FillRule.WindingFill)
+                middle = path.pointAtPercent(0.5)
+                band.addRect(QRectF(middle.x() - 30, middle.y() - 18, 60, 16))
+            self._stroke = (path, self._label, band)
+        return self._stroke[2]
 
     def redraw(self) -> None:
-        """Paint again from scratch (the cached picture; see NodeItem.redraw)."""
+        """Paint again from scratch, after a theme change (selecting redraws a wire by itself)."""
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.update()
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.redraw()  # the cached picture must be drawn again with (or without) the highlight
-        return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         selected = self.isSelected()
