@@ -586,6 +586,18 @@
 <context>
     <name>EditorWindow</name>
     <message>
+        <source>Results</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Save or undo your changes first.</source>
+        <translation>바꾼 내용을 먼저 저장하거나 되돌리세요.</translation>
+    </message>
+    <message>
+        <source>Published version %1.</source>
+        <translation>버전 %1을 게시했습니다.</translation>
+    </message>
+    <message>
         <location filename="../../ui/editor/window.py" line="81"/>
         <source>Nodes</source>
         <translation>노드</translation>
@@ -1693,6 +1705,38 @@
 <context>
     <name>JourneysPage</name>
     <message>
+        <source>Sent (30 days)</source>
+        <translation>보냄 (30일)</translation>
+    </message>
+    <message>
+        <source>Ordered (30 days)</source>
+        <translation>주문 고객 (30일)</translation>
+    </message>
+    <message>
+        <source>Revenue (30 days)</source>
+        <translation>매출 (30일)</translation>
+    </message>
+    <message>
+        <source>ROI (30 days)</source>
+        <translation>ROI (30일)</translation>
+    </message>
+    <message>
+        <source>Messages sent in the last 30 days</source>
+        <translation>최근 30일 동안 보낸 메시지</translation>
+    </message>
+    <message>
+        <source>Customers whose order in the last 30 days counts for this journey (last touch, or its coupon code)</source>
+        <translation>최근 30일 주문이 이 여정의 전환으로 셈해진 고객 (마지막 메시지, 또는 이 여정의 쿠폰 코드)</translation>
+    </message>
+    <message>
+        <source>What those orders were paid</source>
+        <translation>그 주문의 결제 금액</translation>
+    </message>
+    <message>
+        <source>(revenue − message cost − discount) ÷ (message cost + discount)</source>
+        <translation>(매출 − 메시지 비용 − 할인) ÷ (메시지 비용 + 할인)</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/journeys.py" line="49"/>
         <source>Journeys</source>
         <translation>여정</translation>
@@ -2580,6 +2624,165 @@ Or bring in your own shop: import a file exported from its admin, or connect the
         <location filename="../../ui/app.py" line="105"/>
         <source>Open the demo shop</source>
         <translation>데모 쇼핑몰 열기</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message>
+        <source>Last %1 days</source>
+        <translation>최근 %1일</translation>
+    </message>
+    <message>
+        <source>Since the start</source>
+        <translation>처음부터</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <source>Entered</source>
+        <translation>들어옴</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>마침</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>나감</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>보냄</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <source>Not sent yet</source>
+        <translation>발송 대기</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>비용</translation>
+    </message>
+    <message>
+        <source>Conversions</source>
+        <translation>전환</translation>
+    </message>
+    <message>
+        <source>Customers who ordered</source>
+        <translation>주문한 고객</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>매출</translation>
+    </message>
+    <message>
+        <source>Coupons used</source>
+        <translation>쿠폰 사용</translation>
+    </message>
+    <message>
+        <source>Discount given</source>
+        <translation>할인해 준 금액</translation>
+    </message>
+    <message>
+        <source>Message cost</source>
+        <translation>메시지 비용</translation>
+    </message>
+    <message>
+        <source>Net result</source>
+        <translation>순이익</translation>
+    </message>
+    <message>
+        <source>ROI</source>
+        <translation>ROI</translation>
+    </message>
+    <message>
+        <source>A/B test</source>
+        <translation>A/B 테스트</translation>
+    </message>
+    <message>
+        <source>Make %1 the only path</source>
+        <translation>%1만 남기기</translation>
+    </message>
+    <message>
+        <source>Publishes a new version without this split: everyone goes this arm's way. Customers already on the other arm finish it.</source>
+        <translation>이 나누기를 없앤 새 버전을 게시합니다: 모두 이쪽 길로 갑니다. 이미 다른 쪽에 있는 고객은 그 길을 마칩니다.</translation>
+    </message>
+    <message>
+        <source>Holdout (no message)</source>
+        <translation>비교군 (메시지 없음)</translation>
+    </message>
+    <message>
+        <source>Add an A/B split to compare two versions, or give it a holdout share to see what the journey adds over sending nothing.</source>
+        <translation>두 안을 비교하려면 A/B 테스트를 넣으세요. 비교군 비율을 주면 아무것도 보내지 않았을 때보다 여정이 얼마나 나은지 보입니다.</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>그룹</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <source>Rate (95%)</source>
+        <translation>전환율 (95% 구간)</translation>
+    </message>
+    <message>
+        <source>Revenue per customer</source>
+        <translation>1인당 매출</translation>
+    </message>
+    <message>
+        <source>Holdout</source>
+        <translation>비교군</translation>
+    </message>
+    <message>
+        <source>With the journey</source>
+        <translation>여정 받음</translation>
+    </message>
+    <message>
+        <source>Publish a new version in which everyone goes the way of %1? The split and the steps only the other arm reached are removed; customers already on them finish on the old version.</source>
+        <translation>모두 %1 쪽으로 가는 새 버전을 게시할까요? 나누기와 다른 쪽만 거치던 단계는 없어지고, 이미 그 단계에 있는 고객은 이전 버전에서 마칩니다.</translation>
+    </message>
+    <message>
+        <source>The journey has changes that are not published yet: publish or undo them first.</source>
+        <translation>게시하지 않은 변경이 있습니다: 먼저 게시하거나 되돌리세요.</translation>
+    </message>
+    <message>
+        <source>Publish the journey first.</source>
+        <translation>여정을 먼저 게시하세요.</translation>
+    </message>
+    <message>
+        <source>This split is no longer in the journey.</source>
+        <translation>이 A/B 테스트는 더 이상 여정에 없습니다.</translation>
+    </message>
+    <message>
+        <source>The new version has problems to fix first (%1).</source>
+        <translation>새 버전에 먼저 고칠 문제가 있습니다 (%1개).</translation>
     </message>
 </context>
 </TS>

@@ -38,6 +38,7 @@ HEADER = 26.0
 BODY = 34.0
 PORT_R = 6.0
 PORT_GAP = 18.0
+STATS_LINE = 12.0  # one line of the live numbers (8 pt)
 COLORS = {
     "trigger": "#2f9e62", "wait": "#8a6fdf", "condition": "#e0882b", "split": "#d9577a", "message": "#2f6fed",
     "action": "#178a94", "goal": "#b8912b", "exit": "#6b7280",
@@ -80,7 +81,11 @@ class NodeItem(QGraphicsItem):
         self.update()
 
     def boundingRect(self) -> QRectF:  # the problem badge above the top edge; numbers and an alert below
-        return QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 70)
+        return QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 34 + self.stats_height())
+
+    def stats_height(self) -> float:
+        """Room for the live numbers: each of their lines may wrap once under the card."""
+        return max(36.0, 2 * STATS_LINE * (self.stats.count("\n") + 1))
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -163,11 +168,11 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QRectF(WIDTH - 18, -10, 16, 16), Qt.AlignmentFlag.AlignCenter, "!")
         if self.stats:
             painter.setPen(text)
-            painter.drawText(QRectF(0, self.height + 2, WIDTH, 36),
+            painter.drawText(QRectF(0, self.height + 2, WIDTH, self.stats_height()),
                              Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.stats)
         if self.alert:
             painter.setPen(QColor("#d32f2f"))
-            painter.drawText(QRectF(0, self.height + 38, WIDTH, 18), Qt.AlignmentFlag.AlignLeft,
+            painter.drawText(QRectF(0, self.height + 2 + self.stats_height(), WIDTH, 18), Qt.AlignmentFlag.AlignLeft,
                              metrics.elidedText(self.alert, Qt.TextElideMode.ElideRight, WIDTH))
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
