@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, null, or_, select
+from sqlalchemy import and_, case, exists, func, literal, literal_column, null, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine import config
@@ -20,7 +20,8 @@ from engine.customers.stats import COUNTED_STATUSES
 from engine.journey.registry import REGISTRY
 from engine.journey_store import find_row
 from engine.results import stats
-from storage.models import ACTIVE, Coupon, Enrollment, Order, OutboxMessage, StepLog
+from engine.runtime.writes import parse_utc, utc_text
+from storage.models import ACTIVE, SPLIT, Coupon, Enrollment, Order, OutboxMessage, StepLog
 
 ORDERS = Order.__table__
 OUTBOX = OutboxMessage.__table__
@@ -67,6 +68,8 @@ class Messages:
     waiting: dict[str, int] = field(default_factory=dict)  # not sent yet, by why: quiet_hours, stale_data, due …
     cost_won: int = 0  # of the sent ones: the provider's reported cost, else the channel's price setting
     by_channel: dict[str, tuple[int, int]] = field(default_factory=dict)  # channel → (sent, cost)
+    first_sent: datetime | None = None
+    last_sent: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -293,7 +296,9 @@ def journey_results(session: Session, ref: str, now: datetime, *, days: int | No
     since = now - timedelta(days=days) if days else None
     funnel = _funnel(session, row.id, since)
     messages = _messages(session, row.id, since, now)
-    attribution = _attribution_one(session, row.id, window, since, now, model, messages.cost_won)
+    # every message of the journey was read for the figures above unless a window left some out
+    span = (messages.first_sent, messages.last_sent) if since is None else None
+    attribution = _attribution_one(session, row.id, window, since, now, model, messages.cost_won, span)
     arms = _arms(session, row.id, window, since, now)
     tests: list[ABTest] = []
     lifts: list[Lift] = []
@@ -348,13 +353,18 @@ def _messages(session: Session, journey_id: str, since: datetime | None, now: da
     skipped: dict[str, int] = {}
     waiting: dict[str, int] = {}
     channels: dict[str, tuple[int, int]] = {}
-    for status, reason, channel, count, spent in session.execute(
-            select(table.c.status, table.c.reason, table.c.channel, func.count(), func.sum(table.c.cost_won))
+    first: datetime | None = None
+    last: datetime | None = None
+    for status, reason, channel, count, spent, earliest, latest in session.execute(
+            select(table.c.status, table.c.reason, table.c.channel, func.count(), func.sum(table.c.cost_won),
+                   func.min(table.c.sent_at), func.max(table.c.sent_at))
             .where(*where).group_by(table.c.status, table.c.reason, table.c.channel)):
         count, spent = int(count), int(spent or 0)
         if status == "sent":
             sent += count
             cost += spent
+            first = earliest if first is None or (earliest is not None and earliest < first) else first
+            last = latest if last is None or (latest is not None and latest > last) else last
             old = channels.get(channel, (0, 0))
             channels[channel] = (old[0] + count, old[1] + spent)
         elif status == "failed":
@@ -363,7 +373,7 @@ def _messages(session: Session, journey_id: str, since: datetime | None, now: da
             _add(skipped, str(reason or ("dropped_by_owner" if status == "cancelled" else status)), count)
         else:
             _add(waiting, str(reason or ("held" if status == "held" else "due")), count)
-    return Messages(sent, failed, skipped, waiting, cost, dict(sorted(channels.items())))
+    return Messages(sent, failed, skipped, waiting, cost, dict(sorted(channels.items())), first, last)
 
 
 def _add(counts: dict[str, int], key: str, count: int) -> None:
@@ -376,6 +386,13 @@ def _shift(session: Session, column: Any, days: int, upper: bool) -> Any:
         return func.strftime("%Y-%m-%d %H:%M:%f", column, literal(f"{int(days):+d} days")) + \
             ("999" if upper else "000")
     return column + func.make_interval(0, 0, 0, int(days))
+
+
+def _unindexed(session: Session, column: Any) -> Any:
+    """`column` as SQLite's planner must not use an index for (its unary +)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column(f"+{column.table.name}.{column.name}")
+    return column
 
 
 def _orders_where(since: datetime | None, now: datetime) -> list[Any]:
@@ -396,26 +413,54 @@ def _last_message() -> Any:
             .correlate(ORDERS).scalar_subquery())
 
 
-def _winners(session: Session, days: int, since: datetime | None, now: datetime,
-             only: str | None = None) -> dict[str, tuple[int, int, int, int, int]]:
+def _winners(session: Session, days: int, since: datetime | None, now: datetime, only: str | None = None,
+             span: Any = None) -> dict[str, tuple[int, int, int, int, int]]:
     """Per journey, by last touch: (customers, orders, revenue, coupon orders, discount on them). An order
     carrying a journey's coupon code is that journey's; any other goes to the journey of the last message
-    before it, when it came within `days` days of that message."""
+    before it, when it came within `days` days of that message.
+
+    Only orders that could be won are looked at: for one journey (`only`), those from its first message to
+    `days` days after its last (read by the index on the order time), and the ones carrying its codes.
+    `span`: (first, last) sent time of its messages when the caller has them."""
+    low, high = since, now
+    first = None
+    if only is not None:
+        if span is None:
+            span = session.execute(select(func.min(OUTBOX.c.sent_at), func.max(OUTBOX.c.sent_at)).where(
+                OUTBOX.c.journey_id == only, OUTBOX.c.status == "sent")).one()
+        first, last_sent = span
+        if first is not None:
+            low = first if since is None else max(first, since)
+            high = min(now, last_sent + timedelta(days=days))
     last = OUTBOX.alias("last")
     coupon = COUPONS.alias("coupon")
     within = ORDERS.c.ordered_at <= _shift(session, last.c.sent_at, days, upper=True)
     winner = case((coupon.c.journey_id.is_not(None), coupon.c.journey_id),
                   (within, last.c.journey_id), else_=null()).label("winner")
-    by_coupon = case((coupon.c.journey_id.is_not(None), 1), else_=0)
-    where = _orders_where(since, now)
-    if only is not None:  # only the orders that could be this journey's: its customers' and its codes'
-        where.append(or_(ORDERS.c.customer_id.in_(select(OUTBOX.c.customer_id).where(
-            OUTBOX.c.journey_id == only, OUTBOX.c.status == "sent")), coupon.c.journey_id == only))
-    inner = (select(winner, ORDERS.c.customer_id, ORDERS.c.amount, ORDERS.c.discount, by_coupon.label("by_coupon"))
-             .select_from(ORDERS.outerjoin(last, last.c.id == _last_message())
-                          .outerjoin(coupon, and_(coupon.c.code == ORDERS.c.coupon_code,
-                                                  coupon.c.journey_id.is_not(None))))
-             .where(*where).subquery())
+    by_coupon = case((coupon.c.journey_id.is_not(None), 1), else_=0).label("by_coupon")
+    columns = (ORDERS.c.customer_id, ORDERS.c.amount, ORDERS.c.discount)
+    parts = []
+    if only is None or first is not None:
+        in_range = [ORDERS.c.customer_id.is_not(None), ORDERS.c.status.in_(COUNTED_STATUSES),
+                    ORDERS.c.ordered_at <= high]
+        if low is not None:
+            in_range.append(ORDERS.c.ordered_at > low)
+        parts.append(select(winner, *columns, by_coupon)
+                     .select_from(ORDERS.outerjoin(last, last.c.id == _last_message())
+                                  .outerjoin(coupon, and_(coupon.c.code == ORDERS.c.coupon_code,
+                                                          coupon.c.journey_id.is_not(None))))
+                     .where(*in_range))
+    if only is not None:  # its codes on orders outside that span (a coupon used late is still its)
+        at = _unindexed(session, ORDERS.c.ordered_at)  # read by code, not every older order by its time
+        outside = [coupon.c.journey_id == only, ORDERS.c.coupon_code.is_not(None),
+                   ORDERS.c.customer_id.is_not(None), ORDERS.c.status.in_(COUNTED_STATUSES), at <= now]
+        if since is not None:
+            outside.append(at > since)
+        if first is not None:
+            outside.append(or_(at <= low, at > high))
+        parts.append(select(coupon.c.journey_id.label("winner"), *columns, literal(1).label("by_coupon"))
+                     .select_from(ORDERS.join(coupon, coupon.c.code == ORDERS.c.coupon_code)).where(*outside))
+    inner = (parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])).subquery()
     query = (select(inner.c.winner, func.count(func.distinct(inner.c.customer_id)), func.count(),
                     func.sum(inner.c.amount), func.sum(inner.c.by_coupon),
                     func.sum(case((inner.c.by_coupon == 1, inner.c.discount), else_=0)))
@@ -448,11 +493,11 @@ def _any_touch(session: Session, journey_id: str, days: int, since: datetime | N
 
 
 def _attribution_one(session: Session, journey_id: str, days: int, since: datetime | None, now: datetime,
-                     model: str, cost: int) -> Attribution:
+                     model: str, cost: int, span: Any) -> Attribution:
     if model == "any_touch":
         figures = _any_touch(session, journey_id, days, since, now)
     else:
-        figures = _winners(session, days, since, now, only=journey_id).get(journey_id, (0, 0, 0, 0, 0))
+        figures = _winners(session, days, since, now, only=journey_id, span=span).get(journey_id, (0, 0, 0, 0, 0))
     customers, orders, revenue, coupons, discount = figures
     return Attribution(days, model, customers, orders, revenue, coupons, discount, cost)
 
@@ -461,26 +506,57 @@ def _arms(session: Session, journey_id: str, days: int, since: datetime | None,
           now: datetime) -> dict[str, dict[str, Arm]]:
     """Per split node and arm: customers placed there, who ordered within `days` days after being placed
     (every counted order, whatever touched it: the comparison is of the arms as assigned), and the revenue
-    of those orders with its sum of squares per customer."""
+    of those orders with its sum of squares per customer. The orders are read from the first placement on
+    (the index on the order time), each matched to its customer's placements (the step log's customer index)."""
     split = STEPS
-    paid = (select(func.sum(ORDERS.c.amount))
-            .where(ORDERS.c.customer_id == split.c.customer_id, ORDERS.c.status.in_(COUNTED_STATUSES),
-                   ORDERS.c.ordered_at > split.c.at, ORDERS.c.ordered_at <= now,
-                   ORDERS.c.ordered_at <= _shift(session, split.c.at, days, upper=True))
-            .correlate(split).scalar_subquery())  # NULL: no order (a free order still counts: 0)
-    where = [split.c.journey_id == journey_id, split.c.event == "split", split.c.reason.is_not(None),
-             split.c.node_id.is_not(None)]
+    where = [split.c.journey_id == journey_id, SPLIT, split.c.reason.is_not(None)]
     if since is not None:
         where.append(split.c.at >= since)
-    per = select(split.c.node_id, split.c.reason.label("arm"), paid.label("paid")).where(*where).subquery()
+    placed: dict[tuple[str, str], int] = {}
+    first = None
+    for node_id, arm, count, earliest in _placements(session, journey_id, since):
+        if node_id is None:
+            continue
+        placed[(str(node_id), str(arm))] = int(count)
+        first = earliest if first is None else min(first, earliest)
+    ordered: dict[tuple[str, str], tuple[int, int, float]] = {}
+    if first is not None:
+        per = (select(split.c.node_id, split.c.reason.label("arm"), func.sum(ORDERS.c.amount).label("paid"))
+               .select_from(ORDERS.join(split, and_(
+                   split.c.customer_id == ORDERS.c.customer_id, *where, split.c.at < ORDERS.c.ordered_at,
+                   ORDERS.c.ordered_at <= _shift(session, split.c.at, days, upper=True))))
+               .where(*_orders_where(first, now))
+               .group_by(split.c.customer_id, split.c.at, split.c.node_id, split.c.reason).subquery())
+        for node_id, arm, converted, revenue, squares in session.execute(
+                select(per.c.node_id, per.c.arm, func.count(), func.sum(per.c.paid),
+                       func.total(per.c.paid * 1.0 * per.c.paid)).group_by(per.c.node_id, per.c.arm)):
+            ordered[(str(node_id), str(arm))] = (int(converted), int(revenue or 0), float(squares or 0.0))
     result: dict[str, dict[str, Arm]] = {}
-    for node_id, arm, customers, converted, revenue, squares in session.execute(
-            select(per.c.node_id, per.c.arm, func.count(), func.count(per.c.paid), func.sum(per.c.paid),
-                   func.total(per.c.paid * 1.0 * per.c.paid))
-            .group_by(per.c.node_id, per.c.arm)):
-        result.setdefault(str(node_id), {})[str(arm)] = Arm(str(arm), int(customers), int(converted),
-                                                             int(revenue or 0), float(squares or 0.0))
+    for (node_id, arm), count in placed.items():
+        converted, revenue, squares = ordered.get((node_id, arm), (0, 0, 0.0))
+        result.setdefault(node_id, {})[arm] = Arm(arm, count, converted, revenue, squares)
     return result
+
+
+def _placements(session: Session, journey_id: str, since: datetime | None) -> list[tuple[Any, Any, int, datetime]]:
+    """(node, arm, customers, first placement) from the split steps' own index alone: SQLite's planner,
+    left to itself, reads every step row of the journey instead (a random page read each)."""
+    split = STEPS
+    if session.get_bind().dialect.name != "sqlite":
+        where = [split.c.journey_id == journey_id, SPLIT, split.c.reason.is_not(None)]
+        if since is not None:
+            where.append(split.c.at >= since)
+        return [(node, arm, int(count), earliest) for node, arm, count, earliest in session.execute(
+            select(split.c.node_id, split.c.reason, func.count(), func.min(split.c.at)).where(*where)
+            .group_by(split.c.node_id, split.c.reason))]
+    sql = ("SELECT node_id, reason, count(*), min(at) FROM step_log INDEXED BY ix_step_log_splits"
+           " WHERE journey_id = :journey AND event = 'split' AND reason IS NOT NULL"
+           + (" AND at >= :since" if since is not None else "") + " GROUP BY node_id, reason")
+    values: dict[str, Any] = {"journey": journey_id}
+    if since is not None:
+        values["since"] = utc_text(since)
+    return [(node, arm, int(count), parse_utc(earliest)) for node, arm, count, earliest in
+            session.execute(text(sql), values)]
 
 
 # --- the journey list: the last 30 days of every journey ------------------------------------------------
