@@ -513,9 +513,9 @@ def _arms(session: Session, journey_id: str, days: int, since: datetime | None,
     if since is not None:
         where.append(split.c.at >= since)
     placed: dict[tuple[str, str], int] = {}
-    first = None
+    first: datetime | None = None
     for node_id, arm, count, earliest in _placements(session, journey_id, since):
-        if node_id is None:
+        if node_id is None or earliest is None:
             continue
         placed[(str(node_id), str(arm))] = int(count)
         first = earliest if first is None else min(first, earliest)
@@ -538,7 +538,8 @@ def _arms(session: Session, journey_id: str, days: int, since: datetime | None,
     return result
 
 
-def _placements(session: Session, journey_id: str, since: datetime | None) -> list[tuple[Any, Any, int, datetime]]:
+def _placements(session: Session, journey_id: str,
+                since: datetime | None) -> list[tuple[Any, Any, int, datetime | None]]:
     """(node, arm, customers, first placement) from the split steps' own index alone: SQLite's planner,
     left to itself, reads every step row of the journey instead (a random page read each)."""
     split = STEPS
