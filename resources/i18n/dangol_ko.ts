@@ -1595,6 +1595,22 @@
 <context>
     <name>JourneySettingsDialog</name>
     <message>
+        <source>as in Settings (%1 days)</source>
+        <translation>설정대로 (%1일)</translation>
+    </message>
+    <message>
+        <source>Conversion window</source>
+        <translation>전환 인정 기간</translation>
+    </message>
+    <message>
+        <source>An order within this many days after one of this journey's messages counts as its conversion (results, live numbers).</source>
+        <translation>이 여정의 메시지를 받고 이 기간 안에 한 주문을 이 여정의 전환으로 셉니다 (결과, 실적 보기).</translation>
+    </message>
+    <message>
+        <source>What happens to a message that is late (the PC was off) is set on each message step.</source>
+        <translation>늦은 메시지(PC가 꺼져 있었을 때)를 어떻게 할지는 메시지 단계마다 정합니다.</translation>
+    </message>
+    <message>
         <location filename="../../ui/editor/journey_settings.py" line="35"/>
         <source>Journey settings</source>
         <translation>여정 설정</translation>

@@ -298,3 +298,15 @@ def test_make_b_the_only_path_publishes_a_version_without_the_split(shop) -> Non
     with pytest.raises(StoreError) as refused, db.write_session() as session:
         publish_only_path(session, journey.id, "ordered", "b", clock)
     assert refused.value.code == "draft_changed"
+
+
+def test_a_journey_sets_its_own_conversion_window(hand: Database) -> None:
+    with hand.session() as session:
+        row = session.get(JourneyRow, "jjjjjjjj")
+        row.draft = {**row.draft, "settings": {**row.draft["settings"], "conversion_days": 1}}
+        session.commit()
+    with hand.session() as session:
+        results = journey_results(session, "jjjjjjjj", NOW)
+    # c1's 30,000 came 2 days after J's message: past a 1-day window; the order with J's code stays J's
+    assert (results.attribution.days, results.attribution.orders, results.attribution.revenue) == (1, 1, 8_000)
+    assert "1일 안에" in results.attribution_sentence("ko")

@@ -120,3 +120,22 @@ def test_cards_add_up_results_tab_and_only_path(qtbot, shop: Shop) -> None:
     sent = int(page.model.index(row, 5).data().replace(",", ""))
     assert sent == sum(card.out.get("sent", 0) for card in cards.values())
     assert page.model.index(row, 7).data().endswith("원") and page.model.index(row, 7).data() != "0원"
+
+
+def test_journey_settings_conversion_window(qtbot, shop: Shop) -> None:
+    journey = gallery.instantiate(gallery.template("winback_90d"))
+    with shop.db.session() as session:
+        store.save_draft(session, journey, shop.clock)
+    install_language(QApplication.instance(), "ko")
+    window = EditorWindow(AppContext(shop.db, shop.clock, "ko", Bus()), journey.id)
+    qtbot.addWidget(window)
+    dialog = window.open_journey_settings()
+    assert dialog.conversion.text() == "설정대로 (7일)"  # unset: the shop's window
+    dialog.accept()
+    assert not window.is_dirty() and "conversion_days" not in window.journey.settings  # nothing changed
+    dialog = window.open_journey_settings()
+    dialog.conversion.setValue(10)
+    dialog.accept()
+    assert window.journey.settings["conversion_days"] == 10 and window.is_dirty()
+    window.doc.undo.undo()
+    assert "conversion_days" not in window.journey.settings or not window.journey.settings["conversion_days"]

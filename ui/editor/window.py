@@ -164,12 +164,11 @@ class EditorWindow(QMainWindow):
     def show_numbers(self) -> None:
         """Per node a card that adds up (in · waiting · out by branch with its share · skipped and stopped by
         reason) and who ordered within the conversion window; per branch edge: the share taking it."""
-        from engine import config
-        from engine.results.journeys import card_text, node_cards
+        from engine.results.journeys import card_text, conversion_days, node_cards
         from engine.runtime.stats import journey_numbers
 
         with self.ctx.db.session() as session:
-            days = int(config.get(session, "rules.conversion_days"))
+            days = conversion_days(session, self.journey.settings)  # the journey's own, else the shop's
             numbers = journey_numbers(session, self.journey.id, conversion_days=days)
             cards = node_cards(session, self.journey.id, self.journey.to_dict())
         for node_id, item in self.scene.nodes.items():
