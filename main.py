@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     jpause.add_argument("id")
     jresume = jverbs.add_parser("resume", help="undo pause")
     jresume.add_argument("id")
+    jresults = jverbs.add_parser("results", help="sent, skipped, conversions, revenue, ROI, A/B and holdout")
+    jresults.add_argument("id", help="journey id, unique id prefix, or name")
+    jresults.add_argument("--days", type=int, metavar="N", help="only the last N days (default: since the start)")
+    jresults.add_argument("--any-touch", action="store_true",
+                          help="count every order after one of its messages, not only those it touched last")
+    jresults.add_argument("--json", action="store_true", help="print the figures as JSON")
     jvalidate = jverbs.add_parser("validate", help="check a journey file and list its problems")
     jvalidate.add_argument("file", type=Path)
     jvalidate.add_argument("--json", action="store_true", help="print the problems as JSON")
@@ -327,6 +333,8 @@ def cmd_journey(args: argparse.Namespace) -> int:
             row = set_paused(session, args.id, clock, args.journey_verb == "pause")
         print(f"'{row.name}' is {row.status}")
         return EXIT_OK
+    if args.journey_verb == "results":
+        return _results(args, db, clock)
     if args.journey_verb == "validate":
         journey = store.read_file(args.file)
         with db.session() as session:
@@ -340,6 +348,23 @@ def cmd_journey(args: argparse.Namespace) -> int:
             print(f"{len(errors)} errors, {len(issues) - len(errors)} warnings" if issues else "ok: no problems")
         return EXIT_REJECTED if errors else EXIT_OK
     raise UsageError(f"unknown journey action {args.journey_verb}")
+
+
+def _results(args: argparse.Namespace, db: Any, clock: Any) -> int:
+    from engine import config
+    from engine.results.journeys import journey_results, report_text
+
+    if args.days is not None and not 1 <= args.days <= 3650:
+        raise UsageError("--days must be between 1 and 3650")
+    with db.session() as session:
+        results = journey_results(session, args.id, clock.now(), days=args.days,
+                                  model="any_touch" if args.any_touch else "last_touch")
+        lang = str(config.get(session, "ui.language"))
+    if args.json:
+        _print_json(results.to_json(lang))
+    else:
+        print(report_text(results, lang))
+    return EXIT_OK
 
 
 def _validation_context(session: Any, now: Any) -> Any:

@@ -669,313 +669,315 @@
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="81"/>
+        <location filename="../../ui/editor/window.py" line="101"/>
+        <location filename="../../ui/editor/window.py" line="207"/>
+        <location filename="../../ui/editor/window.py" line="310"/>
+        <source>Results</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="207"/>
+        <source>Save or undo your changes first.</source>
+        <translation>바꾼 내용을 먼저 저장하거나 되돌리세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="219"/>
+        <source>Published version %1.</source>
+        <translation>버전 %1을 게시했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="82"/>
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="83"/>
+        <location filename="../../ui/editor/window.py" line="84"/>
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="94"/>
-        <location filename="../../ui/editor/window.py" line="97"/>
+        <location filename="../../ui/editor/window.py" line="95"/>
+        <location filename="../../ui/editor/window.py" line="105"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="95"/>
+        <location filename="../../ui/editor/window.py" line="103"/>
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="137"/>
+        <location filename="../../ui/editor/window.py" line="148"/>
         <source>Start the runner</source>
         <translation>자동 실행기 켜기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="166"/>
-        <source>waiting %1</source>
-        <translation>대기 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/window.py" line="167"/>
-        <source>passed %1</source>
-        <translation>지남 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/window.py" line="169"/>
-        <source>sent %1 · skipped %2</source>
-        <translation>보냄 %1 · 건너뜀 %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/window.py" line="174"/>
+        <location filename="../../ui/editor/window.py" line="180"/>
         <source>⚠ %1 stopped: message could not be made</source>
         <translation>⚠ %1명 멈춤: 메시지를 만들 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="177"/>
+        <location filename="../../ui/editor/window.py" line="183"/>
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="187"/>
+        <location filename="../../ui/editor/window.py" line="195"/>
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="200"/>
-        <location filename="../../ui/editor/window.py" line="208"/>
-        <location filename="../../ui/editor/window.py" line="275"/>
+        <location filename="../../ui/editor/window.py" line="233"/>
+        <location filename="../../ui/editor/window.py" line="241"/>
+        <location filename="../../ui/editor/window.py" line="309"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="200"/>
+        <location filename="../../ui/editor/window.py" line="233"/>
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="214"/>
+        <location filename="../../ui/editor/window.py" line="248"/>
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="218"/>
+        <location filename="../../ui/editor/window.py" line="252"/>
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="232"/>
+        <location filename="../../ui/editor/window.py" line="266"/>
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="235"/>
+        <location filename="../../ui/editor/window.py" line="269"/>
         <source>Journey name</source>
         <translation>여정 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="236"/>
+        <location filename="../../ui/editor/window.py" line="270"/>
         <source>The journey&apos;s name; press Enter to rename it. Saved with the journey.</source>
         <translation>여정 이름입니다. 고친 뒤 Enter를 누르면 바뀌고, 여정과 함께 저장됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="242"/>
+        <location filename="../../ui/editor/window.py" line="276"/>
         <source>Journey settings…</source>
         <translation>여정 설정…</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="243"/>
+        <location filename="../../ui/editor/window.py" line="277"/>
         <source>Who may enter again, priority, exclusion group</source>
         <translation>다시 들어오는 규칙, 우선순위, 제외 묶음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="249"/>
+        <location filename="../../ui/editor/window.py" line="283"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="254"/>
+        <location filename="../../ui/editor/window.py" line="288"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="261"/>
+        <location filename="../../ui/editor/window.py" line="295"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="262"/>
+        <location filename="../../ui/editor/window.py" line="296"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="263"/>
+        <location filename="../../ui/editor/window.py" line="297"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="264"/>
+        <location filename="../../ui/editor/window.py" line="298"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="265"/>
+        <location filename="../../ui/editor/window.py" line="299"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="266"/>
+        <location filename="../../ui/editor/window.py" line="300"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="267"/>
+        <location filename="../../ui/editor/window.py" line="301"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="268"/>
+        <location filename="../../ui/editor/window.py" line="302"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="269"/>
+        <location filename="../../ui/editor/window.py" line="303"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="270"/>
+        <location filename="../../ui/editor/window.py" line="304"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="271"/>
+        <location filename="../../ui/editor/window.py" line="305"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="272"/>
+        <location filename="../../ui/editor/window.py" line="306"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="273"/>
-        <location filename="../../ui/editor/window.py" line="597"/>
+        <location filename="../../ui/editor/window.py" line="307"/>
+        <location filename="../../ui/editor/window.py" line="632"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="274"/>
+        <location filename="../../ui/editor/window.py" line="308"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="314"/>
+        <location filename="../../ui/editor/window.py" line="349"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="342"/>
+        <location filename="../../ui/editor/window.py" line="377"/>
         <source>Renamed to &apos;%1&apos; on the journeys list.</source>
         <translation>여정 목록에서 이름을 &apos;%1&apos;(으)로 바꿨습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="385"/>
+        <location filename="../../ui/editor/window.py" line="420"/>
         <source>%1%2 — Journey editor</source>
         <translation>%1%2 — 여정 편집기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="385"/>
+        <location filename="../../ui/editor/window.py" line="420"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="395"/>
+        <location filename="../../ui/editor/window.py" line="430"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="424"/>
+        <location filename="../../ui/editor/window.py" line="459"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="425"/>
+        <location filename="../../ui/editor/window.py" line="460"/>
         <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="439"/>
+        <location filename="../../ui/editor/window.py" line="474"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="439"/>
+        <location filename="../../ui/editor/window.py" line="474"/>
         <source>Save the changes to &apos;%1&apos; before closing?</source>
         <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="465"/>
-        <location filename="../../ui/editor/window.py" line="505"/>
+        <location filename="../../ui/editor/window.py" line="500"/>
+        <location filename="../../ui/editor/window.py" line="540"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="466"/>
+        <location filename="../../ui/editor/window.py" line="501"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="471"/>
+        <location filename="../../ui/editor/window.py" line="506"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="513"/>
+        <location filename="../../ui/editor/window.py" line="548"/>
         <source>The %1 customers already in the segment enter at most %2 a day.</source>
         <translation>세그먼트에 이미 있던 고객 %1명은 하루 최대 %2명씩 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="528"/>
+        <location filename="../../ui/editor/window.py" line="563"/>
         <source>Published (version %1).</source>
         <translation>게시했습니다 (버전 %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="531"/>
-        <location filename="../../ui/editor/window.py" line="547"/>
+        <location filename="../../ui/editor/window.py" line="566"/>
+        <location filename="../../ui/editor/window.py" line="582"/>
         <source>The runner is starting: from today it sends as customers enter.</source>
         <translation>자동 실행기를 시작했습니다. 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="533"/>
+        <location filename="../../ui/editor/window.py" line="568"/>
         <source>The runner is on: from today it sends as customers enter.</source>
         <translation>자동 실행기가 켜져 있어 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="535"/>
+        <location filename="../../ui/editor/window.py" line="570"/>
         <source>The runner is off — it must be on to send.</source>
         <translation>자동 실행기가 꺼져 있습니다 — 켜야 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="538"/>
+        <location filename="../../ui/editor/window.py" line="573"/>
         <source>First day (replaying the last day): about %1 messages.</source>
         <translation>첫날 예상(지난 하루 기준): 메시지 약 %1건.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="556"/>
+        <location filename="../../ui/editor/window.py" line="591"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="559"/>
+        <location filename="../../ui/editor/window.py" line="594"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="562"/>
+        <location filename="../../ui/editor/window.py" line="597"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="565"/>
+        <location filename="../../ui/editor/window.py" line="600"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="566"/>
+        <location filename="../../ui/editor/window.py" line="601"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="567"/>
+        <location filename="../../ui/editor/window.py" line="602"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="597"/>
+        <location filename="../../ui/editor/window.py" line="632"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -1681,101 +1683,117 @@
 <context>
     <name>JourneySettingsDialog</name>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="35"/>
+        <location filename="../../ui/editor/journey_settings.py" line="80"/>
+        <source>as in Settings (%1 days)</source>
+        <translation>설정대로 (%1일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="82"/>
+        <source>Conversion window</source>
+        <translation>전환 인정 기간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="83"/>
+        <source>An order within this many days after one of this journey&apos;s messages counts as its conversion (results, live numbers).</source>
+        <translation>이 여정의 메시지를 받고 이 기간 안에 한 주문을 이 여정의 전환으로 셉니다 (결과, 실적 보기).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="91"/>
+        <source>What happens to a message that is late (the PC was off) is set on each message step.</source>
+        <translation>늦은 메시지(PC가 꺼져 있었을 때)를 어떻게 할지는 메시지 단계마다 정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="36"/>
         <source>Journey settings</source>
         <translation>여정 설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="42"/>
+        <location filename="../../ui/editor/journey_settings.py" line="43"/>
         <source>Only once (never again)</source>
         <translation>한 번만 (다시 들어오지 않음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="43"/>
+        <location filename="../../ui/editor/journey_settings.py" line="44"/>
         <source>Again after leaving the journey</source>
         <translation>여정을 마치면 다시 들어올 수 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="44"/>
+        <location filename="../../ui/editor/journey_settings.py" line="45"/>
         <source>Again some days after entering</source>
         <translation>들어온 지 며칠 지나면 다시 들어올 수 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="48"/>
-        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <location filename="../../ui/editor/journey_settings.py" line="49"/>
+        <location filename="../../ui/editor/journey_settings.py" line="129"/>
         <source>Entering again</source>
         <translation>다시 들어오기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="49"/>
+        <location filename="../../ui/editor/journey_settings.py" line="50"/>
         <source>Whether a customer who was in this journey may start it again.</source>
         <translation>이 여정을 거친 고객이 다시 처음부터 시작할 수 있는지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="53"/>
+        <location filename="../../ui/editor/journey_settings.py" line="54"/>
+        <location filename="../../ui/editor/journey_settings.py" line="79"/>
         <source> days</source>
         <translation>일</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="55"/>
-        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <location filename="../../ui/editor/journey_settings.py" line="56"/>
+        <location filename="../../ui/editor/journey_settings.py" line="129"/>
         <source>Days before again</source>
         <translation>다시 들어오기까지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="56"/>
+        <location filename="../../ui/editor/journey_settings.py" line="57"/>
         <source>Counted from the day they last entered (at least 1).</source>
         <translation>마지막으로 들어온 날부터 셉니다 (1일 이상).</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="61"/>
-        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <location filename="../../ui/editor/journey_settings.py" line="62"/>
+        <location filename="../../ui/editor/journey_settings.py" line="130"/>
         <source>Priority</source>
         <translation>우선순위</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="62"/>
+        <location filename="../../ui/editor/journey_settings.py" line="63"/>
         <source>When journeys of one group meet the same customer on one day, the higher number goes first.</source>
         <translation>같은 제외 묶음의 여정들이 같은 날 한 고객을 만나면 숫자가 큰 여정이 먼저 받습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="71"/>
+        <location filename="../../ui/editor/journey_settings.py" line="72"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="73"/>
-        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <location filename="../../ui/editor/journey_settings.py" line="74"/>
+        <location filename="../../ui/editor/journey_settings.py" line="130"/>
         <source>Exclusion group</source>
         <translation>제외 묶음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="74"/>
+        <location filename="../../ui/editor/journey_settings.py" line="75"/>
         <source>Journeys with the same group name: a customer enters at most one of them a day.</source>
         <translation>묶음 이름이 같은 여정들 중에서 한 고객은 하루에 하나에만 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <location filename="../../ui/editor/journey_settings.py" line="88"/>
         <source>Note</source>
         <translation>메모</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <location filename="../../ui/editor/journey_settings.py" line="88"/>
         <source>For you only; customers never see it.</source>
         <translation>나만 보는 메모입니다. 고객에게는 보이지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="81"/>
-        <source>Counting an order as a conversion: within %1 days of a step, for every journey (Settings). What happens to a message that is late (the PC was off) is set on each message step.</source>
-        <translation>전환: 단계를 지난 뒤 %1일 안에 한 주문을 전환으로 셉니다 (모든 여정 공통, 설정 화면에서 바꿉니다). 늦어진 메시지(PC가 꺼져 있던 동안)를 어떻게 할지는 메시지 단계마다 정합니다.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/journey_settings.py" line="123"/>
+        <location filename="../../ui/editor/journey_settings.py" line="132"/>
         <source>%1: not a valid value.</source>
         <translation>%1: 올바른 값이 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="125"/>
+        <location filename="../../ui/editor/journey_settings.py" line="134"/>
         <source>Days before again: at least 1 day.</source>
         <translation>다시 들어오기까지: 1일 이상이어야 합니다.</translation>
     </message>
@@ -1783,13 +1801,53 @@
 <context>
     <name>JourneyView</name>
     <message>
-        <location filename="../../ui/editor/view.py" line="146"/>
+        <location filename="../../ui/editor/view.py" line="154"/>
         <source>Start with how customers enter: drag a start node (Signed up, Order placed …) from the list on the left, or press Tab and type its name.</source>
         <translation>먼저 고객이 여정에 들어오는 방법을 정하세요. 왼쪽 목록에서 시작 노드(회원 가입, 주문 …)를 끌어 놓거나 Tab 키를 누르고 이름을 입력하세요.</translation>
     </message>
 </context>
 <context>
     <name>JourneysPage</name>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
+        <source>Sent (30 days)</source>
+        <translation>보냄 (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
+        <source>Ordered (30 days)</source>
+        <translation>주문 고객 (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="71"/>
+        <source>Revenue (30 days)</source>
+        <translation>매출 (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="71"/>
+        <source>ROI (30 days)</source>
+        <translation>ROI (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="72"/>
+        <source>Messages sent in the last 30 days</source>
+        <translation>최근 30일 동안 보낸 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="73"/>
+        <source>Customers whose order in the last 30 days counts for this journey (last touch, or its coupon code)</source>
+        <translation>최근 30일 주문이 이 여정의 전환으로 셈해진 고객 (마지막 메시지, 또는 이 여정의 쿠폰 코드)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="75"/>
+        <source>What those orders were paid</source>
+        <translation>그 주문의 결제 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="76"/>
+        <source>(revenue − message cost − discount) ÷ (message cost + discount)</source>
+        <translation>(매출 − 메시지 비용 − 할인) ÷ (메시지 비용 + 할인)</translation>
+    </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="49"/>
         <source>Journeys</source>
@@ -1802,7 +1860,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="53"/>
-        <location filename="../../ui/pages/journeys.py" line="157"/>
+        <location filename="../../ui/pages/journeys.py" line="170"/>
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
@@ -1848,7 +1906,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="69"/>
-        <location filename="../../ui/pages/journeys.py" line="215"/>
+        <location filename="../../ui/pages/journeys.py" line="228"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
@@ -1868,7 +1926,7 @@
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="70"/>
+        <location filename="../../ui/pages/journeys.py" line="71"/>
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
@@ -1878,96 +1936,96 @@
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="80"/>
+        <location filename="../../ui/pages/journeys.py" line="87"/>
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="98"/>
+        <location filename="../../ui/pages/journeys.py" line="105"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="98"/>
+        <location filename="../../ui/pages/journeys.py" line="105"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="98"/>
+        <location filename="../../ui/pages/journeys.py" line="105"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="99"/>
+        <location filename="../../ui/pages/journeys.py" line="106"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="110"/>
-        <location filename="../../ui/pages/journeys.py" line="125"/>
+        <location filename="../../ui/pages/journeys.py" line="120"/>
+        <location filename="../../ui/pages/journeys.py" line="138"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="180"/>
+        <location filename="../../ui/pages/journeys.py" line="193"/>
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="194"/>
+        <location filename="../../ui/pages/journeys.py" line="207"/>
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="207"/>
-        <location filename="../../ui/pages/journeys.py" line="212"/>
-        <location filename="../../ui/pages/journeys.py" line="216"/>
+        <location filename="../../ui/pages/journeys.py" line="220"/>
+        <location filename="../../ui/pages/journeys.py" line="225"/>
+        <location filename="../../ui/pages/journeys.py" line="229"/>
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="207"/>
+        <location filename="../../ui/pages/journeys.py" line="220"/>
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="212"/>
+        <location filename="../../ui/pages/journeys.py" line="225"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="224"/>
+        <location filename="../../ui/pages/journeys.py" line="237"/>
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="224"/>
-        <location filename="../../ui/pages/journeys.py" line="242"/>
+        <location filename="../../ui/pages/journeys.py" line="237"/>
+        <location filename="../../ui/pages/journeys.py" line="255"/>
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="231"/>
+        <location filename="../../ui/pages/journeys.py" line="244"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="241"/>
+        <location filename="../../ui/pages/journeys.py" line="254"/>
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="248"/>
+        <location filename="../../ui/pages/journeys.py" line="261"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="258"/>
+        <location filename="../../ui/pages/journeys.py" line="271"/>
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="259"/>
+        <location filename="../../ui/pages/journeys.py" line="272"/>
         <source>Delete &apos;%1&apos;? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>&apos;%1&apos;을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -2560,6 +2618,209 @@
         <location filename="../../ui/editor/quick_add.py" line="26"/>
         <source>No node matches that.</source>
         <translation>찾는 노드가 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="45"/>
+        <source>Last %1 days</source>
+        <translation>최근 %1일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="45"/>
+        <source>Since the start</source>
+        <translation>처음부터</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="48"/>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="118"/>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Customers</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="119"/>
+        <source>Entered</source>
+        <translation>들어옴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="120"/>
+        <source>Waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="121"/>
+        <source>Finished</source>
+        <translation>마침</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="122"/>
+        <source>Left</source>
+        <translation>나감</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="123"/>
+        <location filename="../../ui/editor/results_panel.py" line="130"/>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="126"/>
+        <source>Messages</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="127"/>
+        <source>Sent</source>
+        <translation>보냄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="128"/>
+        <source>Skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="129"/>
+        <source>Not sent yet</source>
+        <translation>발송 대기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="131"/>
+        <source>Cost</source>
+        <translation>비용</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="105"/>
+        <source>Conversions</source>
+        <translation>전환</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="106"/>
+        <source>Customers who ordered</source>
+        <translation>주문한 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="107"/>
+        <source>Orders</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="108"/>
+        <source>Revenue</source>
+        <translation>매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="109"/>
+        <source>Coupons used</source>
+        <translation>쿠폰 사용</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="110"/>
+        <source>Discount given</source>
+        <translation>할인해 준 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="111"/>
+        <source>Message cost</source>
+        <translation>메시지 비용</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="112"/>
+        <source>Net result</source>
+        <translation>순이익</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="113"/>
+        <source>ROI</source>
+        <translation>ROI</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="81"/>
+        <source>A/B test</source>
+        <translation>A/B 테스트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="85"/>
+        <location filename="../../ui/editor/results_panel.py" line="187"/>
+        <location filename="../../ui/editor/results_panel.py" line="201"/>
+        <location filename="../../ui/editor/results_panel.py" line="205"/>
+        <source>Make %1 the only path</source>
+        <translation>%1만 남기기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="86"/>
+        <source>Publishes a new version without this split: everyone goes this arm&apos;s way. Customers already on the other arm finish it.</source>
+        <translation>이 나누기를 없앤 새 버전을 게시합니다: 모두 이쪽 길로 갑니다. 이미 다른 쪽에 있는 고객은 그 길을 마칩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="98"/>
+        <source>Holdout (no message)</source>
+        <translation>비교군 (메시지 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="103"/>
+        <source>Add an A/B split to compare two versions, or give it a holdout share to see what the journey adds over sending nothing.</source>
+        <translation>두 안을 비교하려면 A/B 테스트를 넣으세요. 비교군 비율을 주면 아무것도 보내지 않았을 때보다 여정이 얼마나 나은지 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Group</source>
+        <translation>그룹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Ordered</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Rate (95%)</source>
+        <translation>전환율 (95% 구간)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="151"/>
+        <source>Revenue per customer</source>
+        <translation>1인당 매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="156"/>
+        <source>Holdout</source>
+        <translation>비교군</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="156"/>
+        <source>With the journey</source>
+        <translation>여정 받음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="188"/>
+        <source>Publish a new version in which everyone goes the way of %1? The split and the steps only the other arm reached are removed; customers already on them finish on the old version.</source>
+        <translation>모두 %1 쪽으로 가는 새 버전을 게시할까요? 나누기와 다른 쪽만 거치던 단계는 없어지고, 이미 그 단계에 있는 고객은 이전 버전에서 마칩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="197"/>
+        <source>The journey has changes that are not published yet: publish or undo them first.</source>
+        <translation>게시하지 않은 변경이 있습니다: 먼저 게시하거나 되돌리세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="199"/>
+        <source>Publish the journey first.</source>
+        <translation>여정을 먼저 게시하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="200"/>
+        <source>This split is no longer in the journey.</source>
+        <translation>이 A/B 테스트는 더 이상 여정에 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="206"/>
+        <source>The new version has problems to fix first (%1).</source>
+        <translation>새 버전에 먼저 고칠 문제가 있습니다 (%1개).</translation>
     </message>
 </context>
 <context>

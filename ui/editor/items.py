@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 WIDTH, HEADER, BODY = CARD_WIDTH, CARD_HEADER, CARD_BODY  # one card geometry for the layout and the canvas
 PORT_R = 6.0
+STATS_LINE = 12.0  # one line of the live numbers (8 pt)
 COLORS = {
     "trigger": "#2f9e62", "wait": "#8a6fdf", "condition": "#e0882b", "split": "#d9577a", "message": "#2f6fed",
     "action": "#178a94", "goal": "#b8912b", "exit": "#6b7280",
@@ -173,10 +174,10 @@ class _CardText:
         self.bang_at = QPointF(WIDTH - 10 - width / 2, -10 + (16 - height) / 2)
         self.stats = _static(item.stats, fonts.small, WIDTH) if item.stats else None
         self.stats_at = QPointF(0, item.height + 2)
-        self.stats_clipped = self.stats is not None and self.stats.size().height() > 36
+        self.stats_clipped = self.stats is not None and self.stats.size().height() > item.stats_height()
         alert = body.elidedText(item.alert, Qt.TextElideMode.ElideRight, WIDTH) if item.alert else ""
         self.alert = _static(alert, fonts.small) if alert else None
-        self.alert_at = QPointF(0, item.height + 38)
+        self.alert_at = QPointF(0, item.height + 2 + item.stats_height())
 
 
 class NodeItem(QGraphicsItem):
@@ -218,9 +219,15 @@ class NodeItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:  # the problem badge above the top edge; numbers and an alert below
         bounds = self.__dict__.get("_bounds")
-        if bounds is None or bounds[0] != self.height:  # asked several times a frame: made once
-            bounds = self._bounds = (self.height, QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 70))
+        room = self.stats_height()
+        if bounds is None or bounds[0] != (self.height, room):  # asked several times a frame: made once
+            bounds = self._bounds = ((self.height, room),
+                                     QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 34 + room))
         return bounds[1]
+
+    def stats_height(self) -> float:
+        """Room for the live numbers: each of their lines may wrap once under the card."""
+        return max(36.0, 2 * STATS_LINE * (self.stats.count("\n") + 1))
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -318,7 +325,7 @@ class NodeItem(QGraphicsItem):
             painter.setPen(text)
             if laid.stats_clipped:
                 painter.save()
-                painter.setClipRect(QRectF(0, self.height + 2, WIDTH, 36))
+                painter.setClipRect(QRectF(0, self.height + 2, WIDTH, self.stats_height()))
                 painter.drawStaticText(laid.stats_at, laid.stats)
                 painter.restore()
             else:

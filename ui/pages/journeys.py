@@ -64,10 +64,17 @@ class JourneysPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.model = QStandardItemModel(0, 6, self)
+        self.model = QStandardItemModel(0, 10, self)
         self.model.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Status"), self.tr("Version"), self.tr("Customers in it"),
-             self.tr("Conversions"), self.tr("Changed")])
+             self.tr("Conversions"), self.tr("Sent (30 days)"), self.tr("Ordered (30 days)"),
+             self.tr("Revenue (30 days)"), self.tr("ROI (30 days)"), self.tr("Changed")])
+        for column, tip in ((5, self.tr("Messages sent in the last 30 days")),
+                            (6, self.tr("Customers whose order in the last 30 days counts for this journey "
+                                        "(last touch, or its coupon code)")),
+                            (7, self.tr("What those orders were paid")),
+                            (8, self.tr("(revenue − message cost − discount) ÷ (message cost + discount)"))):
+            self.model.horizontalHeaderItem(column).setToolTip(tip)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -100,19 +107,25 @@ class JourneysPage(QWidget):
 
     def refresh(self) -> None:
         from engine import config
+        from engine.results.journeys import ListFigures, list_figures, roi_text, won
         from engine.runtime.stats import conversions
 
         with self.ctx.db.session() as session:
             rows = store.list_journeys(session)
             converted = conversions(session, int(config.get(session, "rules.conversion_days")))
+            recent = list_figures(session, self.ctx.clock.now(), days=30)
         self.model.removeRows(0, self.model.rowCount())
         for row in rows:
+            month = recent.get(row.id, ListFigures())
             items = [QStandardItem(row.name or self.tr("(no name)")), QStandardItem(self.status_text(row.status)),
                      QStandardItem(f"v{row.live_version}" if row.live_version else "–"),
                      QStandardItem(f"{row.active:,}"), QStandardItem(self._conversion_text(converted.get(row.id))),
+                     QStandardItem(f"{month.sent:,}"), QStandardItem(f"{month.conversions:,}"),
+                     QStandardItem(won(month.revenue, self.ctx.lang)), QStandardItem(roi_text(month.roi)),
                      QStandardItem(local_time(row.updated_at))]
             items[0].setData(row.id, Qt.ItemDataRole.UserRole)
-            items[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column in (3, 5, 6, 7, 8):
+                items[column].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow(items)
         self.empty.setVisible(not rows)
         self._update_buttons()
