@@ -50,10 +50,12 @@ def layout_positions(journey: Journey, column: float = COLUMN, row: float = ROW)
 
 
 def _port_rank(journey: Journey, node_id: str) -> float:
-    """Order siblings by the port they hang from: yes above no, a above b above holdout."""
-    ports = {"out": 0, "yes": 0, "event": 0, "a": 0, "no": 1, "timeout": 1, "b": 1, "holdout": 2}
+    """Order siblings by the port they hang from: yes above no, a above b above holdout (each kind's
+    `port_ranks`, engine/kinds/)."""
+    from engine.kinds import port_rank  # the kinds' list imports the journey model's names
+
     incoming = journey.edges_into(node_id)
-    return min((ports.get(edge.source_port, 0) for edge in incoming), default=0)
+    return min((port_rank(edge.source_port) for edge in incoming), default=0)
 
 
 def apply_layout(journey: Journey) -> dict[str, tuple[float, float]]:
