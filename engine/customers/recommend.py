@@ -26,7 +26,7 @@ from engine.customers.stats import COUNTED_STATUSES
 T = TypeVar("T")
 Pairs = dict[str, tuple[tuple[str, int], ...]]  # product → (other product, orders holding both), most first
 
-_cache: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = {}
+_cache: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = {}  # (database, name) → (data version, value)
 _lock = Lock()
 
 
@@ -39,15 +39,17 @@ def data_version(session: Session) -> tuple[Any, ...]:
 
 def cached(session: Session, name: str, compute: Callable[[Session], T]) -> T:
     """`compute(session)`, kept per database until its shop data changes."""
-    bind = session.get_bind()
-    key = (str(bind.url), name)
+    engine = session.get_bind().engine
+    key = (f"{engine.url}#{id(engine)}", name)  # two in-memory databases share a URL
     version = data_version(session)
     with _lock:
         hit = _cache.get(key)
     if hit is not None and hit[0] == version:
-        return hit[1]  # type: ignore[no-any-return]
+        return hit[1]
     value = compute(session)
     with _lock:
+        if len(_cache) >= 32:  # a process that opened many databases (tests): forget the old ones
+            _cache.clear()
         _cache[key] = (version, value)
     return value
 
