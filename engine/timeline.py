@@ -18,6 +18,7 @@ from engine.customers.phone import normalize_phone
 from engine.delivery.rules import DECIDED_APART
 from engine.journey.registry import REGISTRY, summarize
 from engine.journey_store import StoreError
+from engine.kinds import reason_texts as kind_reason_texts
 from storage.models import Customer, Journey, JourneyVersion, OutboxMessage, StepLog
 
 EVENT_TEXT = {
@@ -87,11 +88,6 @@ REASON_TEXT = {
     "node_removed": "their step was removed in a new version",
     "republished": "the journey was republished",
     "stale_data": "shop data not synced since {since}; waiting",
-    "coupon_issued": "coupon {code} issued",
-    "tag_add": "tag #{tag} added",
-    "tag_remove": "tag #{tag} removed",
-    "field_set": "{field} set",
-    "owner_notified": "you were notified",
     "consent_reconfirmed": "ad consent re-confirmed ({consents})",
 }
 
@@ -120,16 +116,12 @@ REASON_TEXT_KO = {
     "republished": "여정을 다시 게시함",
     "confirmed_after_crash": "중단 뒤 보낸 것을 확인함",
     "stale_data": "쇼핑몰 데이터가 {since} 이후 동기화되지 않아 보내지 않고 기다림",
-    "coupon_issued": "쿠폰 {code} 발급",
-    "tag_add": "태그 #{tag} 붙임",
-    "tag_remove": "태그 #{tag} 뗌",
-    "field_set": "{field} 값 바꿈",
-    "owner_notified": "가게 주인에게 알림",
     "consent_reconfirmed": "광고 수신 동의 재확인 안내함 ({consents})",
 }
 
-# each channel's own failure codes (an SMTP refusal…), from its module
-for _code, (_ko, _en) in reason_texts().items():
+# each channel's own failure codes (an SMTP refusal…), from its module; each node kind's step-log
+# reasons (a coupon issued, a tag added …), from its module (engine/kinds/)
+for _code, (_ko, _en) in {**reason_texts(), **kind_reason_texts()}.items():
     REASON_TEXT_KO.setdefault(_code, _ko)
     REASON_TEXT.setdefault(_code, _en)
 
