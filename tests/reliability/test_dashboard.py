@@ -214,3 +214,46 @@ def test_csv_export_is_the_reports_csv_with_formulas_neutralised(qtbot, demo_db:
     assert ["kpi", "revenue", "매출", str(page.data.report.current.revenue)] == rows[3][:4]
     assert ["bucket", "first_day", "orders", "revenue", "new_revenue", "returning_revenue", "guest_revenue"] in rows
     assert any(row and row[0] == "segment_month" for row in rows)
+
+
+def test_screenshots_at_1366x768_in_korean_and_english_light_and_dark(qtbot, demo_db: Database,
+                                                                       artifacts: Path) -> None:
+    from engine import config
+
+    for lang in ("ko", "en"):
+        for theme in ("light", "dark"):
+            with demo_db.session() as session:
+                config.set_value(session, "ui.language", lang)
+                config.set_value(session, "ui.theme", theme)
+                session.commit()
+            window, page = dashboard(qtbot, demo_db)
+            window.resize(1366, 768)
+            qtbot.wait(50)
+            name = f"dashboard-{lang}-{theme}"
+            assert window.grab().save(str(artifacts / f"{name}.png"))
+            page.set_period("custom", date(2025, 12, 1), TODAY)  # the widest header: two dates shown
+            settle(qtbot, page)
+            page.scroll.verticalScrollBar().setValue(page.scroll.verticalScrollBar().maximum())
+            qtbot.wait(50)
+            assert window.grab().save(str(artifacts / f"{name}-scrolled.png"))
+            # nothing cut off: the header's controls inside the page, every card's figure and note fit their card
+            right = page.csv_button.mapTo(page, page.csv_button.rect().topRight()).x()
+            assert right <= page.width(), (name, right, page.width())
+            for key, card in page.cards.items():
+                for label in (card.value, card.note, card.caption):
+                    assert label.width() >= min(label.sizeHint().width(), label.maximumWidth()) or \
+                        label.wordWrap(), (name, key, label.text())
+            assert page.revenue_chart.plot.height() >= 220 and page.cohorts.height() >= 220
+            header = page.cohorts.horizontalHeader()
+            assert header.sectionViewportPosition(header.count() - 1) + header.sectionSize(header.count() - 1) \
+                <= page.cohorts.viewport().width() + 1  # the last month column is on screen
+            revenue = page.cards["revenue"].value.text()
+            if lang == "ko":
+                assert revenue.endswith("원") and page.cards["revenue"].caption.text() == "매출"
+                assert page.pdf_button.text() == "PDF로 내보내기…"
+                assert "원" in page.revenue_chart.item.getAxis("left").tickStrings([100_000], 1, 1)[0]
+            else:
+                assert revenue.startswith("₩") and page.cards["revenue"].caption.text() == "Revenue"
+                assert page.pdf_button.text() == "Export PDF…"
+            window.close()
+            page.wait_idle()
