@@ -257,3 +257,32 @@ def test_screenshots_at_1366x768_in_korean_and_english_light_and_dark(qtbot, dem
                 assert page.pdf_button.text() == "Export PDF…"
             window.close()
             page.wait_idle()
+
+
+def test_an_empty_shop_and_a_theme_switch(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtGui import QPalette
+
+    from storage.db import open_database
+
+    db = open_database(tmp_path / "empty.db")
+    try:
+        controller, window = open_window(db, is_demo=False)
+        qtbot.addWidget(window)
+        window.show()
+        window.show_page("dashboard")
+        page = window.pages["dashboard"]
+        assert isinstance(page, DashboardPage)
+        settle(qtbot, page)
+        assert page.cards["revenue"].value.text() == "0원"
+        assert page.cards["clv"].value.text() == "—"
+        assert page.cohorts.rowCount() == 12 and page.cohorts.item(0, 1).text() == ""
+        light = page.revenue_chart.plot.backgroundBrush().color().name()
+        controller.set_theme("dark")
+        qtbot.wait(50)
+        dark = page.revenue_chart.plot.backgroundBrush().color().name()
+        assert light != dark and dark == page.palette().color(QPalette.ColorRole.Base).name()
+        controller.set_theme("light")
+        window.close()
+        page.wait_idle()
+    finally:
+        db.close()
