@@ -167,6 +167,7 @@ class RevenueOrdersChart(Chart):
         self.item.showAxis("right")
         self.item.setAxisItems({"right": CountAxis("right")})
         self.item.scene().addItem(self.right_view)
+        self.right_view.setZValue(self.item.zValue() + 10)  # the orders line over the bars
         self.item.getAxis("right").linkToView(self.right_view)
         self.right_view.setXLink(self.item)
         self.item.getViewBox().sigResized.connect(self._sync_views)

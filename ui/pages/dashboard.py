@@ -19,8 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QEvent,
+    QEventLoop,
     QMarginsF,
     QObject,
     QPoint,
@@ -438,6 +440,9 @@ class DashboardPage(QWidget):
             height = self.content.layout().totalSizeHint().height()
             self.content.resize(width, max(height, self.content.minimumSizeHint().height()))
             self.content.layout().activate()
+            # the plots size their axes (room for the won labels) on the resize events: let them arrive
+            for _ in range(3):
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
             size = self.content.size()
             image = QImage(size * 2, QImage.Format.Format_ARGB32)
             image.setDevicePixelRatio(2)
