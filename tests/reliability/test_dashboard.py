@@ -12,7 +12,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPointF, QTimer
 from PySide6.QtGui import QImage
 
 from engine.results.kpis import FIGURES, build_report
@@ -88,6 +88,11 @@ def test_figures_are_the_reports_and_the_period_chooser_changes_them(qtbot, demo
     settle(qtbot, page)
     assert [bucket.label for bucket in page.data.series.buckets] == ["2025-10", "2025-11", "2025-12", "2026-01"]
     assert "2025-11" in page.revenue_chart.hover_text(1) and "원" in page.revenue_chart.hover_text(1)
+    chart = page.revenue_chart  # hovering over the second month puts the cursor on it
+    page.scroll.ensureWidgetVisible(chart)
+    qtbot.wait(20)
+    chart._hover(chart.item.getViewBox().mapViewToScene(QPointF(1.1, 1.0)))
+    assert chart.cursor.isVisible() and chart.cursor.value() == 1
     # an impossible custom range says so and keeps the last figures
     page.set_period("custom", date(2026, 2, 1), date(2026, 1, 1))
     settle(qtbot, page)
