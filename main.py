@@ -503,12 +503,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    import csv
     from zoneinfo import ZoneInfo
 
     from engine import config
     from engine.results.kpis import PeriodError, build_report, default_period, parse_day
-    from engine.results.render import csv_rows, text_report
+    from engine.results.render import text_report, write_csv
 
     try:
         first = parse_day(args.start, "--from") if args.start is not None else None
@@ -527,7 +526,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_json())
     elif args.csv:
-        csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(report, lang))
+        write_csv(sys.stdout, report, lang)
     else:
         print(text_report(report, lang))
     return EXIT_OK

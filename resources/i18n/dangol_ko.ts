@@ -600,70 +600,222 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="18"/>
+        <location filename="../../ui/pages/dashboard.py" line="144"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="19"/>
-        <source>Counted orders only: cancelled and refunded orders are left out.</source>
-        <translation>취소·환불된 주문은 빼고 셉니다.</translation>
+        <location filename="../../ui/pages/dashboard.py" line="147"/>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="22"/>
+        <location filename="../../ui/pages/dashboard.py" line="147"/>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <source>Last 90 days</source>
+        <translation>최근 90일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <source>This month</source>
+        <translation>이번 달</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <source>Last month</source>
+        <translation>지난달</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <source>Custom range</source>
+        <translation>직접 지정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <source>Auto</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <source>Daily</source>
+        <translation>일별</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <source>Weekly</source>
+        <translation>주별</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="162"/>
+        <source>Monthly</source>
+        <translation>월별</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="164"/>
+        <source>Export PDF…</source>
+        <translation>PDF로 내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="165"/>
+        <source>Export CSV…</source>
+        <translation>CSV로 내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="169"/>
+        <source>Period</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="170"/>
+        <source>Chart by</source>
+        <translation>차트 단위</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="202"/>
+        <source>Revenue and orders</source>
+        <translation>매출과 주문 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="202"/>
+        <location filename="../../ui/pages/dashboard.py" line="348"/>
+        <source>Revenue</source>
+        <translation>매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="203"/>
+        <location filename="../../ui/pages/dashboard.py" line="348"/>
+        <source>Orders</source>
+        <translation>주문 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="204"/>
+        <source>Revenue from new and returning customers</source>
+        <translation>신규·재구매 고객 매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="205"/>
+        <source>Segment sizes at each month end</source>
+        <translation>월말 기준 세그먼트 고객 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="210"/>
+        <source>Monthly cohort retention (first-order month × months after)</source>
+        <translation>월별 코호트 재구매율 (첫 구매 월 × 경과 월)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="238"/>
+        <source>Counted orders only: cancelled and refunded orders are left out. Hover over a card for its definition, over a chart for its values.</source>
+        <translation>결제된 주문만 셉니다(취소·환불 제외). 카드에 마우스를 올리면 정의가, 차트에 올리면 값이 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="288"/>
+        <source>Working out the figures…</source>
+        <translation>지표를 계산하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="302"/>
+        <source>The figures could not be worked out: %1</source>
+        <translation>지표를 계산하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="319"/>
+        <source>%1 ~ %2 (%3 days), compared with %4 ~ %5</source>
+        <translation>%1 ~ %2 (%3일), 이전 기간 %4 ~ %5와 비교</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="326"/>
+        <source>before: %1</source>
+        <translation>이전: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="332"/>
+        <source>CLV = average order %1 × purchases a year %2 × years retained %3</source>
+        <translation>CLV = 객단가 %1 × 연간 구매 %2 × 유지 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <source>New (no order yet)</source>
+        <translation>신규 (구매 전)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <source>Active</source>
+        <translation>활성</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <source>At risk</source>
+        <translation>이탈 위험</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="342"/>
+        <source>Lapsed</source>
+        <translation>휴면</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <source>New customers</source>
+        <translation>신규 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <source>Returning customers</source>
+        <translation>재구매 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <source>Guests</source>
+        <translation>비회원</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="392"/>
+        <source>%1 cohort, month +%2: %3 of %4 customers bought (%5)</source>
+        <translation>%1 코호트, +%2개월: %4명 중 %3명 구매 (%5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="405"/>
+        <source>Export the report as PDF</source>
+        <translation>리포트를 PDF로 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="406"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 파일 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="411"/>
+        <source>Export the report as CSV</source>
+        <translation>리포트를 CSV로 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="412"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="420"/>
+        <source>Export</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="420"/>
+        <source>The file could not be written: %1</source>
+        <translation>파일을 저장하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="442"/>
+        <location filename="../../ui/pages/dashboard.py" line="478"/>
+        <source>Dangol report</source>
+        <translation>단골여정 리포트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="376"/>
         <source>Customers</source>
         <translation>고객</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="22"/>
-        <source>Customers who bought</source>
-        <translation>구매 고객</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="23"/>
-        <source>Revenue (all time)</source>
-        <translation>누적 매출</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="23"/>
-        <source>Revenue, last 30 days</source>
-        <translation>최근 30일 매출</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="24"/>
-        <source>Average order</source>
-        <translation>평균 주문 금액</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="24"/>
-        <source>Repeat rate</source>
-        <translation>재구매율</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="25"/>
-        <source>Revenue per customer (CLV)</source>
-        <translation>고객당 매출 (CLV)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="25"/>
-        <source>Lapsed (churn)</source>
-        <translation>휴면 비율 (이탈)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="46"/>
-        <location filename="../../ui/pages/dashboard.py" line="48"/>
-        <source>%1 orders</source>
-        <translation>주문 %1건</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="50"/>
-        <source>bought twice or more</source>
-        <translation>두 번 이상 구매</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="52"/>
-        <source>no order for a year</source>
-        <translation>1년 동안 주문 없음</translation>
     </message>
 </context>
 <context>

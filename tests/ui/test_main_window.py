@@ -42,7 +42,9 @@ def test_every_screen_opens_in_korean_and_is_saved_as_a_picture(qtbot, demo_db: 
         assert window.current_page_id() == page_id
         assert window.grab().save(str(artifacts / f"main-{page_id}.png"))
     dashboard = window.pages["dashboard"]
-    assert dashboard.cards["customers"].value.text() == "2,000"
+    qtbot.waitUntil(lambda: not dashboard.is_busy(), timeout=60_000)  # its figures are worked out off the UI thread
+    assert dashboard.cards["buyers"].value.text() == f"{dashboard.data.report.current.buyers:,}"
+    assert dashboard.cards["revenue"].value.text().endswith("원")
     assert "자동 실행기" in window.runner_label.text()
 
 
