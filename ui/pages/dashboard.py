@@ -115,6 +115,11 @@ class _Compute(QRunnable):
             signal.emit(self.generation, value)
 
 
+class _NoHeightForWidth(QVBoxLayout):
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
 class KpiCard(FigureCard):
     def __init__(self, caption: str, tip: str) -> None:
         super().__init__(caption)
@@ -232,9 +237,17 @@ class DashboardPage(QWidget):
         for column in (0, 1):
             charts.setColumnStretch(column, 1)
         body.addWidget(self.charts_box)
-        self.lists = DashboardLists(ctx)  # what needs the owner now (failures, held, late) and the journeys' numbers
+        # what needs the owner now (failures, held, late) and the journeys' numbers, under the charts; in a box
+        # whose layout has no height-for-width: the scroll area would follow the wrapped list's and squeeze
+        # the cards and charts above it
+        self.lists = DashboardLists(ctx)
+        self.lists.setMinimumHeight(240)
         self.lists.open_journey.connect(self._open_journey)
-        body.addWidget(self.lists)
+        holder = QWidget()
+        holder_layout = _NoHeightForWidth(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.lists)
+        body.addWidget(holder)
         body.addWidget(muted_label(self.tr("Counted orders only: cancelled and refunded orders are left out. "
                                            "Hover over a card for its definition, over a chart for its values.")))
         body.addStretch(1)
@@ -336,6 +349,10 @@ class DashboardPage(QWidget):
         self._charts(series)
         self._cohorts(report)
         self.charts_box.setVisible(True)
+        # the charts were hidden until now: the scroll area does not hear that the page grew, so say its least
+        # height outright (else it squeezes the cards and charts into the window's height)
+        self.content.layout().activate()
+        self.content.setMinimumHeight(self.content.layout().minimumSize().height())
 
     def stage_names(self) -> dict[str, str]:
         return {"new": self.tr("New (no order yet)"), "active": self.tr("Active"), "at_risk": self.tr("At risk"),
