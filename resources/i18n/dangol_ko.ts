@@ -517,82 +517,92 @@
 <context>
     <name>DashboardLists</name>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="44"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="46"/>
         <source>Needs your attention</source>
         <translation>확인할 일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="52"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="54"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="57"/>
         <source>Journey</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="57"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="57"/>
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="56"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="58"/>
         <source>Conversions</source>
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="65"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="58"/>
+        <source>Revenue (30 days)</source>
+        <translation>매출 (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="59"/>
+        <source>ROI (30 days)</source>
+        <translation>ROI (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="68"/>
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="82"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="86"/>
         <source>&apos;%1&apos;: a message could not be made for %2 customers. &lt;a href=&quot;journey:%3&quot;&gt;Fix it&lt;/a&gt;</source>
         <translation>&apos;%1&apos;: 고객 %2명에게 메시지를 만들지 못했습니다. &lt;a href=&quot;journey:%3&quot;&gt;고치기&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="86"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="90"/>
         <source>%1 messages wait for your review. &lt;a href=&quot;page:messages&quot;&gt;Message log&lt;/a&gt;</source>
         <translation>메시지 %1건이 확인을 기다립니다. &lt;a href=&quot;page:messages&quot;&gt;메시지 기록&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="89"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
         <source>%1 messages were too late while the PC was off (see the notice at the top).</source>
         <translation>PC가 꺼져 있던 동안 메시지 %1건이 너무 늦어 보내지 않았습니다 (위쪽 알림 참고).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="92"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="96"/>
         <source>Nothing to look at: no failed messages, none waiting for review.</source>
         <translation>확인할 일이 없습니다. 실패한 메시지도, 확인을 기다리는 메시지도 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="97"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="97"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="97"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="94"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="98"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_lists.py" line="107"/>
+        <location filename="../../ui/pages/dashboard_lists.py" line="114"/>
         <source>Ordered within %1 days</source>
         <translation>%1일 안 주문</translation>
     </message>
@@ -600,220 +610,220 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="144"/>
+        <location filename="../../ui/pages/dashboard.py" line="149"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="147"/>
+        <location filename="../../ui/pages/dashboard.py" line="152"/>
         <source>Last 7 days</source>
         <translation>최근 7일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="147"/>
+        <location filename="../../ui/pages/dashboard.py" line="152"/>
         <source>Last 30 days</source>
         <translation>최근 30일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <location filename="../../ui/pages/dashboard.py" line="153"/>
         <source>Last 90 days</source>
         <translation>최근 90일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <location filename="../../ui/pages/dashboard.py" line="153"/>
         <source>This month</source>
         <translation>이번 달</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <location filename="../../ui/pages/dashboard.py" line="154"/>
         <source>Last month</source>
         <translation>지난달</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <location filename="../../ui/pages/dashboard.py" line="154"/>
         <source>Custom range</source>
         <translation>직접 지정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <location filename="../../ui/pages/dashboard.py" line="166"/>
         <source>Auto</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <location filename="../../ui/pages/dashboard.py" line="166"/>
         <source>Daily</source>
         <translation>일별</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <location filename="../../ui/pages/dashboard.py" line="166"/>
         <source>Weekly</source>
         <translation>주별</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="162"/>
+        <location filename="../../ui/pages/dashboard.py" line="167"/>
         <source>Monthly</source>
         <translation>월별</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="164"/>
+        <location filename="../../ui/pages/dashboard.py" line="169"/>
         <source>Export PDF…</source>
         <translation>PDF로 내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="165"/>
+        <location filename="../../ui/pages/dashboard.py" line="170"/>
         <source>Export CSV…</source>
         <translation>CSV로 내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="169"/>
+        <location filename="../../ui/pages/dashboard.py" line="174"/>
         <source>Period</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="170"/>
+        <location filename="../../ui/pages/dashboard.py" line="175"/>
         <source>Chart by</source>
         <translation>차트 단위</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="202"/>
+        <location filename="../../ui/pages/dashboard.py" line="207"/>
         <source>Revenue and orders</source>
         <translation>매출과 주문 수</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="202"/>
-        <location filename="../../ui/pages/dashboard.py" line="348"/>
+        <location filename="../../ui/pages/dashboard.py" line="207"/>
+        <location filename="../../ui/pages/dashboard.py" line="365"/>
         <source>Revenue</source>
         <translation>매출</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="203"/>
-        <location filename="../../ui/pages/dashboard.py" line="348"/>
+        <location filename="../../ui/pages/dashboard.py" line="208"/>
+        <location filename="../../ui/pages/dashboard.py" line="365"/>
         <source>Orders</source>
         <translation>주문 수</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="204"/>
+        <location filename="../../ui/pages/dashboard.py" line="209"/>
         <source>Revenue from new and returning customers</source>
         <translation>신규·재구매 고객 매출</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="205"/>
+        <location filename="../../ui/pages/dashboard.py" line="210"/>
         <source>Segment sizes at each month end</source>
         <translation>월말 기준 세그먼트 고객 수</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="210"/>
+        <location filename="../../ui/pages/dashboard.py" line="215"/>
         <source>Monthly cohort retention (first-order month × months after)</source>
         <translation>월별 코호트 재구매율 (첫 구매 월 × 경과 월)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="238"/>
+        <location filename="../../ui/pages/dashboard.py" line="251"/>
         <source>Counted orders only: cancelled and refunded orders are left out. Hover over a card for its definition, over a chart for its values.</source>
         <translation>결제된 주문만 셉니다(취소·환불 제외). 카드에 마우스를 올리면 정의가, 차트에 올리면 값이 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="288"/>
+        <location filename="../../ui/pages/dashboard.py" line="301"/>
         <source>Working out the figures…</source>
         <translation>지표를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="302"/>
+        <location filename="../../ui/pages/dashboard.py" line="315"/>
         <source>The figures could not be worked out: %1</source>
         <translation>지표를 계산하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="319"/>
+        <location filename="../../ui/pages/dashboard.py" line="332"/>
         <source>%1 ~ %2 (%3 days), compared with %4 ~ %5</source>
         <translation>%1 ~ %2 (%3일), 이전 기간 %4 ~ %5와 비교</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="326"/>
+        <location filename="../../ui/pages/dashboard.py" line="339"/>
         <source>before: %1</source>
         <translation>이전: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="332"/>
+        <location filename="../../ui/pages/dashboard.py" line="345"/>
         <source>CLV = average order %1 × purchases a year %2 × years retained %3</source>
         <translation>CLV = 객단가 %1 × 연간 구매 %2 × 유지 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <location filename="../../ui/pages/dashboard.py" line="358"/>
         <source>New (no order yet)</source>
         <translation>신규 (구매 전)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <location filename="../../ui/pages/dashboard.py" line="358"/>
         <source>Active</source>
         <translation>활성</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <location filename="../../ui/pages/dashboard.py" line="358"/>
         <source>At risk</source>
         <translation>이탈 위험</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="342"/>
+        <location filename="../../ui/pages/dashboard.py" line="359"/>
         <source>Lapsed</source>
         <translation>휴면</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <location filename="../../ui/pages/dashboard.py" line="369"/>
         <source>New customers</source>
         <translation>신규 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <location filename="../../ui/pages/dashboard.py" line="369"/>
         <source>Returning customers</source>
         <translation>재구매 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <location filename="../../ui/pages/dashboard.py" line="369"/>
         <source>Guests</source>
         <translation>비회원</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="392"/>
+        <location filename="../../ui/pages/dashboard.py" line="409"/>
         <source>%1 cohort, month +%2: %3 of %4 customers bought (%5)</source>
         <translation>%1 코호트, +%2개월: %4명 중 %3명 구매 (%5)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="405"/>
+        <location filename="../../ui/pages/dashboard.py" line="422"/>
         <source>Export the report as PDF</source>
         <translation>리포트를 PDF로 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="406"/>
+        <location filename="../../ui/pages/dashboard.py" line="423"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 파일 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="411"/>
+        <location filename="../../ui/pages/dashboard.py" line="428"/>
         <source>Export the report as CSV</source>
         <translation>리포트를 CSV로 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="412"/>
+        <location filename="../../ui/pages/dashboard.py" line="429"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="420"/>
+        <location filename="../../ui/pages/dashboard.py" line="437"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="420"/>
+        <location filename="../../ui/pages/dashboard.py" line="437"/>
         <source>The file could not be written: %1</source>
         <translation>파일을 저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="442"/>
-        <location filename="../../ui/pages/dashboard.py" line="478"/>
+        <location filename="../../ui/pages/dashboard.py" line="459"/>
+        <location filename="../../ui/pages/dashboard.py" line="495"/>
         <source>Dangol report</source>
         <translation>단골여정 리포트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="376"/>
+        <location filename="../../ui/pages/dashboard.py" line="393"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>

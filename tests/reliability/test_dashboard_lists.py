@@ -46,6 +46,8 @@ def test_the_lower_half_lists_what_needs_attention_and_the_journeys(qtbot, demo_
     assert "첫 구매 감사" in names
     row = names.index("첫 구매 감사")
     assert lists.table.item(row, 1).text() == ("운영 중" if lang == "ko" else "live")
+    assert [lists.table.horizontalHeaderItem(c).text() for c in (4, 5)] == (
+        ["매출 (30일)", "ROI (30일)"] if lang == "ko" else ["Revenue (30 days)", "ROI (30 days)"])
     header = lists.table.horizontalHeaderItem(3).text()
     assert header == ("7일 안 주문" if lang == "ko" else "Ordered within 7 days")
     page.wait_idle()

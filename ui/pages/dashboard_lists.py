@@ -23,6 +23,8 @@ from sqlalchemy import func, select
 from engine import config
 from engine import journey_store as store
 from engine.delivery.late import unseen_count
+from engine.results.journeys import list_figures, roi_text
+from engine.results.journeys import won as won_text
 from engine.runtime.stats import conversions, failures
 from storage.models import OutboxMessage
 from ui.context import AppContext
@@ -51,9 +53,10 @@ class DashboardLists(QWidget):
         column.addWidget(self.attention, 1)
         journeys = QGroupBox(self.tr("Journeys"))
         column = QVBoxLayout(journeys)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([self.tr("Journey"), self.tr("Status"), self.tr("Customers in it"),
-                                              self.tr("Conversions")])
+                                              self.tr("Conversions"), self.tr("Revenue (30 days)"),
+                                              self.tr("ROI (30 days)")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -77,6 +80,7 @@ class DashboardLists(QWidget):
             days = int(config.get(session, "rules.conversion_days"))
             rows = store.list_journeys(session)[:JOURNEY_ROWS]
             converted = conversions(session, days)
+            recent = list_figures(session, self.ctx.clock.now(), days=30)  # the same figures as the journeys page
         lines = []
         for failure in found:
             lines.append(self.tr("'%1': a message could not be made for %2 customers. <a href=\"journey:%3\">Fix it</a>")
@@ -95,8 +99,11 @@ class DashboardLists(QWidget):
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             reached, won = converted.get(row.id, (0, 0))
+            money = recent.get(row.id)
             cells = [row.name, names.get(row.status, row.status), f"{row.active:,}",
-                     f"{won:,} / {reached:,}" if reached else "–"]
+                     f"{won:,} / {reached:,}" if reached else "–",
+                     won_text(money.revenue, self.ctx.lang) if money else "–",
+                     roi_text(money.roi) if money else "–"]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, row.id)
