@@ -543,8 +543,11 @@ def cmd_runner(args: argparse.Namespace) -> int:
     path = setup_logging()
 
     def nightly() -> None:
+        from engine.customers.tiers import recompute_tiers
+
         with db.write_session() as session:
             refresh_stats(session, now=clock.now())
+            recompute_tiers(session, clock.now())  # the window moved a day: tiers up and down
 
     def sync() -> None:
         from engine.sync.api.run import sync_due
