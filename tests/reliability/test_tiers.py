@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 
 from engine import config
 from engine import journey_store as store
-from engine.customers.tiers import DEFAULT_TIERS, TIER_EVENT, Tier, TierError, recompute_tiers, save_tiers, tier_counts
+from engine.customers.tiers import (
+    DEFAULT_TIERS,
+    TIER_EVENT,
+    Tier,
+    TierError,
+    recompute_tiers,
+    save_tiers,
+    tier_counts,
+)
 from engine.demo.catalogue import SHOP_SETTINGS
 from engine.journey import Journey, validate
 from engine.runtime.conditions import condition_holds
@@ -176,3 +184,21 @@ def test_an_import_keeps_the_tiers_current(small: Shop) -> None:
     with small.db.session() as session:
         customer = session.scalar(select(Customer).where(Customer.external_id == "m1"))
         assert session.get(CustomerTier, customer.id).tier == "실버"  # 610,000원 but 2 orders: not 골드 (4)
+
+
+def test_the_report_splits_revenue_by_membership_tier_once_there_is_a_ladder(small: Shop) -> None:
+    from datetime import date
+
+    from engine.results.kpis import Period, compute_report
+
+    silver, plain = small.signup("2025-01-01 09:00"), small.signup("2025-01-01 09:00")
+    with small.db.write_session() as session:
+        session.get(Customer, plain).grade = "일반회원"  # the shop's grade: no longer what the report splits by
+    small.order(silver, "2026-02-10 12:00", amount=150_000)
+    small.order(silver, "2026-02-11 12:00", amount=60_000)
+    small.order(plain, "2026-02-12 12:00", amount=30_000)
+    tiers(small, "2026-03-01 10:00")
+    with small.db.session() as session:
+        report = compute_report(session, Period(date(2026, 2, 1), date(2026, 2, 28)))
+    assert report.current.by_tier == {"실버": {"buyers": 1, "revenue": 210_000},
+                                      "일반": {"buyers": 1, "revenue": 30_000}, "none": {"buyers": 0, "revenue": 0}}
