@@ -20,12 +20,12 @@ DIRECTIONS = (Choice("up", "올라가면", "goes up"), Choice("down", "내려가
 
 
 def _scan(session: Session, state: Cursor, params: dict[str, Any], ctx: Any) -> tuple[list[Occurrence], bool]:
-    events = session.execute(
+    events: list[Any] = list(session.execute(
         select(ShopEvent.id, ShopEvent.customer_id, ShopEvent.occurred_at, ShopEvent.payload)
         .where(ShopEvent.id > state.last_id, ShopEvent.kind == TIER_EVENT)
         .order_by(ShopEvent.id)
         .limit(EVENT_CHUNK)
-    ).all()
+    ).all())
     full = len(events) == EVENT_CHUNK
     events = until_now(events, ctx.now)
     if not events:
