@@ -24,6 +24,7 @@ class Engine:
     db: Database
     channels: Mapping[str, Channel]
     versions: VersionCache = field(default_factory=VersionCache)
+    give_points: bool = True  # False: grants stay recorded, no shop API is called (simulate's copy)
 
     def __post_init__(self) -> None:
         self.triggers = TriggerScanner(self.versions)
@@ -50,7 +51,7 @@ class Engine:
             "actions": steps.actions,
         }
         delivered = deliver_due(self.db, clock, self.channels) if deliver else None
-        if deliver:  # the points journeys asked for: outside every batch's transaction (engine/customers/points)
+        if deliver and self.give_points:  # the points journeys asked for: outside every batch's transaction (engine/customers/points)
             grants = give_due(self.db, clock)
             summary["points_given"] = grants.given
             summary["points_manual"] = grants.manual

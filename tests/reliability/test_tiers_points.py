@@ -199,3 +199,14 @@ def test_other_platforms_go_on_the_manual_list_and_the_cli_marks_them_given(shop
     assert bad.returncode == 2 and bad.stderr.startswith("error: not on the manual points list: 999")
     assert cli("done", str(listed[0]["id"])).returncode == 0
     assert json.loads(cli("list", "--json").stdout) == [] and grants(shop)[0][0] == "done"
+
+
+def test_a_simulation_never_gives_points(shop: Shop, fake: PointsFake) -> None:
+    from engine.runtime.simulate import simulate
+
+    connected(shop.db, fake)
+    member(shop)
+    with shop.db.session() as session:
+        journey_id = store.list_journeys(session)[0].id
+    simulate(shop.db, journey_id, at("2026-03-01 00:00"), at("2026-03-03 00:00"))
+    assert fake.posts == 0 and grants(shop) == []
