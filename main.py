@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     lsend.add_argument("ids", nargs="+", type=int, metavar="ID")
     ldismiss = lverbs.add_parser("dismiss", help="mark these (default: all) as seen; the start-up notice forgets them")
     ldismiss.add_argument("ids", nargs="*", type=int, metavar="ID")
+    points = verbs.add_parser("points", help="points (적립금) journeys gave that you give by hand in the shop's admin")
+    pverbs = points.add_subparsers(dest="points_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    plist = pverbs.add_parser("list", help="the manual points list (적립금 수동 지급 목록)")
+    plist.add_argument("--json", action="store_true", help="print JSON")
+    pdone = pverbs.add_parser("done", help="mark these grants given")
+    pdone.add_argument("ids", nargs="+", type=int, metavar="ID")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
     tline.add_argument("customer", help="customer name, id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
@@ -542,8 +548,11 @@ def cmd_runner(args: argparse.Namespace) -> int:
     path = setup_logging()
 
     def nightly() -> None:
+        from engine.customers.tiers import recompute_tiers
+
         with db.write_session() as session:
             refresh_stats(session, now=clock.now())
+            recompute_tiers(session, clock.now())  # the window moved a day: tiers up and down
 
     def sync() -> None:
         from engine.sync.api.run import sync_due
@@ -741,6 +750,37 @@ def cmd_late(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_points(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from engine import config
+    from engine.customers.points import manual_list, mark_done
+
+    db = _open(args)
+    if args.points_verb == "done":
+        with db.write_session() as session:
+            done = mark_done(session, args.ids, _clock(args).now())
+        missing = sorted(set(args.ids) - set(done))
+        print(f"{len(done)} grant(s) marked given")
+        if missing:
+            print(f"error: not on the manual points list: {', '.join(map(str, missing))}", file=sys.stderr)
+            return EXIT_USAGE
+        return EXIT_OK
+    with db.session() as session:
+        items = manual_list(session)
+        zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+    if args.json:
+        _print_json([{"id": g.id, "customer_id": g.customer_id, "name": g.name, "member_id": g.member_id,
+                      "amount": g.amount, "reason": g.reason, "created_at": g.created_at.isoformat(),
+                      "note": g.error} for g in items])
+        return EXIT_OK
+    for g in items:
+        print(f"{g.id}\t{g.created_at.astimezone(zone):%Y-%m-%d %H:%M}\t{g.name}\t{g.member_id}\t{g.amount:,}\t{g.reason}"
+              + (f"\t{g.error}" if g.error else ""))
+    print(f"{len(items)} grant(s) to give by hand", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -818,6 +858,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "run-once": cmd_run_once,
     "timeline": cmd_timeline,
     "late": cmd_late,
+    "points": cmd_points,
     "import": cmd_import,
     "source": cmd_source,
     "consent": cmd_consent,

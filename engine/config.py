@@ -71,6 +71,9 @@ SPECS: tuple[SettingSpec, ...] = (
                 unit_en="days"),
     SettingSpec("segments.vip_min_orders", 3, _int(1, 1000), "VIP: 기간 안 주문 수", "VIP: orders within the window",
                 unit_ko="번", unit_en="order(s)"),
+    # the membership tiers' window (engine/customers/tiers.py; the ladder itself is in tier_rules)
+    SettingSpec("tiers.window_months", 12, _int(1, 120), "회원 등급: 기준 기간", "Member tiers: window",
+                unit_ko="개월", unit_en="months"),
     SettingSpec("rules.ad_cap_per_day", 1, _int(0, 100), "한 고객에게 하루 광고 최대", "Ads to one customer a day, at most",
                 unit_ko="건", unit_en="ad(s)", zero_off=True),
     SettingSpec("rules.ad_cap_per_week", 3, _int(0, 100), "한 고객에게 한 주 광고 최대", "Ads to one customer a week, at most",
@@ -126,7 +129,8 @@ GROUPS: tuple[SettingGroup, ...] = (
                  "이탈 위험·휴면·VIP 고객을 나누는 기준과, 메시지를 받은 뒤의 주문을 성과로 세는 기간입니다.",
                  "Who counts as at risk, lapsed or VIP, and how long after a message an order counts as its result.",
                  ("segments.at_risk_days", "segments.lapsed_days", "segments.vip_min_spent",
-                  "segments.vip_window_days", "segments.vip_min_orders", "rules.conversion_days")),
+                  "segments.vip_window_days", "segments.vip_min_orders", "tiers.window_months",
+                  "rules.conversion_days")),
     SettingGroup("sync", "데이터 동기화와 자동 실행", "Data sync and the runner",
                  "쇼핑몰 데이터를 얼마나 자주 가져올지, 데이터가 오래되면 발송을 멈출지, PC를 켜면 자동 실행기를 "
                  "시작할지 정합니다.",

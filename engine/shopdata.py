@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from engine.customers.phone import normalize_phone
 from engine.customers.stats import refresh_stats
+from engine.customers.tiers import recompute_tiers
 from engine.runtime.writes import fast_insert, fast_insert_rows, fast_update
 from storage.models import (
     CONSENT_CHANNELS,
@@ -337,6 +338,7 @@ class ShopWriter:
         self._write_pending()
         if self.refresh and self._touched:
             refresh_stats(self.session, self._touched, now=self.now)
+            recompute_tiers(self.session, self.now, customer_ids=self._touched)
         self._touched = set()
         return self.counts
 

@@ -421,7 +421,9 @@ def _templates(journey: Journey, node: Node, context: ValidationContext) -> list
                     hint = {"coupon": " 앞에 쿠폰 발급 노드가 필요합니다.",
                             "order": " 주문 시작 조건에서만 쓸 수 있습니다.",
                             "cart": " 장바구니 시작 조건에서만 쓸 수 있습니다.",
-                            "consent": " '수신 동의 2년 확인' 날짜 시작 조건에서만 쓸 수 있습니다."}.get(root, "")
+                            "consent": " '수신 동의 2년 확인' 날짜 시작 조건에서만 쓸 수 있습니다.",
+                            "tier": " '멤버십 등급 변경' 시작 조건에서만 쓸 수 있습니다.",
+                            "points": " 앞에 적립금 지급 노드가 필요합니다."}.get(root, "")
                 found.append(Issue(node.id, ERROR, "unknown_variable", param.name,
                                    {"label": param.label_ko, "name": name, "hint": hint}))
         for filt in tree.find_all(nodes.Filter):

@@ -5,7 +5,9 @@ only after a cart trigger, `{{ coupon.* }}` only after a coupon node, `{{ consen
 consent re-confirmation trigger (trigger.date with date_kind consent_renewal). Validation reports any
 other name as an error at publish, so a typo never reaches a customer. Which kinds make a root
 available is each kind's `provides` (engine/kinds/): `order` after trigger.order_placed and
-.order_status, `cart` after trigger.cart_abandoned, `coupon` after action.coupon.
+.order_status, `cart` after trigger.cart_abandoned, `coupon` after action.coupon,
+`tier` after trigger.tier_changed (`tier.name`, `tier.previous`), `points` after action.give_points
+(`points.amount`). `{{ customer.tier }}` (the customer's membership tier now) is always there.
 
 `{{ recommended.product }}` is what the shop's other customers most often bought together with what
 this customer bought, and this customer has not bought (engine/customers/recommend.py); empty when
@@ -34,6 +36,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("customer.total_spent", "총 구매액", "total spent", "352000"),
     Variable("customer.order_count", "주문 횟수", "order count", "4"),
     Variable("customer.last_order_at", "마지막 주문일", "last order date", "2026-02-11"),
+    Variable("customer.tier", "멤버십 등급", "membership tier", "골드"),
     Variable("shop.name", "쇼핑몰 이름", "shop name", "단골상회"),
     Variable("shop.url", "쇼핑몰 주소", "shop address", "https://dangol.example"),
     Variable("shop.contact", "쇼핑몰 연락처", "shop contact", "02-123-4567"),
@@ -49,6 +52,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("coupon.expires_at", "쿠폰 사용 기한", "coupon expiry", "2026년 3월 16일", "coupon"),
     Variable("consent.since", "수신 동의일(마지막 확인일)", "consent date (last confirmed)", "2024년 3월 1일", "consent"),
     Variable("consent.channels", "수신 동의 채널", "consented channels", "문자, 이메일", "consent"),
+    Variable("tier.name", "바뀐 멤버십 등급", "new membership tier", "골드", "tier"),
+    Variable("tier.previous", "이전 멤버십 등급", "previous membership tier", "실버", "tier"),
+    Variable("points.amount", "적립금", "points given", "3,000", "points"),
     Variable("recommended.product", "추천 상품", "recommended product", "진정 토너"),
 )
 BY_NAME = {variable.name: variable for variable in VARIABLES}

@@ -14,18 +14,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from engine.kinds import condition, ends, messages, split, waits
-from engine.kinds.actions import coupon, notify_owner, set_field, tag
+from engine.kinds.actions import coupon, notify_owner, points, set_field, tag
 from engine.kinds.effects import COUNT_ACTION, OUT, Log
 from engine.kinds.spec import Kind, NodeType
-from engine.kinds.triggers import cart, date, manual, pass_through, segment, shop_events
+from engine.kinds.triggers import cart, date, manual, pass_through, segment, shop_events, tier
 
 KINDS: list[Kind] = [
-    *shop_events.KINDS, *cart.KINDS, *segment.KINDS, *date.KINDS, *manual.KINDS,
+    *shop_events.KINDS, *cart.KINDS, *segment.KINDS, *tier.KINDS, *date.KINDS, *manual.KINDS,
     *waits.KINDS,
     *condition.KINDS,
     *split.KINDS,
     *messages.KINDS,
-    *tag.KINDS, *coupon.KINDS, *set_field.KINDS, *notify_owner.KINDS,
+    *tag.KINDS, *coupon.KINDS, *points.KINDS, *set_field.KINDS, *notify_owner.KINDS,
     *ends.KINDS,
 ]
 BY_KIND: dict[str, Kind] = {kind.name: kind for kind in KINDS}

@@ -3,7 +3,7 @@
 
 A step returns a tuple of effects ending in exactly one way on: `Go` (on through a port), `Park` (wait
 here until a time) or `End` (the customer's journey ends here). The others are written in order:
-`Log` (a step-log row), `Send` (an outbox row), `IssueCoupon`, `Tag`, `SetField`, `Count` (the pass's
+`Log` (a step-log row), `Send` (an outbox row), `IssueCoupon`, `GrantPoints`, `Tag`, `SetField`, `Count` (the pass's
 tallies) and `SENT` (this node's message counts as sent for `got_message_in_journey`).
 
 A step may also change the enrollment's own state it is handed (`visit.data`, `visit.arm`): that is
@@ -54,6 +54,12 @@ class Send(NamedTuple):
 
 
 class IssueCoupon(NamedTuple):
+    row: dict[str, Any]
+
+
+class GrantPoints(NamedTuple):
+    """A points grant to record (point_grants): the runner gives it later, outside the batch's transaction."""
+
     row: dict[str, Any]
 
 

@@ -166,7 +166,8 @@ CONDITION_FIELDS: dict[str, tuple[str, str, str]] = {
     "consent_kakao": ("카카오 수신 동의", "Kakao consent", "bool"),
     "consent_night": ("야간 수신 동의", "night-time consent", "bool"),
     "got_message_in_journey": ("이 여정에서 받은 메시지", "got message in this journey", "set"),
-    "grade": ("회원 등급", "member grade", "text"),
+    "grade": ("쇼핑몰 회원 등급", "shop member grade", "text"),
+    "tier": ("멤버십 등급", "membership tier", "text"),
     "customer_field": ("고객 항목", "customer field", "text"),
 }
 CONDITION_OPS: dict[str, tuple[str, str]] = {

@@ -68,6 +68,7 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
             "total_spent": customer.get("total_spent", 0),
             "order_count": customer.get("order_count", 0),
             "last_order_at": shop_time(last, zone).date().isoformat() if last else "",
+            "tier": customer.get("tier", ""),
         }
     return {
         "customer": who,  # shared: the renderer's sandbox lets a template read variables, never change them
@@ -78,4 +79,14 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
         # what others bought with what this customer bought (engine/customers/recommend.py), when a text asks
         "recommended": {"product": customer.get("recommended_product") or data.get("recommended_product", "")},
         "consent": _consent(data, zone),
+        # after trigger.tier_changed: the tier before and after; after action.give_points: the amount
+        "tier": {"previous": "", "name": customer.get("tier", ""), "direction": "", **dict(data.get("tier") or {})},
+        "points": {"amount": "", **_points(data)},
     }
+
+
+def _points(data: dict[str, Any]) -> dict[str, Any]:
+    points = data.get("points")
+    if not points:
+        return {}
+    return {"amount": f"{int(points.get('amount') or 0):,}"}

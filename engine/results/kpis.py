@@ -34,7 +34,7 @@ from engine.customers.segments import (
 )
 from engine.customers.stats import COUNTED_STATUSES
 from engine.results.cohorts import CohortTable, cohort_counts, cohort_starts
-from storage.models import Customer, CustomerStats, Order
+from storage.models import Customer, CustomerStats, CustomerTier, Order, TierRule
 from storage.sql import day_number, scan
 
 YEAR_DAYS = 365
@@ -316,13 +316,17 @@ def _figures(session: Session, period: Period, previous: Period, zone: ZoneInfo,
     # the RFM score, grade and cohort of each customer, as columns (grouped by name, which PostgreSQL needs)
     recency_cuts, frequency_cuts = rf_cuts(session)
     scored = CustomerStats.order_count > 0
+    # by membership tier once the owner has a ladder (engine/customers/tiers.py), else by the shop's own grade
+    has_tiers = session.scalar(select(TierRule.position).limit(1)) is not None
+    grade: Any = (select(func.nullif(CustomerTier.tier, "")).where(CustomerTier.customer_id == per_customer.c.cid)
+                  .scalar_subquery() if has_tiers else Customer.grade)
     first_at = per_customer.c.first_at
     keyed = (
         select(
             *per_customer.c,
             case((scored, rfm_score_sql(CustomerStats.last_order_at, recency_cuts))).label("r"),
             case((scored, rfm_score_sql(CustomerStats.order_count, frequency_cuts))).label("f"),
-            Customer.grade.label("grade"),
+            grade.label("grade"),
             case(*((and_(per_customer.c.cid.is_not(None), first_at >= low, first_at < high), literal(index))
                    for index, (low, high) in enumerate(zip(months, [*months[1:], end], strict=True)))).label("cohort"),
         )

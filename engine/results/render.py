@@ -72,7 +72,7 @@ def _words(lang: str) -> dict[str, str]:
                 else "CLV = AOV {aov} × purchases a year {freq} × years retained {years}"),
         "lifecycle": "기간 시작 시점 고객 단계별 매출" if ko else "Revenue by lifecycle stage at the period's start",
         "rfm": "RFM 그룹별 매출 (오늘 기준)" if ko else "Revenue by RFM group (as of today)",
-        "tier": "회원 등급별 매출" if ko else "Revenue by member grade",
+        "tier": "회원 등급별 매출 (멤버십 등급이 있으면 그 등급)" if ko else "Revenue by member tier (or the shop's grade)",
         "no_tier": ("회원 등급별 매출: 등급이 있는 고객이 없어 표시하지 않음" if ko
                     else "Revenue by member grade: no customer has a grade, so none is shown"),
         "group": "그룹" if ko else "Group",

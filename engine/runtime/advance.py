@@ -33,6 +33,7 @@ from engine.kinds.effects import (
     Count,
     End,
     Go,
+    GrantPoints,
     IssueCoupon,
     Log,
     Park,
@@ -68,6 +69,7 @@ from storage.models import (
     CustomerTag,
     Enrollment,
     OutboxMessage,
+    PointGrant,
     StepLog,
 )
 
@@ -150,13 +152,14 @@ class _Writes:
     logs: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
     coupons: list[dict[str, Any]] = field(default_factory=list)
+    grants: list[dict[str, Any]] = field(default_factory=list)
     tags_add: list[dict[str, Any]] = field(default_factory=list)
     tags_remove: list[tuple[int, str]] = field(default_factory=list)
     attributes: dict[int, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
 
     def inserts(self) -> list[tuple[Any, list[dict[str, Any]], bool]]:
         """(table, rows, skip rows whose key exists) in the order a batch inserts them."""
-        return [(OutboxMessage, self.outbox, True), (Coupon, self.coupons, True),
+        return [(OutboxMessage, self.outbox, True), (Coupon, self.coupons, True), (PointGrant, self.grants, True),
                 (CustomerTag, self.tags_add, True), (StepLog, self.logs, False)]
 
 
@@ -407,6 +410,8 @@ class Advancer:
                     return
                 elif kind is IssueCoupon:
                     writes.coupons.append(effect.row)
+                elif kind is GrantPoints:
+                    writes.grants.append({**effect.row, "enrollment_id": row.id})
                 elif kind is Tag:
                     if effect.add:
                         writes.tags_add.append({"customer_id": row.customer_id, "tag": effect.tag, "added_at": effect.at})

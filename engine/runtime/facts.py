@@ -15,7 +15,7 @@ from engine.customers.recommend import cached, recommended_products
 from engine.customers.segments import Thresholds, lifecycle, rfm_cuts, vip_ids
 from engine.customers.stats import COUNTED_STATUSES
 from engine.runtime.writes import parse_utc, raw_rows
-from storage.models import Consent, Customer, CustomerStats, CustomerTag, Order, OrderItem
+from storage.models import Consent, Customer, CustomerStats, CustomerTag, CustomerTier, Order, OrderItem
 
 __all__ = ["COUNTED_STATUSES", "Thresholds", "consents", "lifecycle", "load_facts"]
 
@@ -71,9 +71,9 @@ def load_facts(
 
 def _profile(row: tuple[Any, ...], now: datetime, limits: Thresholds) -> dict[str, Any]:
     """A customer's facts from (id, name, email, phone, attributes, birthday, signed up, grade, order count,
-    total spent, last order, first order, categories), instants and dates already parsed."""
+    total spent, last order, first order, categories, tier), instants and dates already parsed."""
     (customer_id, name, email, phone, attributes, birthday, signed_up_at, grade, count, spent, last, first,
-     categories) = row
+     categories, tier) = row
     count = int(count or 0)
     spent = int(spent or 0)
     return {
@@ -85,6 +85,7 @@ def _profile(row: tuple[Any, ...], now: datetime, limits: Thresholds) -> dict[st
         "birthday": birthday,
         "signed_up_at": signed_up_at,
         "grade": grade,
+        "tier": tier or "",  # our membership tier (engine/customers/tiers.py); "" without one
         "order_count": count,
         "total_spent": spent,
         "aov": spent // count if count else 0,
@@ -108,13 +109,14 @@ def _profiles_raw(session: Session, ids: list[int], now: datetime, limits: Thres
         for row in raw_rows(
             session,
             "SELECT c.id, c.name, c.email, c.phone, c.attributes, c.birthday, c.signed_up_at, c.grade,"
-            " s.order_count, s.total_spent, s.last_order_at, s.first_order_at, s.categories"
-            f" FROM customers AS c LEFT JOIN customer_stats AS s ON s.customer_id = c.id WHERE c.id IN ({marks})",
+            " s.order_count, s.total_spent, s.last_order_at, s.first_order_at, s.categories, t.tier"
+            " FROM customers AS c LEFT JOIN customer_stats AS s ON s.customer_id = c.id"
+            f" LEFT JOIN customer_tiers AS t ON t.customer_id = c.id WHERE c.id IN ({marks})",
             chunk,
         ):
             birthday = date.fromisoformat(row[5]) if row[5] else None
             facts[row[0]] = _profile((*row[:5], birthday, parse_utc(row[6]), row[7], row[8], row[9],
-                                      parse_utc(row[10]), parse_utc(row[11]), row[12]), now, limits)
+                                      parse_utc(row[10]), parse_utc(row[11]), row[12], row[13]), now, limits)
 
 
 def _profiles(session: Session, ids: list[int], now: datetime, limits: Thresholds,
@@ -128,8 +130,10 @@ def _profiles(session: Session, ids: list[int], now: datetime, limits: Threshold
                 Customer.birthday, Customer.signed_up_at, Customer.grade,
                 CustomerStats.order_count, CustomerStats.total_spent, CustomerStats.last_order_at,
                 CustomerStats.first_order_at, type_coerce(CustomerStats.categories, Text).label("categories"),
+                CustomerTier.tier,
             )
             .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
+            .outerjoin(CustomerTier, CustomerTier.customer_id == Customer.id)
             .where(Customer.id.in_(chunk))
         ).all()
         for row in rows:

@@ -138,7 +138,8 @@ def _run(copy: Database, journey_id: str, name: str, start: datetime, end: datet
         events.last_at = start
         prices = channel_prices(config.Snapshot(session).get)
     channel = CountingChannel()
-    engine = Engine(copy, {spec.name: channel for spec in CHANNELS})
+    # a replay never gives points: the copy keeps the shop's Cafe24 connection, and a grant is real money
+    engine = Engine(copy, {spec.name: channel for spec in CHANNELS}, give_points=False)
     result = SimulationResult(journey_id, name, start, end)
     moment = start
     while moment <= end:

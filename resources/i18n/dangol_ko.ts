@@ -264,143 +264,148 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="57"/>
+        <location filename="../../ui/pages/customer_detail.py" line="58"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="60"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="60"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="60"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="60"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="64"/>
-        <location filename="../../ui/pages/customer_detail.py" line="120"/>
+        <location filename="../../ui/pages/customer_detail.py" line="65"/>
+        <location filename="../../ui/pages/customer_detail.py" line="122"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="68"/>
+        <location filename="../../ui/pages/customer_detail.py" line="69"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="84"/>
+        <location filename="../../ui/pages/customer_detail.py" line="85"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="90"/>
+        <location filename="../../ui/pages/customer_detail.py" line="91"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="115"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="115"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="117"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="117"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="117"/>
+        <location filename="../../ui/pages/customer_detail.py" line="118"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="118"/>
+        <location filename="../../ui/pages/customer_detail.py" line="119"/>
+        <source>Membership tier</source>
+        <translation>멤버십 등급</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="120"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="119"/>
+        <location filename="../../ui/pages/customer_detail.py" line="121"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="120"/>
+        <location filename="../../ui/pages/customer_detail.py" line="122"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="121"/>
+        <location filename="../../ui/pages/customer_detail.py" line="123"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="122"/>
+        <location filename="../../ui/pages/customer_detail.py" line="124"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="123"/>
+        <location filename="../../ui/pages/customer_detail.py" line="125"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="124"/>
+        <location filename="../../ui/pages/customer_detail.py" line="126"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139"/>
+        <location filename="../../ui/pages/customer_detail.py" line="141"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="144"/>
+        <location filename="../../ui/pages/customer_detail.py" line="146"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="148"/>
+        <location filename="../../ui/pages/customer_detail.py" line="150"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="148"/>
+        <location filename="../../ui/pages/customer_detail.py" line="150"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="148"/>
+        <location filename="../../ui/pages/customer_detail.py" line="150"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="149"/>
+        <location filename="../../ui/pages/customer_detail.py" line="151"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="149"/>
+        <location filename="../../ui/pages/customer_detail.py" line="151"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -408,108 +413,113 @@
 <context>
     <name>CustomersPage</name>
     <message>
-        <location filename="../../ui/pages/customers.py" line="179"/>
+        <location filename="../../ui/pages/customers.py" line="182"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="182"/>
+        <location filename="../../ui/pages/customers.py" line="185"/>
         <source>Search by name, phone number or email</source>
         <translation>이름, 전화번호, 이메일로 찾기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="185"/>
+        <location filename="../../ui/pages/customers.py" line="188"/>
         <source>All customers</source>
         <translation>전체 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="197"/>
+        <location filename="../../ui/pages/customers.py" line="200"/>
         <source>Show all customers</source>
         <translation>모든 고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="202"/>
+        <location filename="../../ui/pages/customers.py" line="205"/>
         <source>Add to a journey…</source>
         <translation>여정에 넣기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="203"/>
+        <location filename="../../ui/pages/customers.py" line="206"/>
         <source>The selected customers (or, with none selected, everyone listed) into a live journey that starts &apos;added by hand&apos;</source>
         <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) &apos;직접 추가&apos;로 시작하는 게시된 여정에 넣습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="214"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="214"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="214"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="211"/>
+        <location filename="../../ui/pages/customers.py" line="214"/>
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="212"/>
+        <location filename="../../ui/pages/customers.py" line="215"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="212"/>
+        <location filename="../../ui/pages/customers.py" line="215"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="212"/>
+        <location filename="../../ui/pages/customers.py" line="215"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="230"/>
+        <location filename="../../ui/pages/customers.py" line="216"/>
+        <source>Tier</source>
+        <translation>등급</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="234"/>
         <source>Click a column title to sort; click again to reverse</source>
         <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="283"/>
+        <location filename="../../ui/pages/customers.py" line="287"/>
         <source>No live journey starts &apos;added by hand&apos;. Make one (trigger: Added by hand) and publish it first.</source>
         <translation>&apos;직접 추가&apos;로 시작하는 게시된 여정이 없습니다. 시작 조건을 &apos;직접 추가&apos;로 한 여정을 만들어 먼저 게시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="285"/>
-        <location filename="../../ui/pages/customers.py" line="291"/>
+        <location filename="../../ui/pages/customers.py" line="289"/>
+        <location filename="../../ui/pages/customers.py" line="295"/>
         <source>Add to a journey</source>
         <translation>여정에 넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="290"/>
+        <location filename="../../ui/pages/customers.py" line="294"/>
         <source>Add %1 customers to which journey?</source>
         <translation>고객 %1명을 어느 여정에 넣을까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="301"/>
+        <location filename="../../ui/pages/customers.py" line="305"/>
         <source>Added %1 of %2 customers to &apos;%3&apos;.</source>
         <translation>고객 %2명 중 %1명을 &apos;%3&apos;에 넣었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="304"/>
+        <location filename="../../ui/pages/customers.py" line="308"/>
         <source>%1 were not added (already in it, or its entry rules left them out).</source>
         <translation>%1명은 넣지 않았습니다(이미 들어 있거나 여정의 진입 규칙에 걸림).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="313"/>
+        <location filename="../../ui/pages/customers.py" line="317"/>
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="316"/>
+        <location filename="../../ui/pages/customers.py" line="320"/>
         <source>· only the segment &apos;%1&apos;</source>
         <translation>· &apos;%1&apos; 세그먼트만</translation>
     </message>
@@ -2453,6 +2463,59 @@
     </message>
 </context>
 <context>
+    <name>ManualPoints</name>
+    <message>
+        <location filename="../../ui/tiers.py" line="186"/>
+        <source>Points to give by hand</source>
+        <translation>적립금 수동 지급 목록</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="189"/>
+        <source>Points a journey gave where the shop&apos;s API cannot credit them (or a call to Cafe24 did not go through). Give them in your shop&apos;s admin, then mark them as given.</source>
+        <translation>쇼핑몰 API로 자동 지급할 수 없었던(또는 카페24 호출이 실패한) 여정의 적립금입니다. 쇼핑몰 관리자 화면에서 직접 지급한 뒤 &apos;지급 완료&apos;로 표시하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="192"/>
+        <source>Date</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="192"/>
+        <source>Customer</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="192"/>
+        <source>Member id</source>
+        <translation>회원 아이디</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="193"/>
+        <source>Points</source>
+        <translation>적립금</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="193"/>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="193"/>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="203"/>
+        <source>Mark as given</source>
+        <translation>지급 완료로 표시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="219"/>
+        <source>%1 to give</source>
+        <translation>지급할 적립금 %1건</translation>
+    </message>
+</context>
+<context>
     <name>MessagesPage</name>
     <message>
         <location filename="../../ui/pages/messages.py" line="35"/>
@@ -3004,43 +3067,43 @@
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../../ui/pages/segments.py" line="17"/>
+        <location filename="../../ui/pages/segments.py" line="18"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="19"/>
+        <location filename="../../ui/pages/segments.py" line="20"/>
         <source>Customers move between these groups by themselves as they order or go quiet. A journey can start when someone enters one.</source>
         <translation>고객은 주문하거나 뜸해지면서 이 그룹들 사이를 저절로 옮겨 다닙니다. 고객이 그룹에 들어올 때 여정을 시작할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="28"/>
+        <location filename="../../ui/pages/segments.py" line="29"/>
         <source>Show these customers</source>
         <translation>고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="29"/>
+        <location filename="../../ui/pages/segments.py" line="30"/>
         <source>Open the customer list showing only this segment</source>
         <translation>이 세그먼트 고객만 고객 목록에서 봅니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="45"/>
+        <location filename="../../ui/pages/segments.py" line="50"/>
         <source>signed up, no order yet</source>
         <translation>가입했지만 아직 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="46"/>
+        <location filename="../../ui/pages/segments.py" line="51"/>
         <source>ordered in the last %1 days</source>
         <translation>최근 %1일 안에 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="47"/>
-        <location filename="../../ui/pages/segments.py" line="48"/>
+        <location filename="../../ui/pages/segments.py" line="52"/>
+        <location filename="../../ui/pages/segments.py" line="53"/>
         <source>no order for %1 days or more</source>
         <translation>%1일 넘게 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="49"/>
+        <location filename="../../ui/pages/segments.py" line="54"/>
         <source>%1 won or %2 orders in %3 days</source>
         <translation>%3일 동안 %1원 이상 또는 %2회 이상 주문</translation>
     </message>
@@ -3199,6 +3262,94 @@
         <location filename="../../ui/template_form.py" line="135"/>
         <source>Fill in a name for the journey.</source>
         <translation>여정 이름을 넣으세요.</translation>
+    </message>
+</context>
+<context>
+    <name>TiersEditor</name>
+    <message>
+        <location filename="../../ui/tiers.py" line="48"/>
+        <source>Membership tiers</source>
+        <translation>멤버십 등급</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="51"/>
+        <source>Your own tiers, lowest first. A customer is in the highest tier whose spend and orders within the window they reach (or whose shop grade it names). Tiers are computed again after each sync and every night; a journey can start when a tier goes up or down.</source>
+        <translation>사장님이 정하는 등급입니다(낮은 등급부터). 고객은 기준 기간 안의 구매액과 주문 수(또는 쇼핑몰 회원 등급)로 도달한 가장 높은 등급이 됩니다. 동기화할 때마다, 그리고 매일 밤 다시 계산하며, 등급이 오르거나 내리면 여정을 시작할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="55"/>
+        <source>Window</source>
+        <translation>기준 기간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="58"/>
+        <source> months</source>
+        <translation>개월</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="64"/>
+        <source>Tier</source>
+        <translation>등급</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="64"/>
+        <source>Spent at least (won)</source>
+        <translation>구매액 이상(원)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="65"/>
+        <source>Orders at least</source>
+        <translation>주문 수 이상</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="65"/>
+        <source>Or shop grade</source>
+        <translation>또는 쇼핑몰 등급</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="66"/>
+        <source>Customers now</source>
+        <translation>지금 고객 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="72"/>
+        <source>Add a tier</source>
+        <translation>등급 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="74"/>
+        <source>Remove the tier</source>
+        <translation>등급 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="76"/>
+        <source>Suggested tiers</source>
+        <translation>추천 등급</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="77"/>
+        <source>일반 / 실버 / 골드 / VIP by spend over 12 months</source>
+        <translation>12개월 구매액 기준 일반 / 실버 / 골드 / VIP</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="79"/>
+        <source>Save tiers</source>
+        <translation>등급 저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="101"/>
+        <source>Tiers are off until you save them; these are a suggestion.</source>
+        <translation>저장하기 전까지 등급은 꺼져 있습니다. 지금 보이는 것은 추천 등급입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="163"/>
+        <source>%1 customer(s) are below the lowest tier.</source>
+        <translation>고객 %1명은 가장 낮은 등급에도 들지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tiers.py" line="176"/>
+        <source>Saved. Tiers are computed again after each sync and every night.</source>
+        <translation>저장했습니다. 등급은 동기화할 때마다, 그리고 매일 밤 다시 계산합니다.</translation>
     </message>
 </context>
 <context>

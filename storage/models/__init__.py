@@ -32,12 +32,14 @@ from storage.models.shop import (
     ShopEvent,
 )
 from storage.models.system import Setting, SyncState
+from storage.models.tiers import GRANT_STATUSES, CustomerTier, PointGrant, TierRule
 
 __all__ = [
     "ACTIVE",
     "CONSENT_CHANNELS",
     "ENROLLMENT_STATUSES",
     "FAILED",
+    "GRANT_STATUSES",
     "JOURNEY_STATUSES",
     "ORDER_STATUSES",
     "OUTBOX_STATUSES",
@@ -52,17 +54,20 @@ __all__ = [
     "Customer",
     "CustomerStats",
     "CustomerTag",
+    "CustomerTier",
     "Enrollment",
     "Journey",
     "JourneyVersion",
     "Order",
     "OrderItem",
     "OutboxMessage",
+    "PointGrant",
     "Product",
     "RunnerLease",
     "Setting",
     "ShopEvent",
     "StepLog",
     "SyncState",
+    "TierRule",
     "UTCDateTime",
 ]

@@ -20,18 +20,21 @@ from storage.models import (
     Customer,
     CustomerStats,
     CustomerTag,
+    CustomerTier,
     Enrollment,
     Journey,
     JourneyVersion,
     Order,
     OrderItem,
     OutboxMessage,
+    PointGrant,
     Product,
     RunnerLease,
     Setting,
     ShopEvent,
     StepLog,
     SyncState,
+    TierRule,
 )
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -78,6 +81,10 @@ def _sample_rows() -> list[Base]:
                     expires_at=T0 + timedelta(seconds=30)),
         Cursor(name="trigger:j1", last_id=17, last_at=T0, last_date=date(2026, 3, 1)),
         SyncState(source="cafe24", cursor="2026-03-01", last_synced_at=T0, last_status="ok", details={"n": 3}),
+        TierRule(position=0, name="골드", min_spent=500_000, min_orders=4, shop_grade="VIP"),
+        CustomerTier(customer_id=1, tier="골드", since=T0),
+        PointGrant(id=1, customer_id=1, journey_id="j1", enrollment_id=1, node_id="n5", amount=3000,
+                   reason="등급 상승 축하", status="pending", attempts=0, next_try_at=T0, created_at=T0),
     ]
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from engine.channels import CONSENTS, CUSTOMER_CHANNELS
 from engine.customers.phone import format_phone
 from engine.customers.segments import SEGMENT_LABELS, lifecycle, thresholds
+from engine.customers.tiers import customer_tier
 from engine.journey.registry import ORDER_STATUS_LABELS
 from engine.timeline import timeline
 from storage.models import Consent, ConsentEvent, Customer, CustomerStats, CustomerTag, Order
@@ -115,6 +116,7 @@ class CustomerDialog(QDialog):
                 (self.tr("Phone"), format_phone(customer.phone)), (self.tr("Email"), customer.email or ""),
                 (self.tr("Member id"), customer.external_id or self.tr("(guest)")),
                 (self.tr("Grade"), customer.grade or ""),
+                (self.tr("Membership tier"), customer_tier(session, self.customer_id)),
                 (self.tr("Birthday"), customer.birthday.isoformat() if customer.birthday else ""),
                 (self.tr("Signed up"), local_time(customer.signed_up_at, with_time=False)),
                 (self.tr("Orders"), f"{count:,}"), (self.tr("Total spent"), won(spent)),

@@ -30,7 +30,7 @@ from engine.customers.segments import (
     segment_query,
     thresholds,
 )
-from storage.models import Customer, CustomerStats
+from storage.models import Customer, CustomerStats, CustomerTier
 from ui.context import AppContext
 from ui.widgets import local_time, muted_label, title_label, won
 
@@ -131,8 +131,9 @@ class CustomerTableModel(QAbstractTableModel):
             with self.ctx.db.session() as session:
                 found = session.execute(
                     select(Customer.id, Customer.name, Customer.phone, Customer.email, CustomerStats.order_count,
-                           CustomerStats.total_spent, CustomerStats.last_order_at, Customer.is_guest)
+                           CustomerStats.total_spent, CustomerStats.last_order_at, Customer.is_guest, CustomerTier.tier)
                     .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
+                    .outerjoin(CustomerTier, CustomerTier.customer_id == Customer.id)
                     .where(Customer.id.in_(chunk))
                 ).all()
             self.pages[page] = {r[0]: tuple(r) for r in found}
@@ -150,7 +151,7 @@ class CustomerTableModel(QAbstractTableModel):
         row = self._row(index.row())
         if row is None:
             return ""
-        _, name, phone, email, count, spent, last, _guest = row
+        _, name, phone, email, count, spent, last, _guest, tier = row
         column = index.column()
         if column == 0:
             return name
@@ -168,6 +169,8 @@ class CustomerTableModel(QAbstractTableModel):
             return won(spent)
         if column == 6:
             return local_time(last, with_time=False)
+        if column == 7:
+            return tier or ""
         return None
 
 
@@ -209,7 +212,8 @@ class CustomersPage(QWidget):
         layout.addLayout(counts)
         layout.addWidget(self.enrol_note)
         self.model = CustomerTableModel(ctx, [self.tr("Name"), self.tr("Phone"), self.tr("Email"), self.tr("Stage"),
-                                              self.tr("Orders"), self.tr("Total spent"), self.tr("Last order")])
+                                              self.tr("Orders"), self.tr("Total spent"), self.tr("Last order"),
+                                              self.tr("Tier")])
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

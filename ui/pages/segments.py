@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from engine.customers.segments import SEGMENT_LABELS, SEGMENTS, segment_counts, thresholds
 from ui.context import AppContext
+from ui.tiers import ManualPoints, TiersEditor
 from ui.widgets import FigureCard, muted_label, title_label
 
 
@@ -32,6 +33,10 @@ class SegmentsPage(QWidget):
             self.show_buttons[name] = show
             grid.addWidget(card, index // 3, index % 3)
         layout.addLayout(grid)
+        self.tiers = TiersEditor(ctx)
+        layout.addWidget(self.tiers)
+        self.points = ManualPoints(ctx)
+        layout.addWidget(self.points)
         layout.addStretch(1)
         self.refresh()
 
@@ -52,3 +57,5 @@ class SegmentsPage(QWidget):
         for name, card in self.cards.items():
             share = f" ({counts[name] * 100 / total:.0f}%)" if name != "vip" else ""
             card.set(f"{counts[name]:,}{share}", notes[name])
+        if hasattr(self, "points"):
+            self.points.refresh()

@@ -55,7 +55,8 @@ from engine.sync.values import SEOUL, parse_birthday, parse_email, parse_id, par
 
 API_VERSION = "2025-12-01"
 DEFAULT_REDIRECT = "http://127.0.0.1:8724/callback"
-SCOPES = ("mall.read_order", "mall.read_customer", "mall.read_privacy", "mall.read_personal", "mall.read_product")
+SCOPES = ("mall.read_order", "mall.read_customer", "mall.read_privacy", "mall.read_personal", "mall.read_product",
+          "mall.write_mileage")  # the last: points (적립금) a journey gives, POST /api/v2/admin/points
 AUTH_TIMEOUT = 300.0          # seconds the owner has to log in and agree in the browser
 TOKEN_MARGIN = timedelta(minutes=5)  # refresh an access token this long before it expires
 WINDOW_DAYS = 30              # order windows (Cafe24: at most 3 months a call)
@@ -351,6 +352,27 @@ class Cafe24(Connector):
             if not isinstance(body, dict):
                 raise SyncError("bad_response", "Cafe24 answered in an unknown form", "카페24 응답의 형식을 알 수 없습니다")
             return body
+        raise AssertionError("unreachable")
+
+    def give_points(self, member_id: str, amount: int, reason: str, now: datetime) -> dict[str, Any]:
+        """Give `amount` points to the member (`POST /api/v2/admin/points`, type increase; scope
+        mall.write_mileage). One call: a 429/5xx is tried again by Http as for a sync; a refused token is
+        refreshed and the call made once more (a 401 means nothing was given); anything else raises."""
+        self._now = now
+        body = {"shop_no": 1, "request": {"member_id": member_id, "amount": f"{int(amount)}.00",
+                                          "type": "increase", "reason": reason[:255]}}
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {self._access_token()}", "X-Cafe24-Api-Version": API_VERSION,
+                       "Content-Type": "application/json"}
+            try:
+                response = self.http.request("POST", self._url("/api/v2/admin/points"), json=body, headers=headers)
+            except SyncError as exc:
+                if exc.code != "unauthorized" or exc.status == 403 or attempt == 2:
+                    raise
+                self._refresh()
+                continue
+            answer = self.http.json(response)
+            return answer if isinstance(answer, dict) else {}
         raise AssertionError("unreachable")
 
     def _mind_call_limit(self, response: httpx.Response) -> None:
