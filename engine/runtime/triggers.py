@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.customers.consents import AD_CONSENT_CHANNELS, two_years_before
+from engine.customers.custom_segments import entrants as custom_entrants
 from engine.customers.segments import Thresholds, segment_query
 from engine.lunar import lunar_birthday_on
 from engine.runtime.advance import RunContext, load_run_context
@@ -144,11 +145,11 @@ def backfill_candidates(session: Session, journey_id: str, segment: str, publish
                         limits: Thresholds) -> Select[Any]:
     """Customers in `segment` now who already were at `published` and have never been in the journey:
     (customer id, last order time), most recent first."""
-    query = (segment_query(segment, now, limits).add_columns(CustomerStats.last_order_at)
+    query = (segment_query(segment, now, limits, session).add_columns(CustomerStats.last_order_at)
              .where(~Customer.id.in_(select(Enrollment.customer_id).where(Enrollment.journey_id == journey_id))))
     if segment == "new":
         query = query.where(Customer.signed_up_at <= published)  # members who signed up, as the trigger sees them
-    else:
+    elif segment in BACKFILL_SEGMENTS:  # (a custom segment: everyone in it now who has not been in the journey)
         days = {"active": 0, "at_risk": limits.at_risk_days, "lapsed": limits.lapsed_days}[segment]
         query = query.where(CustomerStats.last_order_at <= published - timedelta(days=days))
     return query.order_by(CustomerStats.last_order_at.desc(), Customer.id)
@@ -335,6 +336,13 @@ class TriggerScanner:
                          ctx: RunContext) -> Iterator[Occurrence]:
         segment = params.get("segment", "at_risk")
         since = state.last_at or ctx.now
+        if str(segment).startswith("custom:"):  # who is in it now and was not at the last look (hourly)
+            if state.last_date is not None and state.last_at and ctx.now - state.last_at < SEGMENT_RESCAN:
+                return
+            first, state.last_at, state.last_date = state.last_date is None, ctx.now, ctx.now.astimezone(ctx.zone).date()
+            for customer_id in custom_entrants(session, state.name, str(segment), ctx.now, ctx.limits, first):
+                yield Occurrence(customer_id, ctx.now, f"{segment}:{ctx.now.strftime('%Y%m%d%H%M%S')}")
+            return
         if segment in {"at_risk", "lapsed"}:
             days = ctx.limits.at_risk_days if segment == "at_risk" else ctx.limits.lapsed_days
             start, end = since - timedelta(days=days), ctx.now - timedelta(days=days)
@@ -385,7 +393,7 @@ class TriggerScanner:
         """Today's batch of the customers who were in the segment at publish (see `start_backfill`)."""
         state = session.get(Cursor, backfill_name(compiled.journey_id))
         segment = str(compiled.trigger.params.get("segment", "at_risk"))
-        if state is None or state.last_at is None or segment not in BACKFILL_SEGMENTS:
+        if state is None or state.last_at is None or not (segment in BACKFILL_SEGMENTS or segment.startswith("custom:")):
             return []
         today = ctx.now.astimezone(ctx.zone).date()
         if state.last_date is not None and state.last_date >= today:
@@ -405,7 +413,7 @@ class TriggerScanner:
                 facts = load_facts(session, [cid for cid, _ in chunk], ctx.now, ctx.limits, needed_facts(rules))
                 chunk = [(cid, last) for cid, last in chunk if cid in facts and condition_holds(params, facts[cid])]
             for customer_id, last in chunk:
-                key = segment if segment == "new" else f"{segment}:{last.strftime('%Y%m%d%H%M%S')}"
+                key = segment if segment == "new" or last is None else f"{segment}:{last.strftime('%Y%m%d%H%M%S')}"
                 batch.append(Occurrence(customer_id, ctx.now, key))
                 if len(batch) >= state.last_id:
                     return batch

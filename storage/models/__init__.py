@@ -30,6 +30,7 @@ from storage.models.shop import (
     Product,
     ShopEvent,
 )
+from storage.models.segments import CustomSegment, SegmentMember
 from storage.models.system import Setting, SyncState
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Coupon",
     "Cursor",
     "Customer",
+    "CustomSegment",
     "CustomerStats",
     "CustomerTag",
     "Enrollment",
@@ -58,6 +60,7 @@ __all__ = [
     "OutboxMessage",
     "Product",
     "RunnerLease",
+    "SegmentMember",
     "Setting",
     "ShopEvent",
     "StepLog",

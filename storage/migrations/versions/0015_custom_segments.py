@@ -1,0 +1,48 @@
+"""Custom segments: the owner's named rule trees, the member lists their triggers compare, and an index
+to count a category's orders.
+
+- `custom_segments` (id, name unique, rules JSON, created_at, updated_at);
+- `segment_members` (scope, customer_id): who was in a custom segment at the last look of one reader (a
+  journey's segment-entered trigger), so the next look knows who entered;
+- `ix_order_items_category_order` (category, order_id): "3+ orders in 반려동물" reads one category's items.
+
+Revision ID: 0015_custom_segments
+Revises: 0009_channel_providers
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0015_custom_segments'
+down_revision: str | None = '0009_channel_providers'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'custom_segments',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=120), nullable=False),
+        sa.Column('rules', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_segments')),
+        sa.UniqueConstraint('name', name=op.f('uq_custom_segments_name')),
+    )
+    op.create_table(
+        'segment_members',
+        sa.Column('scope', sa.String(length=160), nullable=False),
+        sa.Column('customer_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ondelete='CASCADE',
+                                name=op.f('fk_segment_members_customer_id_customers')),
+        sa.PrimaryKeyConstraint('scope', 'customer_id', name=op.f('pk_segment_members')),
+    )
+    op.create_index('ix_order_items_category_order', 'order_items', ['category', 'order_id'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_order_items_category_order', table_name='order_items')
+    op.drop_table('segment_members')
+    op.drop_table('custom_segments')
