@@ -32,8 +32,16 @@ from engine.customers.segments import (
 )
 from engine.customers.stats import COUNTED_STATUSES
 from engine.results.render import neutralise
-from storage.models import Consent, Customer, CustomerStats, CustomerTag, CustomSegment, Order, OrderItem
-from storage.models import SegmentMember
+from storage.models import (
+    Consent,
+    Customer,
+    CustomerStats,
+    CustomerTag,
+    CustomSegment,
+    Order,
+    OrderItem,
+    SegmentMember,
+)
 from storage.sql import json_text
 
 # field id: (Korean, English, kind) — kind picks the value widget: number, won, days, score, bool, tag,
@@ -244,7 +252,7 @@ def _compare(column: Any, op: str, value: Any) -> Any:
 
 
 def _holds_at_zero(op: str, value: int) -> bool:
-    return {"gte": 0 >= value, "lte": 0 <= value, "gt": 0 > value, "lt": 0 < value, "eq": value == 0,
+    return {"gte": value <= 0, "lte": value >= 0, "gt": value < 0, "lt": value > 0, "eq": value == 0,
             "ne": value != 0}[op]
 
 
@@ -284,11 +292,11 @@ def _text(column: Any, op: str, value: Any) -> Any:
     return found if op == "contains" else or_(column.is_(None), ~found)
 
 
-def _base() -> Select[tuple[int]]:
+def _base() -> Select[Any]:
     return select(Customer.id).outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
 
 
-def tree_query(session: Session, tree: Mapping[str, Any], now: datetime, limits: Thresholds) -> Select[tuple[int]]:
+def tree_query(session: Session, tree: Mapping[str, Any], now: datetime, limits: Thresholds) -> Select[Any]:
     """The ids of the customers the tree selects, one query."""
     return _base().where(_Compiler(session, now, limits).tree(check_tree(tree)))
 
@@ -301,7 +309,7 @@ def count_tree(session: Session, tree: Mapping[str, Any], now: datetime, limits:
     return int(session.scalar(query) or 0)
 
 
-def rfm_group_query(session: Session, key: str, now: datetime, limits: Thresholds) -> Select[tuple[int]]:
+def rfm_group_query(session: Session, key: str, now: datetime, limits: Thresholds) -> Select[Any]:
     return _base().where(_Compiler(session, now, limits).rfm_group(key))
 
 
@@ -365,7 +373,7 @@ def delete_segment(session: Session, segment_id: int) -> None:
     session.execute(delete(SegmentMember).where(SegmentMember.scope.like(f"%|custom:{segment_id}")))
 
 
-def query_for(session: Session, key: str, now: datetime, limits: Thresholds) -> Select[tuple[int]]:
+def query_for(session: Session, key: str, now: datetime, limits: Thresholds) -> Select[Any]:
     """The members of "custom:<id>" or "rfm:<group>"; RuleError when there is no such segment."""
     if key.startswith("rfm:"):
         return rfm_group_query(session, key.removeprefix("rfm:"), now, limits)
@@ -382,8 +390,8 @@ def entrants(session: Session, scope: str, key: str, now: datetime, limits: Thre
     The first look (`first`) only remembers: those already in at publish enter by the backfill if at all.
     A customer who leaves and comes back enters again."""
     name = f"{scope}|{key}"
-    current = set(session.scalars(query_for(session, key, now, limits)))
-    known = set(session.scalars(select(SegmentMember.customer_id).where(SegmentMember.scope == name)))
+    current: set[int] = set(session.scalars(query_for(session, key, now, limits)))
+    known: set[int] = set(session.scalars(select(SegmentMember.customer_id).where(SegmentMember.scope == name)))
     entered = sorted(current - known)
     left = sorted(known - current)
     for start in range(0, len(left), 900):
@@ -399,7 +407,7 @@ def entrants(session: Session, scope: str, key: str, now: datetime, limits: Thre
 EXPORT_HEADER = ("id", "name", "phone", "email", "grade", "order_count", "total_spent", "last_order_at")
 
 
-def export_rows(session: Session, ids_query: Select[tuple[int]]) -> Iterable[tuple[Any, ...]]:
+def export_rows(session: Session, ids_query: Select[Any]) -> Iterable[tuple[Any, ...]]:
     members = ids_query.subquery()
     query = (select(Customer.id, Customer.name, Customer.phone, Customer.email, Customer.grade,
                     func.coalesce(CustomerStats.order_count, 0), func.coalesce(CustomerStats.total_spent, 0),

@@ -15,6 +15,7 @@ from storage.models.journeys import (
     StepLog,
 )
 from storage.models.runtime import Cursor, RunnerLease
+from storage.models.segments import CustomSegment, SegmentMember
 from storage.models.shop import (
     CONSENT_CHANNELS,
     ORDER_STATUSES,
@@ -30,7 +31,6 @@ from storage.models.shop import (
     Product,
     ShopEvent,
 )
-from storage.models.segments import CustomSegment, SegmentMember
 from storage.models.system import Setting, SyncState
 
 __all__ = [
@@ -48,8 +48,8 @@ __all__ = [
     "ConsentEvent",
     "Coupon",
     "Cursor",
-    "Customer",
     "CustomSegment",
+    "Customer",
     "CustomerStats",
     "CustomerTag",
     "Enrollment",
