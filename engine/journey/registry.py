@@ -167,6 +167,7 @@ CONDITION_FIELDS: dict[str, tuple[str, str, str]] = {
     "got_message_in_journey": ("이 여정에서 받은 메시지", "got message in this journey", "set"),
     "grade": ("회원 등급", "member grade", "text"),
     "customer_field": ("고객 항목", "customer field", "text"),
+    "in_segment": ("내 세그먼트", "custom segment", "set"),
 }
 CONDITION_OPS: dict[str, tuple[str, str]] = {
     "eq": ("=", "="),

@@ -217,3 +217,19 @@ def test_the_csv_export_neutralises_formulas(db: Database, tmp_path: Path) -> No
     assert set(by_id) == {ids["a"], ids["d"]}
     assert by_id[ids["a"]][1].startswith("'=")
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_condition_asks_whether_a_customer_is_in_a_custom_segment(db: Database, tmp_path: Path) -> None:
+    from engine.runtime.conditions import condition_holds, needed_facts
+    from engine.runtime.facts import load_facts
+
+    shop = Shop(db, tmp_path)
+    ids = build(shop)
+    key = save(db, shop)
+    rules = [{"field": "in_segment", "op": "contains", "value": key}]
+    outside = [{"field": "in_segment", "op": "not_contains", "value": key}]
+    with db.session() as session:
+        facts = load_facts(session, ids.values(), shop.clock.now(), thresholds(session), needed_facts(rules))
+    assert {cid for cid in ids.values() if condition_holds({"rules": rules}, facts[cid])} == {ids["a"], ids["d"]}
+    assert {cid for cid in ids.values() if condition_holds({"rules": outside}, facts[cid])} == \
+        set(ids.values()) - {ids["a"], ids["d"]}
