@@ -35,6 +35,7 @@ from engine.results.render import neutralise
 from storage.models import (
     Consent,
     Customer,
+    CustomerCategoryStats,
     CustomerStats,
     CustomerTag,
     CustomSegment,
@@ -163,6 +164,13 @@ class _Compiler:
             return _days_since(CustomerStats.last_order_at, op, _int(value, field), self.now)
         if field == "days_since_signup":
             return _days_since(Customer.signed_up_at, op, _int(value, field), self.now)
+        if field == "category_orders" and not days:  # kept per customer and category: an index look-up
+            count = _int(value, field)
+            kept = select(CustomerCategoryStats.customer_id).where(
+                CustomerCategoryStats.category == str(rule.get("category") or ""))
+            if _holds_at_zero(op, count):  # "fewer than 2": everyone but those with too many
+                return ~Customer.id.in_(kept.where(~_compare(CustomerCategoryStats.order_count, op, count)))
+            return Customer.id.in_(kept.where(_compare(CustomerCategoryStats.order_count, op, count)))
         if field in {"category_orders", "product_orders"}:
             item = (OrderItem.category == str(rule.get("category") or "") if field == "category_orders"
                     else OrderItem.product_name == str(rule.get("product") or ""))

@@ -84,6 +84,12 @@ def test_three_pet_orders_and_no_order_in_60_days(db: Database, tmp_path: Path) 
     assert members(db, no_recent, now) == {ids["a"], ids["d"]}
     assert members(db, {"match": "all", "rules": [{"field": "order_count", "op": "lt", "value": 1, "days": 60}]},
                    now) == {ids["a"], ids["c"], ids["d"], ids["e"]}
+    # the kept per-category counts (refresh_stats) agree with counting the order lines themselves
+    for count in (1, 2, 3, 4):
+        for op in ("gte", "lt", "eq"):
+            kept = {"match": "all", "rules": [{"field": "category_orders", "category": PETS, "op": op, "value": count}]}
+            raw = {"match": "all", "rules": [{**kept["rules"][0], "days": 3650}]}
+            assert members(db, kept, now) == members(db, raw, now), (op, count)
     # 20 days later f's last order is 61 days old
     later = now.replace(month=3, day=22)
     assert members(db, PET_LAPSED, later) == {ids["a"], ids["d"], ids["f"]}
