@@ -262,6 +262,9 @@ def _sum_trigger_order(p: Mapping[str, Any], lang: str) -> str:
 
 
 def _sum_segment(p: Mapping[str, Any], lang: str) -> str:
+    segment = str(p.get("segment") or "")
+    if segment.startswith("custom:"):  # a saved custom segment (its name is in the database, not here)
+        return _ko_en(lang, "세그먼트 진입: 내 세그먼트 #", "enters: custom segment #") + segment.removeprefix("custom:")
     return _ko_en(lang, "세그먼트 진입: ", "enters: ") + _choice_label(SEGMENTS, p.get("segment"), lang)
 
 
