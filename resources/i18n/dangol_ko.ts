@@ -264,143 +264,193 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="57"/>
+        <location filename="../../ui/pages/customer_detail.py" line="62"/>
+        <source>Tags and fields</source>
+        <translation>태그와 고객 항목</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="66"/>
+        <source>e.g. parent</source>
+        <translation>예: 학부모</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="67"/>
+        <source>Add tag</source>
+        <translation>태그 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="68"/>
+        <source>Remove tag</source>
+        <translation>태그 빼기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="72"/>
+        <source>Tag</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="75"/>
+        <source>field, e.g. interest</source>
+        <translation>항목 이름, 예: 관심</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="77"/>
+        <source>value (empty removes it)</source>
+        <translation>값 (비우면 항목 삭제)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="78"/>
+        <source>Set field</source>
+        <translation>항목 저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="82"/>
+        <source>Field</source>
+        <translation>고객 항목</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="88"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="90"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="90"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="90"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="59"/>
+        <location filename="../../ui/pages/customer_detail.py" line="90"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="64"/>
-        <location filename="../../ui/pages/customer_detail.py" line="120"/>
+        <location filename="../../ui/pages/customer_detail.py" line="95"/>
+        <location filename="../../ui/pages/customer_detail.py" line="151"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="68"/>
+        <location filename="../../ui/pages/customer_detail.py" line="99"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="84"/>
+        <location filename="../../ui/pages/customer_detail.py" line="115"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="90"/>
+        <location filename="../../ui/pages/customer_detail.py" line="121"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="115"/>
+        <location filename="../../ui/pages/customer_detail.py" line="146"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="115"/>
+        <location filename="../../ui/pages/customer_detail.py" line="146"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="147"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="147"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="117"/>
+        <location filename="../../ui/pages/customer_detail.py" line="148"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="118"/>
+        <location filename="../../ui/pages/customer_detail.py" line="149"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="119"/>
+        <location filename="../../ui/pages/customer_detail.py" line="150"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="120"/>
+        <location filename="../../ui/pages/customer_detail.py" line="151"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="121"/>
+        <location filename="../../ui/pages/customer_detail.py" line="152"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="122"/>
+        <location filename="../../ui/pages/customer_detail.py" line="153"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="123"/>
+        <location filename="../../ui/pages/customer_detail.py" line="154"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="124"/>
+        <location filename="../../ui/pages/customer_detail.py" line="155"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="139"/>
+        <location filename="../../ui/pages/customer_detail.py" line="156"/>
+        <source>Fields</source>
+        <translation>고객 항목</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="171"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="144"/>
+        <location filename="../../ui/pages/customer_detail.py" line="176"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="148"/>
+        <location filename="../../ui/pages/customer_detail.py" line="215"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="148"/>
+        <location filename="../../ui/pages/customer_detail.py" line="215"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="148"/>
+        <location filename="../../ui/pages/customer_detail.py" line="215"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="149"/>
+        <location filename="../../ui/pages/customer_detail.py" line="216"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="149"/>
+        <location filename="../../ui/pages/customer_detail.py" line="216"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -2549,58 +2599,58 @@
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../ui/segment_builder.py" line="293"/>
+        <location filename="../../ui/segment_builder.py" line="295"/>
         <source>Custom segment</source>
         <translation>내 세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="305"/>
+        <location filename="../../ui/segment_builder.py" line="307"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="307"/>
+        <location filename="../../ui/segment_builder.py" line="309"/>
         <source>e.g. pet lovers gone quiet</source>
         <translation>예: 반려동물 휴면 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="323"/>
+        <location filename="../../ui/segment_builder.py" line="325"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="344"/>
-        <location filename="../../ui/segment_builder.py" line="371"/>
+        <location filename="../../ui/segment_builder.py" line="346"/>
+        <location filename="../../ui/segment_builder.py" line="373"/>
         <source>counting…</source>
         <translation>세는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="364"/>
+        <location filename="../../ui/segment_builder.py" line="366"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="365"/>
+        <location filename="../../ui/segment_builder.py" line="367"/>
         <source>Cannot count: %1</source>
         <translation>셀 수 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="367"/>
+        <location filename="../../ui/segment_builder.py" line="369"/>
         <source>%1 customers</source>
         <translation>%1명</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="378"/>
+        <location filename="../../ui/segment_builder.py" line="380"/>
         <source>Give the segment a name.</source>
         <translation>세그먼트 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="386"/>
+        <location filename="../../ui/segment_builder.py" line="388"/>
         <source>a segment with this name already exists</source>
         <translation>같은 이름의 세그먼트가 이미 있습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/segment_builder.py" line="387"/>
+        <location filename="../../ui/segment_builder.py" line="389"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
@@ -2608,139 +2658,139 @@
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../../ui/pages/segments.py" line="54"/>
+        <location filename="../../ui/pages/segments.py" line="55"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="56"/>
+        <location filename="../../ui/pages/segments.py" line="57"/>
         <source>Customers move between these groups by themselves as they order or go quiet. A journey can start when someone enters one.</source>
         <translation>고객은 주문하거나 뜸해지면서 이 그룹들 사이를 저절로 옮겨 다닙니다. 고객이 그룹에 들어올 때 여정을 시작할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="65"/>
-        <location filename="../../ui/pages/segments.py" line="86"/>
+        <location filename="../../ui/pages/segments.py" line="66"/>
+        <location filename="../../ui/pages/segments.py" line="96"/>
         <source>Show these customers</source>
         <translation>고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="66"/>
+        <location filename="../../ui/pages/segments.py" line="67"/>
         <source>Open the customer list showing only this segment</source>
         <translation>이 세그먼트 고객만 고객 목록에서 봅니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="73"/>
+        <location filename="../../ui/pages/segments.py" line="74"/>
         <source>The days and the VIP rule are settings (Settings › Segments).</source>
         <translation>기준 일수와 VIP 조건은 설정 › 세그먼트에서 바꿉니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="74"/>
+        <location filename="../../ui/pages/segments.py" line="77"/>
         <source>Change the thresholds…</source>
         <translation>기준 바꾸기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="81"/>
+        <location filename="../../ui/pages/segments.py" line="91"/>
         <source>My segments</source>
         <translation>내 세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="83"/>
+        <location filename="../../ui/pages/segments.py" line="93"/>
         <source>New segment…</source>
         <translation>새 세그먼트…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="84"/>
+        <location filename="../../ui/pages/segments.py" line="94"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="85"/>
+        <location filename="../../ui/pages/segments.py" line="95"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="87"/>
+        <location filename="../../ui/pages/segments.py" line="97"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="94"/>
+        <location filename="../../ui/pages/segments.py" line="104"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="94"/>
+        <location filename="../../ui/pages/segments.py" line="104"/>
         <source>Customers</source>
         <translation>고객 수</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="94"/>
+        <location filename="../../ui/pages/segments.py" line="104"/>
         <source>Changed</source>
         <translation>수정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="103"/>
+        <location filename="../../ui/pages/segments.py" line="114"/>
         <source>None yet: &apos;New segment…&apos; builds one from conditions, such as 3+ orders in a category and no order in 60 days.</source>
         <translation>아직 없습니다. &apos;새 세그먼트…&apos;로 조건을 골라 만드세요. 예: 반려동물 3회 이상 주문, 60일간 주문 없음.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="116"/>
+        <location filename="../../ui/pages/segments.py" line="128"/>
         <source>RFM groups</source>
         <translation>RFM 그룹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="118"/>
+        <location filename="../../ui/pages/segments.py" line="130"/>
         <source>Buyers scored 1–5 on how recently (R) and how often (F) they order; equal figures get equal scores. Click a group to see its customers.</source>
         <translation>구매 고객을 최근성(R)과 빈도(F)로 1~5점 매겼습니다. 같은 값은 같은 점수입니다. 그룹을 누르면 고객을 봅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="149"/>
+        <location filename="../../ui/pages/segments.py" line="161"/>
         <source>signed up, no order yet</source>
         <translation>가입했지만 아직 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="150"/>
+        <location filename="../../ui/pages/segments.py" line="162"/>
         <source>ordered in the last %1 days</source>
         <translation>최근 %1일 안에 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="151"/>
-        <location filename="../../ui/pages/segments.py" line="152"/>
+        <location filename="../../ui/pages/segments.py" line="163"/>
+        <location filename="../../ui/pages/segments.py" line="164"/>
         <source>no order for %1 days or more</source>
         <translation>%1일 넘게 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="153"/>
+        <location filename="../../ui/pages/segments.py" line="165"/>
         <source>%1 won or %2 orders in %3 days</source>
         <translation>%3일 동안 %1원 이상 또는 %2회 이상 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="217"/>
+        <location filename="../../ui/pages/segments.py" line="228"/>
         <source>Delete segment</source>
         <translation>세그먼트 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="218"/>
+        <location filename="../../ui/pages/segments.py" line="229"/>
         <source>Delete this segment? Journeys that start when someone enters it will let nobody in.</source>
         <translation>이 세그먼트를 삭제할까요? 이 세그먼트 진입으로 시작하는 여정에는 더 이상 아무도 들어오지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="236"/>
+        <location filename="../../ui/pages/segments.py" line="247"/>
         <source>Export CSV</source>
         <translation>CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="237"/>
+        <location filename="../../ui/pages/segments.py" line="248"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="244"/>
+        <location filename="../../ui/pages/segments.py" line="255"/>
         <source>Not exported: %1</source>
         <translation>내보내지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="246"/>
+        <location filename="../../ui/pages/segments.py" line="257"/>
         <source>%1 customers written to %2</source>
         <translation>고객 %1명을 %2에 저장했습니다</translation>
     </message>

@@ -157,3 +157,27 @@ def test_tags_from_a_csv_file(qtbot, demo_db: Database, tmp_path: Path) -> None:
     broken = tmp_path / "broken.csv"
     broken.write_bytes(b"\xff\xfe\x00bad")
     assert "태그" in customers.import_tags(str(broken))
+
+
+def test_a_tag_and_a_field_set_by_hand_are_conditions(qtbot, demo_db: Database) -> None:
+    from ui.pages.customer_detail import CustomerDialog
+
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    customers = window.pages["customers"]
+    dialog = customers.open_customer(0)
+    assert isinstance(dialog, CustomerDialog)
+    qtbot.addWidget(dialog)
+    dialog.tag_edit.setText("학부모")
+    qtbot.mouseClick(dialog.add_tag_button, Qt.MouseButton.LeftButton)
+    dialog.field_name.setText("관심")
+    dialog.field_value.setText("패션 관심")
+    qtbot.mouseClick(dialog.set_field_button, Qt.MouseButton.LeftButton)
+    tree = {"match": "all", "rules": [{"field": "has_tag", "op": "has", "value": "학부모"},
+                                      {"field": "customer_field", "name": "관심", "op": "eq", "value": "패션 관심"}]}
+    with demo_db.session() as session:
+        assert set(session.scalars(cs.tree_query(session, tree, NOW, thresholds(session)))) == {dialog.customer_id}
+    dialog.tag_edit.setText("학부모")
+    qtbot.mouseClick(dialog.remove_tag_button, Qt.MouseButton.LeftButton)
+    with demo_db.session() as session:
+        assert cs.count_tree(session, tree, NOW, thresholds(session)) == 0
