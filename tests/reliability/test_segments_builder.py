@@ -239,3 +239,45 @@ def test_a_condition_asks_whether_a_customer_is_in_a_custom_segment(db: Database
     assert {cid for cid in ids.values() if condition_holds({"rules": rules}, facts[cid])} == {ids["a"], ids["d"]}
     assert {cid for cid in ids.values() if condition_holds({"rules": outside}, facts[cid])} == \
         set(ids.values()) - {ids["a"], ids["d"]}
+
+
+def test_the_migration_fills_the_category_counts_of_the_orders_already_there(tmp_path: Path) -> None:
+    """A shop upgraded from 0009 counts "3+ orders in 반려동물" at once, as refresh_stats would keep it."""
+    from sqlalchemy import text
+
+    from engine.customers.stats import refresh_stats
+    from storage.db import make_engine, resolve_url
+    from storage.migrate import upgrade
+    from storage.models import CustomerCategoryStats
+
+    engine = make_engine(resolve_url(tmp_path / "old.db"))
+    upgrade(engine, "0009_channel_providers")
+    stamp = "'2025-01-01 00:00:00'"
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO customers (id, source, external_id, name, is_guest, attributes, "
+                                f"created_at, updated_at) VALUES (1, 'm', 'c1', '가', 0, '{{}}', {stamp}, {stamp})"))
+        for number, (status, category) in enumerate((("paid", PETS), ("confirmed", PETS), ("cancelled", PETS),
+                                                     ("paid", "뷰티"), ("delivered", PETS)), start=1):
+            at = f"'2025-0{number}-02 03:00:00'"
+            connection.execute(text(
+                "INSERT INTO orders (id, source, external_id, customer_id, status, amount, discount, ordered_at,"
+                f" created_at, updated_at) VALUES ({number}, 'm', 'o{number}', 1, '{status}', 1000, 0, {at}, {at}, {at})"))
+            for line in range(2):  # two lines of the category: still one order
+                connection.execute(text(
+                    "INSERT INTO order_items (order_id, product_name, category, quantity, unit_price, amount)"
+                    f" VALUES ({number}, 'p{line}', '{category}', 1, 500, 500)"))
+    engine.dispose()
+    db = open_database(tmp_path / "old.db")
+    try:
+        def kept() -> set[tuple]:
+            with db.session() as session:
+                return {(row.customer_id, row.category, row.order_count, row.last_order_at)
+                        for row in session.scalars(select(CustomerCategoryStats))}
+
+        migrated = kept()
+        assert {(c, cat, n) for c, cat, n, _ in migrated} == {(1, PETS, 3), (1, "뷰티", 1)}
+        with db.session() as session:
+            refresh_stats(session, [1])
+        assert kept() == migrated
+    finally:
+        db.close()
