@@ -181,3 +181,50 @@ def test_a_tag_and_a_field_set_by_hand_are_conditions(qtbot, demo_db: Database) 
     qtbot.mouseClick(dialog.remove_tag_button, Qt.MouseButton.LeftButton)
     with demo_db.session() as session:
         assert cs.count_tree(session, tree, NOW, thresholds(session)) == 0
+
+
+def test_the_publish_dialog_offers_those_already_in_a_custom_segment(qtbot, demo_db: Database) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from engine import gallery
+    from engine import journey_store as store
+    from engine.clock import FixedClock
+    from ui.context import AppContext, Bus
+    from ui.editor.publish_dialog import PublishDialog
+    from ui.i18n import install_language
+
+    install_language(QApplication.instance(), "ko")
+    with demo_db.session() as session:
+        key = cs.key_of(cs.save_segment(session, "반려동물 휴면 고객", PET_LAPSED, NOW))
+        expected = cs.count_tree(session, PET_LAPSED, NOW, thresholds(session))
+    journey = gallery.instantiate(gallery.template("winback_90d"))
+    journey.triggers()[0].params["segment"] = key
+    with demo_db.session() as session:
+        store.save_draft(session, journey, FixedClock(NOW))
+    dialog = PublishDialog(AppContext(demo_db, FixedClock(NOW), "ko", Bus()), journey)
+    qtbot.addWidget(dialog)
+    assert dialog.segment_count == expected
+    assert "반려동물 휴면 고객" in dialog.audience_label.text()
+    assert dialog.backfill_offered and f"{expected:,}명" in dialog.backfill_box.text()
+    qtbot.waitUntil(lambda: dialog.estimate_done, timeout=30_000)
+
+
+def test_the_inspector_offers_the_saved_segment_to_the_trigger(qtbot, demo_db: Database) -> None:
+    from engine import gallery
+    from ui.editor.document import JourneyDocument
+    from ui.editor.inspector import Inspector
+
+    with demo_db.session() as session:
+        key = cs.key_of(cs.save_segment(session, "반려동물 휴면 고객", PET_LAPSED, NOW))
+    journey = gallery.instantiate(gallery.template("winback_90d"))
+    trigger = journey.triggers()[0]
+    inspector = Inspector(JourneyDocument(journey), "ko", db=demo_db)
+    qtbot.addWidget(inspector)
+    inspector.show_node(trigger.id)
+    combo = inspector.widgets["segment"]
+    assert isinstance(combo, QComboBox)
+    index = combo.findData(key)
+    assert index >= 0 and combo.itemText(index) == "반려동물 휴면 고객"
+    combo.setCurrentIndex(index)
+    assert journey.node(trigger.id).params["segment"] == key
+    assert inspector.value_choices("in_segment") == [("반려동물 휴면 고객", key)]
