@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, true
+from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine.customers.segments import (
@@ -382,12 +382,13 @@ def delete_segment(session: Session, segment_id: int) -> None:
 
 
 def query_for(session: Session, key: str, now: datetime, limits: Thresholds) -> Select[Any]:
-    """The members of "custom:<id>" or "rfm:<group>"; RuleError when there is no such segment."""
+    """The members of "custom:<id>" or "rfm:<group>"; a deleted segment has none (a journey that starts on it
+    lets nobody in, the customers page shows nobody), an unknown RFM group is a RuleError."""
     if key.startswith("rfm:"):
         return rfm_group_query(session, key.removeprefix("rfm:"), now, limits)
     row = find(session, key)
     if row is None:
-        raise RuleError(f"no segment {key!r}")
+        return _base().where(false())
     return tree_query(session, row.rules, now, limits)
 
 

@@ -191,6 +191,11 @@ def test_the_trigger_lets_in_exactly_those_who_enter_the_custom_segment(db: Data
     assert entered(db, journey_id) == {ids["f"]}
     shop.run("2026-03-23 13:00")
     assert entered(db, journey_id) == {ids["f"]}  # nobody twice
+    with db.session() as session:  # the owner deletes the segment: the journey lets nobody in, nothing breaks
+        cs.delete_segment(session, int(key.removeprefix("custom:")))
+    shop.order(ids["b"], "2026-03-24 12:00", category=PETS)
+    shop.run("2026-05-30 13:00")
+    assert entered(db, journey_id) == {ids["f"]}
 
 
 def test_published_with_the_backfill_those_already_in_enter_too(db: Database, tmp_path: Path) -> None:
