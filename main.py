@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     jpause.add_argument("id")
     jresume = jverbs.add_parser("resume", help="undo pause")
     jresume.add_argument("id")
+    jresults = jverbs.add_parser("results", help="sent, skipped, conversions, revenue, ROI, A/B and holdout")
+    jresults.add_argument("id", help="journey id, unique id prefix, or name")
+    jresults.add_argument("--days", type=int, metavar="N", help="only the last N days (default: since the start)")
+    jresults.add_argument("--any-touch", action="store_true",
+                          help="count every order after one of its messages, not only those it touched last")
+    jresults.add_argument("--json", action="store_true", help="print the figures as JSON")
     jvalidate = jverbs.add_parser("validate", help="check a journey file and list its problems")
     jvalidate.add_argument("file", type=Path)
     jvalidate.add_argument("--json", action="store_true", help="print the problems as JSON")
@@ -138,6 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
     cdue = cnverbs.add_parser("due", help="ad consents two years old (the law asks the shop to tell those customers)")
     cdue.add_argument("--within", type=int, default=0, metavar="DAYS", help="also those due within DAYS")
     cdue.add_argument("--json", action="store_true", help="print JSON")
+    late = verbs.add_parser("late", help="messages skipped because the PC was off past their lateness limit")
+    lverbs = late.add_subparsers(dest="late_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    llist = lverbs.add_parser("list", help="those not seen yet (--all: seen ones too)")
+    llist.add_argument("--all", action="store_true", help="also those already seen")
+    llist.add_argument("--json", action="store_true", help="print JSON")
+    lsend = lverbs.add_parser("send", help="send these after all, at the next pass (consent, quiet hours and caps "
+                                           "still apply; never twice)")
+    lsend.add_argument("ids", nargs="+", type=int, metavar="ID")
+    ldismiss = lverbs.add_parser("dismiss", help="mark these (default: all) as seen; the start-up notice forgets them")
+    ldismiss.add_argument("ids", nargs="*", type=int, metavar="ID")
     tline = verbs.add_parser("timeline", help="what happened to one customer, and why")
     tline.add_argument("customer", help="customer name, id, phone number, email or member id")
     tline.add_argument("--json", action="store_true", help="print JSON")
@@ -317,6 +333,8 @@ def cmd_journey(args: argparse.Namespace) -> int:
             row = set_paused(session, args.id, clock, args.journey_verb == "pause")
         print(f"'{row.name}' is {row.status}")
         return EXIT_OK
+    if args.journey_verb == "results":
+        return _results(args, db, clock)
     if args.journey_verb == "validate":
         journey = store.read_file(args.file)
         with db.session() as session:
@@ -330,6 +348,23 @@ def cmd_journey(args: argparse.Namespace) -> int:
             print(f"{len(errors)} errors, {len(issues) - len(errors)} warnings" if issues else "ok: no problems")
         return EXIT_REJECTED if errors else EXIT_OK
     raise UsageError(f"unknown journey action {args.journey_verb}")
+
+
+def _results(args: argparse.Namespace, db: Any, clock: Any) -> int:
+    from engine import config
+    from engine.results.journeys import journey_results, report_text
+
+    if args.days is not None and not 1 <= args.days <= 3650:
+        raise UsageError("--days must be between 1 and 3650")
+    with db.session() as session:
+        results = journey_results(session, args.id, clock.now(), days=args.days,
+                                  model="any_touch" if args.any_touch else "last_touch")
+        lang = str(config.get(session, "ui.language"))
+    if args.json:
+        _print_json(results.to_json(lang))
+    else:
+        print(report_text(results, lang))
+    return EXIT_OK
 
 
 def _validation_context(session: Any, now: Any) -> Any:
@@ -468,12 +503,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    import csv
     from zoneinfo import ZoneInfo
 
     from engine import config
     from engine.results.kpis import PeriodError, build_report, default_period, parse_day
-    from engine.results.render import csv_rows, text_report
+    from engine.results.render import text_report, write_csv
 
     try:
         first = parse_day(args.start, "--from") if args.start is not None else None
@@ -492,7 +526,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_json())
     elif args.csv:
-        csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(report, lang))
+        write_csv(sys.stdout, report, lang)
     else:
         print(text_report(report, lang))
     return EXIT_OK
@@ -676,6 +710,37 @@ def cmd_consent(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_late(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from engine import config
+    from engine.delivery.late import dismiss_late, late_messages, send_late
+
+    db = _open(args)
+    if args.late_verb == "send":
+        with db.write_session() as session:
+            count = send_late(session, args.ids, _clock(args).now())
+        print(f"{count} late message(s) queued again; they go at the next pass under the other rules"
+              + (f" ({len(args.ids) - count} not skipped for lateness, left as they are)" if count < len(args.ids) else ""))
+        return EXIT_OK
+    if args.late_verb == "dismiss":
+        with db.write_session() as session:
+            count = dismiss_late(session, args.ids or None)
+        print(f"{count} late message(s) marked as seen")
+        return EXIT_OK
+    with db.session() as session:
+        items = late_messages(session, include_seen=args.all)
+        zone = ZoneInfo(str(config.get(session, "shop.timezone")))
+    if args.json:
+        _print_json([item.to_json() for item in items])
+        return EXIT_OK
+    for item in items:
+        print(f"{item.id}\t{item.due_at.astimezone(zone):%Y-%m-%d %H:%M}\t{item.customer}\t{item.journey}\t"
+              f"{item.channel}\t{item.preview()}" + ("\t(seen)" if item.seen else ""))
+    print(f"{len(items)} message(s) skipped as too late", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -752,6 +817,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "templates": cmd_templates,
     "run-once": cmd_run_once,
     "timeline": cmd_timeline,
+    "late": cmd_late,
     "import": cmd_import,
     "source": cmd_source,
     "consent": cmd_consent,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -60,29 +61,79 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("ui.language", "ko", _choice("ko", "en"), "언어", "Language"),
     SettingSpec("ui.welcome_shown", False, _bool, "첫 실행 안내를 봄", "First-run welcome shown"),
     SettingSpec("ui.theme", "light", _choice("light", "dark", "system"), "테마", "Theme"),
-    SettingSpec("segments.at_risk_days", 90, _int(7, 3650), "이탈 위험 기준(일)", "At-risk after (days)"),
-    SettingSpec("segments.lapsed_days", 365, _int(30, 3650), "휴면 기준(일)", "Lapsed after (days)"),
-    SettingSpec("segments.vip_min_spent", 300_000, _int(0, 10**10), "VIP 기준 구매액(원)", "VIP spend (won)"),
-    SettingSpec("segments.vip_window_days", 180, _int(1, 3650), "VIP 기준 기간(일)", "VIP window (days)"),
-    SettingSpec("segments.vip_min_orders", 3, _int(1, 1000), "VIP 기준 구매 횟수", "VIP repeat orders"),
-    SettingSpec("rules.ad_cap_per_day", 1, _int(0, 100), "하루 광고 메시지 상한", "Ad messages per day"),
-    SettingSpec("rules.ad_cap_per_week", 3, _int(0, 100), "주간 광고 메시지 상한", "Ad messages per week"),
+    SettingSpec("segments.at_risk_days", 90, _int(7, 3650), "이탈 위험: 마지막 주문 뒤", "At risk: after the last order",
+                unit_ko="일", unit_en="days"),
+    SettingSpec("segments.lapsed_days", 365, _int(30, 3650), "휴면: 마지막 주문 뒤", "Lapsed: after the last order",
+                unit_ko="일", unit_en="days"),
+    SettingSpec("segments.vip_min_spent", 300_000, _int(0, 10**10), "VIP: 기간 안 구매액", "VIP: spent within the window",
+                unit_ko="원", unit_en="won"),
+    SettingSpec("segments.vip_window_days", 180, _int(1, 3650), "VIP: 기준 기간", "VIP: window", unit_ko="일",
+                unit_en="days"),
+    SettingSpec("segments.vip_min_orders", 3, _int(1, 1000), "VIP: 기간 안 주문 수", "VIP: orders within the window",
+                unit_ko="번", unit_en="order(s)"),
+    SettingSpec("rules.ad_cap_per_day", 1, _int(0, 100), "한 고객에게 하루 광고 최대", "Ads to one customer a day, at most",
+                unit_ko="건", unit_en="ad(s)", zero_off=True),
+    SettingSpec("rules.ad_cap_per_week", 3, _int(0, 100), "한 고객에게 한 주 광고 최대", "Ads to one customer a week, at most",
+                unit_ko="건", unit_en="ad(s)", zero_off=True),
     SettingSpec("rules.quiet_start", "21:00", _time, "광고 금지 시작", "Quiet hours start"),
     SettingSpec("rules.quiet_end", "08:00", _time, "광고 금지 끝", "Quiet hours end"),
     # the law's night ban (§50③) covers texts and KakaoTalk; email is exempt, but the default is stricter
-    SettingSpec("rules.email_ads_at_night", False, _bool, "이메일 광고는 야간에도 보내기 (법상 예외, 기본: 아침까지 기다림)",
-                "Send email ads at night too (the law exempts email; default: wait for the morning)"),
-    SettingSpec("rules.conversion_days", 7, _int(1, 90), "전환 인정 기간(일)", "Conversion window (days)"),
+    SettingSpec("rules.email_ads_at_night", False, _bool, "이메일 광고는 밤에도 보내기 (법상 예외)",
+                "Send email ads at night too (the law allows it)"),
+    SettingSpec("rules.conversion_days", 7, _int(1, 90), "메시지 뒤 주문을 성과로 세는 기간", "Count an order as a result within",
+                unit_ko="일", unit_en="days"),
     # customer messages wait while the newest sync is older than this (0: never wait); see rules.stale_since
-    SettingSpec("sync.stale_after_hours", 48, _int(0, 8760), "데이터가 이보다 오래되면 발송 보류(시간, 0=끄기)",
-                "Hold messages when shop data is older than (hours, 0 = off)"),
+    SettingSpec("sync.stale_after_hours", 48, _int(0, 8760), "데이터가 이보다 오래되면 발송 보류",
+                "Hold messages when shop data is older than", unit_ko="시간", unit_en="hours", zero_off=True),
     # the runner syncs each connected shop API this often (engine/sync/api/run.sync_due)
-    SettingSpec("sync.interval_minutes", 60, _int(0, 1440), "쇼핑몰 자동 동기화 간격(분, 0=끄기)",
-                "Sync connected shops every (minutes, 0 = off)"),
-    SettingSpec("runner.autostart", False, _bool, "PC 시작 시 자동 실행", "Start with my PC"),
+    SettingSpec("sync.interval_minutes", 60, _int(0, 1440), "연결한 쇼핑몰 자동 동기화 간격",
+                "Sync connected shops every", unit_ko="분", unit_en="minutes", zero_off=True),
+    SettingSpec("runner.autostart", False, _bool, "PC를 켜면 자동 실행기 시작", "Start the runner with my PC"),
     *channels.SETTINGS,  # each channel's, from its module (engine/channels/)
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+
+
+@dataclass(frozen=True)
+class SettingGroup:
+    """Settings an owner thinks of together, with one line saying what they are for (the settings page's boxes)."""
+
+    name: str
+    title_ko: str
+    title_en: str
+    note_ko: str
+    note_en: str
+    keys: tuple[str, ...] = ()  # "sending" has none: each channel's section, then the webhook, from engine/channels/
+
+
+GROUPS: tuple[SettingGroup, ...] = (
+    SettingGroup("shop", "내 쇼핑몰", "My shop",
+                 "법에 따라 광고 메시지마다 들어가는 가게 정보입니다. 이름과 연락처가 비어 있으면 광고를 보내지 않습니다.",
+                 "The law puts these in every ad; without a name and a contact number no ad goes out.",
+                 ("shop.name", "shop.contact", "shop.email", "shop.url", "shop.optout_number")),
+    SettingGroup("sending", "보내기 (채널별)", "Sending (by channel)",
+                 "채널마다 어떤 서비스로 보낼지와 그 계정, 단가를 정합니다. '파일로 저장'은 아무에게도 보내지 않습니다.",
+                 "For each channel: the service it goes out by, its account and its price. 'Save as files' sends "
+                 "nothing."),
+    SettingGroup("limits", "조용한 시간과 횟수 제한", "Quiet hours and limits",
+                 "광고를 보내지 않는 밤 시간과 한 고객에게 보내는 광고 수의 상한입니다. 주문 안내 같은 정보성 메시지는 "
+                 "해당하지 않습니다.",
+                 "When ads wait for the morning, and how many ads one customer gets at most. Informational messages "
+                 "(order notices) are not held.",
+                 ("rules.quiet_start", "rules.quiet_end", "rules.email_ads_at_night", "rules.ad_cap_per_day",
+                  "rules.ad_cap_per_week")),
+    SettingGroup("segments", "고객 분류와 성과", "Customer groups and results",
+                 "이탈 위험·휴면·VIP 고객을 나누는 기준과, 메시지를 받은 뒤의 주문을 성과로 세는 기간입니다.",
+                 "Who counts as at risk, lapsed or VIP, and how long after a message an order counts as its result.",
+                 ("segments.at_risk_days", "segments.lapsed_days", "segments.vip_min_spent",
+                  "segments.vip_window_days", "segments.vip_min_orders", "rules.conversion_days")),
+    SettingGroup("sync", "데이터 동기화와 자동 실행", "Data sync and the runner",
+                 "쇼핑몰 데이터를 얼마나 자주 가져올지, 데이터가 오래되면 발송을 멈출지, PC를 켜면 자동 실행기를 "
+                 "시작할지 정합니다.",
+                 "How often shop data is fetched, when old data holds the messages, and whether the runner starts "
+                 "with the PC.",
+                 ("sync.interval_minutes", "sync.stale_after_hours", "runner.autostart")),
+)
 
 
 def spec(key: str) -> SettingSpec:

@@ -1,15 +1,23 @@
-"""Journeys in the database: list, load, save drafts, import and export files."""
+"""Journeys in the database: list, load, save drafts, import and export files.
+
+A change to a journey's name or status is announced (`subscribe`) once its transaction commits, so every view
+of it hears it: the journeys list, an open editor (issue 14: a rename on the list was overwritten by an editor's
+next save). The announcement is plain Python; ui/context.py turns it into a Qt signal.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from engine import config
@@ -53,6 +61,62 @@ class JourneySummary:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+# --- announcements: who hears a journey's name or status change ------------------------------------------------
+
+log = logging.getLogger("dangol.journeys")
+
+
+@dataclass(frozen=True)
+class JourneyChange:
+    """A committed change of one journey: `field` is "name" or "status", `value` its new value."""
+
+    journey_id: str
+    field: str
+    value: str
+
+
+Listener = Callable[[JourneyChange], None]
+_listeners: list[Listener] = []
+_listeners_lock = threading.Lock()
+
+
+def subscribe(listener: Listener) -> Callable[[], None]:
+    """Hear every committed name or status change (in the committing thread); returns the way to stop."""
+    with _listeners_lock:
+        _listeners.append(listener)
+
+    def unsubscribe() -> None:
+        with _listeners_lock:
+            if listener in _listeners:
+                _listeners.remove(listener)
+
+    return unsubscribe
+
+
+def _tell(change: JourneyChange) -> None:
+    with _listeners_lock:
+        listeners = list(_listeners)
+    for listener in listeners:
+        try:
+            listener(change)
+        except Exception:  # one broken view must not undo a committed change or silence the others
+            log.exception("a listener failed on %s", change.field)
+
+
+def announce(session: Session, journey_id: str, field: str, value: str) -> None:
+    """Tell the listeners once `session` commits (nothing if it rolls back)."""
+    change = JourneyChange(journey_id, field, value)
+    event.listen(session, "after_commit", lambda _session: _tell(change), once=True)
+
+
+def rename(session: Session, ref: str, name: str, clock: Clock) -> JourneyRow:
+    """Rename a journey's draft (and its row); JourneyError when the name is too long. Announced."""
+    row = find_row(session, ref)
+    journey = Journey.from_dict(row.draft)
+    journey.rename(name)
+    return save_draft(session, journey, clock)
 
 
 def list_journeys(session: Session) -> list[JourneySummary]:
@@ -126,6 +190,8 @@ def save_draft(session: Session, journey: Journey, clock: Clock, *, template_id:
         )
         session.add(row)
     else:
+        if row.name != journey.name:
+            announce(session, journey.id, "name", journey.name)
         row.name = journey.name
         row.draft = data
         row.updated_at = now

@@ -27,8 +27,15 @@ class ConfigError(ValueError):
         return self.ko if lang == "ko" else str(self)
 
 
-def _int(lo: int, hi: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
+@dataclass(frozen=True)
+class IntParser:
+    """A whole number from `lo` to `hi` (commas and 원 allowed); the settings page makes it a spin box."""
+
+    lo: int
+    hi: int
+
+    def __call__(self, text: str) -> int:
+        lo, hi = self.lo, self.hi
         cleaned = str(text).replace(",", "").replace("원", "").strip()
         try:
             value = int(cleaned)
@@ -39,7 +46,9 @@ def _int(lo: int, hi: int) -> Callable[[str], int]:
                               ko=f"{lo:,}~{hi:,} 사이의 숫자를 입력하세요 (입력: {value:,})")
         return value
 
-    return parse
+
+def _int(lo: int, hi: int) -> IntParser:
+    return IntParser(lo, hi)
 
 
 def _text(max_len: int = 200, allow_empty: bool = True) -> Callable[[str], str]:
@@ -175,6 +184,22 @@ class SettingSpec:
     label_en: str
     secret: bool = False
     choices: tuple[tuple[str, str, str], ...] = ()  # (value, Korean, English) when it is one of a list
+    unit_ko: str = ""  # a number's unit as the settings page shows it after the value ("일", "원")
+    unit_en: str = ""
+    zero_off: bool = False  # 0 turns the feature off (the settings page shows "끄기" for 0)
+
+    @property
+    def number_range(self) -> tuple[int, int] | None:
+        """(lowest, highest) of a whole-number setting; None for any other kind."""
+        return (self.parse.lo, self.parse.hi) if isinstance(self.parse, IntParser) else None
+
+    @property
+    def is_time(self) -> bool:
+        return self.parse is _time
+
+    @property
+    def is_flag(self) -> bool:
+        return self.parse is _bool
 
 
 def _values(choices: tuple[tuple[str, str, str], ...]) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from engine.customers.phone import normalize_phone
 from engine.delivery.rules import DECIDED_APART
 from engine.journey.registry import REGISTRY, summarize
 from engine.journey_store import StoreError
+from engine.kinds import reason_texts as kind_reason_texts
 from storage.models import Customer, Journey, JourneyVersion, OutboxMessage, StepLog
 
 EVENT_TEXT = {
@@ -70,6 +71,8 @@ REASON_TEXT = {
     "quiet_hours": "ads are not sent 21:00–08:00",
     "frequency_cap": "too many ads to this customer already",
     "late": "too late to send",
+    "late_seen": "too late to send (the owner saw it)",
+    "late_resent": "the owner chose to send it late",
     "ambiguous_send": "unclear whether it was sent before a crash",
     "released": "the owner chose to send it",
     "dropped_by_owner": "the owner chose not to send it",
@@ -85,11 +88,6 @@ REASON_TEXT = {
     "node_removed": "their step was removed in a new version",
     "republished": "the journey was republished",
     "stale_data": "shop data not synced since {since}; waiting",
-    "coupon_issued": "coupon {code} issued",
-    "tag_add": "tag #{tag} added",
-    "tag_remove": "tag #{tag} removed",
-    "field_set": "{field} set",
-    "owner_notified": "you were notified",
     "consent_reconfirmed": "ad consent re-confirmed ({consents})",
 }
 
@@ -99,6 +97,8 @@ REASON_TEXT_KO = {
     "quiet_hours": "21:00~08:00에는 광고를 보내지 않음",
     "frequency_cap": "이 고객에게 보낸 광고가 이미 많음",
     "late": "너무 늦어서 보내지 않음",
+    "late_seen": "너무 늦어서 보내지 않음 (확인함)",
+    "late_resent": "가게 주인이 늦게라도 보내기로 함",
     "late_moved": "다음 날 같은 시각으로 옮김",
     "ambiguous_send": "오류로 보냈는지 확실하지 않음: 확인 필요",
     "released": "가게 주인이 보내기로 함",
@@ -116,16 +116,12 @@ REASON_TEXT_KO = {
     "republished": "여정을 다시 게시함",
     "confirmed_after_crash": "중단 뒤 보낸 것을 확인함",
     "stale_data": "쇼핑몰 데이터가 {since} 이후 동기화되지 않아 보내지 않고 기다림",
-    "coupon_issued": "쿠폰 {code} 발급",
-    "tag_add": "태그 #{tag} 붙임",
-    "tag_remove": "태그 #{tag} 뗌",
-    "field_set": "{field} 값 바꿈",
-    "owner_notified": "가게 주인에게 알림",
     "consent_reconfirmed": "광고 수신 동의 재확인 안내함 ({consents})",
 }
 
-# each channel's own failure codes (an SMTP refusal…), from its module
-for _code, (_ko, _en) in reason_texts().items():
+# each channel's own failure codes (an SMTP refusal…), from its module; each node kind's step-log
+# reasons (a coupon issued, a tag added …), from its module (engine/kinds/)
+for _code, (_ko, _en) in {**reason_texts(), **kind_reason_texts()}.items():
     REASON_TEXT_KO.setdefault(_code, _ko)
     REASON_TEXT.setdefault(_code, _en)
 

@@ -3,6 +3,8 @@
 Queries elsewhere stay in SQLAlchemy Core and use these where the dialects part ways:
 - `day_number(instant)`: the days since 1970-01-01 (a float) of a stored UTC instant, so that two instants
   can be subtracted in SQL (SQLite `julianday`, PostgreSQL `extract(epoch …)`);
+- `day_index(instant, offset_days)`: the whole days since 1970-01-01 of an instant shifted to a zone's
+  offset, for grouping orders by the shop's calendar day;
 - `scan(column)`: the column, telling SQLite's planner not to answer a condition or a GROUP BY on it from
   an index (`+column`). A report that reads most of a table is faster scanning it than walking an index and
   looking every row up; PostgreSQL's planner judges that by itself, so there it is the bare column;
@@ -16,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Float, String, literal
+from sqlalchemy import Float, Integer, String, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import TypeEngine
@@ -55,6 +57,32 @@ def _scan_default(element: scan, compiler: Any, **kw: Any) -> str:
 @compiles(scan, "sqlite")
 def _scan_sqlite(element: scan, compiler: Any, **kw: Any) -> str:
     return f"+{compiler.process(element.clauses, **kw)}"
+
+
+class day_index(FunctionElement[int]):
+    """The whole days since 1970-01-01 of a stored UTC instant shifted by `offset_days` (a zone's UTC offset,
+    in days): the instant's local calendar day as a number, for grouping by day in SQL."""
+
+    type = Integer()
+    inherit_cache = False  # the offset is part of the SQL text, not of the cache key: compile every time
+    name = "day_index"
+
+    def __init__(self, column: Any, offset_days: float) -> None:
+        super().__init__(column)
+        self.offset_days = float(offset_days)
+
+
+@compiles(day_index)
+def _day_index_default(element: day_index, compiler: Any, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {inner}) / 86400.0 + {element.offset_days!r}) AS INTEGER)"
+
+
+@compiles(day_index, "sqlite")
+def _day_index_sqlite(element: day_index, compiler: Any, **kw: Any) -> str:
+    # CAST truncates toward zero, which is the floor for every day after 1970
+    inner = compiler.process(element.clauses, **kw)
+    return f"CAST(julianday({inner}) - 2440587.5 + {element.offset_days!r} AS INTEGER)"
 
 
 class _json_text(FunctionElement[str]):

@@ -28,6 +28,7 @@ from storage.models import OutboxMessage, SyncState
 from ui.connections import ConnectionsDialog
 from ui.context import AppContext
 from ui.import_dialog import ImportDialog, dropped_file
+from ui.late_notice import LateBanner
 from ui.pages.customers import CustomersPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.gallery import GalleryPage
@@ -76,6 +77,13 @@ class MainWindow(QMainWindow):
                                     "Nothing is sent to real people."))
             banner.setObjectName("banner")
             outer.addWidget(banner)
+        # messages skipped as too late while the PC was off: told once, with a way to send them after all
+        self.late_banner = LateBanner(ctx)
+        self.late_banner.changed.connect(ctx.bus.data_changed.emit)
+        self.late_banner.dismissed.connect(lambda count: self.statusBar().showMessage(
+            self.tr("%1 late messages stay unsent; the notice will not come back for them.")
+            .replace("%1", f"{count:,}"), 8000))
+        outer.addWidget(self.late_banner)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
@@ -256,6 +264,7 @@ class MainWindow(QMainWindow):
         self.sync_label.setStyleSheet("color: #c0392b;" if self.sync_stale else "")
         self.held_label.setText(self.tr("%1 messages waiting for review").replace("%1", f"{held:,}"))
         self.held_label.setVisible(bool(held))
+        self.late_banner.refresh()
         self.refresh_failures()
 
     def refresh_failures(self) -> None:

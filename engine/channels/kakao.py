@@ -102,7 +102,8 @@ SPEC = ChannelSpec(
                        "카카오톡 보내는 방법", "How KakaoTalk messages go out"),
         providers.KAKAO_SENDER_KEY,
         *nhn.KAKAO_SETTINGS,
-        SettingSpec("kakao.cost_won", 8, _int(0, 1000), "알림톡 단가(원)", "AlimTalk price (won)"),
+        SettingSpec("kakao.cost_won", 8, _int(0, 1000), "알림톡 한 건 단가", "AlimTalk price each", unit_ko="원",
+                    unit_en="won"),
     ),
     prices={"kakao": "kakao.cost_won"},
     max_chars=1000,  # an AlimTalk template holds at most 1,000 characters

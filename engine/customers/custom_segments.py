@@ -27,7 +27,7 @@ from engine.customers.segments import (
     Thresholds,
     _lifecycle_condition,
     _vip_subquery,
-    rfm_cuts,
+    rf_cuts,
     rfm_score_sql,
 )
 from engine.customers.stats import COUNTED_STATUSES
@@ -222,7 +222,7 @@ class _Compiler:
     def score(self, letter: str) -> Any:
         """SQL: the R, F or M score (1‥5) of a buyer, equal figures always the same score."""
         if not self._cuts:
-            recency, frequency = rfm_cuts(self.session)
+            recency, frequency = rf_cuts(self.session)
             self._cuts = {"r": recency, "f": frequency, "m": money_cuts(self.session)}
         column = {"r": CustomerStats.last_order_at, "f": CustomerStats.order_count,
                   "m": CustomerStats.total_spent}[letter]
@@ -237,7 +237,7 @@ class _Compiler:
 
 
 def money_cuts(session: Session) -> list[Any]:
-    """The score cut points of total spent among buyers, as `segments.rfm_cuts` finds recency's."""
+    """The score cut points of total spent among buyers, as `segments.rf_cuts` finds recency's."""
     spent = CustomerStats.total_spent
     bought = CustomerStats.order_count > 0
     buyers = int(session.scalar(select(func.count()).where(bought)) or 0)

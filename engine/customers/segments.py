@@ -162,6 +162,49 @@ def _quintile(cume: float) -> int:
 
 
 @dataclass(frozen=True)
+class RfmCuts:
+    """Where each RFM quintile starts among the shop's buyers: a figure at or above `cuts[k]` scores at
+    least k + 2. The same as `rfm_scores` (cume_dist), read from a customer's own figures, so a batch
+    needs no ranking of every buyer: ties get equal scores, a better figure never a lower one."""
+
+    recency: tuple[Any, ...] = ()
+    frequency: tuple[Any, ...] = ()
+    money: tuple[Any, ...] = ()
+
+    def score(self, last_order_at: Any, order_count: int, total_spent: int) -> int | None:
+        """R + F + M (3‥15) for a buyer; None for a customer who never bought."""
+        if not order_count or last_order_at is None or not self.recency:
+            return None
+        return (_level(self.recency, last_order_at) + _level(self.frequency, order_count)
+                + _level(self.money, total_spent))
+
+
+def _level(cuts: tuple[Any, ...], value: Any) -> int:
+    return 1 + sum(1 for cut in cuts if cut is not None and value >= cut)
+
+
+def rfm_cuts(session: Session) -> RfmCuts:
+    """The quintile starts of recency, frequency and money among buyers (three sorts in SQL).
+
+    cume_dist(v) = #(x ≤ v) / n, and ceil(5 · cume_dist) ≥ k exactly when v ≥ the ((k - 1)·n // 5)-th
+    smallest figure (counting from 0)."""
+    buyers = int(session.scalar(select(func.count()).select_from(CustomerStats)
+                                .where(CustomerStats.order_count > 0)) or 0)
+    if not buyers:
+        return RfmCuts()
+    positions = [(k - 1) * buyers // 5 for k in range(2, 6)]
+
+    def cuts(column: Any) -> tuple[Any, ...]:
+        ranked = (select(column.label("value"), (func.row_number().over(order_by=column) - 1).label("pos"))
+                  .where(CustomerStats.order_count > 0).subquery())
+        found = dict(session.execute(select(ranked.c.pos, ranked.c.value).where(ranked.c.pos.in_(positions))).all())
+        return tuple(found.get(position) for position in positions)
+
+    return RfmCuts(cuts(CustomerStats.last_order_at), cuts(CustomerStats.order_count),
+                   cuts(CustomerStats.total_spent))
+
+
+@dataclass(frozen=True)
 class Kpis:
     customers: int
     buyers: int
@@ -236,7 +279,7 @@ def rfm_group(recency: int, frequency: int) -> str:
     raise ValueError(f"RFM scores out of range: R={recency}, F={frequency}")
 
 
-def rfm_cuts(session: Session) -> tuple[list[Any], list[Any]]:
+def rf_cuts(session: Session) -> tuple[list[Any], list[Any]]:
     """The score cut points of recency and frequency among today's buyers, as `rfm_scores` ranks them.
 
     A value's score is ceil(5 × cume_dist) = ceil(5 × c / n), c the buyers at or below it; so its score is at
@@ -272,7 +315,7 @@ def rfm_cuts(session: Session) -> tuple[list[Any], list[Any]]:
 
 
 def rfm_score_sql(column: Any, cuts: list[Any]) -> Any:
-    """SQL: the 1‥5 score of `column` given its cut points (see rfm_cuts)."""
+    """SQL: the 1‥5 score of `column` given its cut points (see rf_cuts)."""
     whens = [(column <= cut, literal(k)) for k, cut in enumerate(cuts, start=1) if cut is not None]
     return case(*whens, else_=literal(5)) if whens else literal(5)
 

@@ -359,7 +359,7 @@ def wire_route(start: Point, end: Point, cards: list[Rect]) -> tuple[Lane, ...]:
     pull = bend(start, end)  # a short wire's curve reaches past its ends
     west, east = min(start[0], end[0] - pull), max(end[0], start[0] + pull)
     near = [rect for rect in cards if rect[2] > west and rect[0] < east and rect[3] > low and rect[1] < high]
-    if end[0] <= start[0] or not any(_under(point, near) for point in wire_points(start, end)):
+    if end[0] <= start[0] or not near or not any(_under(point, near) for point in wire_points(start, end)):
         return ()
     between = sorted(rect for rect in cards if rect[2] > start[0] + 1 and rect[0] < end[0] - 1)
     columns: list[list[Rect]] = []

@@ -33,6 +33,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "exclusion_group": "",
     "description": "",
 }
+# settings a journey may have without a default written out: conversion_days (results; unset or 0: the shop's)
+OPTIONAL_SETTINGS = ("conversion_days",)
 
 
 def mint_id() -> str:
@@ -232,7 +234,7 @@ class Journey:
         return old
 
     def set_setting(self, key: str, value: Any) -> Any:
-        if key not in DEFAULT_SETTINGS:
+        if key not in DEFAULT_SETTINGS and key not in OPTIONAL_SETTINGS:
             raise JourneyError("unknown_setting", setting=key)
         check_value(value, key, self.limits, 2)
         old = self.settings.get(key)

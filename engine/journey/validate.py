@@ -21,7 +21,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.journey.model import REENTRY, Journey, Node
 from engine.journey.registry import CONDITION_FIELDS, CONDITION_OPS, ParamSpec, ParamType, node_type
-from engine.journey.variables import BY_NAME, CART_TRIGGERS, CONSENT_DATE_KIND, ORDER_TRIGGERS, ROOTS
+from engine.journey.variables import BY_NAME, CONSENT_DATE_KIND, ROOTS
 from engine.messaging.adlaw import ShopInfo, looks_like_ad
 from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
@@ -338,14 +338,14 @@ def _available(journey: Journey, node: Node) -> set[str]:
     `journey.upstream_kinds` answers every node from one pass over the graph, so asking for each
     message node keeps validation linear in the size of the journey.
     """
+    from engine.kinds import BY_KIND  # each kind's `provides` (engine/kinds/)
+
     roots = {"customer", "shop", "recommended"}
     kinds = journey.upstream_kinds(node.id)
-    if kinds & ORDER_TRIGGERS:
-        roots.add("order")
-    if kinds & CART_TRIGGERS:
-        roots.add("cart")
-    if "action.coupon" in kinds:
-        roots.add("coupon")
+    for name in kinds:
+        kind = BY_KIND.get(name)
+        if kind is not None:
+            roots.update(kind.provides)
     if "trigger.date" in kinds and renews_consent(journey):
         roots.add("consent")
     return roots

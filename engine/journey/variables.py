@@ -3,7 +3,13 @@
 `{{ customer.first_name }}` is always there; `{{ order.* }}` only after an order trigger, `{{ cart.* }}`
 only after a cart trigger, `{{ coupon.* }}` only after a coupon node, `{{ consent.* }}` only after the
 consent re-confirmation trigger (trigger.date with date_kind consent_renewal). Validation reports any
-other name as an error at publish, so a typo never reaches a customer.
+other name as an error at publish, so a typo never reaches a customer. Which kinds make a root
+available is each kind's `provides` (engine/kinds/): `order` after trigger.order_placed and
+.order_status, `cart` after trigger.cart_abandoned, `coupon` after action.coupon.
+
+`{{ recommended.product }}` is what the shop's other customers most often bought together with what
+this customer bought, and this customer has not bought (engine/customers/recommend.py); empty when
+nothing is known.
 """
 
 from __future__ import annotations
@@ -47,6 +53,4 @@ VARIABLES: tuple[Variable, ...] = (
 )
 BY_NAME = {variable.name: variable for variable in VARIABLES}
 ROOTS = frozenset(name.split(".", 1)[0] for name in BY_NAME)
-ORDER_TRIGGERS = frozenset({"trigger.order_placed", "trigger.order_status"})
-CART_TRIGGERS = frozenset({"trigger.cart_abandoned"})
 CONSENT_DATE_KIND = "consent_renewal"  # trigger.date's date_kind whose messages re-confirm ad consent

@@ -75,6 +75,7 @@ def message_variables(customer: dict[str, Any], shop: ShopInfo, data: dict[str, 
         "coupon": {"code": "", "discount": "", "expires_at": "", **coupon},
         "order": order,
         "cart": cart,
-        "recommended": {"product": data.get("recommended_product", "")},
+        # what others bought with what this customer bought (engine/customers/recommend.py), when a text asks
+        "recommended": {"product": customer.get("recommended_product") or data.get("recommended_product", "")},
         "consent": _consent(data, zone),
     }

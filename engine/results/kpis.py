@@ -27,7 +27,7 @@ from engine.customers.segments import (
     LIFECYCLE,
     RFM_GROUPS,
     Thresholds,
-    rfm_cuts,
+    rf_cuts,
     rfm_group,
     rfm_score_sql,
     thresholds,
@@ -314,7 +314,7 @@ def _figures(session: Session, period: Period, previous: Period, zone: ZoneInfo,
         .subquery("pc")
     )
     # the RFM score, grade and cohort of each customer, as columns (grouped by name, which PostgreSQL needs)
-    recency_cuts, frequency_cuts = rfm_cuts(session)
+    recency_cuts, frequency_cuts = rf_cuts(session)
     scored = CustomerStats.order_count > 0
     first_at = per_customer.c.first_at
     keyed = (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import unicodedata
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from engine.customers.segments import LIFECYCLE, RFM_GROUP_LABELS, RFM_GROUPS
 from engine.results.kpis import FIGURES, LIFECYCLE_LABELS, Change, Figure, Report
@@ -168,3 +170,12 @@ def csv_rows(report: Report, lang: str) -> list[list[Any]]:
     for index, month in enumerate(table.months):
         rows.append([month, table.sizes[index], *table.rates()[index]])
     return [[neutralise(cell) for cell in row] for row in rows]
+
+
+def write_csv(stream: TextIO, report: Report, lang: str, extra: Iterable[list[list[Any]]] = ()) -> None:
+    """The report's CSV (`csv_rows`), then each table of `extra` after a blank line; every cell neutralised."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerows(csv_rows(report, lang))
+    for table in extra:
+        writer.writerow([])
+        writer.writerows([[neutralise(cell) for cell in row] for row in table])

@@ -7,7 +7,6 @@ whole batch done or none of it: nothing is lost or done twice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -16,7 +15,7 @@ import time
 from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -24,23 +23,31 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine import config
-from engine.channels import BY_NAME as CHANNEL_SPECS
 from engine.channels import prices as channel_prices
 from engine.channels import shop_info
 from engine.clock import Clock
-from engine.customers.consents import RENEWAL_KEY_SUFFIX
 from engine.customers.segments import thresholds
-from engine.delivery.rules import lateness_rule
+from engine.kinds.effects import (
+    PASS,
+    SENT,
+    Count,
+    End,
+    Go,
+    IssueCoupon,
+    Log,
+    Park,
+    Run,
+    Send,
+    SetField,
+    Tag,
+    Visit,
+)
 from engine.messaging.adlaw import ShopInfo
-from engine.messaging.compose import compose
 from engine.messaging.render import Renderer, RenderError
-from engine.messaging.variables import message_variables
 from engine.runtime.compiled import CompiledJourney, CompiledNode
-from engine.runtime.conditions import condition_holds, needed_facts
 from engine.runtime.facts import Thresholds, load_facts
 from engine.runtime.memory import bulk_work
 from engine.runtime.versions import VersionCache
-from engine.runtime.waits import wake_time
 from engine.runtime.writer import WriterError, WriterProcess
 from engine.runtime.writes import (
     Statement,
@@ -61,7 +68,6 @@ from storage.models import (
     CustomerTag,
     Enrollment,
     OutboxMessage,
-    ShopEvent,
     StepLog,
 )
 
@@ -93,12 +99,6 @@ PROCESS_FROM = _env_count("DANGOL_WRITER_PROCESS_FROM", 8)  # batches in a pass 
 # writer process pays for its start (about 0.1 s); the variable lets the crash test kill runners using one
 SWITCH_INTERVAL_S = 0.001  # how soon the writer gets the GIL back after SQLite worked without it
 MAX_STEPS = 500  # graphs are acyclic; this only stops a corrupt version from spinning
-EVENT_KINDS = {
-    "order_placed": ("order_placed",),
-    "order_status_changed": ("order_status_changed",),
-    "cart_updated": ("cart_updated",),
-    "signed_up": ("signed_up",),
-}
 
 
 @dataclass
@@ -173,28 +173,6 @@ class _Prepared:
         self.guarded = plan_update(Enrollment, self.writes.enrollments, match=GUARD)
         self.inserts = [statement for model, rows, ignore in self.writes.inserts()
                         for statement in plan_insert(model, rows, ignore_conflicts=ignore)]
-
-
-def split_arm(journey_id: str, customer_id: int, node: CompiledNode) -> str:
-    """A customer's arm of a random split: stable for this journey and node, so re-entry keeps it."""
-    digest = hashlib.sha256(f"{journey_id}:{customer_id}:{node.id}".encode()).digest()
-    bucket = int.from_bytes(digest[:8], "big") % 10_000 / 100  # 0.00 … 99.99
-    a = float(node.params.get("a_percent", 50) or 0)
-    b = float(node.params.get("b_percent", 50) or 0)
-    if bucket < a:
-        return "a"
-    if bucket < a + b:
-        return "b"
-    return "holdout"
-
-
-def coupon_code(prefix: str, enrollment_id: int, node_id: str) -> str:
-    """A code that is the same if the same step runs again (so a retried batch issues no second coupon)."""
-    digest = hashlib.sha256(f"coupon:{enrollment_id}:{node_id}".encode()).hexdigest().upper()
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    body = "".join(alphabet[int(digest[i : i + 2], 16) % len(alphabet)] for i in range(0, 16, 2))
-    clean = "".join(ch for ch in prefix.upper() if ch.isalnum())[:12]
-    return f"{clean}-{body}" if clean else body
 
 
 class Advancer:
@@ -336,9 +314,7 @@ class Advancer:
         needs: set[str] = set()
         for compiled in compiled_by_version.values():
             if compiled is not None:
-                for node in compiled.nodes.values():
-                    if node.kind == "condition":
-                        needs |= needed_facts(node.params.get("rules") or [])
+                needs |= compiled.needs  # the facts its kinds' steps read
         facts = load_facts(session, {row.customer_id for row in rows}, ctx.now, ctx.limits, needs)
         sent_nodes: dict[int, set[str]] = defaultdict(set)
         if "got_message_in_journey" in needs:  # by customer (indexed), then kept to this batch's enrollments
@@ -351,6 +327,7 @@ class Advancer:
             ):
                 if enrollment_id in wanted:
                     sent_nodes[enrollment_id].add(node_id)
+        run = Run(ctx, session, self.renderer)
         for row in rows:
             compiled = compiled_by_version.get(row.version_id)
             customer = facts.get(row.customer_id)
@@ -359,7 +336,7 @@ class Advancer:
                 self._finish(writes, ctx, row, row.node_id, "failed", "version_missing" if compiled is None
                              else "customer_missing", counts)
                 continue
-            self._step(session, ctx, compiled, row, customer, sent_nodes[row.id], writes, counts)
+            self._step(run, compiled, row, customer, sent_nodes[row.id], writes, counts)
         return writes, counts
 
     def _log(self, writes: _Writes, row: Any, at: datetime, node_id: str | None, event: str,
@@ -380,92 +357,76 @@ class Advancer:
         self._log(writes, row, ctx.now, node_id, status, reason, **detail)
         setattr(counts, status, getattr(counts, status) + 1)  # status is completed, exited or failed
 
-    def _step(self, session: Session, ctx: RunContext, compiled: CompiledJourney, row: Any,
-              customer: dict[str, Any], sent: set[str], writes: _Writes, counts: AdvanceCounts) -> None:
-        data = dict(row.data or {})
-        arm = row.arm
-        at: datetime = row.wake_at or ctx.now  # the instant this step was planned for
+    def _step(self, run: Run, compiled: CompiledJourney, row: Any, customer: dict[str, Any], sent: set[str],
+              writes: _Writes, counts: AdvanceCounts) -> None:
+        """Walk one customer through the graph: each node's kind says what happens (engine/kinds/), as
+        effects this one writer turns into the batch's rows."""
+        ctx = run.ctx
+        visit = Visit(row, customer, dict(row.data or {}), row.arm, row.wake_at or ctx.now, sent, compiled)
         current = compiled.node(row.node_id)
         if current is None:
-            self._finish(writes, ctx, row, row.node_id, "exited", "node_removed", counts, data, arm)
+            self._finish(writes, ctx, row, row.node_id, "exited", "node_removed", counts, visit.data, visit.arm)
             return
-        port: str | None
-        if current.category in {"trigger", "goal"}:
-            port = "out"
-        elif current.category == "wait":
-            port = str(data.pop("resume_port", "timeout")) if current.kind == "wait.event" else "out"
-            data.pop("wait_since", None)
-            data.pop("waiting_for", None)
-            if current.kind == "wait.event":  # which way it went; a plain wait's end is already told by its
-                self._log(writes, row, at, current.id, "resumed", port)  # "waits until …" row and what follows
-        else:
-            port = None  # an instant node the customer was placed on (e.g. moved by a republish)
+        resume = current.impl.resume
+        # a customer woken on a wait (or on a trigger or goal) goes on from there; one placed on an instant
+        # node (e.g. moved by a republish) is stepped through it
+        effects = resume(run, current, visit) if resume is not None else None
         for _ in range(MAX_STEPS):
-            if port is not None:
-                target = current.next.get(port)
-                if target is None:
-                    reason = "goal_reached" if current.kind == "goal" else "end_of_path"
-                    self._finish(writes, ctx, row, current.id, "completed", reason, counts, data, arm)
-                    return
-                node = compiled.node(target)
-                if node is None:
-                    self._finish(writes, ctx, row, current.id, "failed", "broken_edge", counts, data, arm)
-                    return
-                current, port = node, None
-            category = current.category
-            params = current.params
-            if category == "wait":
-                wake = wake_time(current.kind, params, at, ctx.zone)
-                if current.kind == "wait.event":
-                    happened = self._event_between(session, row.customer_id, str(params.get("event")), at,
-                                                   min(wake, ctx.now)) if wake <= ctx.now else None
-                    if wake > ctx.now:
-                        data["wait_since"] = at.isoformat()
-                        data["waiting_for"] = str(params.get("event"))
-                        self._park(writes, ctx, row, current.id, wake, data, arm, counts)
+            if effects is None:
+                step = current.impl.step
+                if step is None:
+                    effects = PASS  # a trigger or goal reached by an edge passes straight through
+                else:
+                    try:
+                        effects = step(run, current, visit)
+                    except RenderError as exc:  # this customer's text cannot be made: they stop here
+                        self._fail_render(writes, ctx, row, current, exc, counts, visit.data, visit.arm)
                         return
-                    port = "event" if happened else "timeout"
-                    at = happened or wake
-                    self._log(writes, row, at, current.id, "resumed", port, caught_up=True)
-                    continue
-                if wake > ctx.now:
-                    self._park(writes, ctx, row, current.id, wake, data, arm, counts)
+            port: str | None = None
+            for effect in effects:
+                kind = type(effect)
+                if kind is Go:
+                    port = effect.port
+                    if effect.at is not None:
+                        visit.at = effect.at
+                elif kind is Log:
+                    self._log(writes, row, effect.at or visit.at, current.id, effect.event, effect.reason,
+                              **(effect.detail or {}))
+                elif kind is Send:
+                    writes.outbox.append(effect.row)
+                elif kind is Count:
+                    setattr(counts, effect.name, getattr(counts, effect.name) + 1)
+                elif effect is SENT:
+                    sent.add(current.id)
+                elif kind is Park:
+                    self._park(writes, ctx, row, current.id, effect.wake, visit.data, visit.arm, counts)
                     return
-                self._log(writes, row, wake, current.id, "resumed", None, caught_up=True)
-                at, port = wake, "out"
-            elif category == "condition":
-                facts = {**customer, "got_message_in_journey": sent}
-                port = "yes" if condition_holds(params, facts) else "no"
-                self._log(writes, row, at, current.id, "branch", port)
-            elif category == "split":
-                chosen = split_arm(row.journey_id, row.customer_id, current)
-                data.setdefault("arms", {})[current.id] = chosen
-                arm = arm or chosen
-                port = chosen
-                self._log(writes, row, at, current.id, "split", chosen)
-            elif category == "message":
-                try:
-                    if self._enqueue(ctx, compiled, current, row, customer, data, at, writes, counts):
-                        sent.add(current.id)
-                        counts.queued += 1
-                except RenderError as exc:  # this customer's message cannot be made: they stop here, nobody else
-                    self._fail_render(writes, ctx, row, current, exc, counts, data, arm)
+                elif kind is End:
+                    self._finish(writes, ctx, row, current.id, effect.status, effect.reason, counts, visit.data,
+                                 visit.arm, **(effect.detail or {}))
                     return
+                elif kind is IssueCoupon:
+                    writes.coupons.append(effect.row)
+                elif kind is Tag:
+                    if effect.add:
+                        writes.tags_add.append({"customer_id": row.customer_id, "tag": effect.tag, "added_at": effect.at})
+                    else:
+                        writes.tags_remove.append((row.customer_id, effect.tag))
+                elif kind is SetField:
+                    writes.attributes[row.customer_id][effect.name] = effect.value
+            if port is None:  # a step that said neither where to go nor to stop: on through "out"
                 port = "out"
-            elif category == "action":
-                try:
-                    self._act(ctx, current, row, customer, data, at, writes)
-                except RenderError as exc:
-                    self._fail_render(writes, ctx, row, current, exc, counts, data, arm)
-                    return
-                counts.actions += 1
-                port = "out"
-            elif category == "exit":
-                self._finish(writes, ctx, row, current.id, "exited", "exit_node", counts, data, arm)
+            target = current.next.get(port)
+            if target is None:
+                self._finish(writes, ctx, row, current.id, "completed", current.impl.end_reason, counts, visit.data,
+                             visit.arm)
                 return
-            else:
-                port = "out"  # a trigger or goal reached by an edge passes straight through
-        self._finish(writes, ctx, row, current.id, "failed", "too_many_steps", counts, data, arm)
+            node = compiled.node(target)
+            if node is None:
+                self._finish(writes, ctx, row, current.id, "failed", "broken_edge", counts, visit.data, visit.arm)
+                return
+            current, effects = node, None
+        self._finish(writes, ctx, row, current.id, "failed", "too_many_steps", counts, visit.data, visit.arm)
 
     def _park(self, writes: _Writes, ctx: RunContext, row: Any, node_id: str, wake: datetime,
               data: dict[str, Any], arm: str | None, counts: AdvanceCounts) -> None:
@@ -476,58 +437,6 @@ class Advancer:
         self._log(writes, row, ctx.now, node_id, "waiting", None, until=wake.isoformat())
         counts.waiting += 1
 
-    def _event_between(self, session: Session, customer_id: int, kind: str, start: datetime,
-                       end: datetime) -> datetime | None:
-        """When the awaited event first happened in [start, end], for catching up after downtime."""
-        kinds = EVENT_KINDS.get(kind, (kind,))
-        return session.scalar(
-            select(ShopEvent.occurred_at)
-            .where(ShopEvent.customer_id == customer_id, ShopEvent.kind.in_(kinds),
-                   ShopEvent.occurred_at >= start, ShopEvent.occurred_at <= end)
-            .order_by(ShopEvent.occurred_at)
-            .limit(1)
-        )
-
-    def _enqueue(self, ctx: RunContext, compiled: CompiledJourney, node: CompiledNode, row: Any,
-                 customer: dict[str, Any], data: dict[str, Any], at: datetime, writes: _Writes,
-                 counts: AdvanceCounts) -> bool:
-        channel = node.kind.split(".", 1)[1]
-        variables = message_variables(customer, ctx.shop, data, ctx.zone)
-        message = compose(channel, node.params, variables, ctx.shop, self.renderer, prices=ctx.prices)
-        recipient = customer.get(CHANNEL_SPECS[channel].address)  # compose knew the channel
-        lateness = str(node.params.get("lateness", "skip_if_late"))
-        hours = int(node.params.get("lateness_hours", 24) or 0)
-        # A step that runs late (the PC was off) meets the node's lateness rule here, as delivery would
-        # meet it moments later in this same pass: the message row is written in its final state at once.
-        late = ctx.now - at
-        status, reason, due = "queued", None, at
-        verdict = lateness_rule(lateness, hours, at, ctx.now, ctx.zone)
-        if verdict is not None:
-            reason, due = verdict
-            status = "skipped" if reason == "late" else "queued"
-        key = f"{row.id}:{node.id}{RENEWAL_KEY_SUFFIX}" if compiled.renews_consent else f"{row.id}:{node.id}"
-        writes.outbox.append({
-            "idem_key": key, "enrollment_id": row.id, "journey_id": row.journey_id,
-            "node_id": node.id, "customer_id": row.customer_id, "channel": channel, "is_ad": message.is_ad,
-            "recipient": recipient or "", "subject": message.subject, "body": message.body, "status": status,
-            "reason": reason, "not_before": due, "due_at": due, "lateness": lateness, "lateness_hours": hours,
-            "cap_policy": str(node.params.get("cap_policy", "reschedule")), "attempts": 0,
-            "cost_won": message.cost_hint, "created_at": ctx.now,
-        })
-        # logged at the planned time (`at`); `decided` says when this pass, running late, made the call
-        if status == "skipped":
-            self._log(writes, row, at, node.id, "skipped", "late", channel=channel,
-                      late_hours=round(late.total_seconds() / 3600, 1), decided=ctx.now.isoformat())
-            counts.skipped += 1
-            return False
-        if reason == "late_moved":
-            self._log(writes, row, at, node.id, "deferred", "late_moved", channel=channel, until=due.isoformat(),
-                      decided=ctx.now.isoformat())
-            counts.deferred += 1
-        else:
-            self._log(writes, row, at, node.id, "queued", None, channel=channel, kind=message.kind, ad=message.is_ad)
-        return True
-
     def _fail_render(self, writes: _Writes, ctx: RunContext, row: Any, node: CompiledNode, exc: RenderError,
                      counts: AdvanceCounts, data: dict[str, Any], arm: str | None) -> None:
         """A text that cannot be made for this customer ends their journey at that node, saying why; the
@@ -535,46 +444,6 @@ class Advancer:
         counts.render_failed += 1
         self._finish(writes, ctx, row, node.id, "failed", "render_error", counts, data, arm,
                      code=exc.code, error=str(exc.params.get("reason") or exc.code)[:300])
-
-    def _act(self, ctx: RunContext, node: CompiledNode, row: Any, customer: dict[str, Any], data: dict[str, Any],
-             at: datetime, writes: _Writes) -> None:
-        params = node.params
-        if node.kind == "action.tag":
-            tag = str(params.get("tag") or "").strip()
-            if params.get("op") == "remove":
-                writes.tags_remove.append((row.customer_id, tag))
-            else:
-                writes.tags_add.append({"customer_id": row.customer_id, "tag": tag, "added_at": at})
-            self._log(writes, row, at, node.id, "action", f"tag_{params.get('op', 'add')}", tag=tag)
-        elif node.kind == "action.coupon":
-            code = coupon_code(str(params.get("code_prefix") or ""), row.id, node.id)
-            amount = int(params.get("amount") or 0)
-            kind = str(params.get("discount_type") or "percent")
-            expires = at + timedelta(days=int(params.get("valid_days") or 14))
-            writes.coupons.append({
-                "code": code, "customer_id": row.customer_id, "journey_id": row.journey_id, "node_id": node.id,
-                "discount_type": kind, "amount": amount, "issued_at": at, "expires_at": expires,
-            })
-            data["coupon"] = {"code": code, "discount_type": kind, "amount": amount,
-                              "expires_at": expires.isoformat()}
-            self._log(writes, row, at, node.id, "action", "coupon_issued", code=code)
-        elif node.kind == "action.set_field":
-            name = str(params.get("field") or "").strip()
-            writes.attributes[row.customer_id][name] = params.get("value")
-            self._log(writes, row, at, node.id, "action", "field_set", field=name)
-        elif node.kind == "action.notify_owner":  # a template too: "{{ customer.name }} 후기 요청 보냄"
-            text = self.renderer.render(str(params.get("text") or ""),
-                                        message_variables(customer, ctx.shop, data, ctx.zone))
-            writes.outbox.append({
-                "idem_key": f"{row.id}:{node.id}", "enrollment_id": row.id, "journey_id": row.journey_id,
-                "node_id": node.id, "customer_id": row.customer_id, "channel": "owner", "is_ad": False,
-                "recipient": ctx.shop.email, "subject": "단골여정 알림", "body": text, "status": "queued",
-                "not_before": at, "due_at": at, "lateness": "send_late", "lateness_hours": 0,
-                "cap_policy": "reschedule", "attempts": 0, "cost_won": 0, "created_at": ctx.now,
-            })
-            self._log(writes, row, at, node.id, "action", "owner_notified")
-        else:
-            self._log(writes, row, at, node.id, "failed", "unknown_action", kind=node.kind)
 
     def _flush(self, session: Session, writes: _Writes) -> None:
         fast_update(session, Enrollment, writes.enrollments)

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
-from engine.customers.segments import Thresholds, lifecycle, vip_ids
+from engine.customers.recommend import cached, recommended_products
+from engine.customers.segments import Thresholds, lifecycle, rfm_cuts, vip_ids
 from engine.customers.stats import COUNTED_STATUSES
 from engine.runtime.writes import parse_utc, raw_rows
 from storage.models import Consent, Customer, CustomerStats, CustomerTag, Order, OrderItem
@@ -58,6 +59,13 @@ def load_facts(
         _load_purchases(session, facts)
     if "is_vip" in needs:
         _load_vip(session, facts, now, limits)
+    if "rfm_score" in needs:
+        cuts = cached(session, "rfm_cuts", rfm_cuts)  # computed again only when the shop data changes
+        for entry in facts.values():
+            entry["rfm_score"] = cuts.score(entry["last_order_at"], entry["order_count"], entry["total_spent"])
+    if "recommended_product" in needs:
+        for customer_id, product in recommended_products(session, facts).items():
+            facts[customer_id]["recommended_product"] = product
     if "in_segment" in needs:
         _load_segments(session, facts, now, limits)
     return facts

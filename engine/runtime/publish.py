@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import config
 from engine.clock import Clock
 from engine.journey import Issue, Journey, validate
-from engine.journey_store import StoreError, find_row, validation_context
+from engine.journey_store import StoreError, announce, find_row, validation_context
 from engine.runtime.compiled import compile_graph
 from engine.runtime.triggers import BACKFILL_SEGMENTS, start_backfill, start_cursor
 from engine.runtime.writes import fast_insert
@@ -82,6 +82,8 @@ def publish(session: Session, ref: str, clock: Clock, *, on_change: str = "stay"
     compiled = compile_graph(row.id, version.id, version.graph)
     first = row.live_version is None
     row.live_version = version.version
+    if row.status != "live":
+        announce(session, row.id, "status", "live")
     row.status = "live"
     row.updated_at = now
     if first:
@@ -146,6 +148,8 @@ def set_paused(session: Session, ref: str, clock: Clock, paused: bool) -> Journe
             compiled = compile_graph(row.id, version.id, version.graph)
             zone = ZoneInfo(str(config.get(session, "shop.timezone")))
             start_cursor(session, row.id, compiled, clock.now(), zone)
+    if row.status != ("paused" if paused else "live"):
+        announce(session, row.id, "status", "paused" if paused else "live")
     row.status = "paused" if paused else "live"
     row.updated_at = clock.now()
     return row

@@ -625,379 +625,621 @@
     </message>
 </context>
 <context>
+    <name>DashboardLists</name>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="44"/>
+        <source>Needs your attention</source>
+        <translation>확인할 일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="52"/>
+        <source>Journeys</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <source>Journey</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="55"/>
+        <source>Customers in it</source>
+        <translation>진행 중인 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="56"/>
+        <source>Conversions</source>
+        <translation>전환 (주문)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="65"/>
+        <source>No journeys yet. Pick one in the template gallery to begin.</source>
+        <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="82"/>
+        <source>&apos;%1&apos;: a message could not be made for %2 customers. &lt;a href=&quot;journey:%3&quot;&gt;Fix it&lt;/a&gt;</source>
+        <translation>&apos;%1&apos;: 고객 %2명에게 메시지를 만들지 못했습니다. &lt;a href=&quot;journey:%3&quot;&gt;고치기&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="86"/>
+        <source>%1 messages wait for your review. &lt;a href=&quot;page:messages&quot;&gt;Message log&lt;/a&gt;</source>
+        <translation>메시지 %1건이 확인을 기다립니다. &lt;a href=&quot;page:messages&quot;&gt;메시지 기록&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="89"/>
+        <source>%1 messages were too late while the PC was off (see the notice at the top).</source>
+        <translation>PC가 꺼져 있던 동안 메시지 %1건이 너무 늦어 보내지 않았습니다 (위쪽 알림 참고).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="92"/>
+        <source>Nothing to look at: no failed messages, none waiting for review.</source>
+        <translation>확인할 일이 없습니다. 실패한 메시지도, 확인을 기다리는 메시지도 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <source>draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <source>live</source>
+        <translation>운영 중</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="93"/>
+        <source>paused</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="94"/>
+        <source>archived</source>
+        <translation>보관됨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_lists.py" line="107"/>
+        <source>Ordered within %1 days</source>
+        <translation>%1일 안 주문</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="17"/>
+        <location filename="../../ui/pages/dashboard.py" line="144"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="18"/>
-        <source>Counted orders only: cancelled and refunded orders are left out.</source>
-        <translation>취소·환불된 주문은 빼고 셉니다.</translation>
+        <location filename="../../ui/pages/dashboard.py" line="147"/>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="21"/>
+        <location filename="../../ui/pages/dashboard.py" line="147"/>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <source>Last 90 days</source>
+        <translation>최근 90일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <source>This month</source>
+        <translation>이번 달</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <source>Last month</source>
+        <translation>지난달</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <source>Custom range</source>
+        <translation>직접 지정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <source>Auto</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <source>Daily</source>
+        <translation>일별</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <source>Weekly</source>
+        <translation>주별</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="162"/>
+        <source>Monthly</source>
+        <translation>월별</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="164"/>
+        <source>Export PDF…</source>
+        <translation>PDF로 내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="165"/>
+        <source>Export CSV…</source>
+        <translation>CSV로 내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="169"/>
+        <source>Period</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="170"/>
+        <source>Chart by</source>
+        <translation>차트 단위</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="202"/>
+        <source>Revenue and orders</source>
+        <translation>매출과 주문 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="202"/>
+        <location filename="../../ui/pages/dashboard.py" line="348"/>
+        <source>Revenue</source>
+        <translation>매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="203"/>
+        <location filename="../../ui/pages/dashboard.py" line="348"/>
+        <source>Orders</source>
+        <translation>주문 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="204"/>
+        <source>Revenue from new and returning customers</source>
+        <translation>신규·재구매 고객 매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="205"/>
+        <source>Segment sizes at each month end</source>
+        <translation>월말 기준 세그먼트 고객 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="210"/>
+        <source>Monthly cohort retention (first-order month × months after)</source>
+        <translation>월별 코호트 재구매율 (첫 구매 월 × 경과 월)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="238"/>
+        <source>Counted orders only: cancelled and refunded orders are left out. Hover over a card for its definition, over a chart for its values.</source>
+        <translation>결제된 주문만 셉니다(취소·환불 제외). 카드에 마우스를 올리면 정의가, 차트에 올리면 값이 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="288"/>
+        <source>Working out the figures…</source>
+        <translation>지표를 계산하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="302"/>
+        <source>The figures could not be worked out: %1</source>
+        <translation>지표를 계산하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="319"/>
+        <source>%1 ~ %2 (%3 days), compared with %4 ~ %5</source>
+        <translation>%1 ~ %2 (%3일), 이전 기간 %4 ~ %5와 비교</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="326"/>
+        <source>before: %1</source>
+        <translation>이전: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="332"/>
+        <source>CLV = average order %1 × purchases a year %2 × years retained %3</source>
+        <translation>CLV = 객단가 %1 × 연간 구매 %2 × 유지 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <source>New (no order yet)</source>
+        <translation>신규 (구매 전)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <source>Active</source>
+        <translation>활성</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="341"/>
+        <source>At risk</source>
+        <translation>이탈 위험</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="342"/>
+        <source>Lapsed</source>
+        <translation>휴면</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <source>New customers</source>
+        <translation>신규 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <source>Returning customers</source>
+        <translation>재구매 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="352"/>
+        <source>Guests</source>
+        <translation>비회원</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="392"/>
+        <source>%1 cohort, month +%2: %3 of %4 customers bought (%5)</source>
+        <translation>%1 코호트, +%2개월: %4명 중 %3명 구매 (%5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="405"/>
+        <source>Export the report as PDF</source>
+        <translation>리포트를 PDF로 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="406"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 파일 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="411"/>
+        <source>Export the report as CSV</source>
+        <translation>리포트를 CSV로 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="412"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="420"/>
+        <source>Export</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="420"/>
+        <source>The file could not be written: %1</source>
+        <translation>파일을 저장하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="442"/>
+        <location filename="../../ui/pages/dashboard.py" line="478"/>
+        <source>Dangol report</source>
+        <translation>단골여정 리포트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="376"/>
         <source>Customers</source>
         <translation>고객</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="21"/>
-        <source>Customers who bought</source>
-        <translation>구매 고객</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="22"/>
-        <source>Revenue (all time)</source>
-        <translation>누적 매출</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="22"/>
-        <source>Revenue, last 30 days</source>
-        <translation>최근 30일 매출</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="23"/>
-        <source>Average order</source>
-        <translation>평균 주문 금액</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="23"/>
-        <source>Repeat rate</source>
-        <translation>재구매율</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="24"/>
-        <source>Revenue per customer (CLV)</source>
-        <translation>고객당 매출 (CLV)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="24"/>
-        <source>Lapsed (churn)</source>
-        <translation>휴면 비율 (이탈)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="39"/>
-        <location filename="../../ui/pages/dashboard.py" line="41"/>
-        <source>%1 orders</source>
-        <translation>주문 %1건</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="43"/>
-        <source>bought twice or more</source>
-        <translation>두 번 이상 구매</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="45"/>
-        <source>no order for a year</source>
-        <translation>1년 동안 주문 없음</translation>
     </message>
 </context>
 <context>
     <name>EditorWindow</name>
     <message>
-        <location filename="../../ui/editor/window.py" line="81"/>
+        <location filename="../../ui/editor/window.py" line="101"/>
+        <location filename="../../ui/editor/window.py" line="207"/>
+        <location filename="../../ui/editor/window.py" line="310"/>
+        <source>Results</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="207"/>
+        <source>Save or undo your changes first.</source>
+        <translation>바꾼 내용을 먼저 저장하거나 되돌리세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="219"/>
+        <source>Published version %1.</source>
+        <translation>버전 %1을 게시했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="82"/>
         <source>Nodes</source>
         <translation>노드</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="83"/>
+        <location filename="../../ui/editor/window.py" line="84"/>
         <source>Overview</source>
         <translation>전체 지도</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="94"/>
-        <location filename="../../ui/editor/window.py" line="97"/>
+        <location filename="../../ui/editor/window.py" line="95"/>
+        <location filename="../../ui/editor/window.py" line="105"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="95"/>
+        <location filename="../../ui/editor/window.py" line="103"/>
         <source>Problems</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="137"/>
+        <location filename="../../ui/editor/window.py" line="148"/>
         <source>Start the runner</source>
         <translation>자동 실행기 켜기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="166"/>
-        <source>waiting %1</source>
-        <translation>대기 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/window.py" line="167"/>
-        <source>passed %1</source>
-        <translation>지남 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/window.py" line="169"/>
-        <source>sent %1 · skipped %2</source>
-        <translation>보냄 %1 · 건너뜀 %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/window.py" line="174"/>
+        <location filename="../../ui/editor/window.py" line="180"/>
         <source>⚠ %1 stopped: message could not be made</source>
         <translation>⚠ %1명 멈춤: 메시지를 만들 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="177"/>
+        <location filename="../../ui/editor/window.py" line="183"/>
         <source>ordered within %1 days %2 (%3%)</source>
         <translation>%1일 안 주문 %2 (%3%)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="187"/>
+        <location filename="../../ui/editor/window.py" line="195"/>
         <source>%1 customers entered, %2 in the journey now, %3 reached the goal</source>
         <translation>들어온 고객 %1명, 지금 진행 중 %2명, 목표 달성 %3명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="200"/>
-        <location filename="../../ui/editor/window.py" line="208"/>
-        <location filename="../../ui/editor/window.py" line="274"/>
+        <location filename="../../ui/editor/window.py" line="233"/>
+        <location filename="../../ui/editor/window.py" line="241"/>
+        <location filename="../../ui/editor/window.py" line="309"/>
         <source>Simulate</source>
         <translation>미리 돌려 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="200"/>
+        <location filename="../../ui/editor/window.py" line="233"/>
         <source>Fix the problems first.</source>
         <translation>먼저 문제를 고치세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="214"/>
+        <location filename="../../ui/editor/window.py" line="248"/>
         <source>simulated: %1</source>
         <translation>모의: %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="218"/>
+        <location filename="../../ui/editor/window.py" line="252"/>
         <source>Last %1 days: %2 would enter, %3 messages, %4 coupons, about %5 won</source>
         <translation>지난 %1일 기준: %2명 진입, 메시지 %3건, 쿠폰 %4장, 약 %5원</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="232"/>
+        <location filename="../../ui/editor/window.py" line="266"/>
         <source>Editor</source>
         <translation>편집</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="235"/>
+        <location filename="../../ui/editor/window.py" line="269"/>
         <source>Journey name</source>
         <translation>여정 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="236"/>
+        <location filename="../../ui/editor/window.py" line="270"/>
         <source>The journey&apos;s name; press Enter to rename it. Saved with the journey.</source>
         <translation>여정 이름입니다. 고친 뒤 Enter를 누르면 바뀌고, 여정과 함께 저장됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="242"/>
+        <location filename="../../ui/editor/window.py" line="276"/>
         <source>Journey settings…</source>
         <translation>여정 설정…</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="243"/>
+        <location filename="../../ui/editor/window.py" line="277"/>
         <source>Who may enter again, priority, exclusion group</source>
         <translation>다시 들어오는 규칙, 우선순위, 제외 묶음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="248"/>
+        <location filename="../../ui/editor/window.py" line="283"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="253"/>
+        <location filename="../../ui/editor/window.py" line="288"/>
         <source>Redo</source>
         <translation>다시 하기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="260"/>
+        <location filename="../../ui/editor/window.py" line="295"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="261"/>
+        <location filename="../../ui/editor/window.py" line="296"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="262"/>
+        <location filename="../../ui/editor/window.py" line="297"/>
         <source>Cut</source>
         <translation>잘라내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="263"/>
+        <location filename="../../ui/editor/window.py" line="298"/>
         <source>Paste</source>
         <translation>붙여넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="264"/>
+        <location filename="../../ui/editor/window.py" line="299"/>
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="265"/>
+        <location filename="../../ui/editor/window.py" line="300"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="266"/>
+        <location filename="../../ui/editor/window.py" line="301"/>
         <source>Auto-layout</source>
         <translation>자동 정렬</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="267"/>
+        <location filename="../../ui/editor/window.py" line="302"/>
         <source>Zoom in</source>
         <translation>확대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="268"/>
+        <location filename="../../ui/editor/window.py" line="303"/>
         <source>Zoom out</source>
         <translation>축소</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="269"/>
+        <location filename="../../ui/editor/window.py" line="304"/>
         <source>Fit all</source>
         <translation>전체 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="270"/>
+        <location filename="../../ui/editor/window.py" line="305"/>
         <source>Fit selection</source>
         <translation>선택 부분 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="271"/>
+        <location filename="../../ui/editor/window.py" line="306"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="272"/>
-        <location filename="../../ui/editor/window.py" line="584"/>
+        <location filename="../../ui/editor/window.py" line="307"/>
+        <location filename="../../ui/editor/window.py" line="632"/>
         <source>Pause</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="273"/>
+        <location filename="../../ui/editor/window.py" line="308"/>
         <source>Live numbers</source>
         <translation>실적 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="313"/>
+        <location filename="../../ui/editor/window.py" line="349"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="372"/>
+        <location filename="../../ui/editor/window.py" line="377"/>
+        <source>Renamed to &apos;%1&apos; on the journeys list.</source>
+        <translation>여정 목록에서 이름을 &apos;%1&apos;(으)로 바꿨습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/window.py" line="420"/>
         <source>%1%2 — Journey editor</source>
         <translation>%1%2 — 여정 편집기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="372"/>
+        <location filename="../../ui/editor/window.py" line="420"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="382"/>
+        <location filename="../../ui/editor/window.py" line="430"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="411"/>
+        <location filename="../../ui/editor/window.py" line="459"/>
         <source>Recover changes</source>
         <translation>변경 내용 복구</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="412"/>
+        <location filename="../../ui/editor/window.py" line="460"/>
         <source>Changes to &apos;%1&apos; from %2 were not saved (the app closed unexpectedly). Recover them?</source>
         <translation>&apos;%1&apos;의 %2 변경 내용이 저장되지 않았습니다 (앱이 갑자기 닫혔습니다). 복구할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="426"/>
+        <location filename="../../ui/editor/window.py" line="474"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="426"/>
+        <location filename="../../ui/editor/window.py" line="474"/>
         <source>Save the changes to &apos;%1&apos; before closing?</source>
         <translation>닫기 전에 &apos;%1&apos;의 변경 내용을 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="452"/>
-        <location filename="../../ui/editor/window.py" line="492"/>
+        <location filename="../../ui/editor/window.py" line="500"/>
+        <location filename="../../ui/editor/window.py" line="540"/>
         <source>Cannot publish yet</source>
         <translation>아직 게시할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="453"/>
+        <location filename="../../ui/editor/window.py" line="501"/>
         <source>Fix these first:</source>
         <translation>먼저 다음을 고치세요:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="458"/>
+        <location filename="../../ui/editor/window.py" line="506"/>
         <source>Publish anyway?</source>
         <translation>그래도 게시할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="500"/>
+        <location filename="../../ui/editor/window.py" line="548"/>
         <source>The %1 customers already in the segment enter at most %2 a day.</source>
         <translation>세그먼트에 이미 있던 고객 %1명은 하루 최대 %2명씩 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="515"/>
+        <location filename="../../ui/editor/window.py" line="563"/>
         <source>Published (version %1).</source>
         <translation>게시했습니다 (버전 %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="518"/>
-        <location filename="../../ui/editor/window.py" line="534"/>
+        <location filename="../../ui/editor/window.py" line="566"/>
+        <location filename="../../ui/editor/window.py" line="582"/>
         <source>The runner is starting: from today it sends as customers enter.</source>
         <translation>자동 실행기를 시작했습니다. 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="520"/>
+        <location filename="../../ui/editor/window.py" line="568"/>
         <source>The runner is on: from today it sends as customers enter.</source>
         <translation>자동 실행기가 켜져 있어 오늘부터 고객이 들어오는 대로 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="522"/>
+        <location filename="../../ui/editor/window.py" line="570"/>
         <source>The runner is off — it must be on to send.</source>
         <translation>자동 실행기가 꺼져 있습니다 — 켜야 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="525"/>
+        <location filename="../../ui/editor/window.py" line="573"/>
         <source>First day (replaying the last day): about %1 messages.</source>
         <translation>첫날 예상(지난 하루 기준): 메시지 약 %1건.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="543"/>
+        <location filename="../../ui/editor/window.py" line="591"/>
         <source>Customers in the journey</source>
         <translation>여정 안의 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="546"/>
+        <location filename="../../ui/editor/window.py" line="594"/>
         <source>%1 customers are in this journey now.</source>
         <translation>지금 이 여정에 고객 %1명이 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="549"/>
+        <location filename="../../ui/editor/window.py" line="597"/>
         <source>%1 waiting</source>
         <translation>%1명 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="552"/>
+        <location filename="../../ui/editor/window.py" line="600"/>
         <source>Let them finish on the old version</source>
         <translation>이전 버전으로 끝까지 진행</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="553"/>
+        <location filename="../../ui/editor/window.py" line="601"/>
         <source>Move them to the new version (same step)</source>
         <translation>새 버전의 같은 단계로 옮기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="554"/>
+        <location filename="../../ui/editor/window.py" line="602"/>
         <source>Take them out of the journey</source>
         <translation>여정에서 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/window.py" line="584"/>
+        <location filename="../../ui/editor/window.py" line="632"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
@@ -1038,39 +1280,49 @@
 <context>
     <name>GalleryPage</name>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="53"/>
+        <location filename="../../ui/pages/gallery.py" line="122"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="55"/>
+        <location filename="../../ui/pages/gallery.py" line="124"/>
         <source>Journeys that work for most shops. Use one as it is or change it.</source>
         <translation>대부분의 쇼핑몰에 잘 맞는 여정입니다. 그대로 쓰거나 고쳐 쓰세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="56"/>
+        <location filename="../../ui/pages/gallery.py" line="125"/>
         <source>New blank journey</source>
         <translation>빈 여정 만들기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="57"/>
+        <location filename="../../ui/pages/gallery.py" line="126"/>
         <source>An empty canvas: you pick how customers enter and build the steps.</source>
         <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="99"/>
+        <location filename="../../ui/pages/gallery.py" line="173"/>
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="101"/>
+        <location filename="../../ui/pages/gallery.py" line="175"/>
+        <source>below: the whole flow</source>
+        <translation>아래: 전체 흐름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="176"/>
+        <source>The first steps are shown large; the strip below is the whole flow, the part shown large framed in blue.</source>
+        <translation>앞 단계를 크게 보여 줍니다. 아래 띠는 전체 흐름이며, 크게 보이는 부분은 파란 테두리로 표시됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gallery.py" line="180"/>
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="110"/>
+        <location filename="../../ui/pages/gallery.py" line="189"/>
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
@@ -1736,101 +1988,117 @@
 <context>
     <name>JourneySettingsDialog</name>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="35"/>
+        <location filename="../../ui/editor/journey_settings.py" line="80"/>
+        <source>as in Settings (%1 days)</source>
+        <translation>설정대로 (%1일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="82"/>
+        <source>Conversion window</source>
+        <translation>전환 인정 기간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="83"/>
+        <source>An order within this many days after one of this journey&apos;s messages counts as its conversion (results, live numbers).</source>
+        <translation>이 여정의 메시지를 받고 이 기간 안에 한 주문을 이 여정의 전환으로 셉니다 (결과, 실적 보기).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="91"/>
+        <source>What happens to a message that is late (the PC was off) is set on each message step.</source>
+        <translation>늦은 메시지(PC가 꺼져 있었을 때)를 어떻게 할지는 메시지 단계마다 정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/journey_settings.py" line="36"/>
         <source>Journey settings</source>
         <translation>여정 설정</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="42"/>
+        <location filename="../../ui/editor/journey_settings.py" line="43"/>
         <source>Only once (never again)</source>
         <translation>한 번만 (다시 들어오지 않음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="43"/>
+        <location filename="../../ui/editor/journey_settings.py" line="44"/>
         <source>Again after leaving the journey</source>
         <translation>여정을 마치면 다시 들어올 수 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="44"/>
+        <location filename="../../ui/editor/journey_settings.py" line="45"/>
         <source>Again some days after entering</source>
         <translation>들어온 지 며칠 지나면 다시 들어올 수 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="48"/>
-        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <location filename="../../ui/editor/journey_settings.py" line="49"/>
+        <location filename="../../ui/editor/journey_settings.py" line="129"/>
         <source>Entering again</source>
         <translation>다시 들어오기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="49"/>
+        <location filename="../../ui/editor/journey_settings.py" line="50"/>
         <source>Whether a customer who was in this journey may start it again.</source>
         <translation>이 여정을 거친 고객이 다시 처음부터 시작할 수 있는지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="53"/>
+        <location filename="../../ui/editor/journey_settings.py" line="54"/>
+        <location filename="../../ui/editor/journey_settings.py" line="79"/>
         <source> days</source>
         <translation>일</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="55"/>
-        <location filename="../../ui/editor/journey_settings.py" line="120"/>
+        <location filename="../../ui/editor/journey_settings.py" line="56"/>
+        <location filename="../../ui/editor/journey_settings.py" line="129"/>
         <source>Days before again</source>
         <translation>다시 들어오기까지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="56"/>
+        <location filename="../../ui/editor/journey_settings.py" line="57"/>
         <source>Counted from the day they last entered (at least 1).</source>
         <translation>마지막으로 들어온 날부터 셉니다 (1일 이상).</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="61"/>
-        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <location filename="../../ui/editor/journey_settings.py" line="62"/>
+        <location filename="../../ui/editor/journey_settings.py" line="130"/>
         <source>Priority</source>
         <translation>우선순위</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="62"/>
+        <location filename="../../ui/editor/journey_settings.py" line="63"/>
         <source>When journeys of one group meet the same customer on one day, the higher number goes first.</source>
         <translation>같은 제외 묶음의 여정들이 같은 날 한 고객을 만나면 숫자가 큰 여정이 먼저 받습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="71"/>
+        <location filename="../../ui/editor/journey_settings.py" line="72"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="73"/>
-        <location filename="../../ui/editor/journey_settings.py" line="121"/>
+        <location filename="../../ui/editor/journey_settings.py" line="74"/>
+        <location filename="../../ui/editor/journey_settings.py" line="130"/>
         <source>Exclusion group</source>
         <translation>제외 묶음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="74"/>
+        <location filename="../../ui/editor/journey_settings.py" line="75"/>
         <source>Journeys with the same group name: a customer enters at most one of them a day.</source>
         <translation>묶음 이름이 같은 여정들 중에서 한 고객은 하루에 하나에만 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <location filename="../../ui/editor/journey_settings.py" line="88"/>
         <source>Note</source>
         <translation>메모</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="78"/>
+        <location filename="../../ui/editor/journey_settings.py" line="88"/>
         <source>For you only; customers never see it.</source>
         <translation>나만 보는 메모입니다. 고객에게는 보이지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="81"/>
-        <source>Counting an order as a conversion: within %1 days of a step, for every journey (Settings). What happens to a message that is late (the PC was off) is set on each message step.</source>
-        <translation>전환: 단계를 지난 뒤 %1일 안에 한 주문을 전환으로 셉니다 (모든 여정 공통, 설정 화면에서 바꿉니다). 늦어진 메시지(PC가 꺼져 있던 동안)를 어떻게 할지는 메시지 단계마다 정합니다.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/editor/journey_settings.py" line="123"/>
+        <location filename="../../ui/editor/journey_settings.py" line="132"/>
         <source>%1: not a valid value.</source>
         <translation>%1: 올바른 값이 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/journey_settings.py" line="125"/>
+        <location filename="../../ui/editor/journey_settings.py" line="134"/>
         <source>Days before again: at least 1 day.</source>
         <translation>다시 들어오기까지: 1일 이상이어야 합니다.</translation>
     </message>
@@ -1838,13 +2106,53 @@
 <context>
     <name>JourneyView</name>
     <message>
-        <location filename="../../ui/editor/view.py" line="146"/>
+        <location filename="../../ui/editor/view.py" line="154"/>
         <source>Start with how customers enter: drag a start node (Signed up, Order placed …) from the list on the left, or press Tab and type its name.</source>
         <translation>먼저 고객이 여정에 들어오는 방법을 정하세요. 왼쪽 목록에서 시작 노드(회원 가입, 주문 …)를 끌어 놓거나 Tab 키를 누르고 이름을 입력하세요.</translation>
     </message>
 </context>
 <context>
     <name>JourneysPage</name>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
+        <source>Sent (30 days)</source>
+        <translation>보냄 (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="70"/>
+        <source>Ordered (30 days)</source>
+        <translation>주문 고객 (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="71"/>
+        <source>Revenue (30 days)</source>
+        <translation>매출 (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="71"/>
+        <source>ROI (30 days)</source>
+        <translation>ROI (30일)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="72"/>
+        <source>Messages sent in the last 30 days</source>
+        <translation>최근 30일 동안 보낸 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="73"/>
+        <source>Customers whose order in the last 30 days counts for this journey (last touch, or its coupon code)</source>
+        <translation>최근 30일 주문이 이 여정의 전환으로 셈해진 고객 (마지막 메시지, 또는 이 여정의 쿠폰 코드)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="75"/>
+        <source>What those orders were paid</source>
+        <translation>그 주문의 결제 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/journeys.py" line="76"/>
+        <source>(revenue − message cost − discount) ÷ (message cost + discount)</source>
+        <translation>(매출 − 메시지 비용 − 할인) ÷ (메시지 비용 + 할인)</translation>
+    </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="49"/>
         <source>Journeys</source>
@@ -1857,7 +2165,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="53"/>
-        <location filename="../../ui/pages/journeys.py" line="146"/>
+        <location filename="../../ui/pages/journeys.py" line="170"/>
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
@@ -1903,7 +2211,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/journeys.py" line="69"/>
-        <location filename="../../ui/pages/journeys.py" line="204"/>
+        <location filename="../../ui/pages/journeys.py" line="228"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
@@ -1923,7 +2231,7 @@
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="70"/>
+        <location filename="../../ui/pages/journeys.py" line="71"/>
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
@@ -1933,264 +2241,356 @@
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="80"/>
+        <location filename="../../ui/pages/journeys.py" line="87"/>
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="97"/>
+        <location filename="../../ui/pages/journeys.py" line="105"/>
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="97"/>
+        <location filename="../../ui/pages/journeys.py" line="105"/>
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="97"/>
+        <location filename="../../ui/pages/journeys.py" line="105"/>
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="98"/>
+        <location filename="../../ui/pages/journeys.py" line="106"/>
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="109"/>
+        <location filename="../../ui/pages/journeys.py" line="120"/>
+        <location filename="../../ui/pages/journeys.py" line="138"/>
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="169"/>
+        <location filename="../../ui/pages/journeys.py" line="193"/>
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="183"/>
+        <location filename="../../ui/pages/journeys.py" line="207"/>
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="196"/>
-        <location filename="../../ui/pages/journeys.py" line="201"/>
-        <location filename="../../ui/pages/journeys.py" line="205"/>
+        <location filename="../../ui/pages/journeys.py" line="220"/>
+        <location filename="../../ui/pages/journeys.py" line="225"/>
+        <location filename="../../ui/pages/journeys.py" line="229"/>
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="196"/>
+        <location filename="../../ui/pages/journeys.py" line="220"/>
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="201"/>
+        <location filename="../../ui/pages/journeys.py" line="225"/>
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="214"/>
+        <location filename="../../ui/pages/journeys.py" line="237"/>
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="214"/>
-        <location filename="../../ui/pages/journeys.py" line="232"/>
+        <location filename="../../ui/pages/journeys.py" line="237"/>
+        <location filename="../../ui/pages/journeys.py" line="255"/>
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="221"/>
+        <location filename="../../ui/pages/journeys.py" line="244"/>
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="231"/>
+        <location filename="../../ui/pages/journeys.py" line="254"/>
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="238"/>
+        <location filename="../../ui/pages/journeys.py" line="261"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="248"/>
+        <location filename="../../ui/pages/journeys.py" line="271"/>
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="249"/>
+        <location filename="../../ui/pages/journeys.py" line="272"/>
         <source>Delete &apos;%1&apos;? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>&apos;%1&apos;을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
 </context>
 <context>
+    <name>LateBanner</name>
+    <message>
+        <location filename="../../ui/late_notice.py" line="47"/>
+        <source>See them and send…</source>
+        <translation>목록 보기·보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="48"/>
+        <source>Dismiss</source>
+        <translation>보내지 않고 닫기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="49"/>
+        <source>Keep them unsent; this notice does not come back for them</source>
+        <translation>보내지 않은 채로 둡니다. 이 메시지들로 알림이 다시 뜨지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="62"/>
+        <source>While the PC was off, %1 messages were too late and were not sent (their journeys skip a message more than its set hours late).</source>
+        <translation>PC가 꺼져 있던 동안 %1건이 너무 늦어 보내지 않았습니다 (여정에 정한 시간보다 늦은 메시지는 건너뜁니다).</translation>
+    </message>
+</context>
+<context>
+    <name>LateDialog</name>
+    <message>
+        <location filename="../../ui/late_notice.py" line="93"/>
+        <source>Messages not sent because they were too late</source>
+        <translation>너무 늦어 보내지 않은 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="96"/>
+        <source>The PC (or the runner) was off when these were due, and their journeys skip a message that is too late. Choose the ones still worth sending: they go at the next run, and consent, quiet hours and the daily limits still apply.</source>
+        <translation>보낼 시각에 PC(또는 자동 실행기)가 꺼져 있었고, 여정은 너무 늦은 메시지를 건너뜁니다. 아직 보낼 만한 것을 고르세요. 다음 실행 때 보내며, 수신 동의·광고 금지 시간·횟수 제한은 그대로 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="102"/>
+        <source>Customer</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="102"/>
+        <source>Journey</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="102"/>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="103"/>
+        <source>Was due</source>
+        <translation>보낼 예정이던 시각</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="116"/>
+        <source>Select all</source>
+        <translation>모두 선택</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="117"/>
+        <source>Send the selected now</source>
+        <translation>선택한 메시지 지금 보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="118"/>
+        <source>Keep them unsent</source>
+        <translation>모두 보내지 않기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="119"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="164"/>
+        <source>%1 messages will be sent at the next run (consent, quiet hours and the daily limits still apply). The others stay unsent.</source>
+        <translation>%1건은 다음 실행 때 보냅니다 (수신 동의, 광고 금지 시간, 횟수 제한은 그대로 적용). 나머지는 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/late_notice.py" line="173"/>
+        <source>%1 messages stay unsent; the notice will not come back for them.</source>
+        <translation>%1건은 보내지 않은 채로 둡니다. 이 메시지들로 알림이 다시 뜨지 않습니다.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
         <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="84"/>
+        <source>%1 late messages stay unsent; the notice will not come back for them.</source>
+        <translation>늦은 메시지 %1건은 보내지 않은 채로 둡니다. 이 메시지들로 알림이 다시 뜨지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89"/>
+        <location filename="../../ui/main_window.py" line="97"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>Open the shop connections</source>
         <translation>쇼핑몰 연결 창 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Dangol</source>
         <translation>단골여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>demo shop</source>
         <translation>데모 쇼핑몰</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="167"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Import a shop file…</source>
         <translation>쇼핑몰 파일 가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>Shop connections…</source>
         <translation>쇼핑몰 연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170"/>
+        <location filename="../../ui/main_window.py" line="178"/>
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>About Dangol</source>
         <translation>단골여정 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>Dangol: customer journeys for small online shops, on your own PC.</source>
         <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Runner: running</source>
         <translation>자동 실행기: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Runner: stopped</source>
         <translation>자동 실행기: 멈춤</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>Runner: not responding</source>
         <translation>자동 실행기: 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>Runner: not started yet</source>
         <translation>자동 실행기: 아직 시작 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>last heartbeat %1</source>
         <translation>마지막 신호 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Stop runner</source>
         <translation>자동 실행 멈추기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Start runner</source>
         <translation>자동 실행 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Last sync: %1</source>
         <translation>마지막 동기화: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>out of date: messages are not sent until it is synced again</source>
         <translation>오래됨: 다시 동기화할 때까지 메시지를 보내지 않고 기다립니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>%1 messages waiting for review</source>
         <translation>확인 기다리는 메시지 %1건</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>⚠ %1 customers stopped: a message of &apos;%2&apos; could not be made. Fix it</source>
         <translation>⚠ 고객 %1명이 멈췄습니다: &apos;%2&apos;의 메시지를 만들 수 없었습니다. 고치기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>(and %1 more journeys)</source>
         <translation>(다른 여정 %1개 더)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>&apos;%1&apos;: %2 customers</source>
         <translation>&apos;%1&apos;: 고객 %2명</translation>
     </message>
@@ -2526,6 +2926,209 @@
     </message>
 </context>
 <context>
+    <name>ResultsPanel</name>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="45"/>
+        <source>Last %1 days</source>
+        <translation>최근 %1일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="45"/>
+        <source>Since the start</source>
+        <translation>처음부터</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="48"/>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="118"/>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Customers</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="119"/>
+        <source>Entered</source>
+        <translation>들어옴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="120"/>
+        <source>Waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="121"/>
+        <source>Finished</source>
+        <translation>마침</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="122"/>
+        <source>Left</source>
+        <translation>나감</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="123"/>
+        <location filename="../../ui/editor/results_panel.py" line="130"/>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="126"/>
+        <source>Messages</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="127"/>
+        <source>Sent</source>
+        <translation>보냄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="128"/>
+        <source>Skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="129"/>
+        <source>Not sent yet</source>
+        <translation>발송 대기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="131"/>
+        <source>Cost</source>
+        <translation>비용</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="105"/>
+        <source>Conversions</source>
+        <translation>전환</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="106"/>
+        <source>Customers who ordered</source>
+        <translation>주문한 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="107"/>
+        <source>Orders</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="108"/>
+        <source>Revenue</source>
+        <translation>매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="109"/>
+        <source>Coupons used</source>
+        <translation>쿠폰 사용</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="110"/>
+        <source>Discount given</source>
+        <translation>할인해 준 금액</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="111"/>
+        <source>Message cost</source>
+        <translation>메시지 비용</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="112"/>
+        <source>Net result</source>
+        <translation>순이익</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="113"/>
+        <source>ROI</source>
+        <translation>ROI</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="81"/>
+        <source>A/B test</source>
+        <translation>A/B 테스트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="85"/>
+        <location filename="../../ui/editor/results_panel.py" line="187"/>
+        <location filename="../../ui/editor/results_panel.py" line="201"/>
+        <location filename="../../ui/editor/results_panel.py" line="205"/>
+        <source>Make %1 the only path</source>
+        <translation>%1만 남기기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="86"/>
+        <source>Publishes a new version without this split: everyone goes this arm&apos;s way. Customers already on the other arm finish it.</source>
+        <translation>이 나누기를 없앤 새 버전을 게시합니다: 모두 이쪽 길로 갑니다. 이미 다른 쪽에 있는 고객은 그 길을 마칩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="98"/>
+        <source>Holdout (no message)</source>
+        <translation>비교군 (메시지 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="103"/>
+        <source>Add an A/B split to compare two versions, or give it a holdout share to see what the journey adds over sending nothing.</source>
+        <translation>두 안을 비교하려면 A/B 테스트를 넣으세요. 비교군 비율을 주면 아무것도 보내지 않았을 때보다 여정이 얼마나 나은지 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Group</source>
+        <translation>그룹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Ordered</source>
+        <translation>주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="150"/>
+        <source>Rate (95%)</source>
+        <translation>전환율 (95% 구간)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="151"/>
+        <source>Revenue per customer</source>
+        <translation>1인당 매출</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="156"/>
+        <source>Holdout</source>
+        <translation>비교군</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="156"/>
+        <source>With the journey</source>
+        <translation>여정 받음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="188"/>
+        <source>Publish a new version in which everyone goes the way of %1? The split and the steps only the other arm reached are removed; customers already on them finish on the old version.</source>
+        <translation>모두 %1 쪽으로 가는 새 버전을 게시할까요? 나누기와 다른 쪽만 거치던 단계는 없어지고, 이미 그 단계에 있는 고객은 이전 버전에서 마칩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="197"/>
+        <source>The journey has changes that are not published yet: publish or undo them first.</source>
+        <translation>게시하지 않은 변경이 있습니다: 먼저 게시하거나 되돌리세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="199"/>
+        <source>Publish the journey first.</source>
+        <translation>여정을 먼저 게시하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="200"/>
+        <source>This split is no longer in the journey.</source>
+        <translation>이 A/B 테스트는 더 이상 여정에 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editor/results_panel.py" line="206"/>
+        <source>The new version has problems to fix first (%1).</source>
+        <translation>새 버전에 먼저 고칠 문제가 있습니다 (%1개).</translation>
+    </message>
+</context>
+<context>
     <name>RuleRow</name>
     <message>
         <location filename="../../ui/editor/inspector.py" line="542"/>
@@ -2798,122 +3401,112 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="48"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="55"/>
+        <location filename="../../ui/pages/settings.py" line="61"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="55"/>
+        <location filename="../../ui/pages/settings.py" line="61"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="55"/>
+        <location filename="../../ui/pages/settings.py" line="61"/>
         <source>Like the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="57"/>
+        <location filename="../../ui/pages/settings.py" line="63"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="60"/>
+        <location filename="../../ui/pages/settings.py" line="66"/>
         <source>Theme</source>
         <translation>테마</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="69"/>
-        <source>Shop (shown in ad messages, required by law)</source>
-        <translation>쇼핑몰 정보 (광고 메시지에 법에 따라 표시)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="69"/>
-        <source>Segments</source>
-        <translation>세그먼트</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="70"/>
-        <source>Sending rules</source>
-        <translation>발송 규칙</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="70"/>
-        <source>Shop data sync</source>
-        <translation>쇼핑몰 데이터 동기화</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="77"/>
+        <location filename="../../ui/pages/settings.py" line="107"/>
         <source>Webhook (for any channel set to it)</source>
         <translation>웹훅 (웹훅으로 보내도록 한 채널에 사용)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="78"/>
-        <source>Background runner</source>
-        <translation>자동 실행기</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="103"/>
+        <location filename="../../ui/pages/settings.py" line="131"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="133"/>
+        <location filename="../../ui/pages/settings.py" line="165"/>
+        <source>off</source>
+        <translation>끄기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="201"/>
         <source>Test connection</source>
         <translation>연결 테스트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="134"/>
+        <location filename="../../ui/pages/settings.py" line="202"/>
         <source>Send a test to me</source>
         <translation>나에게 테스트 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="142"/>
+        <location filename="../../ui/pages/settings.py" line="210"/>
         <source>my number (empty: the shop contact)</source>
         <translation>받을 번호 (비우면 쇼핑몰 연락처)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="161"/>
+        <location filename="../../ui/pages/settings.py" line="229"/>
         <source>Sending a test…</source>
         <translation>테스트 메시지를 보내는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="161"/>
+        <location filename="../../ui/pages/settings.py" line="229"/>
         <source>Connecting…</source>
         <translation>연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="224"/>
+        <location filename="../../ui/pages/settings.py" line="292"/>
         <source>saved in the system keyring; type to replace it</source>
         <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="225"/>
+        <location filename="../../ui/pages/settings.py" line="293"/>
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="231"/>
+        <location filename="../../ui/pages/settings.py" line="345"/>
+        <source> and %1 more</source>
+        <translation> 외 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="347"/>
+        <source>Saved: %1.</source>
+        <translation>저장했습니다: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="349"/>
+        <source>Saved (nothing had changed).</source>
+        <translation>저장했습니다 (바뀐 설정이 없습니다).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="81"/>
         <source>This PC has no system keyring, so passwords, API keys and the webhook address cannot be saved here.</source>
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="263"/>
+        <location filename="../../ui/pages/settings.py" line="336"/>
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="271"/>
-        <source>Saved.</source>
-        <translation>저장했습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="286"/>
+        <location filename="../../ui/pages/settings.py" line="365"/>
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>

@@ -108,6 +108,10 @@ class StepLog(Base):
     __table_args__ = (
         Index("ix_step_log_customer_at", "customer_id", "at"),
         Index("ix_step_log_journey_node", "journey_id", "node_id", "event"),
+        # only the A/B split steps: the results' arms come from it alone (migration 0012); a query uses it
+        # when it says event = 'split' literally (`SPLIT` below)
+        Index("ix_step_log_splits", "journey_id", "customer_id", "at", "node_id", "reason",
+              sqlite_where=text("event = 'split'"), postgresql_where=text("event = 'split'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +125,10 @@ class StepLog(Base):
     event: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# "event = 'split'" as SQL text, so SQLite can pick ix_step_log_splits (a bound value cannot)
+SPLIT = StepLog.__table__.c.event == literal_column("'split'")
 
 
 class OutboxMessage(Base):

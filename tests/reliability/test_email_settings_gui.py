@@ -20,9 +20,10 @@ def fill(page, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
             index = widget.findData(value)
             assert index >= 0, (key, value)
             widget.setCurrentIndex(index)
-        else:
-            assert isinstance(widget, QLineEdit)
+        elif isinstance(widget, QLineEdit):
             widget.setText(value)
+        else:  # a number or a time
+            page.set_field(key, value)
 
 
 def test_test_connection_and_send_a_test_to_me(qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

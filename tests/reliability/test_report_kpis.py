@@ -76,7 +76,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import config
-from engine.customers.segments import RFM_GROUPS, rfm_cuts, rfm_group, rfm_scores
+from engine.customers.segments import RFM_GROUPS, rf_cuts, rfm_group, rfm_scores
 from engine.customers.stats import refresh_stats
 from engine.results.kpis import Period, PeriodError, build_report, default_period, parse_day
 from engine.results.render import neutralise
@@ -215,7 +215,7 @@ def test_rfm_groups_cover_every_score_pair_once() -> None:
 def test_rfm_cut_points_score_like_rfm_scores(shop: Path) -> None:
     db = open_database(shop)
     with db.session() as session:
-        recency_cuts, frequency_cuts = rfm_cuts(session)
+        recency_cuts, frequency_cuts = rf_cuts(session)
         scores = rfm_scores(session, at("2026-04-01"))
         stats = {customer.id: customer.stats for customer in session.query(Customer)}
 

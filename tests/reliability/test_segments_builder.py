@@ -247,7 +247,7 @@ def test_a_condition_asks_whether_a_customer_is_in_a_custom_segment(db: Database
 
 
 def test_the_migration_fills_the_category_counts_of_the_orders_already_there(tmp_path: Path) -> None:
-    """A shop upgraded from 0009 counts "3+ orders in 반려동물" at once, as refresh_stats would keep it."""
+    """A shop upgraded from 0012 counts "3+ orders in 반려동물" at once, as refresh_stats would keep it."""
     from sqlalchemy import text
 
     from engine.customers.stats import refresh_stats
@@ -256,7 +256,7 @@ def test_the_migration_fills_the_category_counts_of_the_orders_already_there(tmp
     from storage.models import CustomerCategoryStats
 
     engine = make_engine(resolve_url(tmp_path / "old.db"))
-    upgrade(engine, "0009_channel_providers")
+    upgrade(engine, "0012_split_steps_index")
     stamp = "'2025-01-01 00:00:00'"
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO customers (id, source, external_id, name, is_guest, attributes, "

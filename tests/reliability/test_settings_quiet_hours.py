@@ -178,7 +178,7 @@ def test_the_settings_page_refuses_the_same_with_the_same_message(qtbot, db: Dat
     assert isinstance(page, SettingsPage)
     window.show_page("settings")
     page.fields["shop.name"].setText("새 이름")
-    page.fields["rules.quiet_end"].setText("21:00")
+    page.set_field("rules.quiet_end", "21:00")
     with db.session() as session, pytest.raises(config.ConfigError) as cli_side:
         config.set_value(session, "rules.quiet_end", "21:00")
     assert page.save() is False
@@ -189,7 +189,7 @@ def test_the_settings_page_refuses_the_same_with_the_same_message(qtbot, db: Dat
     window.grab().save(str(ARTIFACTS / "settings-quiet-hours-refused.png"))
     with db.session() as session:
         assert config.get(session, "shop.name") == "" and stored(db) == {}
-    page.fields["rules.quiet_start"].setText("20:00")
-    page.fields["rules.quiet_end"].setText("09:00")
+    page.set_field("rules.quiet_start", "20:00")
+    page.set_field("rules.quiet_end", "09:00")
     assert page.save() is True
     assert stored(db) == {"rules.quiet_start": "20:00", "rules.quiet_end": "09:00"}

@@ -172,7 +172,7 @@ def test_live_numbers_and_simulate_on_the_canvas(qtbot, editor: EditorWindow, de
     Engine(demo_db, {"sms": shop.channel, "email": shop.channel, "kakao": shop.channel,
                      "owner": shop.channel}).run_once(type(shop.clock)(at("2026-03-02 10:31")))
     editor.show_numbers()
-    assert "지남 1" in editor.scene.nodes["trigger"].stats
+    assert editor.scene.nodes["trigger"].stats.startswith("들어옴 1 · 나감 1 (100%)")  # the card adds up
     assert "보냄 1" in editor.scene.nodes["thanks"].stats
     assert "대기 1" in editor.scene.nodes["ordered_again"].stats
     assert "7일 안 주문 0 (0%)" in editor.scene.nodes["thanks"].stats

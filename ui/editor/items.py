@@ -18,11 +18,14 @@ from PySide6.QtGui import (
     QPainterPathStroker,
     QPalette,
     QPen,
+    QStaticText,
+    QTextLayout,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
     QGraphicsPathItem,
+    QStyle,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -44,10 +47,137 @@ if TYPE_CHECKING:
 
 WIDTH, HEADER, BODY = CARD_WIDTH, CARD_HEADER, CARD_BODY  # one card geometry for the layout and the canvas
 PORT_R = 6.0
+STATS_LINE = 12.0  # one line of the live numbers (8 pt)
 COLORS = {
     "trigger": "#2f9e62", "wait": "#8a6fdf", "condition": "#e0882b", "split": "#d9577a", "message": "#2f6fed",
     "action": "#178a94", "goal": "#b8912b", "exit": "#6b7280",
 }
+# Below this scale (a card under ~84 px wide) a card is drawn as a block of its colour and a wire as a
+# plain line: its text would be unreadable anyway, and a zoomed-out frame of 1,000 cards stays fast.
+LOD_SIMPLE = 0.4
+ANTIALIAS = QPainter.RenderHint.Antialiasing
+SELECTED = QStyle.StateFlag.State_Selected
+
+
+class _Look:
+    """The pens and brushes of one category, made once (never in paint())."""
+
+    def __init__(self, category: str) -> None:
+        self.accent = QColor(COLORS.get(category, "#6b7280"))
+        self.border = QPen(self.accent.darker(115), 1.2)
+        self.port = QPen(self.accent.darker(120), 1.2)
+        self.fill = QBrush(self.accent)
+
+
+_LOOKS: dict[str, _Look] = {}
+WHITE = QColor("#ffffff")
+SELECTED_PEN = QPen(QColor("#f5b400"), 2.5)
+BLOCK_SELECTED_PEN = QPen(QColor("#f5b400"), 2.5)
+BLOCK_SELECTED_PEN.setCosmetic(True)  # 2.5 pixels at any zoom: seen on a card a fifth of its size
+NO_PEN = QPen(Qt.PenStyle.NoPen)
+BADGE_BRUSHES = {"error": QBrush(QColor("#d32f2f")), "warning": QBrush(QColor("#f59e0b"))}
+ALERT_PEN = QPen(QColor("#d32f2f"))
+WHITE_PEN = QPen(WHITE)
+EDGE_PEN = QPen(QColor("#8b95a5"), 1.8)
+EDGE_SELECTED_PEN = QPen(QColor("#f5b400"), 2.4)
+EDGE_LINE_PEN = QPen(QColor("#8b95a5"), 0)  # cosmetic: one pixel at any scale
+EDGE_LINE_SELECTED_PEN = QPen(QColor("#f5b400"), 0)
+NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+
+
+def _look(category: str) -> _Look:
+    look = _LOOKS.get(category)
+    if look is None:
+        look = _LOOKS[category] = _Look(category)
+    return look
+
+
+def _header_path() -> QPainterPath:
+    header = QPainterPath()
+    header.setFillRule(Qt.FillRule.WindingFill)  # the two shapes overlap: fill their union, not the xor
+    header.addRoundedRect(QRectF(0, 0, WIDTH, HEADER), 8, 8)
+    header.addRect(QRectF(0, HEADER / 2, WIDTH, HEADER / 2))
+    return header
+
+
+HEADER_PATH = _header_path()
+
+
+class _Fonts:
+    """The card's three fonts and their metrics, derived from the application font once per font."""
+
+    _cache: dict[str, _Fonts] = {}
+
+    def __init__(self, base: QFont) -> None:
+        self.title = QFont(base)
+        self.title.setPointSizeF(9.5)
+        self.title.setBold(True)
+        self.body = QFont(base)
+        self.body.setPointSizeF(9)
+        self.small = QFont(self.body)
+        self.small.setPointSizeF(8)
+        self.body_metrics = QFontMetricsF(self.body)
+
+    @classmethod
+    def current(cls) -> _Fonts:
+        base = QApplication.font()
+        key = base.key()
+        fonts = cls._cache.get(key)
+        if fonts is None:
+            fonts = cls._cache[key] = cls(base)
+        return fonts
+
+
+def _static(text: str, font: QFont, width: float | None = None) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    if width is not None:
+        static.setTextWidth(width)
+    static.prepare(font=font)
+    return static
+
+
+def _line(text: str, font: QFont) -> tuple[float, float]:
+    """(width, height) of one line of `text` as drawText lays it out: with the fallback fonts the line
+    needs (Hangul comes from a CJK font with a taller line than the application font's metrics say)."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(1_000_000)
+    layout.endLayout()
+    return line.naturalTextWidth(), line.height()
+
+
+class _CardText:
+    """A card's text laid out once: (static text, top-left point) per line, rebuilt only when the title,
+    summary, port labels, numbers, alert or the application font change."""
+
+    def __init__(self, item: NodeItem, fonts: _Fonts) -> None:
+        body = fonts.body_metrics
+        self.title = _static(item.title, fonts.title)
+        width, height = _line(item.title, fonts.title)
+        self.title_at = QPointF(30, (HEADER - height) / 2)
+        self.title_clipped = width > WIDTH - 40
+        summary = body.elidedText(item.summary, Qt.TextElideMode.ElideRight, WIDTH - 20)
+        self.summary = _static(summary, fonts.body)
+        self.summary_at = QPointF(10, HEADER + (BODY - _line(summary, fonts.body)[1]) / 2)
+        self.ports: list[tuple[QStaticText, QPointF]] = []
+        if len(item.outputs) > 1:
+            for name, label in item.outputs:
+                point = item.output_pos(name)
+                width, height = _line(label, fonts.small)
+                self.ports.append((_static(label, fonts.small),
+                                   QPointF(point.x() - 10 - width, point.y() - 8 + (16 - height) / 2)))
+        self.bang = _static("!", fonts.small)
+        width, height = _line("!", fonts.small)
+        self.bang_at = QPointF(WIDTH - 10 - width / 2, -10 + (16 - height) / 2)
+        self.stats = _static(item.stats, fonts.small, WIDTH) if item.stats else None
+        self.stats_at = QPointF(0, item.height + 2)
+        self.stats_clipped = self.stats is not None and self.stats.size().height() > item.stats_height()
+        alert = body.elidedText(item.alert, Qt.TextElideMode.ElideRight, WIDTH) if item.alert else ""
+        self.alert = _static(alert, fonts.small) if alert else None
+        self.alert_at = QPointF(0, item.height + 2 + item.stats_height())
 
 
 class NodeItem(QGraphicsItem):
@@ -65,6 +195,8 @@ class NodeItem(QGraphicsItem):
         self.stats: str = ""  # live numbers painted under the card
         self.alert: str = ""  # in red under the numbers: customers who stopped here (message could not be made)
         self.height = HEADER + BODY + max(0, len(self.outputs) - 1) * PORT_GAP
+        self._text: _CardText | None = None
+        self._text_key: tuple[Any, ...] = ()
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -86,7 +218,16 @@ class NodeItem(QGraphicsItem):
         self.update()
 
     def boundingRect(self) -> QRectF:  # the problem badge above the top edge; numbers and an alert below
-        return QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 70)
+        bounds = self.__dict__.get("_bounds")
+        room = self.stats_height()
+        if bounds is None or bounds[0] != (self.height, room):  # asked several times a frame: made once
+            bounds = self._bounds = ((self.height, room),
+                                     QRectF(-PORT_R - 2, -12, WIDTH + 2 * PORT_R + 4, self.height + 34 + room))
+        return bounds[1]
+
+    def stats_height(self) -> float:
+        """Room for the live numbers: each of their lines may wrap once under the card."""
+        return max(36.0, 2 * STATS_LINE * (self.stats.count("\n") + 1))
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -116,69 +257,82 @@ class NodeItem(QGraphicsItem):
             return ("in", self.inputs[0])
         return None
 
+    def card_text(self) -> _CardText:
+        """The laid-out text, made again only when something it shows has changed."""
+        fonts = _Fonts.current()
+        key = (fonts, self.title, self.summary, self.stats, self.alert, self.height, tuple(self.outputs))
+        if self._text is None or key != self._text_key:
+            self._text, self._text_key = _CardText(self, fonts), key
+        return self._text
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        category = self.kind.split(".", 1)[0]
-        accent = QColor(COLORS.get(category, "#6b7280"))
-        palette = item_palette(self)  # not the widget's: a cached item is painted with no widget
-        base = palette.base().color()
-        text = palette.text().color()
+        look = _look(self.kind.split(".", 1)[0])
+        selected = self.isSelected()  # the picture is cached: paint() runs when it changes, not every frame
+        painter.setRenderHint(ANTIALIAS)
         card = QRectF(0, 0, WIDTH, self.height)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        selected = self.isSelected()
-        painter.setPen(QPen(QColor("#f5b400") if selected else accent.darker(115), 2.5 if selected else 1.2))
-        painter.setBrush(QBrush(base))
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SIMPLE:
+            # zoomed far out: a block of the category's colour, the highlight and the problem dot
+            painter.setPen(BLOCK_SELECTED_PEN if selected else NO_PEN)
+            painter.setBrush(look.fill)
+            painter.drawRoundedRect(card, 8, 8)
+            if self.problem:
+                painter.setPen(NO_PEN)
+                painter.setBrush(BADGE_BRUSHES["error" if self.problem == "error" else "warning"])
+                painter.drawEllipse(QPointF(WIDTH - 10, -2), 12, 12)
+            return
+        palette = item_palette(self)  # not the widget's: a cached item is painted with no widget
+        base = palette.base()
+        text = palette.text().color()
+        fonts = _Fonts.current()
+        laid = self.card_text()
+        painter.setPen(SELECTED_PEN if selected else look.border)
+        painter.setBrush(base)
         painter.drawRoundedRect(card, 8, 8)
-        header = QPainterPath()
-        header.setFillRule(Qt.FillRule.WindingFill)  # the two shapes overlap: fill their union, not the xor
-        header.addRoundedRect(QRectF(0, 0, WIDTH, HEADER), 8, 8)
-        header.addRect(QRectF(0, HEADER / 2, WIDTH, HEADER / 2))
-        painter.fillPath(header, accent)
-        font = QFont(painter.font())
-        font.setPointSizeF(9.5)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(QColor("#ffffff"))
-        paint_icon(painter, category, QRectF(9, (HEADER - 14) / 2, 14, 14), QColor("#ffffff"))
-        painter.drawText(QRectF(30, 0, WIDTH - 40, HEADER), Qt.AlignmentFlag.AlignVCenter, self.title)
-        font.setBold(False)
-        font.setPointSizeF(9)
-        painter.setFont(font)
+        painter.fillPath(HEADER_PATH, look.accent)
+        paint_icon(painter, self.kind.split(".", 1)[0], QRectF(9, (HEADER - 14) / 2, 14, 14), WHITE)
+        painter.setFont(fonts.title)
+        painter.setPen(WHITE)
+        if laid.title_clipped:  # a long label is cut at the header's end, as before
+            painter.save()
+            painter.setClipRect(QRectF(30, 0, WIDTH - 40, HEADER))
+            painter.drawStaticText(laid.title_at, laid.title)
+            painter.restore()
+        else:
+            painter.drawStaticText(laid.title_at, laid.title)
+        painter.setFont(fonts.body)
         painter.setPen(text)
-        metrics = QFontMetricsF(font)
-        summary = metrics.elidedText(self.summary, Qt.TextElideMode.ElideRight, WIDTH - 20)
-        painter.drawText(QRectF(10, HEADER, WIDTH - 20, BODY), Qt.AlignmentFlag.AlignVCenter, summary)
+        painter.drawStaticText(laid.summary_at, laid.summary)
         # ports
-        painter.setPen(QPen(accent.darker(120), 1.2))
-        painter.setBrush(QBrush(base))
+        painter.setPen(look.port)
+        painter.setBrush(base)
         if self.inputs:
             painter.drawEllipse(self.input_pos(), PORT_R, PORT_R)
-        small = QFont(font)
-        small.setPointSizeF(8)
-        painter.setFont(small)
-        for name, label in self.outputs:
-            point = self.output_pos(name)
-            painter.setBrush(QBrush(accent))
-            painter.drawEllipse(point, PORT_R, PORT_R)
-            if len(self.outputs) > 1:
-                painter.setPen(text)
-                painter.drawText(QRectF(point.x() - 80, point.y() - 8, 70, 16),
-                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
-                painter.setPen(QPen(accent.darker(120), 1.2))
-        if self.problem:
-            color = QColor("#d32f2f" if self.problem == "error" else "#f59e0b")
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawEllipse(QPointF(WIDTH - 10, -2), 8, 8)
-            painter.setPen(QColor("#ffffff"))
-            painter.drawText(QRectF(WIDTH - 18, -10, 16, 16), Qt.AlignmentFlag.AlignCenter, "!")
-        if self.stats:
+        painter.setBrush(look.fill)
+        for name, _label in self.outputs:
+            painter.drawEllipse(self.output_pos(name), PORT_R, PORT_R)
+        painter.setFont(fonts.small)
+        if laid.ports:
             painter.setPen(text)
-            painter.drawText(QRectF(0, self.height + 2, WIDTH, 36),
-                             Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.stats)
-        if self.alert:
-            painter.setPen(QColor("#d32f2f"))
-            painter.drawText(QRectF(0, self.height + 38, WIDTH, 18), Qt.AlignmentFlag.AlignLeft,
-                             metrics.elidedText(self.alert, Qt.TextElideMode.ElideRight, WIDTH))
+            for static, point in laid.ports:
+                painter.drawStaticText(point, static)
+        if self.problem:
+            painter.setPen(NO_PEN)
+            painter.setBrush(BADGE_BRUSHES["error" if self.problem == "error" else "warning"])
+            painter.drawEllipse(QPointF(WIDTH - 10, -2), 8, 8)
+            painter.setPen(WHITE)
+            painter.drawStaticText(laid.bang_at, laid.bang)
+        if laid.stats is not None:
+            painter.setPen(text)
+            if laid.stats_clipped:
+                painter.save()
+                painter.setClipRect(QRectF(0, self.height + 2, WIDTH, self.stats_height()))
+                painter.drawStaticText(laid.stats_at, laid.stats)
+                painter.restore()
+            else:
+                painter.drawStaticText(laid.stats_at, laid.stats)
+        if laid.alert is not None:
+            painter.setPen(ALERT_PEN)
+            painter.drawStaticText(laid.alert_at, laid.alert)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
@@ -201,10 +355,14 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.edge_id = edge_id
         self.source, self.source_port, self.target = source, source_port, target
-        self.label = ""
+        self._label = ""
         self.lanes: tuple[Lane, ...] = ()  # the detour past cards in the way (none: one curve)
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
+        # a wire's picture is kept like a card's: a frame of 1,000 wires blits pictures instead of calling
+        # paint() 1,000 times (see docs/performance.md); it is made again when the path changes
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._stroke: tuple[QPainterPath, str, QPainterPath] | None = None
         self.update_path()
 
     def update_path(self) -> None:
@@ -220,19 +378,56 @@ class EdgeItem(QGraphicsPathItem):
             self.lanes = wire_route((start.x(), start.y()), (end.x(), end.y()), cards)
         self.setPath(wire_path(start, end, self.lanes))
 
+    @property
+    def label(self) -> str:  # the share of customers taking this wire, written above its middle
+        return self._label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        if text != self._label:
+            self._label = text
+            path = self.path()  # set again, so the bounding rect (taken from shape()) takes the label in or out
+            self.setPath(QPainterPath())
+            self.setPath(path)
+
     def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(10)
-        return stroker.createStroke(self.path())
+        """The 10-unit band a click picks the wire in, and the label's box: the cached picture is the
+        size of this (QGraphicsPathItem's bounding rect), so a label outside it would be cut. Made once per
+        path and label."""
+        path = self.path()
+        if self._stroke is None or self._stroke[0] != path or self._stroke[1] != self._label:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            band = stroker.createStroke(path)
+            if self._label:
+                band.setFillRule(Qt.FillRule.WindingFill)
+                middle = path.pointAtPercent(0.5)
+                band.addRect(QRectF(middle.x() - 30, middle.y() - 18, 60, 16))
+            self._stroke = (path, self._label, band)
+        return self._stroke[2]
+
+    def redraw(self) -> None:
+        """Paint again from scratch, after a theme change (selecting redraws a wire by itself)."""
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        color = QColor("#f5b400") if self.isSelected() else QColor("#8b95a5")
-        painter.setPen(QPen(color, 2.4 if self.isSelected() else 1.8))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
+        selected = self.isSelected()
+        path = self.path()
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SIMPLE:
+            # zoomed far out: a plain one-pixel line from port to port, no label
+            painter.setRenderHint(ANTIALIAS, False)
+            painter.setPen(EDGE_LINE_SELECTED_PEN if selected else EDGE_LINE_PEN)
+            start = path.elementAt(0)
+            painter.drawLine(QPointF(start.x, start.y), path.currentPosition())
+            return
+        painter.setRenderHint(ANTIALIAS)
+        painter.setPen(EDGE_SELECTED_PEN if selected else EDGE_PEN)
+        painter.setBrush(NO_BRUSH)
+        painter.drawPath(path)
         if self.label:
-            middle = self.path().pointAtPercent(0.5)
+            middle = path.pointAtPercent(0.5)
             painter.setPen(item_palette(self).text().color())
             painter.drawText(QRectF(middle.x() - 30, middle.y() - 18, 60, 16), Qt.AlignmentFlag.AlignCenter, self.label)
 

@@ -24,6 +24,7 @@ from ui.widgets import muted_label
 
 MAX_REENTRY_DAYS = 3650
 MAX_PRIORITY = 100
+MAX_CONVERSION_DAYS = 365
 
 
 class JourneySettingsDialog(QDialog):
@@ -73,14 +74,21 @@ class JourneySettingsDialog(QDialog):
         self._row(form, self.tr("Exclusion group"), self.group,
                   self.tr("Journeys with the same group name: a customer enters at most one of them a day."))
 
+        self.conversion = QSpinBox()  # 0: the shop's window (Settings)
+        self.conversion.setRange(0, MAX_CONVERSION_DAYS)
+        self.conversion.setSuffix(self.tr(" days"))
+        self.conversion.setSpecialValueText(self.tr("as in Settings (%1 days)").replace("%1", str(conversion_days)))
+        self.conversion.setValue(_int(settings.get("conversion_days")))
+        self._row(form, self.tr("Conversion window"), self.conversion,
+                  self.tr("An order within this many days after one of this journey's messages counts as its "
+                          "conversion (results, live numbers)."))
+
         self.description = QLineEdit(str(settings.get("description") or ""))
         self.description.setMaxLength(doc.journey.limits.name_chars)
         self._row(form, self.tr("Note"), self.description, self.tr("For you only; customers never see it."))
 
         layout.addWidget(muted_label(
-            self.tr("Counting an order as a conversion: within %1 days of a step, for every journey (Settings). "
-                    "What happens to a message that is late (the PC was off) is set on each message step.")
-            .replace("%1", str(conversion_days))))
+            self.tr("What happens to a message that is late (the PC was off) is set on each message step.")))
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c62828;")
@@ -111,6 +119,7 @@ class JourneySettingsDialog(QDialog):
             "priority": self.priority.value(),
             "exclusion_group": self.group.currentText().strip(),
             "description": self.description.text().strip(),
+            "conversion_days": self.conversion.value(),
         }
 
     def _check(self) -> None:
@@ -131,7 +140,8 @@ class JourneySettingsDialog(QDialog):
         if settings_issues(values):
             return
         current = self.doc.journey.settings
-        changed = {key: value for key, value in values.items() if current.get(key) != value}
+        changed = {key: value for key, value in values.items() if current.get(key) != value
+                   and not (key == "conversion_days" and value == _int(current.get(key)))}  # unset stays unset
         if changed:
             self.doc.undo.beginMacro("journey settings")
             for key, value in changed.items():

@@ -89,7 +89,7 @@ class JourneyScene(QGraphicsScene):
             for node in self.nodes.values():
                 node.redraw()  # cached pictures drawn in the old theme's colours
             for edge in self.edges.values():
-                edge.update()
+                edge.redraw()
         return handled
 
     # --- following the document ------------------------------------------------------------------

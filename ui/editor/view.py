@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
+    QPixmapCache,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView
@@ -24,6 +25,8 @@ from ui.editor.scene import JourneyScene
 KIND_MIME = "application/x-dangol-node-kind"
 MIN_ZOOM, MAX_ZOOM = 0.15, 2.5
 READABLE_ZOOM = 0.7  # node titles stay legible at 1× from here up
+GRID_PEN = QPen(QColor(128, 128, 128, 40), 0)  # cosmetic: one pixel at any zoom
+PICTURE_CACHE_KB = 64 * 1024  # Qt's 10 MB default holds about half the pictures of a full screen of cards
 
 
 class JourneyView(QGraphicsView):
@@ -35,6 +38,11 @@ class JourneyView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        # measured (docs/performance.md, issue 14): the grid cached, each item's own paint() left to set
+        # the pen, brush and hints it uses, and room for every visible card's and wire's cached picture
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PICTURE_CACHE_KB))
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setAcceptDrops(True)
         self._panning: QPointF | None = None
@@ -159,23 +167,24 @@ class JourneyView(QGraphicsView):
         painter.restore()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The 20-unit grid, as two batches of lines. The view caches what this draws (CacheBackground):
+        a pan draws only the strip that comes into view, a repaint none of it."""
         super().drawBackground(painter, rect)
         if self.zoom() < 0.4:
             return
         grid = 20
-        pen = QPen(QColor(128, 128, 128, 40))
-        pen.setWidthF(0)
-        painter.setPen(pen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(GRID_PEN)
         left = int(rect.left()) - int(rect.left()) % grid
         top = int(rect.top()) - int(rect.top()) % grid
-        x = left
-        while x < rect.right():
-            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-            x += grid
-        y = top
-        while y < rect.bottom():
-            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-            y += grid
+        x0, x1, y0, y1 = rect.left(), rect.right(), rect.top(), rect.bottom()
+        painter.drawLines([QLineF(x, y0, x, y1) for x in range(left, int(x1) + 1, grid) if x < x1])
+        painter.drawLines([QLineF(x0, y, x1, y) for y in range(top, int(y1) + 1, grid) if y < y1])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self.resetCachedContent()  # the cached background was painted in the old theme's colours
+        super().changeEvent(event)
 
     # --- dropping from the palette ------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ from ui.editor.palette import Palette
 from ui.editor.problems import ProblemsPanel, node_labels
 from ui.editor.publish_dialog import PublishDialog
 from ui.editor.quick_add import QuickAddDialog
+from ui.editor.results_panel import ResultsPanel
 from ui.editor.scene import JourneyScene
 from ui.editor.view import JourneyView
 from ui.runner_control import RunnerControl
@@ -92,9 +93,19 @@ class EditorWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock(self.tr("Settings"), inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.results = ResultsPanel(ctx, self.journey.id, before_publish=self._saved_for_results)
+        results_scroll = QScrollArea()
+        results_scroll.setWidgetResizable(True)
+        results_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        results_scroll.setWidget(self.results)
+        self.results_dock = self._dock(self.tr("Results"), results_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.results.published.connect(self._results_published)
         problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems_dock = problems_dock
         self.inspector_dock = self.findChild(QDockWidget, self.tr("Settings"))
+        if self.inspector_dock is not None:  # the results sit behind the settings, one tab away
+            self.tabifyDockWidget(self.inspector_dock, self.results_dock)
+            self.inspector_dock.raise_()
         self._default_docks = (palette_dock, problems_dock)
         self.issues: list = []
         self._actions()
@@ -151,24 +162,19 @@ class EditorWindow(QMainWindow):
     # --- numbers on the canvas --------------------------------------------------------------------
 
     def show_numbers(self) -> None:
-        """Per node: waiting, passed, sent / skipped, conversions; per branch edge: the share taking it."""
-        from engine import config
+        """Per node a card that adds up (in · waiting · out by branch with its share · skipped and stopped by
+        reason) and who ordered within the conversion window; per branch edge: the share taking it."""
+        from engine.results.journeys import card_text, conversion_days, node_cards
         from engine.runtime.stats import journey_numbers
 
         with self.ctx.db.session() as session:
-            days = int(config.get(session, "rules.conversion_days"))
+            days = conversion_days(session, self.journey.settings)  # the journey's own, else the shop's
             numbers = journey_numbers(session, self.journey.id, conversion_days=days)
+            cards = node_cards(session, self.journey.id, self.journey.to_dict())
         for node_id, item in self.scene.nodes.items():
             entry = numbers.nodes.get(node_id)
-            parts = []
-            if entry is not None:
-                if entry.waiting:
-                    parts.append(self.tr("waiting %1").replace("%1", f"{entry.waiting:,}"))
-                parts.append(self.tr("passed %1").replace("%1", f"{entry.passed:,}"))
-                if entry.sent or entry.skipped:
-                    parts.append(self.tr("sent %1 · skipped %2").replace("%1", f"{entry.sent:,}")
-                                 .replace("%2", f"{entry.skipped:,}"))
-            line = " · ".join(parts)
+            card = cards.get(node_id)
+            line = card_text(card, self.ctx.lang) if card is not None and (card.entered or entry) else ""
             stopped = entry.failed.get("render_error", 0) if entry is not None else 0
             # the runner could not make this node's message for them: they stopped here
             item.alert = self.tr("⚠ %1 stopped: message could not be made").replace("%1", f"{stopped:,}") \
@@ -177,8 +183,10 @@ class EditorWindow(QMainWindow):
                 line += "\n" + (self.tr("ordered within %1 days %2 (%3%)").replace("%1", str(days))
                                  .replace("%2", f"{entry.converted:,}")
                                  .replace("%3", f"{entry.converted * 100 / entry.reached:.0f}"))
+            item.prepareGeometryChange()  # more lines need more room under the card
             item.stats = line
             item.redraw()
+        self.cards = cards
         for edge_id, item in self.scene.edges.items():
             edge = self.journey.edges.get(edge_id)
             share = numbers.share(edge.source, edge.source_port) if edge else None
@@ -187,6 +195,31 @@ class EditorWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("%1 customers entered, %2 in the journey now, %3 reached the goal")
                                      .replace("%1", f"{numbers.entered:,}").replace("%2", f"{numbers.active:,}")
                                      .replace("%3", f"{numbers.goals:,}"), 10000)
+
+    def show_results(self) -> object:
+        """The results tab in front, its figures read now."""
+        self.results_dock.show()
+        self.results_dock.raise_()
+        return self.results.refresh()
+
+    def _saved_for_results(self) -> bool:
+        if self.is_dirty():
+            QMessageBox.warning(self, self.tr("Results"), self.tr("Save or undo your changes first."))
+            return False
+        return True
+
+    def _results_published(self) -> None:
+        """'Only path' published a new version from the stored draft: the canvas shows that draft now."""
+        with self.ctx.db.session() as session:
+            row = store.find_row(session, self.journey.id)
+            self.status = row.status
+            journey = Journey.from_dict(row.draft)
+        self.doc.push(ReplaceAll(self.doc, journey))
+        self.doc.undo.setClean()
+        self.statusBar().showMessage(self.tr("Published version %1.").replace(
+            "%1", str(getattr(self.results, "version_published", ""))), 10000)
+        if self.on_saved:
+            self.on_saved()
 
     def simulate(self, days: int = 30) -> object | None:
         """Replay the last `days` days of orders through this draft (sending nothing) and paint the counts."""
@@ -211,6 +244,7 @@ class EditorWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         for node_id, item in self.scene.nodes.items():
             counts = result.nodes.get(node_id, {})
+            item.prepareGeometryChange()
             item.stats = self.tr("simulated: %1").replace("%1", f"{counts.get('customers', 0):,}")
             item.redraw()
         messages = sum(result.messages.values())
@@ -245,6 +279,7 @@ class EditorWindow(QMainWindow):
         bar.addAction(journey_settings)
         bar.addSeparator()
         self.doc.journey_changed.connect(self._journey_changed)
+        self.ctx.bus.journey_changed.connect(self._heard)  # renamed or paused elsewhere (the journeys list)
         undo = QAction(self.tr("Undo"), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.triggered.connect(self.doc.undo.undo)
@@ -272,6 +307,7 @@ class EditorWindow(QMainWindow):
             ("pause", self.tr("Pause"), None, self.toggle_pause),
             ("numbers", self.tr("Live numbers"), QKeySequence("Ctrl+R"), self.show_numbers),
             ("simulate", self.tr("Simulate"), None, self.simulate),
+            ("results", self.tr("Results"), None, self.show_results),
         ]
         for name, text, shortcut, slot in entries:
             action = QAction(text, self)
@@ -280,8 +316,8 @@ class EditorWindow(QMainWindow):
             action.triggered.connect(lambda _=False, s=slot: s())
             self.actions_by_name[name] = action
             self.addAction(action)
-        for name in ("save", "undo", "redo", "layout", "fit", "zoom_in", "zoom_out", "numbers", "simulate", "publish",
-                     "pause"):
+        for name in ("save", "undo", "redo", "layout", "fit", "zoom_in", "zoom_out", "numbers", "simulate", "results",
+                     "publish", "pause"):
             bar.addAction(self.actions_by_name[name])
         self.addAction(undo)
         self.addAction(redo)
@@ -330,6 +366,18 @@ class EditorWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _heard(self, journey_id: str, field: str, value: str) -> None:
+        """A committed change of this journey made elsewhere: take it, so the next save keeps it."""
+        if journey_id != self.journey.id:
+            return
+        if field == "name" and value != self.journey.name:
+            self.journey.rename(value)  # the store has it already: not an edit to undo or to save
+            self.doc.journey_changed.emit()
+            self.statusBar().showMessage(self.tr("Renamed to '%1' on the journeys list.").replace("%1", value), 6000)
+        elif field == "status" and value != self.status:
+            self.status = value
+            self._update_pause()
 
     def _journey_changed(self) -> None:
         if self.name_edit.text() != self.journey.name:

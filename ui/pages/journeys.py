@@ -64,10 +64,17 @@ class JourneysPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.model = QStandardItemModel(0, 6, self)
+        self.model = QStandardItemModel(0, 10, self)
         self.model.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Status"), self.tr("Version"), self.tr("Customers in it"),
-             self.tr("Conversions"), self.tr("Changed")])
+             self.tr("Conversions"), self.tr("Sent (30 days)"), self.tr("Ordered (30 days)"),
+             self.tr("Revenue (30 days)"), self.tr("ROI (30 days)"), self.tr("Changed")])
+        for column, tip in ((5, self.tr("Messages sent in the last 30 days")),
+                            (6, self.tr("Customers whose order in the last 30 days counts for this journey "
+                                        "(last touch, or its coupon code)")),
+                            (7, self.tr("What those orders were paid")),
+                            (8, self.tr("(revenue − message cost − discount) ÷ (message cost + discount)"))):
+            self.model.horizontalHeaderItem(column).setToolTip(tip)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -82,6 +89,7 @@ class JourneysPage(QWidget):
         self.editors: dict[str, EditorWindow] = {}
         self.edit_button.clicked.connect(lambda: self.open_editor())
         ctx.bus.open_journey.connect(self.open_editor)
+        ctx.bus.journey_changed.connect(self._heard)  # a rename or status change made anywhere (an editor)
         self.table.doubleClicked.connect(lambda _: self.open_editor())
         self.new_button.clicked.connect(lambda: ctx.bus.navigate.emit("gallery"))
         self.blank_button.clicked.connect(lambda: self.new_blank())
@@ -99,22 +107,38 @@ class JourneysPage(QWidget):
 
     def refresh(self) -> None:
         from engine import config
+        from engine.results.journeys import ListFigures, list_figures, roi_text, won
         from engine.runtime.stats import conversions
 
         with self.ctx.db.session() as session:
             rows = store.list_journeys(session)
             converted = conversions(session, int(config.get(session, "rules.conversion_days")))
+            recent = list_figures(session, self.ctx.clock.now(), days=30)
         self.model.removeRows(0, self.model.rowCount())
         for row in rows:
+            month = recent.get(row.id, ListFigures())
             items = [QStandardItem(row.name or self.tr("(no name)")), QStandardItem(self.status_text(row.status)),
                      QStandardItem(f"v{row.live_version}" if row.live_version else "–"),
                      QStandardItem(f"{row.active:,}"), QStandardItem(self._conversion_text(converted.get(row.id))),
+                     QStandardItem(f"{month.sent:,}"), QStandardItem(f"{month.conversions:,}"),
+                     QStandardItem(won(month.revenue, self.ctx.lang)), QStandardItem(roi_text(month.roi)),
                      QStandardItem(local_time(row.updated_at))]
             items[0].setData(row.id, Qt.ItemDataRole.UserRole)
-            items[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column in (3, 5, 6, 7, 8):
+                items[column].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow(items)
         self.empty.setVisible(not rows)
         self._update_buttons()
+
+    def _heard(self, journey_id: str, field: str, value: str) -> None:
+        """Show a journey's new name or status in its row at once (the row found by the journey's id)."""
+        column = {"name": 0, "status": 1}.get(field)
+        if column is None:
+            return
+        text = (value or self.tr("(no name)")) if field == "name" else self.status_text(value)
+        for row in range(self.model.rowCount()):
+            if self.model.item(row, 0).data(Qt.ItemDataRole.UserRole) == journey_id:
+                self.model.item(row, column).setText(text)
 
     def _conversion_text(self, figures: tuple[int, int] | None) -> str:
         if not figures or not figures[0]:
@@ -204,9 +228,8 @@ class JourneysPage(QWidget):
             too_long = JourneyError("text_too_long", where=self.tr("Name"), length=len(name), limit=LIMITS.name_chars)
             QMessageBox.warning(self, self.tr("Rename"), describe(too_long, self.ctx.lang))
             return False
-        journey.rename(name)
-        with self.ctx.db.write_session() as session:
-            store.save_draft(session, journey, self.ctx.clock)
+        with self.ctx.db.write_session() as session:  # announced: an open editor of it takes the new name
+            store.rename(session, journey_id, name, self.ctx.clock)
         self.ctx.bus.data_changed.emit()
         return True
 

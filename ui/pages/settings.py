@@ -1,7 +1,10 @@
-"""설정: the shop's details (needed for ad messages), segment rules, sending rules, language and theme.
+"""설정: the shop's details (needed for ad messages), sending by channel, quiet hours and limits, customer groups,
+data sync; language and theme.
 
-The form is generated from engine.config.SPECS; every value is checked by the same parser the CLI uses,
-and a bad value gets one line saying what to fix, with nothing saved.
+The form is generated from engine.config: its GROUPS (what an owner thinks about together, each with one line
+saying what it is for) and SPECS (each setting's kind: a choice is a combo box, yes/no a check box, a time a
+time edit, a number a spin box with its unit). Every value is checked by the same parser the CLI uses, and a
+bad value gets one line in Korean saying what to fix, with nothing saved.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -21,6 +25,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +38,7 @@ from ui.widgets import muted_label, title_label
 
 # channels with "test connection" and "send a test to me" buttons: every channel a journey sends on (engine/channels/)
 CHECKED_CHANNELS = tuple(spec.name for spec in channels.CHANNELS if spec.node is not None)
-GROUPS = ("shop", "segments", "rules", "sync")  # then one section per channel (engine/channels/), the webhook, the runner
+SPIN_MAX = 2**31 - 1  # a QSpinBox holds a C int; a larger allowed value (VIP spend) is not a real shop's
 
 
 class SettingsPage(QWidget):
@@ -66,35 +72,57 @@ class SettingsPage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         form_column = QVBoxLayout(body)
-        titles = {"shop": self.tr("Shop (shown in ad messages, required by law)"), "segments": self.tr("Segments"),
-                  "rules": self.tr("Sending rules"), "sync": self.tr("Shop data sync")}
-        sections: list[tuple[str, list[str], str | None]] = [
-            (titles[group], [item.key for item in config.SPECS
-                             if item.key.startswith(group + ".") and item.key != "shop.timezone"], None)
-            for group in GROUPS]
-        sections += [(ctx.label(spec.label_ko, spec.label_en), [item.key for item in spec.settings], spec.name)
-                     for spec in channels.CHANNELS if spec.settings]
-        sections += [(self.tr("Webhook (for any channel set to it)"), [item.key for item in channels.ways.SETTINGS], None),
-                     (self.tr("Background runner"), ["runner.autostart"], None)]
         labels: list[QLabel] = []
         self.channel_results: dict[str, QLabel] = {}
         self.channel_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
         self.test_numbers: dict[str, QLineEdit] = {}  # a phone channel's test goes to this number (or the shop's)
-        for title, keys, channel in sections:
-            box = QGroupBox(title)
-            form = QFormLayout(box)
+        self.groups: dict[str, QGroupBox] = {}
+        # shown under the secrets while this PC has no keyring: stays, whatever the save line says
+        self.keyring_note = QLabel(self.tr("This PC has no system keyring, so passwords, API keys and the webhook "
+                                           "address cannot be saved here."))
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet("color: #c62828;")
+        self.keyring_note.setVisible(False)
+
+        def add_rows(form: QFormLayout, keys: list[str]) -> None:
             for key in keys:
                 item = config.spec(key)
                 widget = self._field(item)
                 self.fields[item.key] = widget
                 labels.append(QLabel(ctx.label(item.label_ko, item.label_en)))
+                labels[-1].setWordWrap(True)
                 form.addRow(labels[-1], widget)
-            if channel is not None and channel in CHECKED_CHANNELS:
-                form.addRow(self._channel_row(channel))
+
+        for group in config.GROUPS:
+            box = QGroupBox(ctx.label(group.title_ko, group.title_en))
+            box.setObjectName(f"settings-{group.name}")
+            column = QVBoxLayout(box)
+            note = muted_label(ctx.label(group.note_ko, group.note_en))
+            note.setWordWrap(True)
+            column.addWidget(note)
+            if group.name == "sending":
+                column.addWidget(self.keyring_note)
+                sections = [(ctx.label(spec.label_ko, spec.label_en), [item.key for item in spec.settings], spec.name)
+                            for spec in channels.CHANNELS if spec.settings]
+                sections.append((self.tr("Webhook (for any channel set to it)"),
+                                 [item.key for item in channels.ways.SETTINGS], None))
+                for title, keys, channel in sections:
+                    section = QGroupBox(title)
+                    section.setFlat(True)
+                    form = QFormLayout(section)
+                    add_rows(form, keys)
+                    if channel is not None and channel in CHECKED_CHANNELS:
+                        form.addRow(self._channel_row(channel))
+                    column.addWidget(section)
+            else:
+                form = QFormLayout()
+                add_rows(form, list(group.keys))
+                column.addLayout(form)
+            self.groups[group.name] = box
             form_column.addWidget(box)
-        width = max(label.sizeHint().width() for label in labels)
-        for label in labels:  # every group's fields start at the same place
-            label.setMinimumWidth(width)
+        width = min(max(label.sizeHint().width() for label in labels), 330)
+        for label in labels:  # every group's fields start at the same place; a long label wraps
+            label.setFixedWidth(width)
         form_column.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
@@ -112,17 +140,57 @@ class SettingsPage(QWidget):
         self.refresh()
 
     def _field(self, item: config.SettingSpec) -> QWidget:
-        if isinstance(item.default, bool):
+        if item.is_flag:
             return QCheckBox()
         if item.choices:
             combo = QComboBox()
             for value, ko, en in item.choices:
                 combo.addItem(self.ctx.label(ko, en), value)
             return combo
+        if item.is_time:
+            edit = QTimeEdit()
+            edit.setDisplayFormat("HH:mm")
+            edit.setMaximumWidth(120)
+            return edit
+        if item.number_range is not None:
+            lo, hi = item.number_range
+            spin = QSpinBox()
+            spin.setRange(max(lo, -SPIN_MAX), min(hi, SPIN_MAX))
+            spin.setGroupSeparatorShown(True)
+            spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+            unit = self.ctx.label(item.unit_ko, item.unit_en)
+            if unit:  # "90일", "90 days"
+                spin.setSuffix(unit if self.ctx.lang == "ko" else " " + unit)
+            if item.zero_off and lo == 0:
+                spin.setSpecialValueText(self.tr("off"))
+            spin.setMinimumWidth(140)
+            spin.setMaximumWidth(220)
+            return spin
         edit = QLineEdit()
         if item.secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         return edit
+
+    def set_field(self, key: str, value: Any) -> None:
+        """Put `value` (as stored or typed: "21:00", "48", "true", a choice's value) in the field of `key`."""
+        self._show(self.fields[key], value, False)
+
+    @staticmethod
+    def _raw(widget: QWidget) -> str | None:
+        """The field's value as text for the catalogue's parser (None: a secret left empty, i.e. unchanged)."""
+        if isinstance(widget, QCheckBox):
+            return "true" if widget.isChecked() else "false"
+        if isinstance(widget, QComboBox):
+            return str(widget.currentData())
+        if isinstance(widget, QTimeEdit):
+            return widget.time().toString("HH:mm")
+        if isinstance(widget, QSpinBox):
+            return str(widget.value())
+        if isinstance(widget, QLineEdit):
+            if widget.echoMode() == QLineEdit.EchoMode.Password and not widget.text():
+                return None
+            return widget.text()
+        return None
 
     # --- test connection / send a test to me --------------------------------------------------------
 
@@ -140,7 +208,7 @@ class SettingsPage(QWidget):
         if channels.BY_NAME[channel].address == "phone":
             number = QLineEdit()
             number.setPlaceholderText(self.tr("my number (empty: the shop contact)"))
-            number.setMaximumWidth(220)
+            number.setMinimumWidth(number.fontMetrics().horizontalAdvance(number.placeholderText()) + 24)
             self.test_numbers[channel] = number
             layout.addWidget(number)
         layout.addWidget(send)
@@ -225,34 +293,39 @@ class SettingsPage(QWidget):
                                           else self.tr("kept in the system keyring"))
             if secret and keyring_missing:
                 widget.setEnabled(False)
+        self.loaded = {key: self._raw(widget) for key, widget in self.fields.items()}
         self.theme.blockSignals(True)
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
         self.theme.blockSignals(False)
-        self.message.setText(self.tr("This PC has no system keyring, so passwords, API keys and the webhook "
-                                     "address cannot be saved here.") if keyring_missing else "")
+        self.keyring_note.setVisible(keyring_missing)  # the save line below is left as it was
 
     @staticmethod
     def _show(widget: QWidget, value: Any, secret: bool) -> None:
         if isinstance(widget, QCheckBox):
-            widget.setChecked(bool(value))
+            widget.setChecked(value if isinstance(value, bool) else str(value).strip().lower() in {"1", "true", "yes"})
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(0, widget.findData("" if value is None else str(value))))
+        elif isinstance(widget, QTimeEdit):
+            time = QTime.fromString(str(value or ""), "HH:mm")
+            if not time.isValid():
+                time = QTime.fromString(str(value or ""), "H:mm")
+            widget.setTime(time if time.isValid() else QTime(0, 0))
+        elif isinstance(widget, QSpinBox):
+            try:
+                widget.setValue(int(str(value).replace(",", "")))
+            except ValueError:
+                widget.setValue(widget.minimum())
         elif isinstance(widget, QLineEdit):
             widget.setText("" if secret else ("" if value is None else str(value)))
 
     def save(self) -> bool:
-        """Save every field, or none of them when one is not valid."""
+        """Save every field, or none of them when one is not valid; the line below says what was saved."""
         pending: dict[str, Any] = {}
         for key, widget in self.fields.items():
-            item = config.spec(key)
-            if isinstance(widget, QCheckBox):
-                pending[key] = "true" if widget.isChecked() else "false"
-            elif isinstance(widget, QComboBox):
-                pending[key] = str(widget.currentData())
-            elif isinstance(widget, QLineEdit):
-                if item.secret and not widget.text():
-                    continue  # empty means unchanged for a secret
-                pending[key] = widget.text()
+            raw = self._raw(widget)
+            if raw is not None:
+                pending[key] = raw
+        changed = [key for key, raw in pending.items() if raw != getattr(self, "loaded", {}).get(key)]
         try:
             with self.ctx.db.write_session() as session:
                 # one transaction, every value checked first (and the quiet hours as a pair); secrets go last
@@ -266,9 +339,15 @@ class SettingsPage(QWidget):
                 self.scroll.ensureWidgetVisible(self.fields[exc.key])
                 self.fields[exc.key].setFocus()
             return False
-        self._apply_autostart(pending.get("runner.autostart") == "true")
         self.message.setStyleSheet("")
-        self.message.setText(self.tr("Saved."))
+        if changed:
+            names = [self.ctx.label(config.spec(key).label_ko, config.spec(key).label_en) for key in changed]
+            shown = ", ".join(names[:3]) + (self.tr(" and %1 more").replace("%1", str(len(names) - 3))
+                                            if len(names) > 3 else "")
+            self.message.setText(self.tr("Saved: %1.").replace("%1", shown))
+        else:
+            self.message.setText(self.tr("Saved (nothing had changed)."))
+        self._apply_autostart(pending.get("runner.autostart") == "true")
         self.ctx.bus.data_changed.emit()
         return True
 

@@ -11,7 +11,7 @@ to count a category's orders.
   items.
 
 Revision ID: 0015_custom_segments
-Revises: 0009_channel_providers
+Revises: 0012_split_steps_index
 """
 from collections.abc import Sequence
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0015_custom_segments'
-down_revision: str | None = '0009_channel_providers'
+down_revision: str | None = '0012_split_steps_index'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
