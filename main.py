@@ -396,7 +396,7 @@ def _enrol(args: argparse.Namespace, db: Any, clock: Any) -> int:
             except StoreError as exc:
                 unknown.append(f"{ref}: {exc}")
         if args.segment:
-            ids.update(session.scalars(segment_query(args.segment, clock.now(), thresholds(session))))
+            ids.update(session.scalars(segment_query(args.segment, clock.now(), thresholds(session), session)))
     if not ids:
         raise UsageError("nobody to add: " + ("; ".join(unknown) if unknown else f"the segment {args.segment} is empty"))
     counts = enrol_by_hand(db, clock, args.id, sorted(ids))

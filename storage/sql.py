@@ -7,14 +7,18 @@ Queries elsewhere stay in SQLAlchemy Core and use these where the dialects part 
   offset, for grouping orders by the shop's calendar day;
 - `scan(column)`: the column, telling SQLite's planner not to answer a condition or a GROUP BY on it from
   an index (`+column`). A report that reads most of a table is faster scanning it than walking an index and
-  looking every row up; PostgreSQL's planner judges that by itself, so there it is the bare column.
+  looking every row up; PostgreSQL's planner judges that by itself, so there it is the bare column;
+- `json_text(column, key)`: the text of one key of a JSON object column. SQLite before 3.45 finds a key only
+  as it is spelled in the stored text, and our JSON is stored ASCII-escaped ("\\uad00…" for Korean), so
+  it looks the key up both ways; PostgreSQL `->>`.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import Float, Integer
+from sqlalchemy import Float, Integer, String, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import TypeEngine
@@ -79,3 +83,27 @@ def _day_index_sqlite(element: day_index, compiler: Any, **kw: Any) -> str:
     # CAST truncates toward zero, which is the floor for every day after 1970
     inner = compiler.process(element.clauses, **kw)
     return f"CAST(julianday({inner}) - 2440587.5 + {element.offset_days!r} AS INTEGER)"
+
+
+class _json_text(FunctionElement[str]):
+    type = String()
+    inherit_cache = True
+    name = "json_text"
+
+
+def json_text(column: Any, key: str) -> Any:
+    """SQL: the text of `key` in the JSON object `column` (NULL when absent)."""
+    return _json_text(column, literal("$." + json.dumps(key)), literal("$." + json.dumps(key, ensure_ascii=False)),
+                      literal(key))
+
+
+@compiles(_json_text)
+def _json_text_default(element: _json_text, compiler: Any, **kw: Any) -> str:
+    column, _, _, key = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({column} ->> {key})"
+
+
+@compiles(_json_text, "sqlite")
+def _json_text_sqlite(element: _json_text, compiler: Any, **kw: Any) -> str:
+    column, escaped, plain, _ = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(coalesce(json_extract({column}, {escaped}), json_extract({column}, {plain})) AS TEXT)"

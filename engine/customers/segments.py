@@ -94,8 +94,18 @@ def lifecycle_rank(now: datetime, limits: Thresholds) -> Any:
                 else_=literal(len(LIFECYCLE)))
 
 
-def segment_query(segment: str, now: datetime, limits: Thresholds) -> Select[tuple[int]]:
-    """The ids of a segment's customers, as a query the caller can page or count."""
+def segment_query(segment: str, now: datetime, limits: Thresholds,
+                  session: Session | None = None) -> Select[tuple[int]]:
+    """The ids of a segment's customers, as a query the caller can page or count.
+
+    Besides the built-in ones: "custom:<id>" (a saved custom segment) and "rfm:<group>" (a named RFM
+    group), which need the `session` to read the segment or the score cut points."""
+    if segment.startswith(("custom:", "rfm:")):
+        from engine.customers.custom_segments import query_for
+
+        if session is None:
+            raise ValueError(f"segment {segment} needs a session")
+        return query_for(session, segment, now, limits)
     base = select(Customer.id).outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
     if segment == "vip":
         return base.where(Customer.id.in_(_vip_subquery(now, limits)))

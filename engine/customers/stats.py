@@ -14,12 +14,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engine.runtime.writes import fast_insert_rows
-from storage.models import Customer, CustomerStats, Order, OrderItem
+from storage.models import Customer, CustomerCategoryStats, CustomerStats, Order, OrderItem
 
 COUNTED_STATUSES = ("paid", "shipped", "delivered", "confirmed")
 CHUNK = 900
 COLUMNS = ("customer_id", "first_order_at", "last_order_at", "order_count", "total_spent", "categories",
            "updated_at")
+CATEGORY_COLUMNS = ("customer_id", "category", "order_count", "last_order_at")
 
 
 def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
@@ -49,16 +50,22 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
             )
         }
         categories: dict[int, set[str]] = defaultdict(set)
-        for customer_id, category in connection.execute(
-            select(Order.customer_id, OrderItem.category)
+        per_category: list[tuple[Any, ...]] = []
+        for customer_id, category, orders, last in connection.execute(
+            select(Order.customer_id, OrderItem.category, func.count(func.distinct(Order.id)),
+                   func.max(Order.ordered_at))
             .join(OrderItem, OrderItem.order_id == Order.id)
             .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES),
                    OrderItem.category.is_not(None))
-            .distinct()
+            .group_by(Order.customer_id, OrderItem.category)
         ):
             if customer_id is not None and category is not None:  # (the query asks for neither None)
                 categories[customer_id].add(category)
+                per_category.append((customer_id, category, int(orders), _aware(last)))
         session.execute(delete(CustomerStats).where(CustomerStats.customer_id.in_(chunk)))
+        session.execute(delete(CustomerCategoryStats).where(CustomerCategoryStats.customer_id.in_(chunk)))
+        if per_category:
+            fast_insert_rows(session, CustomerCategoryStats, CATEGORY_COLUMNS, per_category)
         rows: list[tuple[Any, ...]] = []
         for customer_id in chunk:
             total = totals.get(customer_id)

@@ -279,6 +279,8 @@ def _check_value(param: ParamSpec, value: Any) -> str | None:
         return None
     if kind is ParamType.BOOL:
         return None if isinstance(value, bool) else "예/아니오"
+    if kind is ParamType.SEGMENT and isinstance(value, str) and re.fullmatch(r"custom:\d+", value):
+        return None  # a saved custom segment (whether it still exists is the runtime's to find)
     if kind in {ParamType.CHOICE, ParamType.SEGMENT}:
         return None if value in param.choice_values() else " / ".join(param.choice_values())
     if kind is ParamType.TIME:

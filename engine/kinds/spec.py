@@ -169,6 +169,7 @@ CONDITION_FIELDS: dict[str, tuple[str, str, str]] = {
     "grade": ("쇼핑몰 회원 등급", "shop member grade", "text"),
     "tier": ("멤버십 등급", "membership tier", "text"),
     "customer_field": ("고객 항목", "customer field", "text"),
+    "in_segment": ("내 세그먼트", "custom segment", "set"),
 }
 CONDITION_OPS: dict[str, tuple[str, str]] = {
     "eq": ("=", "="),

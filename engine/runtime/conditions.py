@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 # Fields whose value is a set: `contains` asks membership.
-SET_FIELDS = frozenset({"bought_category", "bought_product", "has_tag", "got_message_in_journey"})
+SET_FIELDS = frozenset({"bought_category", "bought_product", "has_tag", "got_message_in_journey", "in_segment"})
 # Facts that cost a query of their own; loaded only when a rule asks for them.
-COSTLY = frozenset({"bought_category", "bought_product", "has_tag", "is_vip", "rfm_score", "customer_field"})
+COSTLY = frozenset({"bought_category", "bought_product", "has_tag", "is_vip", "rfm_score", "customer_field",
+                    "in_segment"})
 
 
 def needed_facts(rules: Iterable[Mapping[str, Any]]) -> set[str]:
@@ -30,7 +31,7 @@ def rule_holds(rule: Mapping[str, Any], facts: Mapping[str, Any]) -> bool:
     wanted = rule.get("value")
     if field == "customer_field":
         actual = (facts.get("attributes") or {}).get(str(rule.get("name", "")))
-    elif field in {"has_tag", "bought_category", "bought_product", "got_message_in_journey"}:
+    elif field in SET_FIELDS:
         members = facts.get(field) or set()
         if op in {"contains", "eq", "is_true"}:
             return str(wanted) in members

@@ -66,7 +66,23 @@ def load_facts(
     if "recommended_product" in needs:
         for customer_id, product in recommended_products(session, facts).items():
             facts[customer_id]["recommended_product"] = product
+    if "in_segment" in needs:
+        _load_segments(session, facts, now, limits)
     return facts
+
+
+def _load_segments(session: Session, facts: dict[int, dict[str, Any]], now: datetime, limits: Thresholds) -> None:
+    """`in_segment`: the keys ("custom:<id>") of the saved custom segments each customer is in now."""
+    from engine.customers.custom_segments import key_of, list_segments, tree_query
+
+    for entry in facts.values():
+        entry["in_segment"] = set()
+    ids = list(facts)
+    for segment in list_segments(session):
+        query = tree_query(session, segment.rules, now, limits)
+        for chunk in _chunks(ids):
+            for customer_id in session.scalars(query.where(Customer.id.in_(chunk))):
+                facts[customer_id]["in_segment"].add(key_of(segment))
 
 
 def _profile(row: tuple[Any, ...], now: datetime, limits: Thresholds) -> dict[str, Any]:

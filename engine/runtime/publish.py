@@ -98,8 +98,10 @@ def publish(session: Session, ref: str, clock: Clock, *, on_change: str = "stay"
 def backfill_offered(journey: Journey) -> bool:
     """Whether publishing may also let in those already in the trigger's segment (a daily batch at a time)."""
     triggers = journey.triggers()
-    return bool(triggers) and triggers[0].kind == "trigger.segment_entered" and str(
-        triggers[0].effective_params().get("segment") or "at_risk") in BACKFILL_SEGMENTS
+    if not triggers or triggers[0].kind != "trigger.segment_entered":
+        return False
+    segment = str(triggers[0].effective_params().get("segment") or "at_risk")
+    return segment in BACKFILL_SEGMENTS or segment.startswith("custom:")
 
 
 def _handle_waiting(session: Session, journey_id: str, version_id: int, node_ids: set[str],

@@ -113,11 +113,11 @@ def backfill_candidates(session: Session, journey_id: str, segment: str, publish
                         limits: Thresholds) -> Select[Any]:
     """Customers in `segment` now who already were at `published` and have never been in the journey:
     (customer id, last order time), most recent first."""
-    query = (segment_query(segment, now, limits).add_columns(CustomerStats.last_order_at)
+    query = (segment_query(segment, now, limits, session).add_columns(CustomerStats.last_order_at)
              .where(~Customer.id.in_(select(Enrollment.customer_id).where(Enrollment.journey_id == journey_id))))
     if segment == "new":
         query = query.where(Customer.signed_up_at <= published)  # members who signed up, as the trigger sees them
-    else:
+    elif segment in BACKFILL_SEGMENTS:  # (a custom segment: everyone in it now who has not been in the journey)
         days = {"active": 0, "at_risk": limits.at_risk_days, "lapsed": limits.lapsed_days}[segment]
         query = query.where(CustomerStats.last_order_at <= published - timedelta(days=days))
     return query.order_by(CustomerStats.last_order_at.desc(), Customer.id)
@@ -186,7 +186,7 @@ class TriggerScanner:
         """Today's batch of the customers who were in the segment at publish (see `start_backfill`)."""
         state = session.get(Cursor, backfill_name(compiled.journey_id))
         segment = str(compiled.trigger.params.get("segment", "at_risk"))
-        if state is None or state.last_at is None or segment not in BACKFILL_SEGMENTS:
+        if state is None or state.last_at is None or not (segment in BACKFILL_SEGMENTS or segment.startswith("custom:")):
             return []
         today = ctx.now.astimezone(ctx.zone).date()
         if state.last_date is not None and state.last_date >= today:
@@ -206,7 +206,7 @@ class TriggerScanner:
                 facts = load_facts(session, [cid for cid, _ in chunk], ctx.now, ctx.limits, needed_facts(rules))
                 chunk = [(cid, last) for cid, last in chunk if cid in facts and condition_holds(params, facts[cid])]
             for customer_id, last in chunk:
-                key = segment if segment == "new" else f"{segment}:{last.strftime('%Y%m%d%H%M%S')}"
+                key = segment if segment == "new" or last is None else f"{segment}:{last.strftime('%Y%m%d%H%M%S')}"
                 batch.append(Occurrence(customer_id, ctx.now, key))
                 if len(batch) >= state.last_id:
                     return batch

@@ -264,148 +264,198 @@
 <context>
     <name>CustomerDialog</name>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="58"/>
+        <location filename="../../ui/pages/customer_detail.py" line="63"/>
+        <source>Tags and fields</source>
+        <translation>태그와 고객 항목</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="67"/>
+        <source>e.g. parent</source>
+        <translation>예: 학부모</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="68"/>
+        <source>Add tag</source>
+        <translation>태그 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="69"/>
+        <source>Remove tag</source>
+        <translation>태그 빼기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="73"/>
+        <source>Tag</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="76"/>
+        <source>field, e.g. interest</source>
+        <translation>항목 이름, 예: 관심</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="78"/>
+        <source>value (empty removes it)</source>
+        <translation>값 (비우면 항목 삭제)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="79"/>
+        <source>Set field</source>
+        <translation>항목 저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="83"/>
+        <source>Field</source>
+        <translation>고객 항목</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="89"/>
         <source>Profile</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="60"/>
+        <location filename="../../ui/pages/customer_detail.py" line="91"/>
         <source>Date</source>
         <translation>날짜</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="60"/>
+        <location filename="../../ui/pages/customer_detail.py" line="91"/>
         <source>Order</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="60"/>
+        <location filename="../../ui/pages/customer_detail.py" line="91"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="60"/>
+        <location filename="../../ui/pages/customer_detail.py" line="91"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="65"/>
-        <location filename="../../ui/pages/customer_detail.py" line="122"/>
+        <location filename="../../ui/pages/customer_detail.py" line="96"/>
+        <location filename="../../ui/pages/customer_detail.py" line="153"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="69"/>
+        <location filename="../../ui/pages/customer_detail.py" line="100"/>
         <source>Consent (changes are recorded with the date)</source>
         <translation>수신 동의 (바꾸면 날짜와 함께 기록됩니다)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="85"/>
+        <location filename="../../ui/pages/customer_detail.py" line="116"/>
         <source>Consent</source>
         <translation>수신 동의</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="91"/>
+        <location filename="../../ui/pages/customer_detail.py" line="122"/>
         <source>Journey timeline</source>
         <translation>여정 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="147"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="116"/>
+        <location filename="../../ui/pages/customer_detail.py" line="147"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="117"/>
+        <location filename="../../ui/pages/customer_detail.py" line="148"/>
         <source>Member id</source>
         <translation>회원 아이디</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="117"/>
+        <location filename="../../ui/pages/customer_detail.py" line="148"/>
         <source>(guest)</source>
         <translation>(비회원)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="118"/>
+        <location filename="../../ui/pages/customer_detail.py" line="149"/>
         <source>Grade</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="119"/>
+        <location filename="../../ui/pages/customer_detail.py" line="150"/>
         <source>Membership tier</source>
         <translation>멤버십 등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="120"/>
+        <location filename="../../ui/pages/customer_detail.py" line="151"/>
         <source>Birthday</source>
         <translation>생일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="121"/>
+        <location filename="../../ui/pages/customer_detail.py" line="152"/>
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="122"/>
+        <location filename="../../ui/pages/customer_detail.py" line="153"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="123"/>
+        <location filename="../../ui/pages/customer_detail.py" line="154"/>
         <source>Average order</source>
         <translation>평균 주문 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="124"/>
+        <location filename="../../ui/pages/customer_detail.py" line="155"/>
         <source>First order</source>
         <translation>첫 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="125"/>
+        <location filename="../../ui/pages/customer_detail.py" line="156"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="126"/>
+        <location filename="../../ui/pages/customer_detail.py" line="157"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="141"/>
+        <location filename="../../ui/pages/customer_detail.py" line="158"/>
+        <source>Fields</source>
+        <translation>고객 항목</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customer_detail.py" line="173"/>
         <source>never asked</source>
         <translation>받은 적 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="146"/>
+        <location filename="../../ui/pages/customer_detail.py" line="178"/>
         <source>No journey has reached this customer yet.</source>
         <translation>아직 이 고객에게 닿은 여정이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="150"/>
+        <location filename="../../ui/pages/customer_detail.py" line="217"/>
         <source>at sign-up</source>
         <translation>가입 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="150"/>
+        <location filename="../../ui/pages/customer_detail.py" line="217"/>
         <source>opted out</source>
         <translation>수신 거부</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="150"/>
+        <location filename="../../ui/pages/customer_detail.py" line="217"/>
         <source>changed by you</source>
         <translation>직접 변경</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="151"/>
+        <location filename="../../ui/pages/customer_detail.py" line="218"/>
         <source>imported</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customer_detail.py" line="151"/>
+        <location filename="../../ui/pages/customer_detail.py" line="218"/>
         <source>from the shop</source>
         <translation>쇼핑몰 연동</translation>
     </message>
@@ -428,98 +478,158 @@
         <translation>전체 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="200"/>
+        <location filename="../../ui/pages/customers.py" line="202"/>
         <source>Show all customers</source>
         <translation>모든 고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="205"/>
+        <location filename="../../ui/pages/customers.py" line="207"/>
         <source>Add to a journey…</source>
         <translation>여정에 넣기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="206"/>
+        <location filename="../../ui/pages/customers.py" line="208"/>
         <source>The selected customers (or, with none selected, everyone listed) into a live journey that starts &apos;added by hand&apos;</source>
         <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) &apos;직접 추가&apos;로 시작하는 게시된 여정에 넣습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="214"/>
+        <location filename="../../ui/pages/customers.py" line="212"/>
+        <source>Tag…</source>
+        <translation>태그 붙이기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="213"/>
+        <source>Give the selected customers (or, with none selected, everyone listed) a tag, such as a persona</source>
+        <translation>선택한 고객(선택이 없으면 목록의 모든 고객)에게 태그(예: 학부모, 패션 관심)를 붙입니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="217"/>
+        <source>Import tags…</source>
+        <translation>태그 가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="218"/>
+        <source>A CSV file of (phone, email or id; tag) rows</source>
+        <translation>(전화번호·이메일·ID, 태그) 두 열의 CSV 파일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="225"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="214"/>
+        <location filename="../../ui/pages/customers.py" line="225"/>
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="214"/>
+        <location filename="../../ui/pages/customers.py" line="225"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="214"/>
+        <location filename="../../ui/pages/customers.py" line="225"/>
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="215"/>
+        <location filename="../../ui/pages/customers.py" line="226"/>
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="215"/>
+        <location filename="../../ui/pages/customers.py" line="226"/>
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="215"/>
+        <location filename="../../ui/pages/customers.py" line="226"/>
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="216"/>
+        <location filename="../../ui/pages/customers.py" line="227"/>
         <source>Tier</source>
         <translation>등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="234"/>
+        <location filename="../../ui/pages/customers.py" line="245"/>
         <source>Click a column title to sort; click again to reverse</source>
         <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="287"/>
+        <location filename="../../ui/pages/customers.py" line="317"/>
         <source>No live journey starts &apos;added by hand&apos;. Make one (trigger: Added by hand) and publish it first.</source>
         <translation>&apos;직접 추가&apos;로 시작하는 게시된 여정이 없습니다. 시작 조건을 &apos;직접 추가&apos;로 한 여정을 만들어 먼저 게시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="289"/>
-        <location filename="../../ui/pages/customers.py" line="295"/>
+        <location filename="../../ui/pages/customers.py" line="319"/>
+        <location filename="../../ui/pages/customers.py" line="325"/>
         <source>Add to a journey</source>
         <translation>여정에 넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="294"/>
+        <location filename="../../ui/pages/customers.py" line="324"/>
         <source>Add %1 customers to which journey?</source>
         <translation>고객 %1명을 어느 여정에 넣을까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="305"/>
+        <location filename="../../ui/pages/customers.py" line="335"/>
         <source>Added %1 of %2 customers to &apos;%3&apos;.</source>
         <translation>고객 %2명 중 %1명을 &apos;%3&apos;에 넣었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="308"/>
+        <location filename="../../ui/pages/customers.py" line="338"/>
         <source>%1 were not added (already in it, or its entry rules left them out).</source>
         <translation>%1명은 넣지 않았습니다(이미 들어 있거나 여정의 진입 규칙에 걸림).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="317"/>
+        <location filename="../../ui/pages/customers.py" line="353"/>
+        <source>Tag for %1 customers:</source>
+        <translation>고객 %1명에게 붙일 태그:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="354"/>
+        <source>Tag customers</source>
+        <translation>태그 붙이기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="361"/>
+        <source>A tag needs 1 to 80 characters.</source>
+        <translation>태그는 1~80자여야 합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="363"/>
+        <source>Tagged %1 customers &apos;%2&apos; (%3 had it already).</source>
+        <translation>고객 %1명에게 &apos;%2&apos; 태그를 붙였습니다 (%3명은 이미 있음).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="380"/>
+        <source>Import tags</source>
+        <translation>태그 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="380"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="387"/>
+        <source>Tags not imported: %1</source>
+        <translation>태그를 가져오지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="389"/>
+        <source>Tags added: %1, already there: %2, customers not found: %3.</source>
+        <translation>태그 추가 %1건, 이미 있음 %2건, 찾지 못한 고객 %3건.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/customers.py" line="399"/>
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="320"/>
+        <location filename="../../ui/pages/customers.py" line="402"/>
         <source>· only the segment &apos;%1&apos;</source>
         <translation>· &apos;%1&apos; 세그먼트만</translation>
     </message>
@@ -1238,6 +1348,49 @@
     </message>
 </context>
 <context>
+    <name>GroupBox</name>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="218"/>
+        <source>all of these (AND)</source>
+        <translation>모두 만족 (AND)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="219"/>
+        <source>any of these (OR)</source>
+        <translation>하나라도 만족 (OR)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="220"/>
+        <source>Whether a customer must meet every condition of this group or just one</source>
+        <translation>이 그룹의 조건을 모두 만족해야 하는지, 하나만 만족해도 되는지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="221"/>
+        <source>Customers who meet</source>
+        <translation>다음 조건을</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="224"/>
+        <source>Remove group</source>
+        <translation>그룹 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="233"/>
+        <source>+ Condition</source>
+        <translation>+ 조건 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="234"/>
+        <source>+ Group</source>
+        <translation>+ 그룹 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="235"/>
+        <source>A group inside this one, with its own AND/OR</source>
+        <translation>이 그룹 안에 AND/OR를 따로 정하는 그룹을 넣습니다</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <location filename="../../ui/import_dialog.py" line="110"/>
@@ -1817,37 +1970,37 @@
         <translation>미리 보기 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="205"/>
+        <location filename="../../ui/editor/inspector.py" line="210"/>
         <source>(any)</source>
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="261"/>
+        <location filename="../../ui/editor/inspector.py" line="266"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="330"/>
+        <location filename="../../ui/editor/inspector.py" line="335"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="332"/>
+        <location filename="../../ui/editor/inspector.py" line="337"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="334"/>
+        <location filename="../../ui/editor/inspector.py" line="339"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="336"/>
+        <location filename="../../ui/editor/inspector.py" line="341"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="411"/>
+        <location filename="../../ui/editor/inspector.py" line="431"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -2652,177 +2805,177 @@
 <context>
     <name>PublishDialog</name>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="70"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="71"/>
         <source>Publish &apos;%1&apos;</source>
         <translation>&apos;%1&apos; 게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="78"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="79"/>
         <source>Who can enter</source>
         <translation>누가 들어오나요</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="87"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="88"/>
         <source> a day</source>
         <translation>명</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="92"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="93"/>
         <source>At most</source>
         <translation>하루 최대</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="98"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="100"/>
         <source>Also let in the %1 customers in this segment now</source>
         <translation>지금 이 세그먼트에 있는 고객 %1명도 넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="109"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="111"/>
         <source>The first day</source>
         <translation>첫날</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="113"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="115"/>
         <source>Replaying the last day of orders through this journey…</source>
         <translation>지난 하루의 기록을 이 여정으로 다시 돌려 보는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="121"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="123"/>
         <source>Sending</source>
         <translation>보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="125"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="127"/>
         <source>The runner is on: messages go out as customers enter, from today.</source>
         <translation>자동 실행기가 켜져 있습니다. 오늘부터 고객이 들어오는 대로 메시지를 보냅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="126"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="128"/>
         <source>The runner is off: nothing is sent until it runs.</source>
         <translation>자동 실행기가 꺼져 있습니다. 켜기 전까지는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="128"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="130"/>
         <source>Start the runner after publishing</source>
         <translation>게시 후 자동 실행기 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="135"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="137"/>
         <source>Publish</source>
         <translation>게시</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="173"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="175"/>
         <source>They enter over %1 days, from the runner&apos;s next pass; the first-day estimate below does not count them.</source>
         <translation>%1일에 걸쳐 나누어 들어갑니다(자동 실행기의 다음 실행부터). 아래 첫날 예상에는 들어 있지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="175"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="177"/>
         <source>Left unticked, none of them enters.</source>
         <translation>체크하지 않으면 이 고객들은 들어가지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="186"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="188"/>
         <source>This journey has no trigger: nobody can enter.</source>
         <translation>이 여정에는 시작 조건이 없어 아무도 들어올 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="190"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="192"/>
         <source>Past orders and sign-ups (history) never enter.</source>
         <translation>지난 주문과 가입(지난 기록)으로는 아무도 들어가지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="199"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="205"/>
         <source>%1 customers are in the segment &apos;%2&apos; now. They all enter at the runner&apos;s first pass, and later every customer who becomes one.</source>
         <translation>지금 &apos;%2&apos; 세그먼트에 고객 %1명이 있습니다. 자동 실행기가 처음 돌 때 모두 들어가고, 그 뒤로는 새로 이 세그먼트에 드는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="202"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="208"/>
         <source>%1 customers are in the segment &apos;%2&apos; now. They do not enter: only customers who move into it after publishing do.</source>
         <translation>지금 &apos;%2&apos; 세그먼트에 고객 %1명이 있습니다. 이 고객들은 들어가지 않습니다 — 게시 후 새로 이 세그먼트에 드는 고객만 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="206"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="212"/>
         <source>Customers who sign up from now on.</source>
         <translation>게시 후 가입하는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="207"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="213"/>
         <source>Customers who order from now on.</source>
         <translation>게시 후 주문하는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="208"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="214"/>
         <source>Customers whose order status changes from now on.</source>
         <translation>게시 후 주문 상태가 바뀌는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="209"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="215"/>
         <source>Customers who leave a cart from now on.</source>
         <translation>게시 후 장바구니를 남기고 떠난 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="210"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="216"/>
         <source>Customers whose date comes, on that day, from today on.</source>
         <translation>오늘부터 날짜가 된 고객이 그날 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="211"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="217"/>
         <source>Only the customers you add yourself.</source>
         <translation>직접 추가한 고객만 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="213"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="219"/>
         <source>Customers who meet the trigger from now on.</source>
         <translation>게시 후 시작 조건에 맞는 고객이 들어갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="236"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="242"/>
         <source>The first day&apos;s messages cannot be estimated: %1</source>
         <translation>첫날 보낼 메시지를 셀 수 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="243"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="249"/>
         <source>SMS</source>
         <translation>문자(SMS)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="243"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="249"/>
         <source>LMS (long text)</source>
         <translation>장문 문자(LMS)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="243"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="249"/>
         <source>KakaoTalk</source>
         <translation>카카오톡</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="244"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="250"/>
         <source>Kakao Brand Message</source>
         <translation>카카오 브랜드 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="244"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="250"/>
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="251"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="257"/>
         <source>%1 %2</source>
         <translation>%1 %2건</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="258"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="264"/>
         <source>Replaying the last day: %1 customers would have entered and no message would have been sent on the first day.</source>
         <translation>지난 하루를 다시 돌려 보면 %1명이 들어오고, 첫날 보낸 메시지는 없었을 것입니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="262"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="268"/>
         <source>Replaying the last day: %1 customers would have entered and %2 messages gone out on the first day (%3), about %4 won.</source>
         <translation>지난 하루를 다시 돌려 보면 %1명이 들어오고 첫날 메시지 %2건(%3)을 보냈을 것입니다. 비용 약 %4원.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/publish_dialog.py" line="268"/>
+        <location filename="../../ui/editor/publish_dialog.py" line="274"/>
         <source>%1 messages would not go out (no consent, no address or a cap).</source>
         <translation>%1건은 보내지 않았을 것입니다(수신 동의 없음, 연락처 없음, 발송 한도).</translation>
     </message>
@@ -3051,61 +3204,271 @@
 <context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="522"/>
+        <location filename="../../ui/editor/inspector.py" line="542"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="81"/>
+        <source>all time</source>
+        <translation>전체 기간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="82"/>
+        <source>last </source>
+        <translation>최근 </translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="83"/>
+        <source> days</source>
+        <translation>일</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="84"/>
+        <source>Count only the orders of the last N days (0 = all time)</source>
+        <translation>최근 N일의 주문만 셉니다 (0 = 전체 기간)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="86"/>
+        <source>Remove this condition</source>
+        <translation>이 조건 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="116"/>
+        <source>category</source>
+        <translation>카테고리</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="116"/>
+        <source>product</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="118"/>
+        <source>field name</source>
+        <translation>항목 이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="149"/>
+        <source>value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="159"/>
+        <source>female</source>
+        <translation>여성</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="160"/>
+        <source>male</source>
+        <translation>남성</translation>
     </message>
 </context>
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="435"/>
+        <location filename="../../ui/editor/inspector.py" line="455"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>
 </context>
 <context>
+    <name>SegmentBuilder</name>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="295"/>
+        <source>Custom segment</source>
+        <translation>내 세그먼트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="307"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="309"/>
+        <source>e.g. pet lovers gone quiet</source>
+        <translation>예: 반려동물 휴면 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="325"/>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="346"/>
+        <location filename="../../ui/segment_builder.py" line="373"/>
+        <source>counting…</source>
+        <translation>세는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="366"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="367"/>
+        <source>Cannot count: %1</source>
+        <translation>셀 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="369"/>
+        <source>%1 customers</source>
+        <translation>%1명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="380"/>
+        <source>Give the segment a name.</source>
+        <translation>세그먼트 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="388"/>
+        <source>a segment with this name already exists</source>
+        <translation>같은 이름의 세그먼트가 이미 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/segment_builder.py" line="389"/>
+        <source>Not saved: %1</source>
+        <translation>저장하지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../../ui/pages/segments.py" line="18"/>
+        <location filename="../../ui/pages/segments.py" line="56"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="20"/>
+        <location filename="../../ui/pages/segments.py" line="58"/>
         <source>Customers move between these groups by themselves as they order or go quiet. A journey can start when someone enters one.</source>
         <translation>고객은 주문하거나 뜸해지면서 이 그룹들 사이를 저절로 옮겨 다닙니다. 고객이 그룹에 들어올 때 여정을 시작할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="29"/>
+        <location filename="../../ui/pages/segments.py" line="67"/>
+        <location filename="../../ui/pages/segments.py" line="97"/>
         <source>Show these customers</source>
         <translation>고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="30"/>
+        <location filename="../../ui/pages/segments.py" line="68"/>
         <source>Open the customer list showing only this segment</source>
         <translation>이 세그먼트 고객만 고객 목록에서 봅니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="50"/>
+        <location filename="../../ui/pages/segments.py" line="75"/>
+        <source>The days and the VIP rule are settings (Settings › Segments).</source>
+        <translation>기준 일수와 VIP 조건은 설정 › 세그먼트에서 바꿉니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="78"/>
+        <source>Change the thresholds…</source>
+        <translation>기준 바꾸기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="92"/>
+        <source>My segments</source>
+        <translation>내 세그먼트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="94"/>
+        <source>New segment…</source>
+        <translation>새 세그먼트…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="95"/>
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="96"/>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="98"/>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="105"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="105"/>
+        <source>Customers</source>
+        <translation>고객 수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="105"/>
+        <source>Changed</source>
+        <translation>수정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="115"/>
+        <source>None yet: &apos;New segment…&apos; builds one from conditions, such as 3+ orders in a category and no order in 60 days.</source>
+        <translation>아직 없습니다. &apos;새 세그먼트…&apos;로 조건을 골라 만드세요. 예: 반려동물 3회 이상 주문, 60일간 주문 없음.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="129"/>
+        <source>RFM groups</source>
+        <translation>RFM 그룹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="131"/>
+        <source>Buyers scored 1–5 on how recently (R) and how often (F) they order; equal figures get equal scores. Click a group to see its customers.</source>
+        <translation>구매 고객을 최근성(R)과 빈도(F)로 1~5점 매겼습니다. 같은 값은 같은 점수입니다. 그룹을 누르면 고객을 봅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="169"/>
         <source>signed up, no order yet</source>
         <translation>가입했지만 아직 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="51"/>
+        <location filename="../../ui/pages/segments.py" line="170"/>
         <source>ordered in the last %1 days</source>
         <translation>최근 %1일 안에 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="52"/>
-        <location filename="../../ui/pages/segments.py" line="53"/>
+        <location filename="../../ui/pages/segments.py" line="171"/>
+        <location filename="../../ui/pages/segments.py" line="172"/>
         <source>no order for %1 days or more</source>
         <translation>%1일 넘게 주문 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments.py" line="54"/>
+        <location filename="../../ui/pages/segments.py" line="173"/>
         <source>%1 won or %2 orders in %3 days</source>
         <translation>%3일 동안 %1원 이상 또는 %2회 이상 주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="238"/>
+        <source>Delete segment</source>
+        <translation>세그먼트 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="239"/>
+        <source>Delete this segment? Journeys that start when someone enters it will let nobody in.</source>
+        <translation>이 세그먼트를 삭제할까요? 이 세그먼트 진입으로 시작하는 여정에는 더 이상 아무도 들어오지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="257"/>
+        <source>Export CSV</source>
+        <translation>CSV 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="258"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="265"/>
+        <source>Not exported: %1</source>
+        <translation>내보내지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments.py" line="267"/>
+        <source>%1 customers written to %2</source>
+        <translation>고객 %1명을 %2에 저장했습니다</translation>
     </message>
 </context>
 <context>

@@ -16,6 +16,7 @@ from storage.models.journeys import (
     StepLog,
 )
 from storage.models.runtime import Cursor, RunnerLease
+from storage.models.segments import CustomSegment, SegmentMember
 from storage.models.shop import (
     CONSENT_CHANNELS,
     ORDER_STATUSES,
@@ -24,6 +25,7 @@ from storage.models.shop import (
     Consent,
     ConsentEvent,
     Customer,
+    CustomerCategoryStats,
     CustomerStats,
     CustomerTag,
     Order,
@@ -51,7 +53,9 @@ __all__ = [
     "ConsentEvent",
     "Coupon",
     "Cursor",
+    "CustomSegment",
     "Customer",
+    "CustomerCategoryStats",
     "CustomerStats",
     "CustomerTag",
     "CustomerTier",
@@ -64,6 +68,7 @@ __all__ = [
     "PointGrant",
     "Product",
     "RunnerLease",
+    "SegmentMember",
     "Setting",
     "ShopEvent",
     "StepLog",

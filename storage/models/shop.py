@@ -115,6 +115,18 @@ class CustomerStats(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class CustomerCategoryStats(Base):
+    """Per-customer, per-category counted orders, kept with customer_stats: "3+ orders in 반려동물" is a look-up."""
+
+    __tablename__ = "customer_category_stats"
+    __table_args__ = (Index("ix_customer_category_stats_category_orders", "category", "order_count"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(200), primary_key=True)
+    order_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_order_at: Mapped[datetime | None]
+
+
 class Order(Base):
     """One shop order; amounts are integer won; guests have no customer until matched by phone."""
 
@@ -147,6 +159,8 @@ class Order(Base):
 
 class OrderItem(Base):
     __tablename__ = "order_items"
+    # "3+ orders in 반려동물" (a custom segment) reads a category's orders without scanning every item
+    __table_args__ = (Index("ix_order_items_category_order", "category", "order_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)

@@ -197,6 +197,11 @@ class Inspector(QWidget):
             combo = QComboBox()
             for choice in param.choices:
                 combo.addItem(self.label(choice.label_ko, choice.label_en), choice.value)
+            if kind is ParamType.SEGMENT:  # and the owner's own segments
+                for shown, key in self.custom_segments():
+                    combo.addItem(shown, key)
+                if value and combo.findData(value) < 0:
+                    combo.addItem(str(value), value)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.currentIndexChanged.connect(lambda _, c=combo, n=name: self._commit(n, c.currentData()))
             return combo
@@ -348,7 +353,22 @@ class Inspector(QWidget):
             return [(name, name) for name in self.categories]
         if field in {"bought_product", "has_tag"}:
             return [(name, name) for name in self._shop_names(field)]
+        if field == "in_segment":
+            return self.custom_segments()
         return None
+
+    def custom_segments(self) -> list[tuple[str, str]]:
+        """(name, "custom:<id>") of the owner's saved segments, read once per inspector."""
+        cached = self._names.get("custom_segments")
+        if cached is None:
+            cached = []
+            if self.db is not None:
+                from engine.customers.custom_segments import key_of, list_segments
+
+                with self.db.session() as session:
+                    cached = [f"{row.name}\t{key_of(row)}" for row in list_segments(session)]
+            self._names["custom_segments"] = cached
+        return [(text.split("\t")[0], text.split("\t")[1]) for text in cached]
 
     def _shop_names(self, field: str) -> list[str]:
         """The shop's product names or tags, read once per inspector (a shop has a few thousand at most)."""

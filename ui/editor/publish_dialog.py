@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from engine.customers.custom_segments import find as find_segment
 from engine.customers.segments import SEGMENT_LABELS, segment_query, thresholds
 from engine.journey import Journey
 from engine.runtime.lease import status as runner_status
@@ -46,7 +47,7 @@ def segment_size(ctx: AppContext, segment: str) -> int:
     """How many customers are in `segment` now (the customers page's query, counted)."""
     with ctx.db.session() as session:
         now = ctx.clock.now()
-        query = segment_query(segment, now, thresholds(session))
+        query = segment_query(segment, now, thresholds(session), session)
         return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
@@ -92,7 +93,8 @@ class PublishDialog(QDialog):
         row.addWidget(QLabel(self.tr("At most")))
         row.addWidget(self.backfill_cap)
         row.addStretch(1)
-        offered = self.segment in BACKFILL_SEGMENTS and bool(self.segment_count) and backfill_offered(journey)
+        offered = (self.segment in BACKFILL_SEGMENTS or str(self.segment).startswith("custom:")) \
+            and bool(self.segment_count) and backfill_offered(journey)
         self.backfill_offered = offered
         if offered:
             self.backfill_box.setText(self.tr("Also let in the %1 customers in this segment now")
@@ -194,6 +196,10 @@ class PublishDialog(QDialog):
             self.segment_count = segment_size(self.ctx, segment)
             ko, en = SEGMENT_LABELS.get(segment, (segment, segment))
             name = ko if self.ctx.lang == "ko" else en
+            if segment.startswith("custom:"):
+                with self.ctx.db.session() as session:
+                    saved = find_segment(session, segment)
+                    name = saved.name if saved is not None else segment
             count = f"{self.segment_count:,}"
             if segment == "vip":  # the trigger's first pass takes every customer who is a VIP now
                 return (self.tr("%1 customers are in the segment '%2' now. They all enter at the runner's "

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -54,7 +56,36 @@ class CustomerDialog(QDialog):
         tabs = QTabWidget()
         layout.addWidget(tabs, 1)
         self.profile = QWidget()
-        self.form = QFormLayout(self.profile)
+        profile_layout = QVBoxLayout(self.profile)
+        self.form = QFormLayout()
+        profile_layout.addLayout(self.form)
+        # tags and customer fields (personas such as 학부모, 패션 관심), set by hand
+        edits = QGroupBox(self.tr("Tags and fields"))
+        edit_form = QFormLayout(edits)
+        tag_row = QHBoxLayout()
+        self.tag_edit = QLineEdit()
+        self.tag_edit.setPlaceholderText(self.tr("e.g. parent"))
+        self.add_tag_button = QPushButton(self.tr("Add tag"))
+        self.remove_tag_button = QPushButton(self.tr("Remove tag"))
+        tag_row.addWidget(self.tag_edit, 1)
+        tag_row.addWidget(self.add_tag_button)
+        tag_row.addWidget(self.remove_tag_button)
+        edit_form.addRow(self.tr("Tag"), tag_row)
+        field_row = QHBoxLayout()
+        self.field_name = QLineEdit()
+        self.field_name.setPlaceholderText(self.tr("field, e.g. interest"))
+        self.field_value = QLineEdit()
+        self.field_value.setPlaceholderText(self.tr("value (empty removes it)"))
+        self.set_field_button = QPushButton(self.tr("Set field"))
+        field_row.addWidget(self.field_name, 1)
+        field_row.addWidget(self.field_value, 1)
+        field_row.addWidget(self.set_field_button)
+        edit_form.addRow(self.tr("Field"), field_row)
+        profile_layout.addWidget(edits)
+        profile_layout.addStretch(1)
+        self.add_tag_button.clicked.connect(lambda: self.change_tag(self.tag_edit.text(), add=True))
+        self.remove_tag_button.clicked.connect(lambda: self.change_tag(self.tag_edit.text(), add=False))
+        self.set_field_button.clicked.connect(lambda: self.set_field(self.field_name.text(), self.field_value.text()))
         tabs.addTab(self.profile, self.tr("Profile"))
         self.orders = QTableWidget(0, 4)
         self.orders.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Order"), self.tr("Amount"), self.tr("Status")])
@@ -124,6 +155,7 @@ class CustomerDialog(QDialog):
                 (self.tr("First order"), local_time(stats.first_order_at if stats else None, with_time=False)),
                 (self.tr("Last order"), local_time(last, with_time=False)),
                 (self.tr("Tags"), ", ".join(f"#{t}" for t in tags)),
+                (self.tr("Fields"), ", ".join(f"{k}: {v}" for k, v in sorted((customer.attributes or {}).items()))),
             ]
             for label, value in rows:
                 self.form.addRow(label, QLabel(value))
@@ -144,6 +176,41 @@ class CustomerDialog(QDialog):
             self.timeline.addItem(entry.text(zone, self.ctx.lang))
         if not entries:
             self.timeline.addItem(self.tr("No journey has reached this customer yet."))
+
+    def change_tag(self, tag: str, add: bool) -> None:
+        from engine.customers.tags import add_tag, clean_tag, remove_tag
+
+        try:
+            tag = clean_tag(tag)
+        except ValueError:
+            return
+        with self.ctx.db.write_session() as session:
+            if add:
+                add_tag(session, [self.customer_id], tag, self.ctx.clock.now())
+            else:
+                remove_tag(session, [self.customer_id], tag)
+        self.tag_edit.clear()
+        self.load()
+        self.ctx.bus.data_changed.emit()
+
+    def set_field(self, name: str, value: str) -> None:
+        """Set (or, with no value, remove) one customer field, as the journey action `set_field` does."""
+        name = " ".join(name.split())
+        if not name:
+            return
+        with self.ctx.db.write_session() as session:
+            customer = session.get(Customer, self.customer_id)
+            assert customer is not None
+            attributes = dict(customer.attributes or {})
+            if value.strip():
+                attributes[name] = value.strip()
+            else:
+                attributes.pop(name, None)
+            customer.attributes = attributes
+        self.field_name.clear()
+        self.field_value.clear()
+        self.load()
+        self.ctx.bus.data_changed.emit()
 
     def source_label(self, source: str | None) -> str:
         """Where a consent came from, in words."""

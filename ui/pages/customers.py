@@ -91,7 +91,7 @@ class CustomerTableModel(QAbstractTableModel):
         with self.ctx.db.session() as session:
             self.limits = thresholds(session)
             segment = self.segment_name
-            query = (segment_query(segment, self.now, self.limits) if segment else
+            query = (segment_query(segment, self.now, self.limits, session) if segment else
                      select(Customer.id).outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id))
             text = self.search_text.strip()
             if text:
@@ -189,6 +189,8 @@ class CustomersPage(QWidget):
         for name in SEGMENTS:
             ko, en = SEGMENT_LABELS[name]
             self.segment.addItem(ctx.label(ko, en), name)
+        self._builtin_count = self.segment.count()
+        self._fill_segments()
         bar.addWidget(self.search, 2)
         bar.addWidget(self.segment, 1)
         layout.addLayout(bar)
@@ -207,6 +209,15 @@ class CustomersPage(QWidget):
                                              "into a live journey that starts 'added by hand'"))
         self.enrol_button.clicked.connect(lambda: self.add_to_journey())
         counts.addWidget(self.enrol_button)
+        self.tag_button = QPushButton(self.tr("Tag…"))
+        self.tag_button.setToolTip(self.tr("Give the selected customers (or, with none selected, everyone listed) "
+                                           "a tag, such as a persona"))
+        self.tag_button.clicked.connect(lambda: self.tag_chosen())
+        counts.addWidget(self.tag_button)
+        self.tag_import_button = QPushButton(self.tr("Import tags…"))
+        self.tag_import_button.setToolTip(self.tr("A CSV file of (phone, email or id; tag) rows"))
+        self.tag_import_button.clicked.connect(lambda: self.import_tags())
+        counts.addWidget(self.tag_import_button)
         self.enrol_note = muted_label("")
         self.enrol_note.hide()  # shown with the outcome of "Add to a journey…"
         layout.addLayout(counts)
@@ -244,8 +255,27 @@ class CustomersPage(QWidget):
         ctx.bus.show_customers.connect(self.open_segment)
         self.refresh()
 
+    def _fill_segments(self) -> None:
+        """The owner's custom segments and the RFM groups after the built-in ones, read again each time."""
+        from engine.customers.custom_segments import key_of, list_segments
+        from engine.customers.segments import RFM_GROUPS
+
+        current = self.segment.currentData()
+        self.segment.blockSignals(True)
+        while self.segment.count() > self._builtin_count:
+            self.segment.removeItem(self._builtin_count)
+        with self.ctx.db.session() as session:
+            for row in list_segments(session):
+                self.segment.addItem(row.name, key_of(row))
+        for key, ko, en, _, _ in RFM_GROUPS:
+            self.segment.addItem("RFM · " + self.ctx.label(ko, en), f"rfm:{key}")
+        self.segment.setCurrentIndex(max(0, self.segment.findData(current)))
+        self.segment.blockSignals(False)
+
     def show_segment(self, segment: str) -> None:
         """Filter the list to one segment ("" = everyone)."""
+        if segment and self.segment.findData(segment) < 0:
+            self._fill_segments()  # one saved since this page was made
         self.segment.setCurrentIndex(max(0, self.segment.findData(segment)))
 
     def open_segment(self, segment: str) -> None:
@@ -307,6 +337,58 @@ class CustomersPage(QWidget):
             if counts.blocked:
                 text += " " + self.tr("%1 were not added (already in it, or its entry rules left them out).").replace(
                     "%1", f"{counts.blocked:,}")
+            self.ctx.bus.data_changed.emit()
+        self.enrol_note.setText(text)
+        self.enrol_note.show()
+        return text
+
+    def tag_chosen(self, tag: str | None = None) -> str:
+        """Tag `chosen_ids()` (asked for when not given); the line it shows is returned."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from engine.customers.tags import add_tag
+
+        ids = self.chosen_ids()
+        if tag is None:
+            label = self.tr("Tag for %1 customers:").replace("%1", f"{len(ids):,}")
+            tag, ok = QInputDialog.getText(self, self.tr("Tag customers"), label)
+            if not ok:
+                return ""
+        try:
+            with self.ctx.db.write_session() as session:
+                added = add_tag(session, ids, tag, self.ctx.clock.now())
+        except ValueError:
+            text = self.tr("A tag needs 1 to 80 characters.")
+        else:
+            text = (self.tr("Tagged %1 customers '%2' (%3 had it already).").replace("%1", f"{added:,}")
+                    .replace("%2", " ".join(tag.split())).replace("%3", f"{len(ids) - added:,}"))
+            self.ctx.bus.data_changed.emit()
+        self.enrol_note.setText(text)
+        self.enrol_note.show()
+        return text
+
+    def import_tags(self, path: str | None = None) -> str:
+        """Tag customers from a CSV of (phone|email|id, tag); the line it shows is returned."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from engine.customers.tags import TagFileError
+        from engine.customers.tags import import_tags as read_tags
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import tags"), "", self.tr("CSV files (*.csv)"))
+            if not path:
+                return ""
+        try:
+            with self.ctx.db.write_session() as session:
+                result = read_tags(session, Path(path), self.ctx.clock.now())
+        except TagFileError as exc:
+            text = self.tr("Tags not imported: %1").replace("%1", str(exc))
+        else:
+            text = (self.tr("Tags added: %1, already there: %2, customers not found: %3.")
+                    .replace("%1", f"{result.tagged:,}").replace("%2", f"{result.already:,}")
+                    .replace("%3", f"{len(result.unknown):,}"))
             self.ctx.bus.data_changed.emit()
         self.enrol_note.setText(text)
         self.enrol_note.show()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.customers.custom_segments import entrants as custom_entrants
 from engine.kinds.spec import OUT, SEGMENTS, Kind, NodeType, ParamSpec, ParamType, choice_label, ko_en
 from engine.kinds.triggers import ENTRY_CHUNK, ENTRY_RULES, Occurrence, pass_through
 from engine.runtime.facts import load_facts
@@ -18,6 +19,9 @@ SEGMENT_RESCAN = timedelta(hours=1)  # the VIP scan looks again at most hourly
 
 
 def _summary(p: Mapping[str, Any], lang: str) -> str:
+    segment = str(p.get("segment") or "")
+    if segment.startswith("custom:"):  # a saved custom segment (its name is in the database, not here)
+        return ko_en(lang, "세그먼트 진입: 내 세그먼트 #", "enters: custom segment #") + segment.removeprefix("custom:")
     return ko_en(lang, "세그먼트 진입: ", "enters: ") + choice_label(SEGMENTS, p.get("segment"), lang)
 
 
@@ -29,6 +33,13 @@ def segment_entries(session: Session, state: Cursor, params: dict[str, Any],
                      ctx: Any) -> Iterator[Occurrence]:
     segment = params.get("segment", "at_risk")
     since = state.last_at or ctx.now
+    if str(segment).startswith("custom:"):  # who is in it now and was not at the last look (hourly)
+        if state.last_date is not None and state.last_at and ctx.now - state.last_at < SEGMENT_RESCAN:
+            return
+        first, state.last_at, state.last_date = state.last_date is None, ctx.now, ctx.now.astimezone(ctx.zone).date()
+        for customer_id in custom_entrants(session, state.name, str(segment), ctx.now, ctx.limits, first):
+            yield Occurrence(customer_id, ctx.now, f"{segment}:{ctx.now.strftime('%Y%m%d%H%M%S')}")
+        return
     if segment in {"at_risk", "lapsed"}:
         days = ctx.limits.at_risk_days if segment == "at_risk" else ctx.limits.lapsed_days
         start, end = since - timedelta(days=days), ctx.now - timedelta(days=days)
