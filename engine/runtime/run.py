@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.clock import Clock
+from engine.coupons import resolve_coupons
 from engine.delivery.adapters.base import Channel
 from engine.delivery.dispatch import deliver_due
 from engine.runtime.advance import Advancer
@@ -23,6 +24,7 @@ class Engine:
     db: Database
     channels: Mapping[str, Channel]
     versions: VersionCache = field(default_factory=VersionCache)
+    coupon_http: Any = None  # the shop API client coupon issuing uses (tests: fast retries); None: its own
 
     def __post_init__(self) -> None:
         self.triggers = TriggerScanner(self.versions)
@@ -48,6 +50,9 @@ class Engine:
             "render_failed": steps.render_failed,
             "actions": steps.actions,
         }
+        # pool and shop coupon codes, outside the advancer's transaction; their held messages queued again
+        coupons = resolve_coupons(self.db, clock, http=self.coupon_http)
+        summary["coupons_issued"] = coupons.issued
         delivered = deliver_due(self.db, clock, self.channels) if deliver else None
         for name in ("sent", "skipped", "deferred", "held", "failed", "retried"):
             summary[name] = int(getattr(delivered, name, 0)) if delivered is not None else 0
