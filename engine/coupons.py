@@ -212,8 +212,10 @@ def _cafe24(connector: Any, coupon: Any, customer: Any, params: Mapping[str, Any
         raise ShopRefused("the coupon node names no Cafe24 coupon number")
     if customer.source != "cafe24" or not customer.external_id:
         raise ShopRefused("the customer is not a Cafe24 member")
+    from engine.sync.api.cafe24 import API_VERSION
+
     headers = {"Authorization": f"Bearer {connector._access_token()}", "Content-Type": "application/json",
-               "X-Cafe24-Api-Version": "2024-06-01"}
+               "X-Cafe24-Api-Version": API_VERSION}
     body = {"shop_no": 1, "request": {"issued_member_scope": "M", "member_id": customer.external_id,
                                       "allow_duplication": "F", "send_sms_for_issue": "F"}}
     response = connector.http.request("POST", connector._url(f"/api/v2/admin/coupons/{number}/issues"),
