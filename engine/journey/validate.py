@@ -353,7 +353,11 @@ def _path_without_coupon(journey: Journey, node: Node) -> list[str]:
     """A path from the trigger to `node` that passes no coupon node, as the nodes' names ([] when none):
     a message there reads `coupon.*` that no coupon node has issued. One breadth-first pass from the
     trigger(s) over the journey without its coupon nodes (asked only for messages that read a coupon)."""
-    parents: dict[str, str | None] = {trigger.id: None for trigger in journey.triggers()}
+    from engine.kinds import BY_KIND
+
+    parents: dict[str, str | None] = {  # a trigger that hands a coupon in (a coupon about to expire) is one
+        trigger.id: None for trigger in journey.triggers()
+        if "coupon" not in getattr(BY_KIND.get(trigger.kind), "provides", ())}
     waiting = deque(parents)
     while waiting:
         current = waiting.popleft()

@@ -194,3 +194,27 @@ def test_placeholder_never_goes_out(shop: Shop, source: str) -> None:
     shop.run("2026-03-02 12:01")
     assert all("[[coupon:" not in path.read_text(encoding="utf-8") for path in shop.sent_files())
     assert shop.messages(customer)[0].status == "held"
+
+
+def test_coupon_expiry_template_reminds_only_unused_coupons_once(shop: Shop) -> None:
+    """The gallery's coupon-expiry reminder: 3 days before a coupon ends, at 10:00, its holder gets the code,
+    unless the coupon was used; once per coupon (FixedClock days apart, as a PC that runs every day)."""
+    coupon_journey(shop, code_prefix="HELLO", valid_days=14)
+    shop.publish_template("coupon_expiry")
+    keeper, user = shop.signup("2026-03-02 10:00"), shop.signup("2026-03-02 10:00")
+    shop.run("2026-03-02 10:01")  # both get a coupon expiring 2026-03-16 10:01
+    with shop.db.session() as session:
+        codes = {c.customer_id: c.code for c in session.scalars(select(Coupon))}
+        member = session.get(Customer, user).external_id
+        record_order(session, OrderIn(source="test", external_id="USED-1", ordered_at=at("2026-03-05 12:00"),
+                                      amount=20_000, customer_external_id=member, coupon_code=codes[user]),
+                     at("2026-03-05 12:01"))
+    for day in range(3, 13):
+        shop.run(f"2026-03-{day:02d} 10:05")
+    assert len(shop.messages(keeper)) == 1  # nothing before the day
+    shop.run("2026-03-13 10:05")
+    shop.run("2026-03-14 10:05")
+    reminders = [m for m in shop.messages(keeper) if m.node_id == "reminder_sms"]
+    assert len(reminders) == 1 and reminders[0].status == "sent"
+    assert codes[keeper] in reminders[0].body and "3월 16일" in reminders[0].body
+    assert [m for m in shop.messages(user) if m.node_id == "reminder_sms"] == []
