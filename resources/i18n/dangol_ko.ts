@@ -2119,6 +2119,46 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>⚠ Coupon pool &apos;%1&apos;: only %2 codes left. Import more…</source>
+        <translation>⚠ 쿠폰 코드 묶음 &apos;%1&apos;: 남은 코드 %2개. 더 가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>⚠ Coupon pool &apos;%1&apos; is empty: its messages are held. Import codes…</source>
+        <translation>⚠ 쿠폰 코드 묶음 &apos;%1&apos;이(가) 비어 메시지를 보류하고 있습니다. 코드 가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>%1 coupon codes added to &apos;%2&apos; (%3 were there already).</source>
+        <translation>쿠폰 코드 %1개를 &apos;%2&apos;에 추가했습니다(이미 있던 코드 %3개).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>Import coupon codes</source>
+        <translation>쿠폰 코드 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>Pool name (the coupon node&apos;s code pool):</source>
+        <translation>코드 묶음 이름(쿠폰 발급 노드의 코드 묶음):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>The shop&apos;s coupon export</source>
+        <translation>쇼핑몰에서 내려받은 쿠폰 목록</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>Coupon lists (*.csv *.xlsx);;All files (*)</source>
+        <translation>쿠폰 목록 (*.csv *.xlsx);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>Import coupon codes…</source>
+        <translation>쿠폰 코드 가져오기…</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="76"/>
         <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
         <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
