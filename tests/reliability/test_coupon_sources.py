@@ -218,3 +218,27 @@ def test_coupon_expiry_template_reminds_only_unused_coupons_once(shop: Shop) -> 
     assert len(reminders) == 1 and reminders[0].status == "sent"
     assert codes[keeper] in reminders[0].body and "3월 16일" in reminders[0].body
     assert [m for m in shop.messages(user) if m.node_id == "reminder_sms"] == []
+
+
+def test_publish_warns_of_an_empty_or_low_pool_and_refuses_a_missing_name(shop: Shop) -> None:
+    from engine import journey_store as store
+    from engine.journey import Journey, validate
+
+    def issues(**params: object) -> list[tuple[str, str]]:
+        journey = Journey(name="쿠폰")
+        journey.add_node("trigger.signed_up", node_id="t")
+        journey.add_node("action.coupon", {"amount": 10, **params}, node_id="c")
+        journey.add_node("exit", node_id="e")
+        journey.connect("t", "out", "c")
+        journey.connect("c", "out", "e")
+        with shop.db.session() as session:
+            context = store.validation_context(session, shop.clock.now())
+        return [(issue.code, issue.severity) for issue in validate(journey, context) if issue.code.startswith("coupon")]
+
+    assert issues(code_source="pool", pool="") == [("coupon_no_pool", "error")]
+    assert issues(code_source="shared", shared_code=" ") == [("coupon_no_shared", "error")]
+    assert issues(code_source="pool", pool="여름") == [("coupon_pool_empty", "warning")]
+    import_pool(shop.db, "여름", [f"S{n}" for n in range(5)], shop.clock.now())
+    assert issues(code_source="pool", pool="여름") == [("coupon_pool_low", "warning")]
+    import_pool(shop.db, "여름", [f"T{n}" for n in range(50)], shop.clock.now())
+    assert issues(code_source="pool", pool="여름") == [] and issues() == []
