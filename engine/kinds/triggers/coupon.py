@@ -47,7 +47,8 @@ def expiring(session: Session, state: Cursor, params: dict[str, Any], ctx: Any) 
             .order_by(Coupon.id)).all()
         for coupon_id, customer_id, code, kind, amount, expires in rows:
             yield Occurrence(customer_id, at, f"coupon:{coupon_id}", {"coupon": {
-                "code": code, "discount_type": kind, "amount": amount, "expires_at": expires.isoformat()}})
+                "code": code, "discount_type": kind, "amount": amount,
+                "expires_at": expires.isoformat() if expires else ""}})
         day += timedelta(days=1)
 
 
