@@ -311,8 +311,41 @@ class ResolveSummary:
 
 
 def has_work(db: Database) -> bool:
+    """A coupon still wanted, or a message held for one (a later message of the journey renders the same
+    placeholder from the enrollment's data after its coupon was obtained)."""
     with db.session() as session:
-        return session.scalar(select(Coupon.id).where(Coupon.status == "wanted").limit(1)) is not None
+        if session.scalar(select(Coupon.id).where(Coupon.status == "wanted").limit(1)) is not None:
+            return True
+        return session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.status == "held", OutboxMessage.reason == "coupon_wanted").limit(1)) is not None
+
+
+def _release_later_messages(db: Database, summary: ResolveSummary) -> None:
+    """Messages held with `coupon_wanted` whose coupons were obtained already: their codes put in, queued."""
+    with db.write_session() as session:
+        rows = session.execute(select(OutboxMessage.id, OutboxMessage.body, OutboxMessage.subject).where(
+            OutboxMessage.status == "held", OutboxMessage.reason == "coupon_wanted").limit(500)).all()
+        for row in rows:
+            keys = set(_PLACEHOLDER.findall(row.body + row.subject))
+            found = session.execute(select(Coupon.pending_key, Coupon.code, Coupon.status).where(
+                Coupon.pending_key.in_(keys))).all()
+            if any(status == "failed" for _, _, status in found):  # given up: held for the owner, not retried
+                session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(
+                    reason="coupon_shop_refused"))
+                continue
+            body, subject = row.body, row.subject
+            for key, code, status in found:
+                if key is not None and status == "issued":
+                    body, subject = body.replace(key, code), subject.replace(key, code)
+            if (body, subject) == (row.body, row.subject):
+                continue
+            done = PENDING_PREFIX not in body and PENDING_PREFIX not in subject
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(
+                body=body, subject=subject, **({"status": "queued", "reason": None} if done else {})))
+            summary.released += int(done)
+
+
+_PLACEHOLDER = re.compile(re.escape(PENDING_PREFIX) + r"[0-9]+:[^\]\s]+\]\]")
 
 
 def resolve_coupons(db: Database, clock: Clock, *, http: Any = None,
@@ -327,12 +360,19 @@ def resolve_coupons(db: Database, clock: Clock, *, http: Any = None,
         session.expunge_all()
     connector: Any = None
     platform: str | None = None
+    empty: set[str] = set()
+    waiting: list[Any] = []
     for coupon in wanted:
         if coupon.source == "pool":
+            if coupon.pool in empty:  # one empty answer a pass is enough: the others wait for the import too
+                summary.empty += 1
+                waiting.append(coupon)
+                continue
             with db.write_session() as session:
                 code = _take(session, coupon.pool or "", coupon, now)
                 if code is None:
                     summary.empty += 1
+                    empty.add(coupon.pool or "")
                     _hold(session, coupon, "coupon_pool_empty", now)
                     continue
                 _issued(session, coupon, code, None, now, summary)
@@ -369,6 +409,11 @@ def resolve_coupons(db: Database, clock: Clock, *, http: Any = None,
             continue
         with db.write_session() as session:
             _issued(session, coupon, code, ref, now, summary)
+    if waiting:
+        with db.write_session() as session:
+            for coupon in waiting:
+                _hold(session, coupon, "coupon_pool_empty", now)
+    _release_later_messages(db, summary)
     return summary
 
 
@@ -424,7 +469,8 @@ def _enrollment(coupon: Any) -> int | None:
 
 def _hold(session: Session, coupon: Any, reason: str, now: datetime) -> None:
     """The messages waiting for this coupon held with `reason`; the timeline says it once."""
-    session.execute(update(Coupon).where(Coupon.id == coupon.id).values(error=reason))
+    if coupon.error != reason:
+        session.execute(update(Coupon).where(Coupon.id == coupon.id).values(error=reason))
     for row in _held_rows(session, coupon):
         if (coupon.pending_key or "") in row.body + row.subject and row.reason != reason:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(reason=reason))

@@ -242,3 +242,18 @@ def test_publish_warns_of_an_empty_or_low_pool_and_refuses_a_missing_name(shop: 
     assert issues(code_source="pool", pool="여름") == [("coupon_pool_low", "warning")]
     import_pool(shop.db, "여름", [f"T{n}" for n in range(50)], shop.clock.now())
     assert issues(code_source="pool", pool="여름") == [] and issues() == []
+
+
+def test_a_later_message_of_the_journey_gets_the_same_pool_code(shop: Shop) -> None:
+    """The enrollment keeps the placeholder; a message a day later is held a moment, then sent with the code
+    the coupon got (not a second code, and never the placeholder)."""
+    import_pool(shop.db, "p", ["ONE-1", "TWO-2"], shop.clock.now())
+    build(shop, [("action.coupon", {"discount_type": "won", "amount": 3000, "code_source": "pool", "pool": "p"}),
+                 ("message.sms", BODY), ("wait.duration", {"duration": 60 * 24}), ("message.sms", BODY)])
+    customer = shop.signup("2026-03-02 10:00")
+    shop.run("2026-03-02 10:01")
+    shop.run("2026-03-03 10:02")
+    bodies = sent_bodies(shop, customer)
+    assert len(bodies) == 2 and all("ONE-1" in body and "[[" not in body for body in bodies)
+    with shop.db.session() as session:
+        assert session.scalar(select(CouponCode.customer_id).where(CouponCode.code == "TWO-2")) is None
