@@ -1635,6 +1635,11 @@
 <context>
     <name>Inspector</name>
     <message>
+        <location filename="../../ui/editor/inspector.py" line="250"/>
+        <source>%1 of %2 codes left</source>
+        <translation>코드 %2개 중 %1개 남음</translation>
+    </message>
+    <message>
         <location filename="../../ui/editor/inspector.py" line="105"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>

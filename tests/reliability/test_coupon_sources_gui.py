@@ -39,3 +39,30 @@ def test_low_and_empty_pool_notices_and_the_import(qtbot, shop: Shop, tmp_path: 
     assert not label.isVisible()
     shop.run("2026-03-02 10:05")
     assert shop.messages(customer)[0].status == "sent"
+
+
+def test_the_inspector_shows_the_code_source_and_offers_the_imported_pools(qtbot, shop: Shop) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    from engine.journey import Journey
+    from ui.editor.document import JourneyDocument
+    from ui.editor.inspector import Inspector
+
+    import_pool(shop.db, "봄맞이", ["A-1", "A-2"], shop.clock.now())
+    journey = Journey(name="쿠폰")
+    journey.add_node("action.coupon", {"amount": 10, "code_source": "pool"}, node_id="c")
+    doc = JourneyDocument(journey)
+    inspector = Inspector(doc, "ko", db=shop.db, clock=shop.clock)
+    qtbot.addWidget(inspector)
+    inspector.show_node("c")
+    inspector.show()
+    source, pool = inspector.widgets["code_source"], inspector.widgets["pool"]
+    assert isinstance(source, QComboBox) and source.currentText() == "코드 묶음"
+    assert [source.itemText(i) for i in range(source.count())] == ["자동 생성", "코드 묶음", "같은 코드", "쇼핑몰에서 발급"]
+    assert isinstance(pool, QComboBox) and pool.itemText(0) == "봄맞이" and pool.isVisible()
+    assert not inspector.widgets["shared_code"].isVisible() and not inspector.widgets["code_prefix"].isVisible()
+    pool.setCurrentIndex(0)
+    pool.activated.emit(0)
+    assert journey.node("c").params["pool"] == "봄맞이"
+    source.setCurrentIndex(2)  # 같은 코드: its box shows, the pool's hides
+    assert inspector.widgets["shared_code"].isVisible() and not pool.isVisible()
