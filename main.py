@@ -139,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     sdisconnect.add_argument("name")
     sync = verbs.add_parser("sync", help="bring in what changed at the connected shops now; JSON summary")
     sync.add_argument("name", nargs="?", help="one source (default: every connected one)")
+    coupons = verbs.add_parser("coupons", help="pools of coupon codes from the shop's coupon export")
+    cpverbs = coupons.add_subparsers(dest="coupons_verb", parser_class=_Parser, metavar="ACTION", required=True)
+    cpimport = cpverbs.add_parser("import", help="add the codes of FILE (the shop's coupon export) to POOL")
+    cpimport.add_argument("pool", help="the pool's name (the coupon node's 코드 묶음)")
+    cpimport.add_argument("file", help="CSV or .xlsx with a 쿠폰번호 / 쿠폰 코드 / code column")
+    cplist = cpverbs.add_parser("list", help="each pool: codes, left, taken in the last 7 days, low or not")
+    cplist.add_argument("--json", action="store_true", help="print JSON")
     consent = verbs.add_parser("consent", help="customers whose ad consent must be re-confirmed (every 2 years)")
     cnverbs = consent.add_subparsers(dest="consent_verb", parser_class=_Parser, metavar="ACTION", required=True)
     cdue = cnverbs.add_parser("due", help="ad consents two years old (the law asks the shop to tell those customers)")
@@ -719,6 +726,30 @@ def cmd_consent(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_coupons(args: argparse.Namespace) -> int:
+    from engine.coupons import CouponError, import_pool, pools, read_codes
+
+    db = _open(args)
+    now = _clock(args).now()
+    if args.coupons_verb == "import":
+        try:
+            result = import_pool(db, args.pool, read_codes(args.file), now)
+        except CouponError as exc:
+            raise UsageError(str(exc)) from None
+        _print_json({"pool": result.pool, "added": result.added, "already": result.already})
+        return EXIT_OK
+    with db.session() as session:
+        found = pools(session, now)
+    if args.json:
+        _print_json([item.to_json() for item in found])
+        return EXIT_OK
+    for item in found:
+        print(f"{item.pool}\t{item.left}/{item.total} left\t{item.used_week} taken in 7 days"
+              + ("\tLOW" if item.low else ""))
+    print(f"{len(found)} pool(s)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_late(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -859,6 +890,7 @@ VERBS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "timeline": cmd_timeline,
     "late": cmd_late,
     "points": cmd_points,
+    "coupons": cmd_coupons,
     "import": cmd_import,
     "source": cmd_source,
     "consent": cmd_consent,

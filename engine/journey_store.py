@@ -273,7 +273,11 @@ def validation_context(session: Session, now: datetime) -> ValidationContext:
     shop = {key.split(".", 1)[1]: config.get(session, key)
             for key in ("shop.name", "shop.contact", "shop.optout_number", "shop.email", "shop.url",
                         "shop.timezone")}
-    return ValidationContext(shop_settings=shop, samples=shop_samples(session, now), now=now)
+    from engine.coupons import pools
+
+    coupon_pools = {item.pool: (item.left, item.low) for item in pools(session, now)}
+    return ValidationContext(shop_settings=shop, samples=shop_samples(session, now), now=now,
+                             coupon_pools=coupon_pools)
 
 
 def shop_samples(session: Session, now: datetime) -> tuple[Sample, ...]:

@@ -382,6 +382,7 @@ class _Batch:
         self.carts_pending: list[tuple[CartIn, int]] = []
         self.consents_pending: list[tuple[int, str, bool, datetime, str]] = []
         self.coupons_pending: list[tuple[CouponUseIn, dict[str, Any]]] = []
+        self.coupon_orders: dict[int, dict[str, Any]] = {}  # orders carrying a coupon code: marked used after storing
 
     def write(self, pending: list[tuple[str, Any]]) -> None:
         self._load(pending)
@@ -674,6 +675,8 @@ class _Batch:
                    "created_at": self.now, "updated_at": self.now, "items": items}
             self.orders[key] = row
             self.new_orders[order_id] = row
+            if value.coupon_code:
+                self.coupon_orders[order_id] = row
             self.counts.orders_created += 1
             if customer_id is not None:
                 self.touched.add(customer_id)
@@ -694,6 +697,8 @@ class _Batch:
                     self.touched.add(customer)
             row.update(changes)
             self._save_order(row, changes)
+            if row.get("coupon_code") and ("coupon_code" in changes or "customer_id" in changes):
+                self.coupon_orders[row["id"]] = row
             self.counts.orders_updated += 1
         status_changed = value.status != row["status"]
         if status_changed:
@@ -904,12 +909,11 @@ class _Batch:
             fast_insert(session, ConsentEvent, events)
 
     def _store_coupons(self) -> None:
+        for row in self.coupon_orders.values():  # an imported or synced order carrying a code: that coupon used
+            if redeem(self.session, str(row["coupon_code"]), row.get("customer_id"), row["id"], row["ordered_at"]):
+                self.counts.coupons_used += 1
         for value, row in self.coupons_pending:
-            result = self.session.execute(
-                update(Coupon)
-                .where(Coupon.code == value.code, Coupon.redeemed_at.is_(None))
-                .values(redeemed_order_id=row["id"], redeemed_at=value.at))
-            if getattr(result, "rowcount", 0):
+            if redeem(self.session, value.code, row.get("customer_id"), row["id"], value.at):
                 self.counts.coupons_used += 1
             else:
                 self.counts.unchanged += 1
@@ -953,3 +957,24 @@ def record_optout(session: Session, value: OptOutIn, now: datetime) -> WriteCoun
 
 def record_coupon_use(session: Session, value: CouponUseIn, now: datetime) -> WriteCounts:
     return _one(session, now, "coupon_use", value)
+
+
+# --- redemption ------------------------------------------------------------------------------------
+
+def redeem(session: Session, code: str, customer_id: int | None, order_id: int, at: datetime) -> bool:
+    """Mark the customer's unredeemed coupon with this code used by the order (a shared code: this customer's
+    row only; a code nobody else holds: whoever holds it, an order with no customer too)."""
+    code = code.strip()
+    if not code:
+        return False
+    query = update(Coupon).where(Coupon.code == code, Coupon.redeemed_at.is_(None), Coupon.status == "issued")
+    if customer_id is not None:
+        own = session.execute(query.where(Coupon.customer_id == customer_id).values(
+            redeemed_order_id=order_id, redeemed_at=at))
+        if getattr(own, "rowcount", 0):
+            return True
+    holders = session.scalar(select(func.count()).select_from(Coupon).where(Coupon.code == code)) or 0
+    if holders != 1:  # a shared code used by someone it was not given to: no one's coupon is marked
+        return False
+    result = session.execute(query.values(redeemed_order_id=order_id, redeemed_at=at))
+    return bool(getattr(result, "rowcount", 0))

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from engine import config
+from engine.coupons import CouponError, import_pool, low_pools, pools, read_codes
 from engine.delivery.rules import stale_since
 from engine.runtime.lease import status as runner_status
 from engine.runtime.stats import failures
@@ -141,7 +144,13 @@ class MainWindow(QMainWindow):
         self.failure_label.setObjectName("failureNotice")
         self.failure_label.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.failure_label.linkActivated.connect(self.open_failed_journey)
-        for label in (self.failure_label, self.runner_label, self.sync_label, self.held_label):
+        # a coupon pool a live journey takes from running low or empty: a link to import more codes
+        self.coupon_label = ClickableLabel()
+        self.coupon_label.setObjectName("couponNotice")
+        self.coupon_label.setStyleSheet("color: #c0392b;")
+        self.coupon_label.clicked.connect(lambda: self.import_coupon_codes(self.low_pool))
+        self.low_pool: str | None = None
+        for label in (self.failure_label, self.coupon_label, self.runner_label, self.sync_label, self.held_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addPermanentWidget(self.runner_button)
         self.timer = QTimer(self)
@@ -172,6 +181,9 @@ class MainWindow(QMainWindow):
         connections_action = QAction(self.tr("Shop connections…"), self)
         connections_action.triggered.connect(lambda: self.open_connections())
         file_menu.addAction(connections_action)
+        coupons_action = QAction(self.tr("Import coupon codes…"), self)
+        coupons_action.triggered.connect(lambda: self.import_coupon_codes())
+        file_menu.addAction(coupons_action)
         file_menu.addSeparator()
         self.import_action = import_action
         self.connections_action = connections_action
@@ -266,6 +278,49 @@ class MainWindow(QMainWindow):
         self.held_label.setVisible(bool(held))
         self.late_banner.refresh()
         self.refresh_failures()
+        self.refresh_coupons()
+
+    def refresh_coupons(self) -> None:
+        """Tell the owner before a coupon pool runs out (and that its messages wait once it has)."""
+        with self.ctx.db.session() as session:
+            low = low_pools(session, self.ctx.clock.now())
+        self.low_pool = low[0].pool if low else None
+        if not low:
+            self.coupon_label.setVisible(False)
+            return
+        first = low[0]
+        if first.left:
+            text = (self.tr("⚠ Coupon pool '%1': only %2 codes left. Import more…")
+                    .replace("%1", first.pool).replace("%2", f"{first.left:,}"))
+        else:
+            text = self.tr("⚠ Coupon pool '%1' is empty: its messages are held. Import codes…").replace("%1", first.pool)
+        self.coupon_label.setText(text)
+        self.coupon_label.setVisible(True)
+
+    def import_coupon_file(self, pool: str, path: str) -> str:
+        """Add the codes of the shop's coupon export at `path` to `pool`; the line the status bar shows."""
+        result = import_pool(self.ctx.db, pool, read_codes(path), self.ctx.clock.now())
+        self.refresh_coupons()
+        return (self.tr("%1 coupon codes added to '%2' (%3 were there already).")
+                .replace("%1", f"{result.added:,}").replace("%2", result.pool).replace("%3", f"{result.already:,}"))
+
+    def import_coupon_codes(self, pool: str | None = None) -> None:
+        """Ask which pool and which file (the shop's coupon export), then import it."""
+        if not pool:
+            with self.ctx.db.session() as session:
+                names = [item.pool for item in pools(session, self.ctx.clock.now())]
+            pool, ok = QInputDialog.getItem(self, self.tr("Import coupon codes"),
+                                            self.tr("Pool name (the coupon node's code pool):"), names, 0, True)
+            if not ok or not pool.strip():
+                return
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("The shop's coupon export"), "",
+                                              self.tr("Coupon lists (*.csv *.xlsx);;All files (*)"))
+        if not path:
+            return
+        try:
+            self.statusBar().showMessage(self.import_coupon_file(pool.strip(), path), 8000)
+        except CouponError as exc:
+            QMessageBox.warning(self, self.tr("Import coupon codes"), str(exc))
 
     def refresh_failures(self) -> None:
         """Tell the owner when a live journey stopped customers because its message could not be made."""

@@ -24,8 +24,9 @@ def _log(rows: list[OutboxMessage], now: datetime, event: str, reason: str) -> l
 
 
 def release_held(session: Session, ids: Iterable[int], now: datetime) -> int:
-    """Send these held messages after all (at the next pass, late or not: the owner decided)."""
-    rows = _held(session, ids)
+    """Send these held messages after all (at the next pass, late or not: the owner decided). A message
+    waiting for its coupon code is not among them: it would carry the placeholder (engine/coupons.py)."""
+    rows = [row for row in _held(session, ids) if not (row.reason or "").startswith("coupon_")]
     if rows:
         session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows])).values(
             status="queued", reason="released", not_before=now, due_at=now, lateness="send_late",

@@ -32,6 +32,14 @@ ERROR, WARNING = "error", "warning"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_trigger": ("시작 조건이 없습니다. 시작 조건 노드를 하나 넣으세요.", "No trigger: add one trigger node."),
+    "coupon_no_pool": ("쿠폰 코드를 가져올 코드 묶음 이름을 적으세요.", "Name the pool the coupon codes come from."),
+    "coupon_no_shared": ("모두에게 줄 같은 쿠폰 코드를 적으세요.", "Enter the shared coupon code."),
+    "coupon_pool_empty": ("코드 묶음 '{pool}'에 남은 코드가 없습니다. 코드를 가져올 때까지 메시지를 보류합니다 "
+                          "(파일 › 쿠폰 코드 가져오기).",
+                          "The pool '{pool}' has no codes left: messages are held until codes are imported "
+                          "(File › Import coupon codes)."),
+    "coupon_pool_low": ("코드 묶음 '{pool}'에 남은 코드가 {left}개뿐입니다. 다 떨어지기 전에 더 가져오세요.",
+                        "The pool '{pool}' has only {left} codes left; import more before it runs out."),
     "many_triggers": ("시작 조건은 하나만 둘 수 있습니다. 이 노드를 지우세요.", "Only one trigger is allowed; remove this one."),
     "trigger_unconnected": ("시작 조건 다음에 아무것도 연결되지 않았습니다.", "Nothing follows the trigger."),
     "unreachable": ("어디에서도 이어지지 않아 아무도 도착하지 않는 노드입니다.", "No path leads to this node."),
@@ -119,6 +127,8 @@ class ValidationContext:
     # customers every message is tried on (the shop's own and one with every field empty); () → made-up ones
     samples: tuple[Sample, ...] = ()
     now: datetime | None = None  # the instant trial renders happen at (coupon expiry and the like)
+    # coupon pool → (codes left, low); None: not known (a journey file checked without a shop)
+    coupon_pools: Mapping[str, tuple[int, bool]] | None = None
 
 
 _RENDERER = Renderer()  # one for every validation: its cache keeps the texts an editor validates again
@@ -162,9 +172,31 @@ def validate(journey: Journey, context: ValidationContext | None = None) -> list
             issues += _promotional(node)
         if node.kind == "message.kakao":
             issues += _alimtalk(journey, node, context)
+        if node.kind == "action.coupon":
+            issues += _coupon_source(node, context)
     order = {node_id: index for index, node_id in enumerate(journey.nodes)}
     issues.sort(key=lambda issue: (issue.severity != ERROR, order.get(issue.node_id or "", -1)))
     return issues
+
+
+def _coupon_source(node: Node, context: ValidationContext) -> list[Issue]:
+    """A pool or shared code named; a pool that is empty or low (a warning: publishing is still allowed)."""
+    source = node.param("code_source") or "auto"
+    if source == "shared" and not str(node.param("shared_code") or "").strip():
+        return [Issue(node.id, ERROR, "coupon_no_shared", "shared_code")]
+    if source != "pool":
+        return []
+    pool = str(node.param("pool") or "").strip()
+    if not pool:
+        return [Issue(node.id, ERROR, "coupon_no_pool", "pool")]
+    if context.coupon_pools is None:
+        return []
+    left, low = context.coupon_pools.get(pool, (0, True))
+    if not left:
+        return [Issue(node.id, WARNING, "coupon_pool_empty", "pool", {"pool": pool})]
+    if low:
+        return [Issue(node.id, WARNING, "coupon_pool_low", "pool", {"pool": pool, "left": f"{left:,}"})]
+    return []
 
 
 def _settings(journey: Journey) -> list[Issue]:
@@ -355,7 +387,11 @@ def _path_without_coupon(journey: Journey, node: Node) -> list[str]:
     """A path from the trigger to `node` that passes no coupon node, as the nodes' names ([] when none):
     a message there reads `coupon.*` that no coupon node has issued. One breadth-first pass from the
     trigger(s) over the journey without its coupon nodes (asked only for messages that read a coupon)."""
-    parents: dict[str, str | None] = {trigger.id: None for trigger in journey.triggers()}
+    from engine.kinds import BY_KIND
+
+    parents: dict[str, str | None] = {  # a trigger that hands a coupon in (a coupon about to expire) is one
+        trigger.id: None for trigger in journey.triggers()
+        if "coupon" not in getattr(BY_KIND.get(trigger.kind), "provides", ())}
     waiting = deque(parents)
     while waiting:
         current = waiting.popleft()

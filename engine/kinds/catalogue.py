@@ -18,9 +18,10 @@ from engine.kinds.actions import coupon, notify_owner, points, set_field, tag
 from engine.kinds.effects import COUNT_ACTION, OUT, Log
 from engine.kinds.spec import Kind, NodeType
 from engine.kinds.triggers import cart, date, manual, pass_through, segment, shop_events, tier
+from engine.kinds.triggers import coupon as coupon_trigger
 
 KINDS: list[Kind] = [
-    *shop_events.KINDS, *cart.KINDS, *segment.KINDS, *tier.KINDS, *date.KINDS, *manual.KINDS,
+    *shop_events.KINDS, *cart.KINDS, *segment.KINDS, *tier.KINDS, *date.KINDS, *coupon_trigger.KINDS, *manual.KINDS,
     *waits.KINDS,
     *condition.KINDS,
     *split.KINDS,

@@ -27,6 +27,7 @@ from engine.channels import prices as channel_prices
 from engine.channels import shop_info
 from engine.clock import Clock
 from engine.customers.segments import thresholds
+from engine.kinds.actions.coupon import PENDING_PREFIX
 from engine.kinds.effects import (
     PASS,
     SENT,
@@ -396,7 +397,11 @@ class Advancer:
                     self._log(writes, row, effect.at or visit.at, current.id, effect.event, effect.reason,
                               **(effect.detail or {}))
                 elif kind is Send:
-                    writes.outbox.append(effect.row)
+                    out = effect.row
+                    if out.get("status") == "queued" and (PENDING_PREFIX in out["body"] or PENDING_PREFIX in out["subject"]):
+                        # a pool or shop coupon not obtained yet: held until engine/coupons.py puts its code in
+                        out["status"], out["reason"] = "held", "coupon_wanted"
+                    writes.outbox.append(out)
                 elif kind is Count:
                     setattr(counts, effect.name, getattr(counts, effect.name) + 1)
                 elif effect is SENT:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.clock import Clock
+from engine.coupons import resolve_coupons
 from engine.customers.points import give_due
 from engine.delivery.adapters.base import Channel
 from engine.delivery.dispatch import deliver_due
@@ -25,6 +26,8 @@ class Engine:
     channels: Mapping[str, Channel]
     versions: VersionCache = field(default_factory=VersionCache)
     give_points: bool = True  # False: grants stay recorded, no shop API is called (simulate's copy)
+    shop_calls: bool = True  # False: shop coupons get stand-in codes, the shop is never called (simulate's copy)
+    coupon_http: Any = None  # the shop API client coupon issuing uses (tests: fast retries); None: its own
 
     def __post_init__(self) -> None:
         self.triggers = TriggerScanner(self.versions)
@@ -50,6 +53,9 @@ class Engine:
             "render_failed": steps.render_failed,
             "actions": steps.actions,
         }
+        # pool and shop coupon codes, outside the advancer's transaction; their held messages queued again
+        coupons = resolve_coupons(self.db, clock, http=self.coupon_http, offline=not self.shop_calls)
+        summary["coupons_issued"] = coupons.issued
         delivered = deliver_due(self.db, clock, self.channels) if deliver else None
         if deliver and self.give_points:  # the points journeys asked for: outside every batch's transaction (engine/customers/points)
             grants = give_due(self.db, clock)

@@ -139,7 +139,7 @@ def _run(copy: Database, journey_id: str, name: str, start: datetime, end: datet
         prices = channel_prices(config.Snapshot(session).get)
     channel = CountingChannel()
     # a replay never gives points: the copy keeps the shop's Cafe24 connection, and a grant is real money
-    engine = Engine(copy, {spec.name: channel for spec in CHANNELS}, give_points=False)
+    engine = Engine(copy, {spec.name: channel for spec in CHANNELS}, give_points=False, shop_calls=False)
     result = SimulationResult(journey_id, name, start, end)
     moment = start
     while moment <= end:

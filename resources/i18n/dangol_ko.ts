@@ -1960,6 +1960,11 @@
 <context>
     <name>Inspector</name>
     <message>
+        <location filename="../../ui/editor/inspector.py" line="263"/>
+        <source>%1 of %2 codes left</source>
+        <translation>코드 %2개 중 %1개 남음</translation>
+    </message>
+    <message>
         <location filename="../../ui/editor/inspector.py" line="105"/>
         <source>Select a node to change its settings.</source>
         <translation>설정을 바꿀 노드를 고르세요.</translation>
@@ -1975,32 +1980,32 @@
         <translation>(전체)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="266"/>
+        <location filename="../../ui/editor/inspector.py" line="286"/>
         <source>Insert</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="335"/>
+        <location filename="../../ui/editor/inspector.py" line="355"/>
         <source>%1 bytes (EUC-KR), sent as %2</source>
         <translation>%1바이트 (EUC-KR), %2(으)로 발송</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="337"/>
+        <location filename="../../ui/editor/inspector.py" line="357"/>
         <source>Added for the ad law:</source>
         <translation>광고 규정에 따라 이렇게 보냅니다:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="339"/>
+        <location filename="../../ui/editor/inspector.py" line="359"/>
         <source>Preview:</source>
         <translation>미리 보기:</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="341"/>
+        <location filename="../../ui/editor/inspector.py" line="361"/>
         <source>This looks like an ad (coupon, discount…): mark it as an ad message.</source>
         <translation>광고처럼 보입니다 (쿠폰, 할인 등): 광고성 메시지로 표시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="431"/>
+        <location filename="../../ui/editor/inspector.py" line="451"/>
         <source>Cannot show a preview: %1</source>
         <translation>미리 보기를 만들 수 없습니다: %1</translation>
     </message>
@@ -2444,173 +2449,214 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="76"/>
+        <location filename="../../ui/main_window.py" line="293"/>
+        <source>⚠ Coupon pool &apos;%1&apos;: only %2 codes left. Import more…</source>
+        <translation>⚠ 쿠폰 코드 묶음 &apos;%1&apos;: 남은 코드 %2개. 더 가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="296"/>
+        <source>⚠ Coupon pool &apos;%1&apos; is empty: its messages are held. Import codes…</source>
+        <translation>⚠ 쿠폰 코드 묶음 &apos;%1&apos;이(가) 비어 메시지를 보류하고 있습니다. 코드 가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="304"/>
+        <source>%1 coupon codes added to &apos;%2&apos; (%3 were there already).</source>
+        <translation>쿠폰 코드 %1개를 &apos;%2&apos;에 추가했습니다(이미 있던 코드 %3개).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="323"/>
+        <source>Import coupon codes</source>
+        <translation>쿠폰 코드 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="313"/>
+        <source>Pool name (the coupon node&apos;s code pool):</source>
+        <translation>코드 묶음 이름(쿠폰 발급 노드의 코드 묶음):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="316"/>
+        <source>The shop&apos;s coupon export</source>
+        <translation>쇼핑몰에서 내려받은 쿠폰 목록</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="317"/>
+        <source>Coupon lists (*.csv *.xlsx);;All files (*)</source>
+        <translation>쿠폰 목록 (*.csv *.xlsx);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="184"/>
+        <source>Import coupon codes…</source>
+        <translation>쿠폰 코드 가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="79"/>
         <source>Demo shop: made-up customers and orders to try things out. Nothing is sent to real people.</source>
         <translation>데모 쇼핑몰: 둘러보기용으로 만든 가상의 고객과 주문입니다. 실제 사람에게는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>%1 late messages stay unsent; the notice will not come back for them.</source>
         <translation>늦은 메시지 %1건은 보내지 않은 채로 둡니다. 이 메시지들로 알림이 다시 뜨지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>Template gallery</source>
         <translation>템플릿 갤러리</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>Segments</source>
         <translation>세그먼트</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97"/>
+        <location filename="../../ui/main_window.py" line="100"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Open the shop connections</source>
         <translation>쇼핑몰 연결 창 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="171"/>
         <source>Dangol</source>
         <translation>단골여정</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>demo shop</source>
         <translation>데모 쇼핑몰</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="177"/>
         <source>Import a shop file…</source>
         <translation>쇼핑몰 파일 가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>Shop connections…</source>
         <translation>쇼핑몰 연결…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="178"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="200"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>About Dangol</source>
         <translation>단골여정 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>Dangol: customer journeys for small online shops, on your own PC.</source>
         <translation>단골여정: 작은 온라인 쇼핑몰을 위한 고객 여정 도구. 내 PC에서 돌아갑니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>Runner: running</source>
         <translation>자동 실행기: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>Runner: stopped</source>
         <translation>자동 실행기: 멈춤</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Runner: not responding</source>
         <translation>자동 실행기: 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Runner: not started yet</source>
         <translation>자동 실행기: 아직 시작 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>last heartbeat %1</source>
         <translation>마지막 신호 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Stop runner</source>
         <translation>자동 실행 멈추기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Start runner</source>
         <translation>자동 실행 시작</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Last sync: %1</source>
         <translation>마지막 동기화: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Not synced yet</source>
         <translation>아직 동기화 안 함</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>out of date: messages are not sent until it is synced again</source>
         <translation>오래됨: 다시 동기화할 때까지 메시지를 보내지 않고 기다립니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>%1 messages waiting for review</source>
         <translation>확인 기다리는 메시지 %1건</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="335"/>
         <source>⚠ %1 customers stopped: a message of &apos;%2&apos; could not be made. Fix it</source>
         <translation>⚠ 고객 %1명이 멈췄습니다: &apos;%2&apos;의 메시지를 만들 수 없었습니다. 고치기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>(and %1 more journeys)</source>
         <translation>(다른 여정 %1개 더)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>&apos;%1&apos;: %2 customers</source>
         <translation>&apos;%1&apos;: 고객 %2명</translation>
     </message>
@@ -3204,7 +3250,7 @@
 <context>
     <name>RuleRow</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="542"/>
+        <location filename="../../ui/editor/inspector.py" line="562"/>
         <source>Type to search</source>
         <translation>이름 일부를 입력해 찾기</translation>
     </message>
@@ -3267,7 +3313,7 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../ui/editor/inspector.py" line="455"/>
+        <location filename="../../ui/editor/inspector.py" line="475"/>
         <source>+ rule</source>
         <translation>+ 규칙</translation>
     </message>

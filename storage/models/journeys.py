@@ -170,11 +170,25 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
+COUPON_SOURCES = ("auto", "pool", "shared", "shop")
+COUPON_STATUSES = ("issued", "wanted", "failed")
+
+
 class Coupon(Base):
+    """A coupon a journey gave a customer. `code` is what the shop accepts; one shared code is many rows (one
+    per customer), so a code is unique per customer only. A pool or shop coupon is first `wanted` (its code
+    the placeholder `pending_key`, held messages carrying it) until engine/coupons.py obtains the real code."""
+
     __tablename__ = "coupons"
+    __table_args__ = (
+        UniqueConstraint("code", "customer_id", name="uq_coupons_code_customer"),
+        Index("ix_coupons_code", "code"),
+        Index("ix_coupons_wanted", "status", sqlite_where=text("status = 'wanted'"),
+              postgresql_where=text("status = 'wanted'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(60), unique=True)
+    code: Mapped[str] = mapped_column(String(60))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     journey_id: Mapped[str | None] = mapped_column(ForeignKey("journeys.id", ondelete="SET NULL"))
     node_id: Mapped[str | None] = mapped_column(String(32))
@@ -184,3 +198,28 @@ class Coupon(Base):
     expires_at: Mapped[datetime | None]
     redeemed_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     redeemed_at: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")
+    pool: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(10), default="issued", server_default="issued")
+    pending_key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(300))
+    shop_ref: Mapped[str | None] = mapped_column(String(120))
+
+
+class CouponCode(Base):
+    """One code of a pool the owner imported from the shop's coupon export; taken by one customer once."""
+
+    __tablename__ = "coupon_codes"
+    __table_args__ = (
+        UniqueConstraint("pool", "code", name="uq_coupon_codes_pool_code"),
+        Index("ix_coupon_codes_free", "pool", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool: Mapped[str] = mapped_column(String(60))
+    code: Mapped[str] = mapped_column(String(60))
+    imported_at: Mapped[datetime]
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    coupon_id: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None]

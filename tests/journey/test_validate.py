@@ -156,7 +156,24 @@ def _cycle(j: Journey) -> None:
     j._graph.add_edge("x", "t")  # bypass the API: the model refuses cycles, validate still guards
 
 
+def _coupon(**params: object):  # type: ignore[no-untyped-def]
+    def change(j: Journey) -> None:
+        j.add_node("action.coupon", {"amount": 10, **params}, node_id="k")
+        j.disconnect(j.edges_from("t")[0].id)
+        j.connect("t", "out", "k")
+        j.connect("k", "out", "m")
+
+    change.__name__ = "_coupon_" + "_".join(str(v) or "blank" for v in params.values())
+    return change
+
+
+POOLS = ValidationContext(dict(SHOP.shop_settings), coupon_pools={"low": (3, True)})
+
 CASES = [
+    (_coupon(code_source="pool", pool=""), SHOP, "coupon_no_pool", "error"),
+    (_coupon(code_source="shared", shared_code=""), SHOP, "coupon_no_shared", "error"),
+    (_coupon(code_source="pool", pool="none"), POOLS, "coupon_pool_empty", "warning"),
+    (_coupon(code_source="pool", pool="low"), POOLS, "coupon_pool_low", "warning"),
     (_no_trigger, SHOP, "no_trigger", "error"),
     (_many, SHOP, "many_triggers", "error"),
     (_trigger_unconnected, SHOP, "trigger_unconnected", "error"),

@@ -150,7 +150,7 @@ def test_publish_blocked_by_an_error(qtbot, editor: EditorWindow, monkeypatch) -
 
 def test_palette_search_and_inspector_won_field(qtbot, editor: EditorWindow) -> None:
     editor.palette.search.setText("쿠폰")
-    assert editor.palette.visible_kinds() == ["action.coupon"]
+    assert editor.palette.visible_kinds() == ["trigger.coupon_expiring", "action.coupon"]
     editor.palette.search.setText("")
     editor.scene.nodes["trigger"].setSelected(True)
     box = editor.inspector.widgets["min_amount"]

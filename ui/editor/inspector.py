@@ -244,10 +244,30 @@ class Inspector(QWidget):
             text.textChanged.connect(timer.start)
             text.textChanged.connect(self._update_preview)
             return text
+        if name == "pool" and self.db is not None:  # the coupon node's code pool: the imported ones offered
+            return self._pool_box(name, str(value or ""))
         line = QLineEdit(str(value or ""))
         line.setMaxLength(self.doc.journey.limits.text_chars)
         line.editingFinished.connect(lambda ln=line, n=name: self._commit(n, ln.text()))
         return line
+
+    def _pool_box(self, name: str, value: str) -> QWidget:
+        from engine.coupons import pools
+
+        with self.db.session() as session:
+            found = pools(session, self.clock_now())
+        combo = QComboBox()
+        combo.setEditable(True)  # a pool imported later may be named now
+        for item in found:
+            combo.addItem(item.pool, item.pool)
+            combo.setItemData(combo.count() - 1, self.tr("%1 of %2 codes left").replace("%1", f"{item.left:,}")
+                              .replace("%2", f"{item.total:,}"), Qt.ItemDataRole.ToolTipRole)
+        combo.setCurrentText(value)
+        edit = combo.lineEdit()
+        edit.setMaxLength(60)
+        edit.editingFinished.connect(lambda c=combo, n=name: self._commit(n, c.currentText().strip()))
+        combo.activated.connect(lambda _, c=combo, n=name: self._commit(n, c.currentText().strip()))
+        return combo
 
     def _variable_row(self, text: QPlainTextEdit) -> None:
         """A list of the variables this message may use, inserted at the cursor."""

@@ -5,7 +5,7 @@ A change of tier is not a table of its own: it is a shop event (`shop_events`, k
 payload from/to/direction), written once per change by engine/customers/tiers.recompute_tiers.
 
 Revision ID: 0017_tiers_points
-Revises: 0012_split_steps_index
+Revises: 0016_coupon_sources
 """
 from collections.abc import Sequence
 
@@ -15,7 +15,7 @@ from alembic import op
 from storage.models.base import UTCDateTime
 
 revision: str = '0017_tiers_points'
-down_revision: str | None = '0012_split_steps_index'
+down_revision: str | None = '0016_coupon_sources'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
