@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from engine.money import won
 
@@ -67,3 +67,43 @@ class FigureCard(QFrame):
     def set(self, value: str, note: str = "") -> None:
         self.value.setText(value)
         self.note.setText(note)
+
+
+class ColumnScroll(QScrollArea):
+    """Scrolls a column of boxes up and down: the column gets the viewport's width and the height it needs at that
+    width (wrapped text included), whenever either changes. (A resizable QScrollArea gives a column whose boxes
+    are rebuilt the height it had, squeezing the new boxes into it.)"""
+
+    def __init__(self, column: QWidget) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(column)
+        column.installEventFilter(self)
+        self._pending = False
+
+    def fit(self) -> None:
+        self._pending = False
+        column = self.widget()
+        if column is None:
+            return
+        width = self.viewport().width()
+        layout = column.layout()
+        height = column.sizeHint().height()
+        if layout is not None:
+            layout.activate()
+            height = max(height, layout.minimumSize().height())
+            if layout.hasHeightForWidth():
+                height = max(height, layout.heightForWidth(width))
+        column.resize(width, height)
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest and not self._pending:
+            self._pending = True  # once the layout has settled
+            QTimer.singleShot(0, self.fit)
+        return super().eventFilter(watched, event)

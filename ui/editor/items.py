@@ -5,6 +5,7 @@ Items only draw and report gestures; the scene turns gestures into undo commands
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -129,8 +130,12 @@ class _Fonts:
 
 
 def _static(text: str, font: QFont, width: float | None = None) -> QStaticText:
-    static = QStaticText(text)
-    static.setTextFormat(Qt.TextFormat.PlainText)
+    if "\n" in text:  # plain QStaticText joins lines: several lines go as rich text with breaks (drawn in the pen)
+        static = QStaticText("<br>".join(html.escape(line) for line in text.split("\n")))
+        static.setTextFormat(Qt.TextFormat.RichText)
+    else:
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
     static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
     if width is not None:
         static.setTextWidth(width)

@@ -48,7 +48,7 @@ from ui.editor.results_panel import ResultsPanel
 from ui.editor.scene import JourneyScene
 from ui.editor.view import JourneyView
 from ui.runner_control import RunnerControl
-from ui.widgets import first_size
+from ui.widgets import ColumnScroll, first_size
 
 AUTOSAVE_MS = 60_000
 
@@ -94,10 +94,7 @@ class EditorWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock(self.tr("Settings"), inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self.results = ResultsPanel(ctx, self.journey.id, before_publish=self._saved_for_results)
-        results_scroll = QScrollArea()
-        results_scroll.setWidgetResizable(True)
-        results_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        results_scroll.setWidget(self.results)
+        results_scroll = ColumnScroll(self.results)  # the boxes are rebuilt on each refresh: sized to fit them
         self.results_dock = self._dock(self.tr("Results"), results_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self.results.published.connect(self._results_published)
         problems_dock = self._dock(self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
