@@ -122,10 +122,11 @@ def test_the_editor_cannot_make_a_journey_that_would_be_refused_when_read_back()
 def test_a_journey_at_the_limit_validates_well_under_a_second() -> None:
     validate(Journey.from_dict(chain(3)))  # the node kinds' list is read on first use (imports): not timed here
     data = chain(LIMITS.nodes)
-    started = time.perf_counter()
+    # the CPU time of this thread: the work itself, not how busy the machine is (CI runs two workers on two cores)
+    started = time.thread_time()
     journey = Journey.from_dict(data)
     issues = validate(journey)
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert not [issue for issue in issues if issue.is_error], issues[:3]
     assert elapsed < 0.5, f"{elapsed:.2f} s to read and validate {LIMITS.nodes} nodes"
 
