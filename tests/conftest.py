@@ -17,6 +17,13 @@ from storage.db import Database, open_database
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _artifacts_folder() -> None:
+    """Screenshots go to tests/artifacts/ (ignored by git): made here for every worker, so no test depends on
+    another having run first (a clean clone has no such folder)."""
+    (ROOT / "tests" / "artifacts").mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real user's data folder or keyring from a test."""
