@@ -35,7 +35,11 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert cli("--db", db, "--now", NOW, "demo", "--customers", "300").returncode == 0
     made = cli("--db", db, "--now", NOW, "journey", "create", "--template", "winback_90d")
     assert made.returncode == 0, made.stderr
-    assert cli("--db", db, "--now", NOW, "journey", "publish", made.stdout.split()[-1]).returncode == 0
+    # those already at risk enter too (50 a day): with only the few who cross into "at risk" by 03-06, the
+    # A/B split (a hash of the random journey id) put them all in the holdout or without consent one run in
+    # several, and nobody had a message queued
+    assert cli("--db", db, "--now", NOW, "journey", "publish", made.stdout.split()[-1],
+               "--backfill-daily", "50").returncode == 0
     assert cli("--db", db, "--now", "2026-03-06T10:00", "run-once").returncode == 0
     return path
 

@@ -338,3 +338,28 @@ def test_the_sql_seam_spells_sqlite_and_postgresql() -> None:
     assert "+orders.customer_id" in lite and "julianday(orders.ordered_at) - 2440587.5" in lite
     pg = str(query.compile(dialect=postgresql.dialect()))
     assert "+" not in pg and "EXTRACT(EPOCH FROM orders.ordered_at) / 86400.0" in pg
+
+
+@pytest.mark.parametrize("version", [(3, 40, 1), (3, 37, 2)])  # unixepoch() came in SQLite 3.38
+def test_epoch_seconds_is_exact_at_midnight_in_both_spellings(monkeypatch: pytest.MonkeyPatch,
+                                                              version: tuple[int, int, int]) -> None:
+    import sqlite3
+
+    from sqlalchemy import literal_column, select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    import storage.sql
+    from storage.sql import epoch_seconds
+
+    monkeypatch.setattr(storage.sql.sqlite3, "sqlite_version_info", version)
+    text = str(select(epoch_seconds(literal_column("t"))).compile(dialect=sqlite.dialect()))
+    assert ("unixepoch(" in text) == (version >= (3, 38))
+    con = sqlite3.connect(":memory:")
+    if version < (3, 38) or sqlite3.sqlite_version_info >= (3, 38):
+        for stored, seconds in (("2026-02-28 15:00:00.000000", 1772290800),  # 2026-03-01 00:00 in Seoul
+                                ("2026-02-28 14:59:59.999999", 1772290799), ("1970-01-01 00:00:00", 0)):
+            assert con.execute(text.replace("FROM", "FROM (SELECT ? AS t)").replace("SELECT", "SELECT", 1)
+                               if "FROM" in text else f"{text} FROM (SELECT ? AS t)", (stored,)).fetchone()[0] \
+                == seconds, (stored, text)
+    pg = str(select(epoch_seconds(literal_column("t"))).compile(dialect=postgresql.dialect()))
+    assert "FLOOR(EXTRACT(EPOCH FROM t))" in pg
