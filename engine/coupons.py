@@ -214,6 +214,7 @@ def _cafe24(connector: Any, coupon: Any, customer: Any, params: Mapping[str, Any
         raise ShopRefused("the customer is not a Cafe24 member")
     from engine.sync.api.cafe24 import API_VERSION
 
+    connector.require("mall.write_promotion")
     headers = {"Authorization": f"Bearer {connector._access_token()}", "Content-Type": "application/json",
                "X-Cafe24-Api-Version": API_VERSION}
     body = {"shop_no": 1, "request": {"issued_member_scope": "M", "member_id": customer.external_id,

@@ -223,6 +223,21 @@ def test_cafe24_issues_the_coupon_to_the_member_once(fake: FakeShop, monkeypatch
         issue_at_shop("cafe24", connector, _coupon(), _customer(), {"shop_coupon": "7001"})
 
 
+def test_a_cafe24_connection_agreed_without_the_coupon_scope_is_refused_with_what_to_do(
+        fake: FakeShop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shop connected before coupons were asked for (its stored scopes lack mall.write_promotion): no call
+    is made, and the owner reads what to do."""
+    connector = cafe24(fake, monkeypatch)
+    connector.secrets["scopes"] = "mall.read_order,mall.read_customer,mall.write_mileage"
+    with pytest.raises(ShopRefused) as refused:
+        issue_at_shop("cafe24", connector, _coupon(), _customer(source="cafe24", external_id="sky01"),
+                      {"shop_coupon": "7001"})
+    assert "mall.write_promotion" in str(refused.value) and fake.cafe24 == {"7001": []}  # issued to nobody
+    connector.secrets["scopes"] += ",mall.write_promotion"  # connected again, agreed
+    assert issue_at_shop("cafe24", connector, _coupon(), _customer(source="cafe24", external_id="sky01"),
+                         {"shop_coupon": "7001"})[0] == "7001"
+
+
 def shopify(fake: FakeShop) -> Shopify:
     return Shopify(fast(), {"shop": fake.url}, {"access_token": "shpat_test"}, lambda key, value: None)
 

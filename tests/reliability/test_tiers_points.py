@@ -168,6 +168,20 @@ def test_a_refused_connection_puts_the_grant_on_the_owners_list(shop: Shop, fake
     assert status == "manual" and "다시 연결" in (error or "")
 
 
+def test_a_connection_agreed_without_the_points_scope_lists_the_grant_without_a_call(
+        shop: Shop, fake: PointsFake) -> None:
+    """Connected when the owner (or an older version) did not agree to mall.write_mileage: no call is made,
+    and the owner's list says what to do."""
+    fake.scopes_granted = ["mall.read_order", "mall.read_customer", "mall.write_promotion"]
+    connected(shop.db, fake)
+    member(shop)
+    enter(shop)
+    counts = give_due(shop.db, FixedClock(at("2026-03-02 10:02")), http=fast())
+    assert counts.manual == 1 and fake.posts == 0
+    status, _, error = grants(shop)[0]
+    assert status == "manual" and "mall.write_mileage" in (error or "") and "다시 연결" in (error or "")
+
+
 def test_a_grant_left_mid_call_is_never_sent_again(shop: Shop, fake: PointsFake) -> None:
     connected(shop.db, fake)
     member(shop)

@@ -56,7 +56,13 @@ from engine.sync.values import SEOUL, parse_birthday, parse_email, parse_id, par
 API_VERSION = "2025-12-01"
 DEFAULT_REDIRECT = "http://127.0.0.1:8724/callback"
 SCOPES = ("mall.read_order", "mall.read_customer", "mall.read_privacy", "mall.read_personal", "mall.read_product",
-          "mall.write_mileage")  # the last: points (적립금) a journey gives, POST /api/v2/admin/points
+          # what journeys write: points (적립금, POST /api/v2/admin/points) and the shop's own coupons issued to a
+          # member (POST /api/v2/admin/coupons/{no}/issues; 고객혜택·쿠폰 is the promotion scope)
+          "mall.write_mileage", "mall.write_promotion")
+WRITE_SCOPES = {
+    "mall.write_mileage": ("points", "적립금 지급"),
+    "mall.write_promotion": ("coupons", "쿠폰 발급"),
+}
 AUTH_TIMEOUT = 300.0          # seconds the owner has to log in and agree in the browser
 TOKEN_MARGIN = timedelta(minutes=5)  # refresh an access token this long before it expires
 WINDOW_DAYS = 30              # order windows (Cafe24: at most 3 months a call)
@@ -236,6 +242,16 @@ class Cafe24(Connector):
         held = self.secrets.get("scopes")
         return held is None or scope in held.split(",")  # unknown: try, and let Cafe24 say
 
+    def require(self, scope: str) -> None:
+        """Refuse at once (SyncError `rejected`, the owner told what to do) when the connection was agreed
+        without a write scope a journey needs: a shop connected before the scope was asked for."""
+        if self._granted(scope):
+            return
+        what, ko = WRITE_SCOPES[scope]
+        raise SyncError("rejected", f"the Cafe24 connection does not allow {what} ({scope}); connect the shop "
+                        "again in Settings › Shop connection and agree to it",
+                        f"카페24 연결에 {ko} 권한({scope})이 없습니다. 설정 › 쇼핑몰 연결에서 다시 연결하고 동의하세요")
+
     # --- OAuth -------------------------------------------------------------------------------------------
 
     def authorize(self, now: datetime) -> None:
@@ -359,6 +375,7 @@ class Cafe24(Connector):
         mall.write_mileage). One call: a 429/5xx is tried again by Http as for a sync; a refused token is
         refreshed and the call made once more (a 401 means nothing was given); anything else raises."""
         self._now = now
+        self.require("mall.write_mileage")
         body = {"shop_no": 1, "request": {"member_id": member_id, "amount": f"{int(amount)}.00",
                                           "type": "increase", "reason": reason[:255]}}
         for attempt in (1, 2):

@@ -70,7 +70,8 @@ def test_connecting_goes_through_the_browser_and_keeps_the_tokens_in_the_keyring
     asked = fake.authorize_args
     assert asked["response_type"] == "code" and asked["client_id"] == CLIENT_ID
     assert asked["redirect_uri"].startswith("http://127.0.0.1:") and asked["redirect_uri"].endswith("/callback")
-    assert set(asked["scope"].split(",")) >= {"mall.read_order", "mall.read_privacy", "mall.read_personal"}
+    assert set(asked["scope"].split(",")) >= {"mall.read_order", "mall.read_privacy", "mall.read_personal",
+                                              "mall.write_mileage", "mall.write_promotion"}  # what journeys write
     assert len(asked["state"]) >= 20
     access = config.read_secret("api.cafe24.access_token")
     assert access and access.startswith("at-") and config.read_secret("api.cafe24.refresh_token")
