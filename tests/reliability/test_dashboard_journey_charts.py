@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPalette
 
 from engine import config, gallery
 from engine import journey_store as store
@@ -190,13 +191,28 @@ def test_funnel_and_ab_are_the_engines_and_a_pick_recomputes_off_the_ui_thread(q
     page.wait_idle()
 
 
+def contrast(one, other) -> float:
+    """WCAG 2 contrast ratio of two QColors."""
+    def luminance(color) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def test_dark_theme_screenshot(qtbot, shop: Shop) -> None:
     _shop_with_journeys(shop)
     controller, window, page = _open(qtbot, shop, "ko", "dark")
     _scroll_to_section(qtbot, page)
     assert window.grab().save(str(ARTIFACTS / "dashboard-journeys-ko-dark.png"))
+    palette = page.palette()
     text = page.journeys.funnel.texts[0].textItem.defaultTextColor().name()
-    assert text == page.palette().color(page.palette().ColorRole.Text).name()
+    assert text == palette.color(QPalette.ColorRole.Text).name()  # the value labels follow the theme
+    # a link (the no-journey line's "template gallery") stands out from the dark window
+    link, window_color = palette.color(QPalette.ColorRole.Link), palette.color(QPalette.ColorRole.Window)
+    assert contrast(link, window_color) >= 3.0, (link.name(), window_color.name())
     controller.set_theme("light")
     window.close()
     page.wait_idle()
