@@ -249,3 +249,31 @@ def test_the_section_span_is_the_cli_span(qtbot) -> None:
     end, days = span(Period(date(2026, 2, 1), date(2026, 2, 28)), zone, NOW)
     assert days == 28 and end.astimezone(zone).isoformat() == "2026-03-01T00:00:00+09:00"
     assert end - timedelta(days=days) == Period(date(2026, 2, 1), date(2026, 2, 28)).bounds(zone)[0]
+
+
+def test_a_journey_that_cannot_be_worked_out_leaves_the_shops_figures(qtbot, demo_db: Database) -> None:
+    from sqlalchemy import text
+
+    from engine.clock import FixedClock
+    from tests.ui.conftest import NOW
+
+    journey = gallery.instantiate(gallery.template("first_order_coupon"), name="첫 구매 감사")
+    with demo_db.session() as session:
+        store.save_draft(session, journey, FixedClock(NOW))
+        publish(session, journey.id, FixedClock(NOW))
+        # an old version's graph damaged (the live one, which sending reads, is whole)
+        session.execute(text("INSERT INTO journey_versions (journey_id, version, graph, published_at, note) "
+                             "VALUES (:id, 0, '\"not a graph\"', '2026-01-01 00:00:00.000000', '')"),
+                        {"id": journey.id})
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("dashboard")
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=60_000)
+    assert page.data is not None and page.cards["revenue"].value.text().endswith("원")  # the KPIs are there
+    assert "계산하지 못했습니다" not in page.period_note.text()
+    assert "계산하지 못했습니다" in page.journeys.span_note.text()
+    window.close()
+    page.wait_idle()

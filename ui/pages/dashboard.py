@@ -79,7 +79,8 @@ class DashboardData:
     report: Report
     series: Series
     computed_on: int  # the thread's ident (a test checks it is not the UI thread's)
-    journeys: JourneyFigures | None = None
+    journeys: JourneyFigures | str | None = None  # a str: why the journey section could not be worked out
+    journey_generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,12 @@ class _Compute(QRunnable):
                 series = side.submit(build_series, self.ctx.db, period, request.grain)
                 journeys = side.submit(self._journeys, period, zone)
                 report = build_report(self.ctx.db, period)
-                data = DashboardData(period, report, series.result(), threading.get_ident(), journeys.result())
+                try:  # a journey's figures failing must not take the shop's with them
+                    section: JourneyFigures | str = journeys.result()
+                except Exception as exc:
+                    section = type(exc).__name__
+                data = DashboardData(period, report, series.result(), threading.get_ident(), section,
+                                     request.journey_generation)
         except Exception as exc:  # a failed computation must not kill the pool thread
             message = str(exc) if isinstance(exc, PeriodError | ValueError) else type(exc).__name__
             if self.only_journey:
@@ -383,7 +389,7 @@ class DashboardPage(QWidget):
         self.pdf_button.setEnabled(True)
         self.csv_button.setEnabled(True)
         if data.journeys is not None:
-            self._journey_done(data.journeys.generation, data.journeys)
+            self._journey_done(data.journey_generation, data.journeys)
         self.computed.emit()
 
     def _journey_done(self, generation: int, figures: JourneyFigures | str) -> None:
