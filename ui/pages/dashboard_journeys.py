@@ -56,17 +56,23 @@ class JourneyResultsBox(QWidget):
         self.empty.linkActivated.connect(lambda target: self.ctx.bus.navigate.emit(target.partition(":")[2]))
         self.empty.setVisible(False)
         layout.addWidget(self.empty)
-        self.charts = QWidget()
+        self.charts = QWidget()  # its plots are made when a journey is first shown (a shop without one never pays)
+        self.charts.setVisible(False)
+        layout.addWidget(self.charts)
+        self.chooser.setVisible(False)
+        self.chooser_label.setVisible(False)
+
+    def _make_charts(self) -> None:
         grid = QGridLayout(self.charts)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(12)
-        self.funnel = FunnelChart(self.tr("Funnel"), ctx.lang)
+        self.funnel = FunnelChart(self.tr("Funnel"), self.ctx.lang)
         grid.addWidget(self.funnel, 0, 0)
         ab_box = QWidget()
         ab = QVBoxLayout(ab_box)
         ab.setContentsMargins(0, 0, 0, 0)
         ab.setSpacing(4)
-        self.ab_chart = RatesChart(self.tr("A/B: conversion rate with its 95% interval"), ctx.lang)
+        self.ab_chart = RatesChart(self.tr("A/B: conversion rate with its 95% interval"), self.ctx.lang)
         ab.addWidget(self.ab_chart, 1)
         self.no_split = muted_label("")
         ab.addWidget(self.no_split)
@@ -78,9 +84,6 @@ class JourneyResultsBox(QWidget):
         grid.addWidget(ab_box, 0, 1)
         for column in (0, 1):
             grid.setColumnStretch(column, 1)
-        layout.addWidget(self.charts)
-        self.chooser.setVisible(False)
-        self.chooser_label.setVisible(False)
 
     # the owner's pick ----------------------------------------------------------------------------------------
     def _picked(self, index: int) -> None:
@@ -102,6 +105,8 @@ class JourneyResultsBox(QWidget):
             self.chooser.setCurrentIndex(self.chooser.findData(section.chosen))
         self.chooser.blockSignals(False)
         published = bool(section.choices)
+        if published and not hasattr(self, "funnel"):
+            self._make_charts()
         for widget in (self.chooser, self.chooser_label, self.charts):
             widget.setVisible(published)
         self.empty.setVisible(not published)
