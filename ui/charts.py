@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QPalette
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 # series colours that read on both the light and the dark background
@@ -64,11 +65,15 @@ class CountAxis(pg.AxisItem):
 class Chart(QWidget):
     """A titled plot over categories 0‥n−1 (days, weeks or months) with a hover read-out."""
 
-    def __init__(self, title: str, lang: str, left: pg.AxisItem, parent: QWidget | None = None) -> None:
+    vertical = True  # categories along x (a vertical cursor); False: along y (horizontal bars)
+
+    def __init__(self, title: str, lang: str, left: pg.AxisItem, parent: QWidget | None = None,
+                 bottom: pg.AxisItem | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
         self.labels: list[str] = []
         self.lines: list[str] = []  # the hover text of each category
+        self.texts: list[pg.TextItem] = []  # value labels on the plot, recoloured with the theme
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -78,7 +83,7 @@ class Chart(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         layout.addWidget(self.title)
-        self.bottom = pg.AxisItem("bottom")
+        self.bottom = bottom or pg.AxisItem("bottom")
         self.plot = pg.PlotWidget(axisItems={"left": left, "bottom": self.bottom})
         self.plot.setMinimumHeight(230)
         self.plot.setMenuEnabled(False)
@@ -87,7 +92,7 @@ class Chart(QWidget):
         self.item = self.plot.getPlotItem()
         self.item.showGrid(x=False, y=True, alpha=0.25)
         self.legend = self.item.addLegend(offset=(8, 4), labelTextSize="9pt", colCount=4)
-        self.cursor = pg.InfiniteLine(angle=90, movable=False)
+        self.cursor = pg.InfiniteLine(angle=90 if self.vertical else 0, movable=False)
         self.cursor.setVisible(False)
         self.plot.addItem(self.cursor, ignoreBounds=True)
         self.plot.scene().sigMouseMoved.connect(self._hover)
@@ -110,7 +115,8 @@ class Chart(QWidget):
             self.cursor.setVisible(False)
             QToolTip.hideText()
             return
-        index = round(view.mapSceneToView(pos).x())
+        point = view.mapSceneToView(pos)
+        index = round(point.x() if self.vertical else point.y())
         if not 0 <= index < len(self.lines):
             self.cursor.setVisible(False)
             return
@@ -121,9 +127,19 @@ class Chart(QWidget):
     def clear_data(self) -> None:
         for item in list(self.item.listDataItems()):
             self.item.removeItem(item)
-        for item in [item for item in self.item.items if isinstance(item, pg.BarGraphItem)]:
+        for item in [item for item in self.item.items if isinstance(item, pg.BarGraphItem | pg.ErrorBarItem)]:
             self.item.removeItem(item)
+        for text in self.texts:
+            self.item.removeItem(text)
+        self.texts = []
         self.legend.clear()
+
+    def add_text(self, text: str, x: float, y: float, anchor: tuple[float, float]) -> pg.TextItem:
+        item = pg.TextItem(text, color=self.palette().color(QPalette.ColorRole.Text), anchor=anchor)
+        item.setPos(x, y)
+        self.item.addItem(item, ignoreBounds=True)
+        self.texts.append(item)
+        return item
 
     # theme ---------------------------------------------------------------------------------------------------
     def restyle(self) -> None:
@@ -141,6 +157,8 @@ class Chart(QWidget):
         self.legend.setLabelTextColor(text)
         self.cursor.setPen(pg.mkPen(QColor(text.red(), text.green(), text.blue(), 90), width=1,
                                     style=Qt.PenStyle.DashLine))
+        for label in self.texts:
+            label.setColor(text)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
@@ -234,4 +252,94 @@ class LinesChart(Chart):
         self.set_categories(labels, lines)
 
 
-__all__ = ["COLORS", "Chart", "LinesChart", "RevenueOrdersChart", "StackedBarsChart", "compact_won", "full_won"]
+class PercentAxis(pg.AxisItem):
+    def __init__(self, orientation: str = "left") -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"{value * 100:.0f}%" if spacing >= 0.01 else f"{value * 100:.1f}%" for value in values]
+
+
+def percent(part: int, whole: int) -> str:
+    """`part` as a share of `whole`: "12.3%", "100%"; "–" when there is no whole."""
+    if not whole:
+        return "–"
+    share = part * 100 / whole
+    return f"{share:.0f}%" if share >= 10 or share == 0 else f"{share:.1f}%"
+
+
+class FunnelChart(Chart):
+    """Steps as horizontal bars, the first on top, each labelled with its count and its share of the first."""
+
+    vertical = False
+
+    def __init__(self, title: str, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, lang, pg.AxisItem("left"), parent, bottom=CountAxis("bottom"))
+        self.item.showGrid(x=True, y=False, alpha=0.25)
+        self.item.getViewBox().invertY(True)
+        self.plot.setMinimumHeight(180)
+        self.plot.setMaximumHeight(230)  # three bars: more height only spreads them apart
+        self.layout().addStretch(1)  # what height is left goes under the plot, not between it and its title
+
+    def set_categories(self, labels: Sequence[str], lines: Sequence[str]) -> None:
+        self.labels, self.lines = list(labels), list(lines)
+        axis = self.item.getAxis("left")
+        axis.setTicks([[(index, label) for index, label in enumerate(self.labels)], []])
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        axis.setWidth(max([metrics.horizontalAdvance(label) for label in self.labels] + [20]) + 14)
+        self.item.setYRange(-0.6, max(len(self.labels), 1) - 0.4, padding=0)
+
+    def show_values(self, steps: Sequence[tuple[str, str, int]], lines: Sequence[str]) -> None:
+        """steps: (name, colour, count) from the first step down; lines: the hover text of each."""
+        self.clear_data()
+        first = steps[0][2] if steps else 0
+        for index, (_name, color, count) in enumerate(steps):
+            brush = QColor(COLORS[color])
+            self.item.addItem(pg.BarGraphItem(x0=[0], y=[index], width=[count], height=0.6, brush=brush,
+                                              pen=pg.mkPen(brush.darker(115))))
+            self.add_text(f" {count:,} ({percent(count, first)})", count, index, anchor=(0, 0.5))
+        top = max([count for _name, _color, count in steps] + [1])
+        self.item.setXRange(0, top * 1.35, padding=0)  # room for the labels right of the longest bar
+        self.set_categories([name for name, _color, _count in steps], lines)
+
+
+class RatesChart(Chart):
+    """A rate per category (the arms of an A/B split) as a bar with its 95 % interval as an error bar."""
+
+    def __init__(self, title: str, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, lang, PercentAxis(), parent)
+        self.plot.setMinimumHeight(180)
+        self.plot.setMaximumHeight(230)
+        self.layout().addStretch(1)
+
+    def show_values(self, arms: Sequence[tuple[str, str, float, float, float]], lines: Sequence[str]) -> None:
+        """arms: (label, colour, rate, interval low, interval high); lines: the hover text of each."""
+        self.clear_data()
+        x = list(range(len(arms)))
+        for index, (_label, color, rate, _low, _high) in enumerate(arms):
+            brush = QColor(COLORS[color])  # no name: the axis says which arm, a legend would repeat it
+            self.item.addItem(pg.BarGraphItem(x=[index], height=[rate], width=0.55, brush=brush,
+                                              pen=pg.mkPen(brush.darker(115))))
+        text = self.palette().color(QPalette.ColorRole.Text)
+        rates = [rate for _label, _color, rate, _low, _high in arms]
+        self.item.addItem(pg.ErrorBarItem(x=np.array(x, dtype=float), y=np.array(rates),
+                                          top=np.array([high - rate for _l, _c, rate, _lo, high in arms]),
+                                          bottom=np.array([rate - low for _l, _c, rate, low, _hi in arms]),
+                                          beam=0.18, pen=pg.mkPen(text, width=1.5)))
+        for index, (_label, _color, rate, _low, high) in enumerate(arms):
+            self.add_text(f"{rate * 100:.1f}%", index, high, anchor=(0.5, 1.0))
+        top = max([high for _l, _c, _r, _lo, high in arms] + [0.01])
+        self.item.setYRange(0, min(1.0, top * 1.25) if top < 0.8 else top * 1.15, padding=0)
+        self.set_categories([label for label, _c, _r, _lo, _hi in arms], lines)
+
+    def restyle(self) -> None:
+        super().restyle()
+        text = self.palette().color(QPalette.ColorRole.Text)
+        for item in self.item.items:
+            if isinstance(item, pg.ErrorBarItem):
+                item.setData(pen=pg.mkPen(text, width=1.5))
+
+
+__all__ = ["COLORS", "Chart", "FunnelChart", "LinesChart", "RatesChart", "RevenueOrdersChart", "StackedBarsChart",
+           "compact_won", "full_won", "percent"]

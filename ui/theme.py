@@ -41,6 +41,8 @@ def apply_theme(app: QApplication, theme: str) -> None:
         QPalette.ColorRole.HighlightedText: c["highlight_text"], QPalette.ColorRole.ToolTipBase: c["base"],
         QPalette.ColorRole.ToolTipText: c["text"], QPalette.ColorRole.PlaceholderText: c["muted"],
         QPalette.ColorRole.Mid: c["border"],
+        # links in labels (the dashboard's "fix it", "template gallery"): Qt's default dark blue is lost on dark
+        QPalette.ColorRole.Link: c["accent"], QPalette.ColorRole.LinkVisited: c["accent"],
     }
     for role, value in roles.items():
         palette.setColor(role, QColor(value))

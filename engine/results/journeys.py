@@ -294,7 +294,7 @@ def journey_results(session: Session, ref: str, now: datetime, *, days: int | No
     row = find_row(session, ref)
     window = conversion_days(session, (row.draft or {}).get("settings"))
     since = now - timedelta(days=days) if days else None
-    funnel = _funnel(session, row.id, since)
+    funnel = _funnel(session, row.id, since, now)
     messages = _messages(session, row.id, since, now)
     # every message of the journey was read for the figures above unless a window left some out
     span = (messages.first_sent, messages.last_sent) if since is None else None
@@ -325,9 +325,9 @@ def _ab_test(node_id: str, a: Arm, b: Arm) -> ABTest:
                   stats.detectable(pooled, min(a.customers, b.customers)))
 
 
-def _funnel(session: Session, journey_id: str, since: datetime | None) -> Funnel:
+def _funnel(session: Session, journey_id: str, since: datetime | None, now: datetime) -> Funnel:
     table = ENROLLMENTS
-    where = [table.c.journey_id == journey_id]
+    where = [table.c.journey_id == journey_id, table.c.entered_at <= now]  # a past `now`: nothing after it
     if since is not None:
         where.append(table.c.entered_at >= since)
     entered = waiting = 0
@@ -345,7 +345,7 @@ def _funnel(session: Session, journey_id: str, since: datetime | None) -> Funnel
 
 def _messages(session: Session, journey_id: str, since: datetime | None, now: datetime) -> Messages:
     table = OUTBOX
-    where = [table.c.journey_id == journey_id, table.c.channel != "owner"]
+    where = [table.c.journey_id == journey_id, table.c.channel != "owner", table.c.created_at <= now]
     if since is not None:
         where.append(table.c.created_at >= since)
     sent = cost = 0
@@ -509,12 +509,12 @@ def _arms(session: Session, journey_id: str, days: int, since: datetime | None,
     of those orders with its sum of squares per customer. The orders are read from the first placement on
     (the index on the order time), each matched to its customer's placements (the step log's customer index)."""
     split = STEPS
-    where = [split.c.journey_id == journey_id, SPLIT, split.c.reason.is_not(None)]
+    where = [split.c.journey_id == journey_id, SPLIT, split.c.reason.is_not(None), split.c.at <= now]
     if since is not None:
         where.append(split.c.at >= since)
     placed: dict[tuple[str, str], int] = {}
     first: datetime | None = None
-    for node_id, arm, count, earliest in _placements(session, journey_id, since):
+    for node_id, arm, count, earliest in _placements(session, journey_id, since, now):
         if node_id is None or earliest is None:
             continue
         placed[(str(node_id), str(arm))] = int(count)
@@ -538,22 +538,22 @@ def _arms(session: Session, journey_id: str, days: int, since: datetime | None,
     return result
 
 
-def _placements(session: Session, journey_id: str,
-                since: datetime | None) -> list[tuple[Any, Any, int, datetime | None]]:
+def _placements(session: Session, journey_id: str, since: datetime | None,
+                now: datetime) -> list[tuple[Any, Any, int, datetime | None]]:
     """(node, arm, customers, first placement) from the split steps' own index alone: SQLite's planner,
     left to itself, reads every step row of the journey instead (a random page read each)."""
     split = STEPS
     if session.get_bind().dialect.name != "sqlite":
-        where = [split.c.journey_id == journey_id, SPLIT, split.c.reason.is_not(None)]
+        where = [split.c.journey_id == journey_id, SPLIT, split.c.reason.is_not(None), split.c.at <= now]
         if since is not None:
             where.append(split.c.at >= since)
         return [(node, arm, int(count), earliest) for node, arm, count, earliest in session.execute(
             select(split.c.node_id, split.c.reason, func.count(), func.min(split.c.at)).where(*where)
             .group_by(split.c.node_id, split.c.reason))]
     sql = ("SELECT node_id, reason, count(*), min(at) FROM step_log INDEXED BY ix_step_log_splits"
-           " WHERE journey_id = :journey AND event = 'split' AND reason IS NOT NULL"
+           " WHERE journey_id = :journey AND event = 'split' AND reason IS NOT NULL AND at <= :now"
            + (" AND at >= :since" if since is not None else "") + " GROUP BY node_id, reason")
-    values: dict[str, Any] = {"journey": journey_id}
+    values: dict[str, Any] = {"journey": journey_id, "now": utc_text(now)}
     if since is not None:
         values["since"] = utc_text(since)
     return [(node, arm, int(count), parse_utc(earliest)) for node, arm, count, earliest in

@@ -635,6 +635,139 @@
     </message>
 </context>
 <context>
+    <name>JourneyResultsBox</name>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="32"/>
+        <source>Journey results</source>
+        <translation>여정 성과</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="32"/>
+        <source>Journey</source>
+        <translation>여정</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="51"/>
+        <source>No journey is published yet. Pick one in the &lt;a href=&quot;page:gallery&quot;&gt;template gallery&lt;/a&gt;, publish it, and its funnel and A/B results show here.</source>
+        <translation>게시된 여정이 없습니다. &lt;a href=&quot;page:gallery&quot;&gt;템플릿 갤러리&lt;/a&gt;에서 여정을 하나 골라 게시하면 여기에 퍼널과 A/B 결과가 나옵니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="63"/>
+        <source>Funnel</source>
+        <translation>퍼널</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="69"/>
+        <source>A/B: conversion rate with its 95% interval</source>
+        <translation>A/B: 주문 전환율과 95% 구간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="126"/>
+        <source>Entered</source>
+        <translation>들어온 고객</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="127"/>
+        <source>Messages sent</source>
+        <translation>보낸 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="128"/>
+        <source>Ordered within %1 days</source>
+        <translation>%1일 안 주문</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="145"/>
+        <source>%1 customers</source>
+        <translation>고객 %1명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="146"/>
+        <source>Still in it: %1</source>
+        <translation>진행 중: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="147"/>
+        <source>Finished: %1</source>
+        <translation>마침: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="148"/>
+        <source>Left early: %1</source>
+        <translation>중간에 나감: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="150"/>
+        <source>Failed: %1</source>
+        <translation>실패: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="152"/>
+        <source>%1 messages</source>
+        <translation>메시지 %1건</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="153"/>
+        <source>Cost: %1</source>
+        <translation>비용: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="155"/>
+        <source>Skipped: %1</source>
+        <translation>건너뜀: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="160"/>
+        <source>Not sent yet: %1</source>
+        <translation>발송 대기: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="162"/>
+        <source>Orders: %1</source>
+        <translation>주문: %1건</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="163"/>
+        <source>Revenue: %1</source>
+        <translation>매출: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="167"/>
+        <source>Holdout</source>
+        <translation>비교군</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="187"/>
+        <source>No customers were split into A and B in this period yet.</source>
+        <translation>이 기간에는 아직 A/B로 나뉜 고객이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="188"/>
+        <source>This journey has no A/B split: add an A/B split step to compare two messages.</source>
+        <translation>이 여정에는 A/B 테스트가 없습니다: 두 메시지를 비교하려면 A/B 테스트 단계를 넣으세요.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="203"/>
+        <source>Customers: %1</source>
+        <translation>고객: %1명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="204"/>
+        <source>Conversions: %1</source>
+        <translation>전환: %1명</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="205"/>
+        <source>Conversion rate: %1</source>
+        <translation>전환율: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_journeys.py" line="206"/>
+        <source>95% interval: %1 – %2</source>
+        <translation>95% 구간: %1 – %2</translation>
+    </message>
+</context>
+<context>
     <name>DashboardLists</name>
     <message>
         <location filename="../../ui/pages/dashboard_lists.py" line="46"/>

@@ -1,9 +1,11 @@
 """대시보드: the shop's KPIs for a chosen period beside the period before, and charts over time.
 
 The figures come from engine.results (build_report: the KPI cards and the cohort heat map, the same numbers
-as `python main.py report`; build_series: the charts), computed on a worker thread of the page's own pool so
+as `python main.py report`; build_series: the charts; journey_section: the chosen journey's funnel and A/B
+arms, the same numbers as `journey results ID`), computed on a worker thread of the page's own pool so
 the window stays responsive; a result older than the last request is dropped (stale-result guard). The page
-recomputes when shown and whenever the bus says the data changed (an import, a sync).
+recomputes when shown and whenever the bus says the data changed (an import, a sync); picking another journey
+recomputes only the journey section, on the same pool (its own generation count guards it the same way).
 """
 
 from __future__ import annotations
@@ -55,11 +57,13 @@ from PySide6.QtWidgets import (
 
 from engine import config
 from engine.customers.segments import LIFECYCLE
+from engine.results.journey_section import JourneySection, journey_section
 from engine.results.kpis import FIGURES, Period, PeriodError, Report, build_report
 from engine.results.render import show, show_change, write_csv
 from engine.results.series import Series, build_series, preset_period
 from ui.charts import LinesChart, RevenueOrdersChart, StackedBarsChart, full_won
 from ui.context import AppContext
+from ui.pages.dashboard_journeys import JourneyResultsBox
 from ui.pages.dashboard_lists import DashboardLists
 from ui.widgets import FigureCard, muted_label, title_label
 
@@ -75,44 +79,83 @@ class DashboardData:
     report: Report
     series: Series
     computed_on: int  # the thread's ident (a test checks it is not the UI thread's)
+    journeys: JourneyFigures | str | None = None  # a str: why the journey section could not be worked out
+    journey_generation: int = 0
+
+
+@dataclass(frozen=True)
+class JourneyFigures:
+    """The journey section for one request (`generation`: the page's journey count when it was asked)."""
+
+    generation: int
+    section: JourneySection
+    computed_on: int
+
+
+@dataclass(frozen=True)
+class _Request:
+    preset: str
+    first: date | None
+    last: date | None
+    grain: str | None
+    journey: str | None  # the journey the owner picked; None: the one with the most revenue
+    journey_generation: int
 
 
 class _Signals(QObject):
     done = Signal(int, object)
     failed = Signal(int, str)
+    journey_done = Signal(int, object)
 
 
 class _Compute(QRunnable):
-    """Works out one request's figures on a pool thread; the page keeps only the newest request's."""
+    """Works out one request's figures on a pool thread; the page keeps only the newest request's.
+    `only_journey`: just the journey section (the owner picked another journey)."""
 
-    def __init__(self, generation: int, ctx: AppContext, preset: str, first: date | None, last: date | None,
-                 grain: str | None, signals: _Signals) -> None:
+    def __init__(self, generation: int, ctx: AppContext, request: _Request, signals: _Signals,
+                 only_journey: bool = False) -> None:
         super().__init__()
-        self.generation, self.ctx, self.preset = generation, ctx, preset
-        self.first, self.last, self.grain, self.signals = first, last, grain, signals
+        self.generation, self.ctx, self.request = generation, ctx, request
+        self.signals, self.only_journey = signals, only_journey
+
+    def _journeys(self, period: Period, zone: ZoneInfo) -> JourneyFigures:
+        with self.ctx.db.session() as session:
+            section = journey_section(session, period, zone, self.ctx.clock.now(), self.request.journey)
+        return JourneyFigures(self.request.journey_generation, section, threading.get_ident())
 
     def run(self) -> None:
+        request = self.request
         try:
             with self.ctx.db.session() as session:
                 zone = ZoneInfo(str(config.get(session, "shop.timezone")))
             today = self.ctx.clock.now().astimezone(zone).date()
-            period = preset_period(self.preset, today, self.first, self.last)
-            # the two read in SQLite, which lets go of the GIL: side by side they take about the longer one's time
-            with ThreadPoolExecutor(max_workers=1) as side:
-                series = side.submit(build_series, self.ctx.db, period, self.grain)
+            period = preset_period(request.preset, today, request.first, request.last)
+            if self.only_journey:
+                self._emit(self.signals.journey_done, self._journeys(period, zone), request.journey_generation)
+                return
+            # they read in SQLite, which lets go of the GIL: side by side they take about the longest one's time
+            with ThreadPoolExecutor(max_workers=2) as side:
+                series = side.submit(build_series, self.ctx.db, period, request.grain)
+                journeys = side.submit(self._journeys, period, zone)
                 report = build_report(self.ctx.db, period)
-                data = DashboardData(period, report, series.result(), threading.get_ident())
-        except (PeriodError, ValueError) as exc:
-            self._emit(self.signals.failed, str(exc))
-            return
+                try:  # a journey's figures failing must not take the shop's with them
+                    section: JourneyFigures | str = journeys.result()
+                except Exception as exc:
+                    section = type(exc).__name__
+                data = DashboardData(period, report, series.result(), threading.get_ident(), section,
+                                     request.journey_generation)
         except Exception as exc:  # a failed computation must not kill the pool thread
-            self._emit(self.signals.failed, type(exc).__name__)
+            message = str(exc) if isinstance(exc, PeriodError | ValueError) else type(exc).__name__
+            if self.only_journey:
+                self._emit(self.signals.journey_done, message, request.journey_generation)
+            else:
+                self._emit(self.signals.failed, message)
             return
         self._emit(self.signals.done, data)
 
-    def _emit(self, signal: Any, value: Any) -> None:
+    def _emit(self, signal: Any, value: Any, generation: int | None = None) -> None:
         with contextlib.suppress(RuntimeError):  # the page (and its signals) went away meanwhile
-            signal.emit(self.generation, value)
+            signal.emit(self.generation if generation is None else generation, value)
 
 
 class _NoHeightForWidth(QVBoxLayout):
@@ -136,13 +179,18 @@ class DashboardPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.data: DashboardData | None = None
+        self.journey_figures: JourneyFigures | None = None
         self.generation = 0
         self.shown_generation = 0
+        self.journey_generation = 0  # counts journey-section requests: a full refresh and a journey pick
+        self.journey_shown = 0
+        self.journey_wanted: str | None = None  # what the owner picked in the chooser
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.signals = _Signals(self)
         self.signals.done.connect(self._done)
         self.signals.failed.connect(self._failed)
+        self.signals.journey_done.connect(self._journey_done)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
@@ -237,6 +285,10 @@ class DashboardPage(QWidget):
         for column in (0, 1):
             charts.setColumnStretch(column, 1)
         body.addWidget(self.charts_box)
+        self.journeys = JourneyResultsBox(ctx)
+        self.journeys.setVisible(False)  # until the first figures, like the charts
+        self.journeys.chosen.connect(self._journey_picked)
+        body.addWidget(self.journeys)
         # what needs the owner now (failures, held, late) and the journeys' numbers, under the charts; in a box
         # whose layout has no height-for-width: the scroll area would follow the wrapped list's and squeeze
         # the cards and charts above it
@@ -290,20 +342,33 @@ class DashboardPage(QWidget):
             if not self.isVisible():
                 self.refresh()
 
-    def refresh(self) -> None:
-        """Recompute on the pool; the figures on screen stay until the new ones are ready."""
-        self.generation += 1
-        self.pool.clear()  # requests not started yet are out of date already
+    def _request(self) -> _Request:
         preset = str(self.period.currentData())
         first = self.first_day.date().toPython() if preset == "custom" else None
         last = self.last_day.date().toPython() if preset == "custom" else None
-        grain = str(self.grain.currentData()) or None
+        return _Request(preset, first, last, str(self.grain.currentData()) or None, self.journey_wanted,
+                        self.journey_generation)
+
+    def refresh(self) -> None:
+        """Recompute on the pool; the figures on screen stay until the new ones are ready."""
+        self.generation += 1
+        self.journey_generation += 1
+        self.pool.clear()  # requests not started yet are out of date already
         self.period_note.setText(self.tr("Working out the figures…"))
         self.lists.refresh()
-        self.pool.start(_Compute(self.generation, self.ctx, preset, first, last, grain, self.signals))
+        self.pool.start(_Compute(self.generation, self.ctx, self._request(), self.signals))
+
+    def _journey_picked(self, journey_id: str) -> None:
+        """The owner picked another journey: work out its section on the pool, the rest stays."""
+        self.journey_wanted = journey_id
+        self.journey_generation += 1
+        self.journeys.span_note.setText(self.tr("Working out the figures…"))
+        # no pool.clear(): a full refresh still queued must run; it would bring the old pick, which the
+        # generation count then drops
+        self.pool.start(_Compute(self.generation, self.ctx, self._request(), self.signals, only_journey=True))
 
     def is_busy(self) -> bool:
-        return self.shown_generation != self.generation
+        return self.shown_generation != self.generation or self.journey_shown != self.journey_generation
 
     def wait_idle(self, msecs: int = 60_000) -> bool:
         return self.pool.waitForDone(msecs)
@@ -312,6 +377,7 @@ class DashboardPage(QWidget):
         if generation != self.generation:
             return
         self.shown_generation = generation
+        self.journey_shown = self.journey_generation
         self.period_note.setText(self.tr("The figures could not be worked out: %1").replace("%1", message))
 
     def _done(self, generation: int, data: DashboardData) -> None:
@@ -322,7 +388,23 @@ class DashboardPage(QWidget):
         self._show(data)
         self.pdf_button.setEnabled(True)
         self.csv_button.setEnabled(True)
+        if data.journeys is not None:
+            self._journey_done(data.journey_generation, data.journeys)
         self.computed.emit()
+
+    def _journey_done(self, generation: int, figures: JourneyFigures | str) -> None:
+        if generation != self.journey_generation:
+            return  # the owner picked again, or a refresh is under way: newer figures follow
+        self.journey_shown = generation
+        if isinstance(figures, str):
+            self.journeys.span_note.setText(self.tr("The figures could not be worked out: %1")
+                                            .replace("%1", figures))
+            return
+        self.journey_figures = figures
+        self.journeys.show_section(figures.section)
+        self.journeys.setVisible(True)
+        self.content.layout().activate()
+        self.content.setMinimumHeight(self.content.layout().minimumSize().height())
 
     # showing ---------------------------------------------------------------------------------------------------
     def _show(self, data: DashboardData) -> None:
