@@ -5,6 +5,7 @@ UI thread for the period the owner chooses, refreshed after an import or a sync,
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import sqlite3
 import threading
@@ -12,7 +13,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtCore import QPoint, QPointF, QTimer
 from PySide6.QtGui import QImage
 
 from engine.results.kpis import FIGURES, build_report
@@ -188,6 +189,62 @@ def test_pdf_export_is_a_real_pdf_of_what_is_shown(qtbot, demo_db: Database, tmp
     assert pages >= 1 and data.count(b"/Type /Page\n") + data.count(b"/Type /Page\r") + data.count(
         b"/Type /Page ") + data.count(b"/Type /Page/") >= pages
     assert b"/Title" in data
+
+
+def test_the_pdf_is_text_not_a_picture_and_no_page_cuts_a_card_or_chart(qtbot, demo_db: Database,
+                                                                        tmp_path: Path) -> None:
+    """Drawn as vectors: the words are in the file as text (a search finds 매출), and each page ends between
+    widgets."""
+    from pypdf import PdfReader
+
+    from ui.pages.dashboard import page_slices
+
+    _window, page = dashboard(qtbot, demo_db)
+    pdf = tmp_path / "report.pdf"
+    pages = page.export_pdf(pdf)
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == pages >= 2
+    text = "\n".join(sheet.extract_text() for sheet in reader.pages)
+    # the words (Qt maps the spaces and punctuation of an OpenType CJK font's subset to glyph numbers in the
+    # text layer, so a phrase with a space is not searched for here; on screen and on paper they are right)
+    for word in ("단골여정", "리포트", "매출", "재구매율", "코호트", "세그먼트"):
+        assert word in text, word
+    assert all(sheet.extract_text().strip() for sheet in reader.pages)  # no blank page
+    # not a picture of each page (as the PDF was before): the few pictures in it are a chart's small parts
+    widths = [int(picture.get_object()["/Width"]) for sheet in reader.pages
+              for picture in (sheet["/Resources"].get("/XObject") or {}).values()
+              if picture.get_object().get("/Subtype") == "/Image"]
+    assert max(widths, default=0) < 1000, widths
+
+    with page._laid_out_for_print() as content:
+        height = content.height() / 2.5
+        slices = page_slices(content, height)
+        assert slices[0][0] == 0 and slices[-1][1] == content.height()
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(slices))  # nothing left out
+        for widget in (page.revenue_chart, page.mix_chart, page.segment_chart, page.cohorts, *page.cards.values()):
+            top = widget.mapTo(content, QPoint(0, 0)).y()
+            assert any(start <= top and top + widget.height() <= end for start, end in slices), widget
+
+
+def test_page_slices_cut_a_widget_taller_than_a_page_only_where_it_must(qtbot) -> None:
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from ui.pages.dashboard import page_slices
+
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    for height in (300, 300, 900, 100):
+        box = QWidget()
+        box.setFixedHeight(height)
+        layout.addWidget(box)
+    content.resize(400, 1600)
+    content.show()
+    qtbot.waitExposed(content)
+    # the 900-high box is cut at the page height; the pages around it end between boxes
+    assert page_slices(content, 700) == [(0, 600), (600, 1300), (1300, 1600)]
+    assert page_slices(content, 1000) == [(0, 600), (600, 1600)]
 
 
 def test_csv_export_is_the_reports_csv_with_formulas_neutralised(qtbot, demo_db: Database, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +36,7 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -534,13 +535,15 @@ class DashboardPage(QWidget):
         # UTF-8 with a BOM: Excel on Windows then reads the Korean right
         Path(path).write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
 
-    def print_image(self, width: int = 1200) -> QImage:
-        """What goes into the PDF: the cards, charts and cohort table under a title, at `width` pixels (×2)."""
+    @contextlib.contextmanager
+    def _laid_out_for_print(self, width: int = 1200) -> Iterator[QWidget]:
+        """The cards, charts and cohort table under a title, laid out `width` pixels wide at full height (the
+        to-do lists left out: a report is the period's figures, not today's work); put back afterwards."""
         if self.data is None:
             raise RuntimeError("nothing computed yet")
         self.print_title.setText(self.tr("Dangol report") + "  " + self.period_note.text())
         self.print_title.setVisible(True)
-        self.lists.setVisible(False)  # the report is the period's figures, not today's to-do list
+        self.lists.setVisible(False)
         old = self.content.size()
         try:
             self.content.resize(width, self.content.heightForWidth(width)
@@ -552,52 +555,84 @@ class DashboardPage(QWidget):
             # the plots size their axes (room for the won labels) on the resize events: let them arrive
             for _ in range(3):
                 QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-            size = self.content.size()
-            image = QImage(size * 2, QImage.Format.Format_ARGB32)
-            image.setDevicePixelRatio(2)
-            image.fill(self.palette().color(QPalette.ColorRole.Window))
-            painter = QPainter(image)
-            try:
-                self.content.render(painter, QPoint(0, 0))
-            finally:
-                painter.end()
+            yield self.content
         finally:
             self.print_title.setVisible(False)
             self.lists.setVisible(True)
             self.content.resize(old)
+
+    def print_image(self, width: int = 1200) -> QImage:
+        """The report as one picture (×2), as the PDF draws it."""
+        with self._laid_out_for_print(width) as content:
+            image = QImage(content.size() * 2, QImage.Format.Format_ARGB32)
+            image.setDevicePixelRatio(2)
+            image.fill(self.palette().color(QPalette.ColorRole.Window))
+            painter = QPainter(image)
+            try:
+                content.render(painter, QPoint(0, 0))
+            finally:
+                painter.end()
         return image
 
     def export_pdf(self, path: str | Path) -> int:
-        """A4 landscape pages of `print_image`; returns the number of pages."""
-        image = self.print_image()
+        """A4 landscape pages of the report, drawn as vectors (text stays text: sharp when zoomed, found by a
+        search, copied out), each page ending between widgets, never through a card, chart or table that
+        fits on a page. Returns the number of pages."""
         writer = QPdfWriter(str(path))
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
                                          QMarginsF(10, 10, 10, 10)))
-        writer.setResolution(150)
+        writer.setResolution(300)
         writer.setTitle(self.tr("Dangol report"))
         writer.setCreator("Dangol")
-        painter = QPainter()
-        if not painter.begin(writer):
-            raise OSError(f"cannot write {path}")
-        page = writer.pageLayout().paintRectPixels(writer.resolution())
-        scale = page.width() / image.width()
-        slice_height = int(page.height() / scale)
-        pages = 0
-        top = 0
-        try:
-            while top < image.height():
-                if pages:
-                    writer.newPage()
-                part = image.copy(QRect(0, top, image.width(), min(slice_height, image.height() - top)))
-                painter.drawImage(QRect(0, 0, page.width(), int(part.height() * scale)), part)
-                top += slice_height
-                pages += 1
-        finally:
-            painter.end()
-        return pages
+        with self._laid_out_for_print() as content:
+            page = writer.pageLayout().paintRectPixels(writer.resolution())
+            scale = page.width() / content.width()
+            slices = page_slices(content, page.height() / scale)
+            painter = QPainter()
+            if not painter.begin(writer):
+                raise OSError(f"cannot write {path}")
+            try:
+                for number, (top, bottom) in enumerate(slices):
+                    if number:
+                        writer.newPage()
+                    painter.save()
+                    painter.scale(scale, scale)
+                    painter.fillRect(QRect(0, 0, content.width(), bottom - top),
+                                     self.palette().color(QPalette.ColorRole.Window))
+                    content.render(painter, QPoint(0, 0), QRegion(QRect(0, top, content.width(), bottom - top)))
+                    painter.restore()
+            finally:
+                painter.end()
+        return len(slices)
 
     def sizeHint(self) -> QSize:
         return QSize(1176, 720)
+
+
+def page_slices(content: QWidget, page_height: float) -> list[tuple[int, int]]:
+    """[top, bottom) spans of `content` a page each: every page as full as it can be while it ends where no
+    visible widget that fits on a page is cut (a widget taller than a page leaves the choice to its children);
+    where there is no such place, the page is cut at its full height."""
+    whole = content.height()
+    limit = max(1, int(page_height))
+    spans = []
+    for widget in content.findChildren(QWidget):
+        if not widget.isVisibleTo(content) or widget.height() <= 0 or widget.height() > limit:
+            continue
+        top = widget.mapTo(content, QPoint(0, 0)).y()
+        spans.append((top, top + widget.height()))
+    edges = sorted({edge for span in spans for edge in span} | {whole})
+
+    def cuts_nothing(y: int) -> bool:
+        return not any(top < y < bottom for top, bottom in spans)
+
+    slices, top = [], 0
+    while top < whole:
+        fits = [y for y in edges if top < y <= top + limit and cuts_nothing(y)]
+        bottom = max(fits) if fits else min(top + limit, whole)
+        slices.append((top, bottom))
+        top = bottom
+    return slices
 
 
 def _blend(low: QColor, high: QColor, strength: float) -> QColor:
