@@ -27,7 +27,7 @@ from engine.customers.segments import (
     LIFECYCLE,
     RFM_GROUPS,
     Thresholds,
-    rf_cuts,
+    rfm_cuts,
     rfm_group,
     rfm_score_sql,
     thresholds,
@@ -314,7 +314,7 @@ def _figures(session: Session, period: Period, previous: Period, zone: ZoneInfo,
         .subquery("pc")
     )
     # the RFM score, grade and cohort of each customer, as columns (grouped by name, which PostgreSQL needs)
-    recency_cuts, frequency_cuts = rf_cuts(session)
+    recency_cuts, frequency_cuts, _ = rfm_cuts(session)
     scored = CustomerStats.order_count > 0
     # by membership tier once the owner has a ladder (engine/customers/tiers.py), else by the shop's own grade
     has_tiers = session.scalar(select(TierRule.position).limit(1)) is not None
