@@ -283,3 +283,19 @@ def rfm_group(recency: int, frequency: int) -> str:
         if recency in r_scores and frequency in f_scores:
             return key
     raise ValueError(f"RFM scores out of range: R={recency}, F={frequency}")
+
+
+def segment_key_problem(session: Session, key: str) -> str | None:
+    """Why `key` names no segment, in one line (None when it does): the keys every part accepts are the
+    built-in ones (new, active, at_risk, lapsed, vip), "rfm:<group>" and "custom:<id>" of a saved segment."""
+    if key in SEGMENTS:
+        return None
+    if key.startswith("rfm:"):
+        if key.removeprefix("rfm:") in RFM_GROUP_LABELS:
+            return None
+        return f"no RFM group '{key.removeprefix('rfm:')}'; the groups: {', '.join(RFM_GROUP_LABELS)}"
+    if key.startswith("custom:"):
+        from engine.customers.custom_segments import find
+
+        return None if find(session, key) is not None else f"no saved custom segment '{key}'"
+    return f"unknown segment '{key}'; use {', '.join(SEGMENTS)}, rfm:<group> or custom:<id>"
