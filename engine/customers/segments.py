@@ -185,9 +185,9 @@ def rfm_score_sql(column: Any, starts: tuple[Any, ...]) -> Any:
 
 
 def rfm_cuts(session: Session) -> RfmCuts:
-    """Where each RFM score starts (see `RfmCuts`), found without ranking every buyer: recency by a few
-    look-ups in last_order_at's index, frequency and money from one small histogram each (few distinct
-    figures: counts, and amounts in round won)."""
+    """Where each RFM score starts (see `RfmCuts`), found without ranking every buyer: recency by a count and
+    four look-ups in last_order_at's index, frequency and money from one histogram each, read in the order of
+    ix_customer_stats_orders and ix_customer_stats_spent_orders (no sort)."""
     last = CustomerStats.last_order_at
     bought = last.is_not(None)  # = order_count > 0 (refresh_stats writes both), answered from last's index
     buyers = int(session.scalar(select(func.count()).where(bought)) or 0)
