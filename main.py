@@ -72,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     jenrol.add_argument("id")
     jenrol.add_argument("--customers", nargs="+", default=[], metavar="CUSTOMER",
                         help="customer ids, phone numbers, emails, member ids or names")
-    jenrol.add_argument("--segment", choices=("new", "active", "at_risk", "lapsed", "vip"),
-                        help="everyone in this segment now")
+    jenrol.add_argument("--segment", metavar="SEGMENT",
+                        help="everyone in this segment now: new, active, at_risk, lapsed, vip, rfm:<group> "
+                             "(champions, loyal, …) or custom:<id> (a saved segment)")
     jpause = jverbs.add_parser("pause", help="stop new entries and hold messages")
     jpause.add_argument("id")
     jresume = jverbs.add_parser("resume", help="undo pause")
@@ -387,7 +388,7 @@ def _validation_context(session: Any, now: Any) -> Any:
 
 
 def _enrol(args: argparse.Namespace, db: Any, clock: Any) -> int:
-    from engine.customers.segments import segment_query, thresholds
+    from engine.customers.segments import segment_key_problem, segment_query, thresholds
     from engine.journey_store import StoreError
     from engine.runtime.triggers import enrol_by_hand
     from engine.timeline import find_customer
@@ -403,6 +404,9 @@ def _enrol(args: argparse.Namespace, db: Any, clock: Any) -> int:
             except StoreError as exc:
                 unknown.append(f"{ref}: {exc}")
         if args.segment:
+            problem = segment_key_problem(session, args.segment)
+            if problem:
+                raise UsageError(problem)
             ids.update(session.scalars(segment_query(args.segment, clock.now(), thresholds(session), session)))
     if not ids:
         raise UsageError("nobody to add: " + ("; ".join(unknown) if unknown else f"the segment {args.segment} is empty"))

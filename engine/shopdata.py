@@ -26,8 +26,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.customers.phone import normalize_phone
-from engine.customers.stats import refresh_stats
-from engine.customers.tiers import recompute_tiers
+from engine.customers.refresh import refresh_customers
 from engine.runtime.writes import fast_insert, fast_insert_rows, fast_update
 from storage.models import (
     CONSENT_CHANNELS,
@@ -334,13 +333,19 @@ class ShopWriter:
     # -- writing
 
     def flush(self) -> WriteCounts:
-        """Write what is pending and bring the stats of every customer touched since the last flush current."""
+        """Write what is pending and bring every customer touched since the last flush current (their stats
+        and tiers, `customers.refresh.refresh_customers`); with `refresh=False` that is left to the caller,
+        who finds them in `touched`."""
         self._write_pending()
         if self.refresh and self._touched:
-            refresh_stats(self.session, self._touched, now=self.now)
-            recompute_tiers(self.session, self.now, customer_ids=self._touched)
-        self._touched = set()
+            refresh_customers(self.session, self._touched, self.now)
+            self._touched = set()
         return self.counts
+
+    @property
+    def touched(self) -> frozenset[int]:
+        """The customers written since the last refresh (with `refresh=False`: all the writer touched)."""
+        return frozenset(self._touched)
 
     def _write_pending(self) -> None:
         pending, self._pending = self._pending, []

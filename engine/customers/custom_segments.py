@@ -24,10 +24,11 @@ from engine.customers.segments import (
     LIFECYCLE,
     RFM_GROUP_LABELS,
     RFM_GROUPS,
+    RfmCuts,
     Thresholds,
     _lifecycle_condition,
     _vip_subquery,
-    rf_cuts,
+    rfm_cuts,
     rfm_score_sql,
 )
 from engine.customers.stats import COUNTED_STATUSES
@@ -138,7 +139,7 @@ class _Compiler:
 
     def __init__(self, session: Session, now: datetime, limits: Thresholds) -> None:
         self.session, self.now, self.limits = session, now, limits
-        self._cuts: dict[str, list[Any]] = {}
+        self._cuts: RfmCuts | None = None
 
     def tree(self, tree: Mapping[str, Any]) -> Any:
         parts = [self.tree(rule) if "rules" in rule else self.rule(rule) for rule in tree.get("rules") or []]
@@ -221,12 +222,12 @@ class _Compiler:
 
     def score(self, letter: str) -> Any:
         """SQL: the R, F or M score (1‥5) of a buyer, equal figures always the same score."""
-        if not self._cuts:
-            recency, frequency = rf_cuts(self.session)
-            self._cuts = {"r": recency, "f": frequency, "m": money_cuts(self.session)}
-        column = {"r": CustomerStats.last_order_at, "f": CustomerStats.order_count,
-                  "m": CustomerStats.total_spent}[letter]
-        return rfm_score_sql(column, self._cuts[letter])
+        if self._cuts is None:
+            self._cuts = rfm_cuts(self.session)
+        column, starts = {"r": (CustomerStats.last_order_at, self._cuts.recency),
+                          "f": (CustomerStats.order_count, self._cuts.frequency),
+                          "m": (CustomerStats.total_spent, self._cuts.money)}[letter]
+        return rfm_score_sql(column, starts)
 
     def rfm_group(self, key: str) -> Any:
         for name, _, _, r_scores, f_scores in RFM_GROUPS:
@@ -234,24 +235,6 @@ class _Compiler:
                 return and_(CustomerStats.order_count > 0,
                             self.score("r").in_(list(r_scores)), self.score("f").in_(list(f_scores)))
         raise RuleError(f"rfm_group: unknown group {key!r}")
-
-
-def money_cuts(session: Session) -> list[Any]:
-    """The score cut points of total spent among buyers, as `segments.rf_cuts` finds recency's."""
-    spent = CustomerStats.total_spent
-    bought = CustomerStats.order_count > 0
-    buyers = int(session.scalar(select(func.count()).where(bought)) or 0)
-    cuts: list[Any] = [None] * 4
-    for k in range(1, 5):
-        place = k * buyers // 5
-        if place == 0:
-            continue
-        value = session.scalar(select(spent).where(bought).order_by(spent).offset(place - 1).limit(1))
-        at_or_below = int(session.scalar(select(func.count()).where(bought, spent <= value)) or 0)
-        if 5 * at_or_below > k * buyers:
-            value = session.scalar(select(func.max(spent)).where(bought, spent < value))
-        cuts[k - 1] = value
-    return cuts
 
 
 def _compare(column: Any, op: str, value: Any) -> Any:

@@ -2,7 +2,8 @@
 
 Lifecycle (by days since the last counted order): new (never bought), active, at_risk (≥ 90 days),
 lapsed (≥ 365 days); the thresholds are settings. VIP: spent ≥ 300,000원 or ordered ≥ 3 times in the
-last 180 days. RFM: each of recency, frequency and money scored 1‥5 by quintile (cume_dist) among buyers.
+last 180 days. RFM: each of recency, frequency and money scored 1‥5 by quintile (ceil(5 × cume_dist)) among buyers
+(`rfm_cuts`, the one definition).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -136,72 +137,77 @@ def segment_counts(session: Session, now: datetime, limits: Thresholds) -> dict[
 
 
 def rfm_scores(session: Session, now: datetime, customer_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int, int]]:
-    """(R, F, M), each 1‥5 (5 best), by quintile among all buyers; customers who never bought are absent."""
-    ranked = (
-        select(
-            CustomerStats.customer_id,
-            func.cume_dist().over(order_by=CustomerStats.last_order_at).label("r"),
-            func.cume_dist().over(order_by=CustomerStats.order_count).label("f"),
-            func.cume_dist().over(order_by=CustomerStats.total_spent).label("m"),
-        )
-        .where(CustomerStats.order_count > 0)
-        .subquery()
-    )
-    query = select(ranked.c.customer_id, ranked.c.r, ranked.c.f, ranked.c.m)
+    """(R, F, M), each 1‥5 (5 best), among all buyers (see `rfm_cuts`); customers who never bought are absent."""
+    cuts = rfm_cuts(session)
+    query = select(CustomerStats.customer_id, CustomerStats.last_order_at, CustomerStats.order_count,
+                   CustomerStats.total_spent).where(CustomerStats.order_count > 0)
     wanted = set(customer_ids) if customer_ids is not None else None
     scores: dict[int, tuple[int, int, int]] = {}
-    for customer_id, r, f, m in session.execute(query):
-        if wanted is not None and customer_id not in wanted:
-            continue
-        scores[customer_id] = (_quintile(r), _quintile(f), _quintile(m))
+    for customer_id, last, count, spent in session.execute(query):
+        if wanted is None or customer_id in wanted:
+            scores[customer_id] = cuts.scores(last, count, spent)
     return scores
 
 
-def _quintile(cume: float) -> int:
-    return max(1, min(5, int(-(-float(cume) * 5 // 1))))
+class RfmCuts(NamedTuple):
+    """Where the scores 2, 3, 4 and 5 of recency, frequency and money start among the shop's buyers: a figure
+    at or above `starts[k - 2]` scores at least k. Empty when nobody has bought.
 
+    The one definition of an RFM score: ceil(5 × cume_dist) among buyers, cume_dist(v) = #(x ≤ v) / n; so
+    equal figures always score alike and a better figure never lower. ceil(5c / n) ≥ k exactly when
+    c > (k - 1)·n / 5, that is when v is at least the m-th smallest figure (from 0), m = (k - 1)·n // 5.
+    A tuple, so a caller wanting two of the three can unpack it."""
 
-@dataclass(frozen=True)
-class RfmCuts:
-    """Where each RFM quintile starts among the shop's buyers: a figure at or above `cuts[k]` scores at
-    least k + 2. The same as `rfm_scores` (cume_dist), read from a customer's own figures, so a batch
-    needs no ranking of every buyer: ties get equal scores, a better figure never a lower one."""
+    recency: tuple[Any, ...] = ()  # last_order_at
+    frequency: tuple[Any, ...] = ()  # order_count
+    money: tuple[Any, ...] = ()  # total_spent
 
-    recency: tuple[Any, ...] = ()
-    frequency: tuple[Any, ...] = ()
-    money: tuple[Any, ...] = ()
+    def scores(self, last_order_at: Any, order_count: int, total_spent: int) -> tuple[int, int, int]:
+        """(R, F, M) of a buyer's own figures."""
+        return (_level(self.recency, last_order_at), _level(self.frequency, order_count),
+                _level(self.money, total_spent))
 
     def score(self, last_order_at: Any, order_count: int, total_spent: int) -> int | None:
         """R + F + M (3‥15) for a buyer; None for a customer who never bought."""
         if not order_count or last_order_at is None or not self.recency:
             return None
-        return (_level(self.recency, last_order_at) + _level(self.frequency, order_count)
-                + _level(self.money, total_spent))
+        return sum(self.scores(last_order_at, order_count, total_spent))
 
 
-def _level(cuts: tuple[Any, ...], value: Any) -> int:
-    return 1 + sum(1 for cut in cuts if cut is not None and value >= cut)
+def _level(starts: tuple[Any, ...], value: Any) -> int:
+    return 1 + sum(1 for start in starts if value >= start)
+
+
+def rfm_score_sql(column: Any, starts: tuple[Any, ...]) -> Any:
+    """SQL: the 1‥5 score of `column` given where its scores start (one of `rfm_cuts`'s three)."""
+    whens = [(column >= start, literal(k)) for k, start in reversed(list(enumerate(starts, start=2)))]
+    return case(*whens, else_=literal(1)) if whens else literal(1)
 
 
 def rfm_cuts(session: Session) -> RfmCuts:
-    """The quintile starts of recency, frequency and money among buyers (three sorts in SQL).
-
-    cume_dist(v) = #(x ≤ v) / n, and ceil(5 · cume_dist) ≥ k exactly when v ≥ the ((k - 1)·n // 5)-th
-    smallest figure (counting from 0)."""
-    buyers = int(session.scalar(select(func.count()).select_from(CustomerStats)
-                                .where(CustomerStats.order_count > 0)) or 0)
+    """Where each RFM score starts (see `RfmCuts`), found without ranking every buyer: recency by a count and
+    four look-ups in last_order_at's index, frequency and money from one histogram each, read in the order of
+    ix_customer_stats_orders and ix_customer_stats_spent_orders (no sort)."""
+    last = CustomerStats.last_order_at
+    bought = last.is_not(None)  # = order_count > 0 (refresh_stats writes both), answered from last's index
+    buyers = int(session.scalar(select(func.count()).where(bought)) or 0)
     if not buyers:
         return RfmCuts()
-    positions = [(k - 1) * buyers // 5 for k in range(2, 6)]
+    places = [(k - 1) * buyers // 5 for k in range(2, 6)]
+    recency = tuple(session.scalar(select(last).where(bought).order_by(last).offset(place).limit(1))
+                    for place in places)
 
-    def cuts(column: Any) -> tuple[Any, ...]:
-        ranked = (select(column.label("value"), (func.row_number().over(order_by=column) - 1).label("pos"))
-                  .where(CustomerStats.order_count > 0).subquery())
-        found = dict(session.execute(select(ranked.c.pos, ranked.c.value).where(ranked.c.pos.in_(positions))).all())
-        return tuple(found.get(position) for position in positions)
+    def from_histogram(column: Any) -> tuple[Any, ...]:
+        starts: list[Any] = []
+        seen = 0
+        for value, count in session.execute(select(column, func.count()).where(CustomerStats.order_count > 0)
+                                            .group_by(column).order_by(column)):
+            seen += int(count)
+            while len(starts) < len(places) and seen > places[len(starts)]:  # the place-th smallest is value
+                starts.append(value)
+        return tuple(starts)
 
-    return RfmCuts(cuts(CustomerStats.last_order_at), cuts(CustomerStats.order_count),
-                   cuts(CustomerStats.total_spent))
+    return RfmCuts(recency, from_histogram(CustomerStats.order_count), from_histogram(CustomerStats.total_spent))
 
 
 @dataclass(frozen=True)
@@ -279,43 +285,17 @@ def rfm_group(recency: int, frequency: int) -> str:
     raise ValueError(f"RFM scores out of range: R={recency}, F={frequency}")
 
 
-def rf_cuts(session: Session) -> tuple[list[Any], list[Any]]:
-    """The score cut points of recency and frequency among today's buyers, as `rfm_scores` ranks them.
+def segment_key_problem(session: Session, key: str) -> str | None:
+    """Why `key` names no segment, in one line (None when it does): the keys every part accepts are the
+    built-in ones (new, active, at_risk, lapsed, vip), "rfm:<group>" and "custom:<id>" of a saved segment."""
+    if key in SEGMENTS:
+        return None
+    if key.startswith("rfm:"):
+        if key.removeprefix("rfm:") in RFM_GROUP_LABELS:
+            return None
+        return f"no RFM group '{key.removeprefix('rfm:')}'; the groups: {', '.join(RFM_GROUP_LABELS)}"
+    if key.startswith("custom:"):
+        from engine.customers.custom_segments import find
 
-    A value's score is ceil(5 × cume_dist) = ceil(5 × c / n), c the buyers at or below it; so its score is at
-    most k when 5c ≤ kn. cuts[k - 1] is the largest value with 5c ≤ kn (None when there is none), for k = 1‥4.
-    Found with a few index look-ups and one small histogram instead of ranking every buyer.
-    """
-    buyers = int(session.scalar(select(func.count()).where(CustomerStats.order_count > 0)) or 0)
-    frequency: list[Any] = [None] * 4
-    recency: list[Any] = [None] * 4
-    if not buyers:
-        return recency, frequency
-    seen = 0
-    for value, count in session.execute(
-        select(CustomerStats.order_count, func.count()).where(CustomerStats.order_count > 0)
-        .group_by(CustomerStats.order_count).order_by(CustomerStats.order_count)
-    ):
-        seen += int(count)
-        for k in range(1, 5):
-            if 5 * seen <= k * buyers:
-                frequency[k - 1] = int(value)
-    last = CustomerStats.last_order_at
-    bought = last.is_not(None)  # = order_count > 0 (refresh_stats writes both), answered from last's index
-    for k in range(1, 5):
-        place = k * buyers // 5  # the place-th oldest has c ≥ place; a later value has c > kn/5
-        if place == 0:
-            continue
-        value = session.scalar(select(last).where(bought).order_by(last).offset(place - 1).limit(1))
-        at_or_below = int(session.scalar(select(func.count()).where(bought, last <= value)) or 0)
-        if 5 * at_or_below > k * buyers:  # ties run past the cut: the last value before it
-            value = session.scalar(select(func.max(last)).where(bought, last < value))
-        recency[k - 1] = value
-    return recency, frequency
-
-
-def rfm_score_sql(column: Any, cuts: list[Any]) -> Any:
-    """SQL: the 1‥5 score of `column` given its cut points (see rf_cuts)."""
-    whens = [(column <= cut, literal(k)) for k, cut in enumerate(cuts, start=1) if cut is not None]
-    return case(*whens, else_=literal(5)) if whens else literal(5)
-
+        return None if find(session, key) is not None else f"no saved custom segment '{key}'"
+    return f"unknown segment '{key}'; use {', '.join(SEGMENTS)}, rfm:<group> or custom:<id>"

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.runtime.writes import fast_insert_rows
@@ -49,31 +49,32 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
                 .group_by(Order.customer_id)
             )
         }
-        categories: dict[int, set[str]] = defaultdict(set)
-        per_category: list[tuple[Any, ...]] = []
-        for customer_id, category, orders, last in connection.execute(
+        session.execute(delete(CustomerStats).where(CustomerStats.customer_id.in_(chunk)))
+        session.execute(delete(CustomerCategoryStats).where(CustomerCategoryStats.customer_id.in_(chunk)))
+        # per category: straight from the orders' index and the items' (order_id, category) index, in SQL
+        session.execute(insert(CustomerCategoryStats).from_select(
+            CATEGORY_COLUMNS,
             select(Order.customer_id, OrderItem.category, func.count(func.distinct(Order.id)),
                    func.max(Order.ordered_at))
             .join(OrderItem, OrderItem.order_id == Order.id)
             .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES),
                    OrderItem.category.is_not(None))
-            .group_by(Order.customer_id, OrderItem.category)
+            .group_by(Order.customer_id, OrderItem.category)))
+        categories: dict[int, list[str]] = defaultdict(list)
+        for customer_id, category in connection.execute(
+            select(CustomerCategoryStats.customer_id, CustomerCategoryStats.category)
+            .where(CustomerCategoryStats.customer_id.in_(chunk))
+            .order_by(CustomerCategoryStats.customer_id, CustomerCategoryStats.category)
         ):
-            if customer_id is not None and category is not None:  # (the query asks for neither None)
-                categories[customer_id].add(category)
-                per_category.append((customer_id, category, int(orders), _aware(last)))
-        session.execute(delete(CustomerStats).where(CustomerStats.customer_id.in_(chunk)))
-        session.execute(delete(CustomerCategoryStats).where(CustomerCategoryStats.customer_id.in_(chunk)))
-        if per_category:
-            fast_insert_rows(session, CustomerCategoryStats, CATEGORY_COLUMNS, per_category)
+            categories[customer_id].append(category)
         rows: list[tuple[Any, ...]] = []
         for customer_id in chunk:
             total = totals.get(customer_id)
             if total is None:
-                rows.append((customer_id, None, None, 0, 0, sorted(categories.get(customer_id, ())), now))
+                rows.append((customer_id, None, None, 0, 0, categories.get(customer_id, []), now))
             else:
                 rows.append((customer_id, _aware(total.first), _aware(total.last), int(total.orders),
-                             int(total.spent), sorted(categories.get(customer_id, ())), now))
+                             int(total.spent), categories.get(customer_id, []), now))
         if rows:
             fast_insert_rows(session, CustomerStats, COLUMNS, rows)
             written += len(rows)

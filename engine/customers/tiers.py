@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from engine.customers.stats import COUNTED_STATUSES
 from engine.runtime.writes import fast_insert_rows
 from storage.models import Customer, CustomerTier, Order, ShopEvent, TierRule
+from storage.sql import scan
 
 TIER_EVENT = "tier_changed"
 CHUNK = 900
@@ -135,13 +136,15 @@ def _tier_expression(tiers: Sequence[Tier], spent: Any, orders: Any, grade: Any)
 def tier_query(session: Session, tiers: Sequence[Tier], now: datetime, window_months: int,
                customer_ids: Sequence[int] | None = None) -> Any:
     """(customer id, window spend, window orders, tier now, tier stored) for the given customers (all when
-    None): one grouped pass over the window's orders (ix_orders_customer_ordered)."""
+    None): one grouped pass over the window's orders, read from ix_orders_customer_figures alone."""
     since = months_before(now, window_months)
+    # everyone: one walk of ix_orders_customer_figures in customer order, every figure in the index (SQLite
+    # would rather take the window's orders from the ordered_at index and look each one up: 5 times slower)
+    at = Order.ordered_at if customer_ids is not None else scan(Order.ordered_at)
     window = (
         select(Order.customer_id.label("customer_id"), func.sum(Order.amount).label("spent"),
                func.count(Order.id).label("orders"))
-        .where(Order.customer_id.is_not(None), Order.status.in_(COUNTED_STATUSES), Order.ordered_at > since,
-               Order.ordered_at <= now)
+        .where(Order.customer_id.is_not(None), Order.status.in_(COUNTED_STATUSES), at > since, at <= now)
     )
     if customer_ids is not None:
         window = window.where(Order.customer_id.in_(customer_ids))

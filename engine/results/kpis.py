@@ -31,7 +31,7 @@ from engine.customers.segments import (
     LIFECYCLE,
     RFM_GROUPS,
     Thresholds,
-    rf_cuts,
+    rfm_cuts,
     rfm_group,
     rfm_score_sql,
     thresholds,
@@ -437,7 +437,7 @@ class _Keys:
     def read(cls, session: Session, ids: np.ndarray) -> _Keys:
         """One integer query over the customers: id, R and F (0: not scored), grade as its index in `grades`
         (-1: none), the grade names read first (a shop has a handful)."""
-        recency_cuts, frequency_cuts = rf_cuts(session)
+        recency_cuts, frequency_cuts, _ = rfm_cuts(session)
         scored = CustomerStats.order_count > 0
         has_tiers = session.scalar(select(TierRule.position).limit(1)) is not None
         named: Any = func.nullif(CustomerTier.tier, "") if has_tiers else Customer.grade

@@ -105,6 +105,9 @@ class CustomerStats(Base):
     """Per-customer order figures, kept current at each sync so segments are cheap."""
 
     __tablename__ = "customer_stats"
+    # RFM's frequency and money cut points (segments.rfm_cuts) are histograms read in index order (0018)
+    __table_args__ = (Index("ix_customer_stats_orders", "order_count"),
+                      Index("ix_customer_stats_spent_orders", "total_spent", "order_count"))
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     first_order_at: Mapped[datetime | None]
@@ -133,7 +136,8 @@ class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index("ix_orders_customer_ordered", "customer_id", "ordered_at"),
+        # a customer's counted orders, their sum and last one from the index alone (stats, tiers; 0018)
+        Index("ix_orders_customer_figures", "customer_id", "ordered_at", "status", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,10 +164,12 @@ class Order(Base):
 class OrderItem(Base):
     __tablename__ = "order_items"
     # "3+ orders in 반려동물" (a custom segment) reads a category's orders without scanning every item
-    __table_args__ = (Index("ix_order_items_category_order", "category", "order_id"),)
+    # and an order's categories (customer_category_stats) are read from ix_order_items_order_category alone
+    __table_args__ = (Index("ix_order_items_category_order", "category", "order_id"),
+                      Index("ix_order_items_order_category", "order_id", "category"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     external_id: Mapped[str | None] = mapped_column(String(120))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
     product_name: Mapped[str] = mapped_column(String(300))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from engine.customers.segments import Thresholds, rf_cuts, rfm_group, rfm_score_sql
+from engine.customers.segments import Thresholds, rfm_cuts, rfm_group, rfm_score_sql
 from engine.customers.stats import COUNTED_STATUSES
 from engine.results.cohorts import CohortTable, cohort_counts, cohort_starts
 from engine.results.kpis import YEAR_DAYS, Figures, Period, _one
@@ -73,7 +73,7 @@ def reference_figures(session: Session, period: Period, previous: Period, zone: 
         .subquery("pc")
     )
     # the RFM score, grade and cohort of each customer, as columns (grouped by name, which PostgreSQL needs)
-    recency_cuts, frequency_cuts = rf_cuts(session)
+    recency_cuts, frequency_cuts, _ = rfm_cuts(session)
     scored = CustomerStats.order_count > 0
     # by membership tier once the owner has a ladder (engine/customers/tiers.py), else by the shop's own grade
     has_tiers = session.scalar(select(TierRule.position).limit(1)) is not None

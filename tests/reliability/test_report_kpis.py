@@ -76,7 +76,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import config
-from engine.customers.segments import RFM_GROUPS, rf_cuts, rfm_group, rfm_scores
+from engine.customers.segments import RFM_GROUPS, rfm_cuts, rfm_group, rfm_scores
 from engine.customers.stats import refresh_stats
 from engine.results.kpis import Period, PeriodError, build_report, default_period, parse_day
 from engine.results.render import neutralise
@@ -215,17 +215,13 @@ def test_rfm_groups_cover_every_score_pair_once() -> None:
 def test_rfm_cut_points_score_like_rfm_scores(shop: Path) -> None:
     db = open_database(shop)
     with db.session() as session:
-        recency_cuts, frequency_cuts = rf_cuts(session)
+        cuts = rfm_cuts(session)
         scores = rfm_scores(session, at("2026-04-01"))
         stats = {customer.id: customer.stats for customer in session.query(Customer)}
-
-        def score(value: object, cuts: list[object]) -> int:
-            return next((k for k, cut in enumerate(cuts, start=1) if cut is not None and value <= cut), 5)  # type: ignore[operator]
-
         for customer_id, (r, f, _) in scores.items():
             row = stats[customer_id]
             assert row is not None
-            assert (score(row.last_order_at, recency_cuts), score(row.order_count, frequency_cuts)) == (r, f)
+            assert cuts.scores(row.last_order_at, row.order_count, row.total_spent)[:2] == (r, f)
     db.close()
 
 
