@@ -87,30 +87,29 @@ def floor_figures(con: sqlite3.Connection) -> dict:
           {flags}
         from orders where status in {COUNTED} and +ordered_at < '{q['e']}' group by +customer_id"""
     buyers = con.execute("select count(*) from customer_stats where order_count > 0").fetchone()[0]
-    cuts_f, seen = [None] * 4, 0
+    # where the scores 2‥5 start (segments.rfm_cuts): above the m-th smallest figure, m = ceil((k - 1)·n / 5)
+    below = [-(-(k - 1) * buyers // 5) for k in range(2, 6)]
+    starts_f: list = []
+    seen = 0
     for value, count in con.execute("select order_count, count(*) from customer_stats where order_count > 0"
                                     " group by order_count order by order_count"):
+        while len(starts_f) < 4 and seen >= below[len(starts_f)]:
+            starts_f.append(value)
         seen += count
-        for k in range(1, 5):
-            if 5 * seen <= k * buyers:
-                cuts_f[k - 1] = value
-    cuts_r: list = [None] * 4
-    for k in range(1, 5):
-        place = k * buyers // 5
-        if place:
-            value = con.execute("select last_order_at from customer_stats where last_order_at is not null"
-                                " order by last_order_at limit 1 offset ?", (place - 1,)).fetchone()[0]
-            below = con.execute("select count(*) from customer_stats where last_order_at is not null"
-                                " and last_order_at <= ?", (value,)).fetchone()[0]
-            if 5 * below > k * buyers:
-                value = con.execute("select max(last_order_at) from customer_stats where last_order_at < ?",
-                                    (value,)).fetchone()[0]
-            cuts_r[k - 1] = value
+    starts_r: list = []
+    for m in below:
+        mth = con.execute("select last_order_at from customer_stats where last_order_at is not null"
+                          " order by last_order_at limit 1 offset ?", (m - 1,)).fetchone()[0]
+        start = con.execute("select min(last_order_at) from customer_stats where last_order_at > ?",
+                            (mth,)).fetchone()[0]
+        if start is None:
+            break
+        starts_r.append(start)
 
-    def score(column: str, cuts: list) -> str:
-        whens = " ".join(f"when {column} <= '{cut}' then {k}" if isinstance(cut, str) else
-                         f"when {column} <= {cut} then {k}" for k, cut in enumerate(cuts, 1) if cut is not None)
-        return f"case when cs.order_count > 0 then case {whens} else 5 end end"
+    def score(column: str, starts: list) -> str:
+        whens = " ".join(f"when {column} >= '{start}' then {k}" if isinstance(start, str) else
+                         f"when {column} >= {start} then {k}" for k, start in reversed(list(enumerate(starts, 2))))
+        return f"case when cs.order_count > 0 then case {whens} else 1 end end"
 
     def period(name: str, low: str, high: datetime, prev: str, last: str) -> str:
         member = "pc.cid is not null"
@@ -144,7 +143,7 @@ def floor_figures(con: sqlite3.Connection) -> dict:
     sums = ", ".join(f"sum(pc.m{k}) as m{k}" for k in range(12))
     sql = f"""
         with pc as ({per_customer})
-        select {score('cs.last_order_at', cuts_r)} as r, {score('cs.order_count', cuts_f)} as f, c.grade,
+        select {score('cs.last_order_at', starts_r)} as r, {score('cs.order_count', starts_f)} as f, c.grade,
           case {cohort} end as cohort, count(*) as customers,
           {period('p', q['s'], e, 'coalesce(pc.q_last, pc.q_prev)', 'pc.last_at')},
           {period('q', q['s0'], s, 'pc.q_prev', 'pc.q_last')}, {sums}
@@ -157,7 +156,19 @@ def floor_figures(con: sqlite3.Connection) -> dict:
     sizes = [sum(row["customers"] for row in rows if row["cohort"] == k) for k in range(12)]
     return {"revenue": total["p_revenue"], "orders": total["p_orders"], "buyers": total["p_buyers"],
             "previous_revenue": total["q_revenue"], "churned": total["p_churned"], "gaps": total["p_gaps"],
-            "vip_revenue": total["p_vip"], "cohort_sizes": sizes}
+            "vip_revenue": total["p_vip"], "cohort_sizes": sizes, "rfm_buyers": rfm_buyers(rows)}
+
+
+def rfm_buyers(rows: list[dict]) -> dict[str, int]:
+    """The period's buyers by named RFM group, from the floor's grouped rows (the groups are the app's table)."""
+    from engine.customers.segments import rfm_group
+
+    found: dict[str, int] = {}
+    for row in rows:
+        if row["r"] is not None and row["p_buyers"]:
+            key = rfm_group(int(row["r"]), int(row["f"]))
+            found[key] = found.get(key, 0) + int(row["p_buyers"])
+    return found
 
 
 def _floor(path: Path) -> tuple[float, float, dict]:
@@ -190,7 +201,8 @@ def run() -> dict[str, float]:
     current = report["current"]
     mine = {"revenue": current["revenue"], "orders": current["orders"], "buyers": current["buyers"],
             "previous_revenue": report["previous"]["revenue"], "churned": current["churned"], "gaps": current["gaps"],
-            "vip_revenue": current["vip_revenue"], "cohort_sizes": report["cohorts"]["sizes"]}
+            "vip_revenue": current["vip_revenue"], "cohort_sizes": report["cohorts"]["sizes"],
+            "rfm_buyers": {key: value["buyers"] for key, value in current["by_rfm"].items() if value["buyers"]}}
     if mine != figures:
         raise RuntimeError(f"the report and the floor disagree: {mine} != {figures}")
     return {"report_1m_orders_s": round(ours, 2), "report_1m_orders_s_floor": round(bare, 2),

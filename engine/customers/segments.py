@@ -2,8 +2,8 @@
 
 Lifecycle (by days since the last counted order): new (never bought), active, at_risk (≥ 90 days),
 lapsed (≥ 365 days); the thresholds are settings. VIP: spent ≥ 300,000원 or ordered ≥ 3 times in the
-last 180 days. RFM: each of recency, frequency and money scored 1‥5 by quintile (ceil(5 × cume_dist)) among buyers
-(`rfm_cuts`, the one definition).
+last 180 days. RFM: each of recency, frequency and money scored 1‥5 by quintile among buyers, equal figures
+alike and a run of them at its lowest score (`rfm_cuts`, the one definition).
 """
 
 from __future__ import annotations
@@ -151,11 +151,16 @@ def rfm_scores(session: Session, now: datetime, customer_ids: Iterable[int] | No
 
 class RfmCuts(NamedTuple):
     """Where the scores 2, 3, 4 and 5 of recency, frequency and money start among the shop's buyers: a figure
-    at or above `starts[k - 2]` scores at least k. Empty when nobody has bought.
+    at or above `starts[k - 2]` scores at least k (a score no figure reaches has no start). Empty when nobody
+    has bought.
 
-    The one definition of an RFM score: ceil(5 × cume_dist) among buyers, cume_dist(v) = #(x ≤ v) / n; so
-    equal figures always score alike and a better figure never lower. ceil(5c / n) ≥ k exactly when
-    c > (k - 1)·n / 5, that is when v is at least the m-th smallest figure (from 0), m = (k - 1)·n // 5.
+    The one definition of an RFM score: 1 + floor(5 × b / n) among the n buyers, b = #(x < v) the buyers with
+    a figure below v; so equal figures always score alike, a better figure never lower, and a run of equal
+    figures takes the lowest score it reaches. That last point is what makes F mean something in a small shop:
+    when 40 % bought once, ceil(5 × cume_dist) (ties taking the highest score) gave every one-time buyer F = 3
+    and left F = 1 and 2, and with them the 신규, 동면 and 이탈 groups, empty; here a one-time buyer always has
+    F = 1 (docs/decisions.md). Score ≥ k exactly when b ≥ m = ceil((k - 1)·n / 5), that is when v is above the
+    m-th smallest figure: the start of k is the smallest figure greater than it.
     A tuple, so a caller wanting two of the three can unpack it."""
 
     recency: tuple[Any, ...] = ()  # last_order_at
@@ -169,7 +174,7 @@ class RfmCuts(NamedTuple):
 
     def score(self, last_order_at: Any, order_count: int, total_spent: int) -> int | None:
         """R + F + M (3‥15) for a buyer; None for a customer who never bought."""
-        if not order_count or last_order_at is None or not self.recency:
+        if not order_count or last_order_at is None:
             return None
         return sum(self.scores(last_order_at, order_count, total_spent))
 
@@ -186,28 +191,33 @@ def rfm_score_sql(column: Any, starts: tuple[Any, ...]) -> Any:
 
 def rfm_cuts(session: Session) -> RfmCuts:
     """Where each RFM score starts (see `RfmCuts`), found without ranking every buyer: recency by a count and
-    four look-ups in last_order_at's index, frequency and money from one histogram each, read in the order of
+    a few look-ups in last_order_at's index, frequency and money from one histogram each, read in the order of
     ix_customer_stats_orders and ix_customer_stats_spent_orders (no sort)."""
     last = CustomerStats.last_order_at
     bought = last.is_not(None)  # = order_count > 0 (refresh_stats writes both), answered from last's index
     buyers = int(session.scalar(select(func.count()).where(bought)) or 0)
     if not buyers:
         return RfmCuts()
-    places = [(k - 1) * buyers // 5 for k in range(2, 6)]
-    recency = tuple(session.scalar(select(last).where(bought).order_by(last).offset(place).limit(1))
-                    for place in places)
+    below = [-(-(k - 1) * buyers // 5) for k in range(2, 6)]  # m = ceil((k - 1)·n / 5) buyers below the start
+    recency: list[Any] = []
+    for m in below:
+        mth = session.scalar(select(last).where(bought).order_by(last).offset(m - 1).limit(1))
+        start = session.scalar(select(func.min(last)).where(last > mth))
+        if start is None:  # nobody above the m-th: no one scores k or more
+            break
+        recency.append(start)
 
     def from_histogram(column: Any) -> tuple[Any, ...]:
         starts: list[Any] = []
-        seen = 0
+        seen = 0  # buyers with a figure below `value`
         for value, count in session.execute(select(column, func.count()).where(CustomerStats.order_count > 0)
                                             .group_by(column).order_by(column)):
-            seen += int(count)
-            while len(starts) < len(places) and seen > places[len(starts)]:  # the place-th smallest is value
+            while len(starts) < len(below) and seen >= below[len(starts)]:
                 starts.append(value)
+            seen += int(count)
         return tuple(starts)
 
-    return RfmCuts(recency, from_histogram(CustomerStats.order_count), from_histogram(CustomerStats.total_spent))
+    return RfmCuts(tuple(recency), from_histogram(CustomerStats.order_count), from_histogram(CustomerStats.total_spent))
 
 
 @dataclass(frozen=True)

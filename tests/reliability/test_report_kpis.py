@@ -46,13 +46,15 @@ Lifecycle at the period's start (last counted order before it; active < 30 days,
 VIP at the period's end (window 30 days):
   P [03-02, 04-01): A 40+60 = 100,000 ✓; F 3 orders ✓; H 80,000, B 20,000, C none → 145,000 / 288,000 = 0.5035
   Q [01-30, 03-01): A 30,000, D 25,000, F 2 orders → none: 0
-RFM today (7 buyers; score = ceil(5 × rank / 7), ties share the higher rank):
-  last order  E 12-20 1, D 02-28 2, C 03-01 3, B 03-03 3, H 03-08 4, A 03-20 5, F 03-28 5
-  orders      B 1 → 1; C D E 2 → ceil(20/7) = 3; H 3 → 4; A 4 → 5; F 5 → 5
-  A (5,5) champions, B (3,1) need attention, C (3,3) need attention, D (2,3) at risk, E (1,3) at risk,
-  F (5,5) champions, H (4,4) loyal
-  P: champions A+F 145,000 (2), need attention B+C 30,000 (2), loyal H 80,000 (1)
-  Q: champions A+F 60,000 (2), at risk D 25,000 (1)
+RFM today (7 buyers; score = 1 + floor(5 × below / 7), below = buyers with a lower figure, so ties share the
+lowest score of their run):
+  last order  E 12-20 (0 below) 1, D 02-28 (1) 1, C 03-01 (2) 2, B 03-03 (3) 3, H 03-08 (4) 3, A 03-20 (5) 4,
+              F 03-28 (6) 5
+  orders      B 1 (0 below) → 1; C D E 2 (1 below) → 1 + floor(5/7) = 1; H 3 (4) → 3; A 4 (5) → 4; F 5 (6) → 5
+  A (4,4) loyal, B (3,1) need attention, C (2,1) hibernating, D (1,1) lost, E (1,1) lost, F (5,5) champions,
+  H (3,3) need attention
+  P: champions F 45,000 (1), loyal A 100,000 (1), need attention B+H 100,000 (2), hibernating C 10,000 (1)
+  Q: champions F 30,000 (1), loyal A 30,000 (1), lost D 25,000 (1)
 Tier (member grade): P 골드 100,000 (A), 일반 20,000 (B), "=1+2" 45,000 (F), "-실버" 80,000 (H), none 10,000 (C)
   Q: 골드 55,000 (A, D), "=1+2" 30,000 (F)
 Cohorts (first counted order's shop month; months 2025-04‥2026-03, index 0‥11):
@@ -163,10 +165,12 @@ def test_every_figure_matches_the_hand_computation(shop: Path) -> None:
     assert (q.new_revenue, q.returning_revenue, q.guest_revenue) == (30_000, 55_000, 0)
     assert (p.vip_revenue, p.vip_share, q.vip_revenue, q.vip_share) == (145_000, 0.5035, 0, 0.0)
     rfm_p = {key: value for key, value in p.by_rfm.items() if value["buyers"]}
-    assert rfm_p == {"champions": {"buyers": 2, "revenue": 145_000}, "need_attention": {"buyers": 2, "revenue": 30_000},
-                     "loyal": {"buyers": 1, "revenue": 80_000}}
+    assert rfm_p == {"champions": {"buyers": 1, "revenue": 45_000}, "loyal": {"buyers": 1, "revenue": 100_000},
+                     "need_attention": {"buyers": 2, "revenue": 100_000},
+                     "hibernating": {"buyers": 1, "revenue": 10_000}}
     rfm_q = {key: value for key, value in q.by_rfm.items() if value["buyers"]}
-    assert rfm_q == {"champions": {"buyers": 2, "revenue": 60_000}, "at_risk": {"buyers": 1, "revenue": 25_000}}
+    assert rfm_q == {"champions": {"buyers": 1, "revenue": 30_000}, "loyal": {"buyers": 1, "revenue": 30_000},
+                     "lost": {"buyers": 1, "revenue": 25_000}}
     assert p.by_tier == {"-실버": {"buyers": 1, "revenue": 80_000}, "=1+2": {"buyers": 1, "revenue": 45_000},
                          "골드": {"buyers": 1, "revenue": 100_000}, "일반": {"buyers": 1, "revenue": 20_000},
                          "none": {"buyers": 1, "revenue": 10_000}}

@@ -1,5 +1,5 @@
-"""One definition of the RFM scores (issue 15): each of R, F and M is ceil(5 × cume_dist) among the shop's
-buyers, equal figures always the same score, whoever asks (the runtime's facts, the segment rules, the KPI
+"""One definition of the RFM scores (issue 15): each of R, F and M is 1 + floor(5 × #(figures below mine) / n)
+among the shop's n buyers, equal figures always the same score (the lowest their run reaches), whoever asks (the runtime's facts, the segment rules, the KPI
 report). Checked on shops full of ties against the definition worked out here in plain Python."""
 
 from __future__ import annotations
@@ -46,12 +46,12 @@ def _shop(path: Path, buyers: int) -> Any:
 
 
 def _definition(rows: list[tuple[int, Any, int, int]]) -> dict[int, tuple[int, int, int]]:
-    """ceil(5 × #(figures ≤ mine) / buyers) for each of R (last order), F (orders), M (spent)."""
+    """1 + floor(5 × #(figures below mine) / buyers) for each of R (last order), F (orders), M (spent)."""
     n = len(rows)
 
     def score(column: int, value: Any) -> int:
-        at_or_below = sum(1 for row in rows if row[column] <= value)
-        return (5 * at_or_below + n - 1) // n
+        below = sum(1 for row in rows if row[column] < value)
+        return 1 + 5 * below // n
 
     return {row[0]: (score(1, row[1]), score(2, row[2]), score(3, row[3])) for row in rows}
 
