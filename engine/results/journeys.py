@@ -63,6 +63,7 @@ class Messages:
     """The journey's messages to customers (notes to the owner left out), by outcome."""
 
     sent: int = 0
+    reached: int = 0  # customers with at least one of the sent messages
     failed: dict[str, int] = field(default_factory=dict)  # the provider refused, by its code
     skipped: dict[str, int] = field(default_factory=dict)  # by reason: no_consent, no_address, late, frequency_cap
     waiting: dict[str, int] = field(default_factory=dict)  # not sent yet, by why: quiet_hours, stale_data, due …
@@ -255,7 +256,7 @@ class JourneyResults:
             "funnel": {"entered": self.funnel.entered, "waiting": self.funnel.waiting,
                        "finished": self.funnel.finished, "exited": self.funnel.exited,
                        "failed": self.funnel.failed},
-            "messages": {"sent": self.messages.sent, "failed": self.messages.failed,
+            "messages": {"sent": self.messages.sent, "reached": self.messages.reached, "failed": self.messages.failed,
                          "skipped": self.messages.skipped, "waiting": self.messages.waiting,
                          "cost_won": self.messages.cost_won,
                          "by_channel": {name: {"sent": sent, "cost_won": cost}
@@ -373,7 +374,9 @@ def _messages(session: Session, journey_id: str, since: datetime | None, now: da
             _add(skipped, str(reason or ("dropped_by_owner" if status == "cancelled" else status)), count)
         else:
             _add(waiting, str(reason or ("held" if status == "held" else "due")), count)
-    return Messages(sent, failed, skipped, waiting, cost, dict(sorted(channels.items())), first, last)
+    reached = int(session.scalar(select(func.count(func.distinct(table.c.customer_id)))
+                                 .where(*where, table.c.status == "sent")) or 0) if sent else 0
+    return Messages(sent, reached, failed, skipped, waiting, cost, dict(sorted(channels.items())), first, last)
 
 
 def _add(counts: dict[str, int], key: str, count: int) -> None:

@@ -84,7 +84,7 @@ def assert_shows(page: DashboardPage, db: Database, journey_id: str, end, days: 
     section = page.journey_figures.section
     assert section.chosen == journey_id and box.chooser.currentData() == journey_id
     assert section.results == expected
-    counts = [expected.funnel.entered, expected.messages.sent, expected.attribution.conversions]
+    counts = [expected.funnel.entered, expected.messages.reached, expected.attribution.conversions]
     assert [count for _name, _color, count in box.funnel_steps(expected)] == counts
     labels = [text.toPlainText().strip() for text in box.funnel.texts]
     first = counts[0]
@@ -153,7 +153,7 @@ def test_funnel_and_ab_are_the_engines_and_a_pick_recomputes_off_the_ui_thread(q
         assert cli.returncode == 0, cli.stderr
         figures = json.loads(cli.stdout)
         steps = [count for _name, _color, count in box.funnel_steps(page.journey_figures.section.results)]
-        assert steps == [figures["funnel"]["entered"], figures["messages"]["sent"],
+        assert steps == [figures["funnel"]["entered"], figures["messages"]["reached"],
                          figures["attribution"]["conversions"]]
         cli_arms = {arm["arm"]: arm for test in figures["ab_tests"] for arm in (test["a"], test["b"])} | \
             {lift["holdout"]["arm"]: lift["holdout"] for lift in figures["holdout"]}

@@ -129,7 +129,7 @@ class JourneyResultsBox(QWidget):
         """(name, colour, count) of each bar: the funnel shows exactly these."""
         days = results.attribution.days
         return [(self.tr("Entered"), "blue", results.funnel.entered),
-                (self.tr("Messages sent"), "purple", results.messages.sent),
+                (self.tr("Got a message"), "purple", results.messages.reached),
                 (self.tr("Ordered within %1 days").replace("%1", str(days)), "green",
                  results.attribution.conversions)]
 
@@ -154,7 +154,8 @@ class JourneyResultsBox(QWidget):
         if f.failed:
             entered.append(self.tr("Failed: %1").replace("%1", f"{sum(f.failed.values()):,}")
                            + f" ({self._reasons(f.failed)})")
-        sent = [head(1, self.tr("%1 messages")),
+        sent = [head(1, self.tr("%1 customers")),
+                self.tr("Messages sent: %1").replace("%1", f"{m.sent:,}"),
                 self.tr("Cost: %1").replace("%1", full_won(m.cost_won, lang))]
         if m.skipped:
             sent.append(self.tr("Skipped: %1").replace("%1", f"{sum(m.skipped.values()):,}")
