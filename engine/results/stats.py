@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as scipy_stats
-
 ALPHA = 0.05
 POWER = 0.80
-Z = float(scipy_stats.norm.ppf(1 - ALPHA / 2))  # 1.959964…
-Z_POWER = float(scipy_stats.norm.ppf(POWER))  # 0.841621…
+# scipy.stats.norm.ppf(1 - ALPHA / 2) and .ppf(POWER), written out: importing scipy.stats costs ≈ 2 s, so it is
+# imported when a test is computed, not when the app starts (tests/reliability/test_journey_results.py checks)
+Z = 1.959963984540054
+Z_POWER = 0.8416212335729143
 FISHER_BELOW = 5  # an expected cell count under this: Fisher's exact test instead of the chi-square
 
 
@@ -39,6 +39,8 @@ def wilson(successes: int, total: int) -> Interval | None:
     """The Wilson score interval of a proportion (scipy's binomtest); None without any observation."""
     if total <= 0:
         return None
+    from scipy import stats as scipy_stats
+
     found = scipy_stats.binomtest(successes, total).proportion_ci(confidence_level=1 - ALPHA, method="wilson")
     return Interval(float(found.low), float(found.high))
 
@@ -52,6 +54,8 @@ def compare(k1: int, n1: int, k2: int, n2: int) -> Comparison:
     if n1 <= 0 or n2 <= 0 or converted in (0, total):
         return Comparison(1.0, "chi2")
     expected = min(n1, n2) * min(converted, total - converted) / total
+    from scipy import stats as scipy_stats
+
     if expected < FISHER_BELOW:
         return Comparison(float(scipy_stats.fisher_exact(table).pvalue), "fisher")
     result = scipy_stats.chi2_contingency(table, correction=False)

@@ -310,3 +310,25 @@ def test_a_journey_sets_its_own_conversion_window(hand: Database) -> None:
     # c1's 30,000 came 2 days after J's message: past a 1-day window; the order with J's code stays J's
     assert (results.attribution.days, results.attribution.orders, results.attribution.revenue) == (1, 1, 8_000)
     assert "1일 안에" in results.attribution_sentence("ko")
+
+
+def test_the_written_out_quantiles_are_scipys_and_the_app_starts_without_scipy_stats() -> None:
+    """Importing scipy.stats costs about 2 s; the app's window (and with it the dashboard's journey section)
+    imports engine.results.stats, so the two normal quantiles are written out and scipy comes when a test is
+    computed."""
+    import subprocess
+    import sys
+
+    from scipy import stats as scipy_stats
+
+    from engine.results import stats
+    from tests.conftest import ROOT
+
+    assert float(scipy_stats.norm.ppf(1 - stats.ALPHA / 2)) == stats.Z
+    assert float(scipy_stats.norm.ppf(stats.POWER)) == stats.Z_POWER
+    probe = ("import sys, ui.main_window, ui.pages.dashboard, engine.results.journeys, engine.results.stats\n"
+             "print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
@@ -109,6 +109,7 @@ def test_gallery_makes_a_draft(qtbot, demo_db: Database, monkeypatch) -> None:
 def test_settings_bad_value_saves_nothing(qtbot, demo_db: Database) -> None:
     _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
+    window.show_page("settings")  # filled when shown (see SettingsPage.showEvent)
     page = window.pages["settings"]
     assert isinstance(page, SettingsPage)
     page.fields["shop.name"].setText("새 이름")
@@ -135,6 +136,7 @@ def test_a_pc_without_a_keyring_still_opens_and_says_secrets_cannot_be_saved(
     monkeypatch.setattr(config, "_secret_store", NoKeyring)  # called, it gives a keyring that cannot read
     _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
+    window.show_page("settings")  # filled when shown (see SettingsPage.showEvent)
     page = window.pages["settings"]
     assert isinstance(page, SettingsPage)
     assert not page.fields["smtp.password"].isEnabled() and page.fields["shop.name"].isEnabled()
@@ -197,6 +199,7 @@ def test_autostart_setting_writes_the_startup_entry(qtbot, demo_db: Database) ->
 
     _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
+    window.show_page("settings")  # filled when shown (see SettingsPage.showEvent)
     page = window.pages["settings"]
     page.fields["runner.autostart"].setChecked(True)
     assert page.save() and autostart.is_enabled()
@@ -323,3 +326,22 @@ def test_the_status_bar_says_when_the_shop_data_is_stale(qtbot, demo_db: Databas
         session.get(SyncState, "file:cafe24").last_synced_at = NOW - timedelta(hours=1)
     window.refresh_status()
     assert "오래됨" not in window.sync_label.text() and window.sync_label.styleSheet() == ""
+
+
+def test_the_settings_page_asks_the_keyring_only_when_first_shown(qtbot, demo_db: Database, monkeypatch) -> None:
+    """Asking the system keyring whether each secret is set costs most of a second on its first call: the
+    window opens without it, and the settings page asks when the owner opens it."""
+    asked: list[str] = []
+
+    class CountingKeyring:
+        def get_password(self, service: str, key: str) -> None:
+            asked.append(key)
+
+    monkeypatch.setattr(config, "_secret_store", CountingKeyring)
+    QSettings().setValue("window/page", "journeys")  # where an earlier window was left decides the first page
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert asked == [] and window.pages["settings"].loaded is None
+    window.show_page("settings")
+    assert "smtp.password" in asked and window.pages["settings"].loaded is not None

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QTime, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -137,7 +138,14 @@ class SettingsPage(QWidget):
         self.channel_checked.connect(self._show_channel_result)
         self.language.currentIndexChanged.connect(lambda _: self._language())
         self.theme.currentIndexChanged.connect(lambda _: self._theme())
-        self.refresh()
+        # filled when first shown (the window refreshes the page it switches to): reading whether each secret
+        # is set asks the system keyring, which costs most of a second on the first call, too much for start-up
+        self.loaded: dict[str, Any] | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.loaded is None:
+            self.refresh()
+        super().showEvent(event)
 
     def _field(self, item: config.SettingSpec) -> QWidget:
         if item.is_flag:
@@ -325,7 +333,7 @@ class SettingsPage(QWidget):
             raw = self._raw(widget)
             if raw is not None:
                 pending[key] = raw
-        changed = [key for key, raw in pending.items() if raw != getattr(self, "loaded", {}).get(key)]
+        changed = [key for key, raw in pending.items() if raw != (self.loaded or {}).get(key)]
         try:
             with self.ctx.db.write_session() as session:
                 # one transaction, every value checked first (and the quiet hours as a pair); secrets go last
