@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -136,10 +136,18 @@ class GalleryPage(QWidget):
         self.grid.setSpacing(12)
         scroll.setWidget(holder)
         layout.addWidget(scroll, 1)
-        self.refresh()
+        # the cards (a flow picture each) are drawn when the page is first shown, not while the app starts
+        self.thumbnails: dict[str, Thumbnail] = {}
+        self.drawn = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.drawn:
+            self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:
-        self.thumbnails: dict[str, Thumbnail] = {}
+        self.drawn = True
+        self.thumbnails = {}
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget():

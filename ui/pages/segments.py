@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -151,12 +152,25 @@ class SegmentsPage(QWidget):
         layout.addStretch(1)
         self.rfm_counts: dict[str, int] = {}
         self.custom_counts: dict[str, int] = {}
-        ctx.bus.data_changed.connect(self.refresh)
-        self.refresh()
+        # counted when shown (the first time, and again after an import or a sync changed the data), not while
+        # the app starts or while another page is in front
+        self.stale = True
+        ctx.bus.data_changed.connect(self._data_changed)
+
+    def _data_changed(self) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self.refresh()
+        super().showEvent(event)
 
     # --- figures ------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self.stale = False
         now = self.ctx.clock.now()
         with self.ctx.db.session() as session:
             limits = thresholds(session)
