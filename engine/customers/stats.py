@@ -15,12 +15,26 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, literal, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Customer, CustomerCategoryStats, CustomerStats, Order, OrderItem
+from storage.models.base import UTCDateTime
 
 COUNTED_STATUSES = ("paid", "shipped", "delivered", "confirmed")
 CHUNK = 900
@@ -38,25 +52,40 @@ def refresh_stats(session: Session, customer_ids: Iterable[int] | None = None, n
     written = 0
     session.flush()  # what the caller added is counted (the Core statements below do not autoflush)
     upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for table in (_CHUNK, _FIGURES):
+        table.create(session.connection(), checkfirst=True)
+    chunk = select(_CHUNK.c.id).scalar_subquery()
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+        # the chunk's ids in a table, not as bound values: every statement below is compiled once
+        session.execute(delete(_CHUNK))
+        session.execute(insert(_CHUNK), [{"id": customer_id} for customer_id in ids[start : start + CHUNK]])
         _refresh_categories(session, chunk, upsert)
         written += _refresh_totals(session, chunk, now, upsert)
     return written
 
 
-def _refresh_categories(session: Session, chunk: list[int], upsert: Any) -> None:
+# Temporary tables of the connection (not in the schema, gone with it), emptied for each chunk: the chunk's
+# customer ids, and their per-category figures, computed once and compared twice (the upsert, the delete).
+_TEMPORARY = MetaData()
+_CHUNK = Table("refresh_customer_ids", _TEMPORARY, Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
+_FIGURES = Table("refresh_category_figures", _TEMPORARY,
+                 Column("customer_id", Integer, primary_key=True), Column("category", String(200), primary_key=True),
+                 Column("orders", Integer, nullable=False), Column("last", UTCDateTime()),
+                 prefixes=["TEMPORARY"])
+
+
+def _refresh_categories(session: Session, chunk: Any, upsert: Any) -> None:
     """customer_category_stats of `chunk`: the rows whose figures changed written, the ones gone deleted."""
     stored = CustomerCategoryStats
-    counted = Order.status.in_(COUNTED_STATUSES)
+    figures = _FIGURES
+    session.execute(delete(figures))
     # straight from the orders' covering index and the items' (order_id, category) index
-    figures = (
-        select(Order.customer_id.label("customer_id"), OrderItem.category.label("category"),
-               func.count(func.distinct(Order.id)).label("orders"), func.max(Order.ordered_at).label("last"))
+    session.execute(insert(figures).from_select(
+        ("customer_id", "category", "orders", "last"),
+        select(Order.customer_id, OrderItem.category, func.count(func.distinct(Order.id)), func.max(Order.ordered_at))
         .join(OrderItem, OrderItem.order_id == Order.id)
-        .where(Order.customer_id.in_(chunk), counted, OrderItem.category.is_not(None))
-        .group_by(Order.customer_id, OrderItem.category)
-    ).subquery()
+        .where(Order.customer_id.in_(chunk), Order.status.in_(COUNTED_STATUSES), OrderItem.category.is_not(None))
+        .group_by(Order.customer_id, OrderItem.category)))
     same = exists().where(stored.customer_id == figures.c.customer_id, stored.category == figures.c.category,
                           stored.order_count == figures.c.orders,
                           stored.last_order_at.is_not_distinct_from(figures.c.last))
@@ -67,14 +96,11 @@ def _refresh_categories(session: Session, chunk: list[int], upsert: Any) -> None
         index_elements=[stored.customer_id, stored.category],
         set_={"order_count": statement.excluded.order_count, "last_order_at": statement.excluded.last_order_at}))
     # a category none of whose orders counts any more (all cancelled or refunded): its row goes
-    bought = (
-        select(Order.id).join(OrderItem, OrderItem.order_id == Order.id)
-        .where(Order.customer_id == stored.customer_id, counted, OrderItem.category == stored.category)
-    )
-    session.execute(delete(stored).where(stored.customer_id.in_(chunk), ~bought.exists()))
+    bought = exists().where(figures.c.customer_id == stored.customer_id, figures.c.category == stored.category)
+    session.execute(delete(stored).where(stored.customer_id.in_(chunk), ~bought))
 
 
-def _refresh_totals(session: Session, chunk: list[int], now: datetime, upsert: Any) -> int:
+def _refresh_totals(session: Session, chunk: Any, now: datetime, upsert: Any) -> int:
     """customer_stats of `chunk`: the rows whose figures changed (or are missing) written; how many."""
     stored = CustomerStats
     totals = (
