@@ -70,9 +70,9 @@ def build(path: Path, orders: int, customers: int, seed: int = 11) -> None:
         "INSERT INTO orders (id, source, external_id, customer_id, status, amount, discount, ordered_at, paid_at,"
         f" created_at, updated_at) VALUES (?, 'bench', ?, ?, ?, ?, 0, ?, ?, '{STAMP}', '{STAMP}')", rows())
     con.execute(
-        "INSERT INTO customer_stats (customer_id, first_order_at, last_order_at, order_count, total_spent, categories,"
+        "INSERT INTO customer_stats (customer_id, first_order_at, last_order_at, order_count, total_spent,"
         f" updated_at) SELECT c.id, min(o.ordered_at), max(o.ordered_at), count(o.id), coalesce(sum(o.amount), 0),"
-        f" '[]', '{STAMP}' FROM customers c LEFT JOIN orders o ON o.customer_id = c.id"
+        f" '{STAMP}' FROM customers c LEFT JOIN orders o ON o.customer_id = c.id"
         " AND o.status IN ('paid', 'shipped', 'delivered', 'confirmed') GROUP BY c.id")
     con.execute("COMMIT")
     con.execute("ANALYZE")

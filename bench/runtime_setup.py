@@ -45,7 +45,7 @@ def make_customers(path: Path, count: int, seed: int = 5) -> None:
         ((i, channel, stamp) for i in range(1, count + 1) for channel in ("sms", "email", "night")))
     con.executemany(
         "INSERT INTO customer_stats (customer_id, first_order_at, last_order_at, order_count, total_spent,"
-        " categories, updated_at) VALUES (?, ?, ?, ?, ?, '[]', ?)",
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
         ((i, stamp, naive(NOW - timedelta(days=rng.randint(1, 300))), rng.randint(1, 8),
           rng.randint(10, 600) * 1000, stamp) for i in range(1, count + 1)))
     con.commit()

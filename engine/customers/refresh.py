@@ -3,8 +3,9 @@
 A sync, a file import and the demo write through `shopdata.ShopWriter`, which calls `refresh_customers` with
 the customers its writes touched, in the same transaction. What "current" needs, and how it stays cheap:
 
-- customer_stats and customer_category_stats rows of those customers (`stats.refresh_stats`, a chunk of 900
-  at a time): lifecycle, VIP, the segment counts and every custom segment rule read them live in SQL;
+- customer_stats and customer_category_stats rows of those customers (`stats.refresh_stats`, 10,000 at a
+  time, writing only the rows whose figures changed): lifecycle, VIP, the segment counts and every custom
+  segment rule read them live in SQL;
 - their membership tiers (`tiers.recompute_tiers` for those ids only), with `tier_changed` events;
 - nothing else: RFM cut points (`segments.rfm_cuts`) are derived at read time in a few index look-ups and two
   small histograms, and the runtime's cache of them is keyed by the shop data's version (recommend.cached),

@@ -87,9 +87,9 @@ def _load_segments(session: Session, facts: dict[int, dict[str, Any]], now: date
 
 def _profile(row: tuple[Any, ...], now: datetime, limits: Thresholds) -> dict[str, Any]:
     """A customer's facts from (id, name, email, phone, attributes, birthday, signed up, grade, order count,
-    total spent, last order, first order, categories, tier), instants and dates already parsed."""
+    total spent, last order, first order, tier), instants and dates already parsed."""
     (customer_id, name, email, phone, attributes, birthday, signed_up_at, grade, count, spent, last, first,
-     categories, tier) = row
+     tier) = row
     count = int(count or 0)
     spent = int(spent or 0)
     return {
@@ -108,7 +108,6 @@ def _profile(row: tuple[Any, ...], now: datetime, limits: Thresholds) -> dict[st
         "last_order_at": last,
         "first_order_at": first,
         "days_since_last_order": (now - last).days if last else None,
-        "categories": _decoded(categories, list),
         "lifecycle": lifecycle(count, last, now, limits),
         "consent_email": False,
         "consent_sms": False,
@@ -125,14 +124,14 @@ def _profiles_raw(session: Session, ids: list[int], now: datetime, limits: Thres
         for row in raw_rows(
             session,
             "SELECT c.id, c.name, c.email, c.phone, c.attributes, c.birthday, c.signed_up_at, c.grade,"
-            " s.order_count, s.total_spent, s.last_order_at, s.first_order_at, s.categories, t.tier"
+            " s.order_count, s.total_spent, s.last_order_at, s.first_order_at, t.tier"
             " FROM customers AS c LEFT JOIN customer_stats AS s ON s.customer_id = c.id"
             f" LEFT JOIN customer_tiers AS t ON t.customer_id = c.id WHERE c.id IN ({marks})",
             chunk,
         ):
             birthday = date.fromisoformat(row[5]) if row[5] else None
             facts[row[0]] = _profile((*row[:5], birthday, parse_utc(row[6]), row[7], row[8], row[9],
-                                      parse_utc(row[10]), parse_utc(row[11]), row[12], row[13]), now, limits)
+                                      parse_utc(row[10]), parse_utc(row[11]), row[12]), now, limits)
 
 
 def _profiles(session: Session, ids: list[int], now: datetime, limits: Thresholds,
@@ -145,8 +144,7 @@ def _profiles(session: Session, ids: list[int], now: datetime, limits: Threshold
                 type_coerce(Customer.attributes, Text).label("attributes"),  # decoded below, '{}' for free
                 Customer.birthday, Customer.signed_up_at, Customer.grade,
                 CustomerStats.order_count, CustomerStats.total_spent, CustomerStats.last_order_at,
-                CustomerStats.first_order_at, type_coerce(CustomerStats.categories, Text).label("categories"),
-                CustomerTier.tier,
+                CustomerStats.first_order_at, CustomerTier.tier,
             )
             .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)
             .outerjoin(CustomerTier, CustomerTier.customer_id == Customer.id)

@@ -114,7 +114,6 @@ class CustomerStats(Base):
     last_order_at: Mapped[datetime | None] = mapped_column(index=True)
     order_count: Mapped[int] = mapped_column(Integer, default=0)
     total_spent: Mapped[int] = mapped_column(Integer, default=0)
-    categories: Mapped[list[Any]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

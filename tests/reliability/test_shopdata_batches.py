@@ -23,7 +23,16 @@ from engine.shopdata import (
     WriteCounts,
 )
 from storage.db import Database, open_database
-from storage.models import Cart, Consent, Customer, CustomerStats, Order, OrderItem, ShopEvent
+from storage.models import (
+    Cart,
+    Consent,
+    Customer,
+    CustomerCategoryStats,
+    CustomerStats,
+    Order,
+    OrderItem,
+    ShopEvent,
+)
 
 T0 = datetime(2026, 2, 1, 3, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -99,8 +108,9 @@ def stored(db: Database) -> dict[str, Any]:
                                for row in session.scalars(select(Consent))),
             "carts": [(row.external_id, key[row.customer_id]) for row in session.scalars(select(Cart))],
             "stats": sorted((key[row.customer_id], row.order_count, row.total_spent, row.first_order_at,
-                             row.last_order_at, tuple(row.categories))
-                            for row in session.scalars(select(CustomerStats))),
+                             row.last_order_at) for row in session.scalars(select(CustomerStats))),
+            "categories": sorted((key[row.customer_id], row.category, row.order_count, row.last_order_at)
+                                 for row in session.scalars(select(CustomerCategoryStats))),
         }
 
 

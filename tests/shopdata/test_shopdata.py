@@ -26,7 +26,17 @@ from engine.shopdata import (
     record_status_change,
 )
 from storage.db import Database
-from storage.models import Cart, Consent, ConsentEvent, Customer, CustomerStats, Order, OrderItem, ShopEvent
+from storage.models import (
+    Cart,
+    Consent,
+    ConsentEvent,
+    Customer,
+    CustomerCategoryStats,
+    CustomerStats,
+    Order,
+    OrderItem,
+    ShopEvent,
+)
 
 T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
 
@@ -175,9 +185,12 @@ def test_stats_kept_current_incrementally(db: Database, clock: FixedClock) -> No
 
     def snapshot() -> list[tuple[Any, ...]]:
         with db.session() as session:
-            return [(s.customer_id, s.first_order_at, s.last_order_at, s.order_count, s.total_spent,
-                     tuple(s.categories)) for s in session.scalars(select(CustomerStats).order_by(
-                         CustomerStats.customer_id))]
+            stats = [(s.customer_id, s.first_order_at, s.last_order_at, s.order_count, s.total_spent)
+                     for s in session.scalars(select(CustomerStats).order_by(CustomerStats.customer_id))]
+            categories = [(c.customer_id, c.category, c.order_count, c.last_order_at)
+                          for c in session.scalars(select(CustomerCategoryStats).order_by(
+                              CustomerCategoryStats.customer_id, CustomerCategoryStats.category))]
+            return [*stats, *categories]
 
     kept = snapshot()
     assert any(row[3] > 0 for row in kept)

@@ -58,8 +58,7 @@ def _sample_rows() -> list[Base]:
         Consent(customer_id=1, channel="sms", granted=True, changed_at=T0, source="signup", confirmed_at=T0),
         ConsentEvent(customer_id=1, channel="sms", granted=True, at=T0, source="signup"),
         CustomerTag(customer_id=1, tag="리뷰어", added_at=T0),
-        CustomerStats(customer_id=1, first_order_at=T0, last_order_at=T0, order_count=3, total_spent=96000,
-                      categories=["반려동물"]),
+        CustomerStats(customer_id=1, first_order_at=T0, last_order_at=T0, order_count=3, total_spent=96000),
         CustomerCategoryStats(customer_id=1, category="반려동물", order_count=3, last_order_at=T0),
         CustomSegment(id=1, name="반려동물 휴면", rules={"match": "all", "rules": [
             {"field": "category_orders", "category": "반려동물", "op": "gte", "value": 3}]}, created_at=T0, updated_at=T0),
