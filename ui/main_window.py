@@ -33,7 +33,6 @@ from ui.context import AppContext
 from ui.import_dialog import ImportDialog, dropped_file
 from ui.late_notice import LateBanner
 from ui.pages.customers import CustomersPage
-from ui.pages.dashboard import DashboardPage
 from ui.pages.gallery import GalleryPage
 from ui.pages.journeys import JourneysPage
 from ui.pages.messages import MessagesPage
@@ -43,6 +42,43 @@ from ui.runner_control import RunnerControl
 from ui.widgets import first_size, local_time
 
 PAGE_IDS = ("journeys", "gallery", "customers", "segments", "messages", "dashboard", "settings")
+# pages built when first shown or asked for, not while the window opens: the dashboard brings its charts
+# library and numpy (≈ 0.5 s of imports) and computes on a worker from the moment it exists
+LATER = frozenset({"dashboard"})
+
+
+def _dashboard(ctx: AppContext) -> QWidget:
+    from ui.pages.dashboard import DashboardPage
+
+    return DashboardPage(ctx)
+
+
+class _Pages(dict[str, QWidget]):
+    """The window's pages by id; a page in LATER is built on first access (`window.pages["dashboard"]`, or
+    switching to it) and takes its stand-in's place in the stack."""
+
+    def __init__(self, stack: QStackedWidget, ctx: AppContext,
+                 factories: dict[str, Callable[[AppContext], QWidget]]) -> None:
+        super().__init__()
+        self.stack, self.ctx, self.factories = stack, ctx, factories
+
+    def build(self, page_id: str) -> QWidget:
+        """The page, built now if it was not yet."""
+        return self[page_id]
+
+    def __missing__(self, page_id: str) -> QWidget:
+        page = self.factories[page_id](self.ctx)
+        page.setContentsMargins(16, 12, 16, 12)
+        index = PAGE_IDS.index(page_id)
+        stand_in = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        if stand_in is not None and page_id in LATER:
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self[page_id] = page
+        return page
 STATUS_INTERVAL_MS = 5000
 
 
@@ -99,16 +135,16 @@ class MainWindow(QMainWindow):
             "segments": self.tr("Segments"), "messages": self.tr("Message log"), "dashboard": self.tr("Dashboard"),
             "settings": self.tr("Settings"),
         }
-        factories = {
+        factories: dict[str, Callable[[AppContext], QWidget]] = {
             "journeys": JourneysPage, "gallery": GalleryPage, "customers": CustomersPage, "segments": SegmentsPage,
-            "messages": MessagesPage, "dashboard": DashboardPage, "settings": SettingsPage,
+            "messages": MessagesPage, "dashboard": _dashboard, "settings": SettingsPage,
         }
-        self.pages: dict[str, QWidget] = {}
+        self.pages = _Pages(self.stack, ctx, factories)
         for page_id in PAGE_IDS:
-            page = factories[page_id](ctx)
-            page.setContentsMargins(16, 12, 16, 12)
-            self.pages[page_id] = page
-            self.stack.addWidget(page)
+            if page_id in LATER:
+                self.stack.addWidget(QWidget())  # a stand-in until the page is first wanted
+            else:
+                self.pages.build(page_id)
             item = QListWidgetItem(names[page_id])
             item.setData(Qt.ItemDataRole.UserRole, page_id)
             item.setSizeHint(QSize(0, 40))
@@ -237,6 +273,7 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
+        self.pages.build(PAGE_IDS[row])  # a page in LATER is built the first time it is shown
         self.stack.setCurrentIndex(row)
         self.refresh_current()
 

@@ -345,3 +345,40 @@ def test_the_settings_page_asks_the_keyring_only_when_first_shown(qtbot, demo_db
     assert asked == [] and window.pages["settings"].loaded is None
     window.show_page("settings")
     assert "smtp.password" in asked and window.pages["settings"].loaded is not None
+
+
+def test_the_window_opens_without_the_charts_library_and_builds_the_dashboard_when_shown(qtbot) -> None:
+    """The dashboard brings pyqtgraph and numpy (≈ 0.5 s of imports at start-up): it is built when first
+    shown. Run in a process of its own, where nothing else has imported them."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = """
+import sys, tempfile
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from engine.clock import SystemClock
+from storage.db import open_database
+from ui.context import AppContext, Bus
+from ui.main_window import PAGE_IDS, MainWindow
+app = QApplication([])
+db = open_database(Path(tempfile.mkdtemp()) / "shop.db")
+window = MainWindow(AppContext(db, SystemClock(), "ko", Bus()))
+window.show_page("journeys")
+app.processEvents()
+print("numpy" in sys.modules, "pyqtgraph" in sys.modules, "dashboard" in window.pages)
+window.show_page("settings")
+window.show_page("dashboard")
+page = window.pages["dashboard"]
+print(type(page).__name__, window.stack.currentWidget() is page, window.stack.count() == len(PAGE_IDS),
+      [window.stack.indexOf(window.pages[name]) for name in PAGE_IDS] == list(range(len(PAGE_IDS))))
+window.show_page("settings")
+print(window.stack.currentWidget() is window.pages["settings"])
+page.wait_idle()
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:3] == ["False False False", "DashboardPage True True True", "True"], out.stdout
