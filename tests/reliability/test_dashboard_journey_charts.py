@@ -23,11 +23,11 @@ from engine.results.journeys import journey_results
 from engine.runtime.publish import publish
 from storage.db import Database
 from tests.conftest import ROOT
+from tests.reliability.test_dashboard import dashboard
 from tests.reliability.test_journey_results_gui import _live_winback
 from tests.runtime.shop import Shop
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import ARTIFACTS, _clipboard_released, _qsettings_in_tmp  # noqa: F401  (autouse)
-from tests.ui.test_main_window import open_window
 from ui.app import Controller, make_application
 from ui.pages.dashboard import DashboardPage
 
@@ -219,12 +219,7 @@ def test_dark_theme_screenshot(qtbot, shop: Shop) -> None:
 
 
 def test_no_published_journey_says_what_to_do(qtbot, demo_db: Database) -> None:
-    _controller, window = open_window(demo_db)
-    qtbot.addWidget(window)
-    window.show()
-    window.show_page("dashboard")
-    page = window.pages["dashboard"]
-    assert isinstance(page, DashboardPage)
+    window, page = dashboard(qtbot, demo_db)
     settle(qtbot, page)
     box = page.journeys
     assert page.journey_figures.section.choices == ()
@@ -265,14 +260,8 @@ def test_a_journey_that_cannot_be_worked_out_leaves_the_shops_figures(qtbot, dem
         session.execute(text("INSERT INTO journey_versions (journey_id, version, graph, published_at, note) "
                              "VALUES (:id, 0, '\"not a graph\"', '2026-01-01 00:00:00.000000', '')"),
                         {"id": journey.id})
-    _controller, window = open_window(demo_db)
-    qtbot.addWidget(window)
-    window.show()
-    window.show_page("dashboard")
-    page = window.pages["dashboard"]
-    assert isinstance(page, DashboardPage)
-    qtbot.waitUntil(lambda: not page.is_busy(), timeout=60_000)
-    assert page.data is not None and page.cards["revenue"].value.text().endswith("원")  # the KPIs are there
+    window, page = dashboard(qtbot, demo_db)  # waits for the figures: the KPIs are computed
+    assert page.cards["revenue"].value.text().endswith("원")
     assert "계산하지 못했습니다" not in page.period_note.text()
     assert "계산하지 못했습니다" in page.journeys.span_note.text()
     window.close()
