@@ -3,6 +3,7 @@ segment, says so, and offers to show everyone again."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from engine.customers.segments import segment_counts, thresholds
@@ -40,3 +41,25 @@ def test_show_these_customers_opens_the_list_filtered_to_that_segment(qtbot, dem
     assert not customers.filter_note.isVisible() and not customers.clear_filter.isVisible()
     assert "이탈 위험" in segments.cards["at_risk"].caption.text()
     assert segments.show_buttons["at_risk"].text() == "고객 보기"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_segments_page_fits_1366_wide_without_a_sideways_scroll(qtbot, demo_db: Database, lang: str) -> None:
+    """At 1366×768 every card and RFM tile is whole: the page's content is no wider than its view (the longest
+    English group meaning had pushed it past, and cut the right column)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from engine import config
+
+    with demo_db.session() as session:
+        config.set_value(session, "ui.language", lang)
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page("segments")
+    qtbot.wait(20)
+    scroll = window.pages["segments"].findChild(QScrollArea)
+    assert scroll is not None
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
+    assert not scroll.horizontalScrollBar().isVisible()

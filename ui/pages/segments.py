@@ -29,7 +29,7 @@ from ui.tiers import ManualPoints, TiersEditor
 from ui.widgets import FigureCard, local_time, muted_label, title_label
 
 RFM_RULES = {  # what each group means, in the owner's words (R = how recent, F = how often)
-    "champions": ("최근에 자주 삼", "bought recently and often"),
+    "champions": ("최근에 자주 삼", "recent and frequent"),
     "loyal": ("꾸준히 자주 삼", "buy often"),
     "potential_loyal": ("최근에 몇 번 삼", "recent, a few orders"),
     "new": ("최근 첫 구매", "first order recently"),
@@ -37,7 +37,7 @@ RFM_RULES = {  # what each group means, in the owner's words (R = how recent, F 
     "at_risk": ("자주 샀는데 오래됨", "bought often, long ago"),
     "cant_lose": ("가장 자주 샀는데 오래됨", "best buyers, long ago"),
     "hibernating": ("오래전 가끔 삼", "few orders, long ago"),
-    "lost": ("가장 오래전 한두 번", "one or two orders, longest ago"),
+    "lost": ("가장 오래전 한두 번", "1–2 orders, longest ago"),
 }
 
 
