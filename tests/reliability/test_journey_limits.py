@@ -122,11 +122,21 @@ def test_the_editor_cannot_make_a_journey_that_would_be_refused_when_read_back()
 def test_a_journey_at_the_limit_validates_well_under_a_second() -> None:
     validate(Journey.from_dict(chain(3)))  # the node kinds' list is read on first use (imports): not timed here
     data = chain(LIMITS.nodes)
-    # the CPU time of this thread: the work itself, not how busy the machine is (CI runs two workers on two cores)
-    started = time.thread_time()
-    journey = Journey.from_dict(data)
-    issues = validate(journey)
-    elapsed = time.thread_time() - started
+    # the CPU time of this thread: the work itself, not how busy the machine is (CI runs two workers on two cores);
+    # the collector off, as a worker that has run hundreds of tests has a heap whose full collection would be timed
+    # too (0.57 s once on CI against 0.07 s alone); the best of three, as one run can still catch a page fault storm
+    timings = []
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            started = time.thread_time()
+            journey = Journey.from_dict(data)
+            issues = validate(journey)
+            timings.append(time.thread_time() - started)
+    finally:
+        gc.enable()
+    elapsed = min(timings)
     assert not [issue for issue in issues if issue.is_error], issues[:3]
     assert elapsed < 0.5, f"{elapsed:.2f} s to read and validate {LIMITS.nodes} nodes"
 
