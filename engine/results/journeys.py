@@ -30,6 +30,7 @@ STEPS = StepLog.__table__
 ENROLLMENTS = Enrollment.__table__
 
 MODELS = ("last_touch", "any_touch")
+SPLIT_KIND = "split.random"  # the one kind whose arms (a, b, holdout) the results compare
 SETTING = "conversion_days"  # a journey's own conversion window (its settings); else rules.conversion_days
 WAITING_TO_GO = ("queued", "claimed", "sending", "held")  # a message not sent yet, and not given up
 SKIPPED = ("skipped", "cancelled")
@@ -240,13 +241,39 @@ class JourneyResults:
     attribution: Attribution
     ab_tests: list[ABTest]
     lifts: list[Lift]
+    # the split steps that have results, in canvas order (left to right, top to bottom), with the owner's label
+    # for each ("" when the step keeps its kind's name)
+    splits: dict[str, str] = field(default_factory=dict)
 
     def attribution_sentence(self, lang: str) -> str:
         return attribution_sentence(self.attribution.days, self.attribution.model, lang)
 
+    @property
+    def several_splits(self) -> bool:
+        return len({test.node_id for test in self.ab_tests} | {lift.node_id for lift in self.lifts}) > 1
+
+    def split_number(self, node_id: str) -> int:
+        """The split's place in canvas order, from 1 (steps no longer in the journey come last)."""
+        order = list(self.splits) + sorted({test.node_id for test in self.ab_tests} | {lift.node_id for lift in
+                                                                                    self.lifts} - set(self.splits))
+        return order.index(node_id) + 1 if node_id in order else len(order) + 1
+
+    def split_title(self, node_id: str, lang: str) -> str:
+        """The split step as the owner knows it: its label, else the kind's name; numbered in canvas order when
+        the journey has results from more than one split ("2. 쿠폰 문구 테스트")."""
+        title = self.splits.get(node_id) or REGISTRY[SPLIT_KIND].label(lang)
+        return f"{self.split_number(node_id)}. {title}" if self.several_splits else title
+
+    def split_sentences(self, lang: str) -> list[str]:
+        """Each A/B test's and holdout's verdict; with several splits each says which split it is about."""
+        pairs = [(test.node_id, test.sentence(lang)) for test in self.ab_tests] + \
+            [(lift.node_id, lift.sentence(lang)) for lift in self.lifts]
+        if not self.several_splits:
+            return [text for _, text in pairs]
+        return [f"{self.split_title(node, lang)}: {text}" for node, text in pairs]
+
     def sentences(self, lang: str) -> list[str]:
-        return [self.attribution_sentence(lang), *(test.sentence(lang) for test in self.ab_tests),
-                *(lift.sentence(lang) for lift in self.lifts)]
+        return [self.attribution_sentence(lang), *self.split_sentences(lang)]
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
         a = self.attribution
@@ -265,8 +292,10 @@ class JourneyResults:
                             "revenue_won": a.revenue, "coupon_redemptions": a.coupon_orders,
                             "discount_won": a.discount, "message_cost_won": a.cost, "net_won": a.net,
                             "roi": a.roi},
-            "ab_tests": [test.to_json() for test in self.ab_tests],
-            "holdout": [lift.to_json() for lift in self.lifts],
+            "ab_tests": [{**test.to_json(), "node_title": self.split_title(test.node_id, lang)}
+                         for test in self.ab_tests],
+            "holdout": [{**lift.to_json(), "node_title": self.split_title(lift.node_id, lang)}
+                        for lift in self.lifts],
             "sentences": self.sentences(lang),
         }
 
@@ -315,7 +344,18 @@ def journey_results(session: Session, ref: str, now: datetime, *, days: int | No
                                                hold.customers),
                               stats.mean_difference(treated.revenue, treated.squares, treated.customers,
                                                     hold.revenue, hold.squares, hold.customers)))
-    return JourneyResults(row.id, row.name, now, since, funnel, messages, attribution, tests, lifts)
+    splits = _split_labels(row.draft, {test.node_id for test in tests} | {lift.node_id for lift in lifts})
+    return JourneyResults(row.id, row.name, now, since, funnel, messages, attribution, tests, lifts, splits)
+
+
+def _split_labels(draft: dict[str, Any] | None, node_ids: set[str]) -> dict[str, str]:
+    """The split steps with results that the journey still has, in canvas order, with their labels."""
+    found: list[tuple[float, float, str, str]] = []
+    for node in (draft or {}).get("nodes", []):
+        if isinstance(node, dict) and node.get("id") in node_ids:
+            x, y = [*(node.get("position") or []), 0, 0][:2]
+            found.append((float(x), float(y), str(node["id"]), str(node.get("label") or "")))
+    return {node_id: label for _, _, node_id, label in sorted(found)}
 
 
 def _ab_test(node_id: str, a: Arm, b: Arm) -> ABTest:
@@ -869,9 +909,9 @@ def report_text(results: JourneyResults, lang: str = "ko") -> str:
         ]
     lines.append(results.attribution_sentence(lang))
     for test in results.ab_tests:
-        lines.append(f"A/B ({test.node_id}):")
+        lines.append(f"A/B ({results.split_title(test.node_id, lang)}):")
         lines += [arm_line(test.a), arm_line(test.b), "  " + test.sentence(lang)]
     for lift in results.lifts:
-        lines.append(("비교군" if ko else "Holdout") + f" ({lift.node_id}):")
+        lines.append(("비교군" if ko else "Holdout") + f" ({results.split_title(lift.node_id, lang)}):")
         lines += [arm_line(lift.treated), arm_line(lift.holdout), "  " + lift.sentence(lang)]
     return "\n".join(lines)

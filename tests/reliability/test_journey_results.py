@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QGroupBox
 from sqlalchemy import insert, select
 
 from engine import gallery
 from engine import journey_store as store
-from engine.clock import parse_instant
+from engine.clock import FixedClock, parse_instant
 from engine.journey import Journey
 from engine.journey_store import StoreError
 from engine.results import stats
@@ -332,3 +333,63 @@ def test_the_written_out_quantiles_are_scipys_and_the_app_starts_without_scipy_s
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+# --- several splits: each verdict says which split it is about ----------------------------------------------
+
+
+def test_several_splits_are_named_and_numbered_in_canvas_order(tmp_path: Path, qtbot) -> None:
+    from engine.results.journey_section import JourneySection
+    from ui.context import AppContext, Bus
+    from ui.editor.results_panel import ResultsPanel
+    from ui.pages.dashboard_journeys import JourneyResultsBox
+
+    db = split_shop(tmp_path / "two.db", {"a": (300, 30), "b": (300, 60)})
+    with db.session() as session:  # a second split further left on the canvas, labelled by the owner
+        row = session.get(JourneyRow, "abababab")
+        logs = [{**log, "node_id": "offer", "reason": "holdout" if index % 3 == 0 else log["reason"]}
+                for index, log in enumerate(session.execute(select(
+                    StepLog.at, StepLog.customer_id, StepLog.journey_id, StepLog.version_id, StepLog.enrollment_id,
+                    StepLog.event, StepLog.reason, StepLog.detail)).mappings())]
+        session.execute(insert(StepLog), logs)
+        row.draft = {**row.draft, "nodes": [
+            {"id": "split", "kind": "split.random", "params": {}, "position": [600, 0]},
+            {"id": "offer", "kind": "split.random", "params": {}, "position": [200, 40], "label": "쿠폰 문구"}]}
+        session.commit()
+    with db.session() as session:
+        results = journey_results(session, "abababab", NOW)
+    assert list(results.splits) == ["offer", "split"] and results.several_splits
+    assert [results.split_title(node, "ko") for node in ("offer", "split")] == ["1. 쿠폰 문구", "2. A/B 테스트"]
+    assert results.split_title("split", "en") == "2. A/B split"
+    verdicts = results.split_sentences("ko")
+    assert len(verdicts) == len(results.ab_tests) + len(results.lifts) == 3
+    assert [text.split(":")[0] for text in verdicts] == ["1. 쿠폰 문구", "2. A/B 테스트", "1. 쿠폰 문구"]
+    assert results.sentences("ko")[1:] == verdicts
+    assert [test["node_title"] for test in results.to_json("en")["ab_tests"]] == ["1. 쿠폰 문구", "2. A/B split"]
+    text = report_text(results, "ko")
+    assert "A/B (1. 쿠폰 문구):" in text and "A/B (2. A/B 테스트):" in text and "비교군 (1. 쿠폰 문구):" in text
+
+    ctx = AppContext(db, FixedClock(NOW), "ko", Bus())
+    panel = ResultsPanel(ctx, "abababab")
+    qtbot.addWidget(panel)
+    panel.refresh()
+    titles = [panel.body.itemAt(index).widget().title() for index in range(panel.body.count())
+              if isinstance(panel.body.itemAt(index).widget(), QGroupBox)]
+    assert [title.split(" — ")[1] for title in titles[:3]] == ["1. 쿠폰 문구", "2. A/B 테스트", "1. 쿠폰 문구"]
+
+    box = JourneyResultsBox(ctx)
+    qtbot.addWidget(box)
+    box.show_section(JourneySection((("abababab", "A/B"),), "abababab", results, True, NOW, 30))
+    holdout = box.tr("Holdout")  # 비교군 when an earlier test of this worker installed the Korean translation
+    assert box.ab_chart.labels == ["1·A", "1·B", f"1·{holdout}", "2·A", "2·B"]
+    assert box.ab_chart.lines[2].startswith(f"1. 쿠폰 문구 · {holdout}")
+    assert box.verdicts.text().splitlines() == [f"• {text}" for text in verdicts]
+    db.close()
+
+    # one split: no numbers anywhere
+    single = split_shop(tmp_path / "one.db", {"a": (100, 10), "b": (100, 20)})
+    with single.session() as session:
+        alone = journey_results(session, "abababab", NOW)
+    single.close()
+    assert not alone.several_splits and alone.split_title("split", "ko") == "A/B 테스트"
+    assert alone.split_sentences("en") == [alone.ab_tests[0].sentence("en")]

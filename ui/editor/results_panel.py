@@ -77,8 +77,11 @@ class ResultsPanel(QWidget):
                              sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
         self.verdicts: list[QLabel] = []
+        def titled(kind: str, node_id: str) -> str:  # with several splits, which split the box is about
+            return f"{kind} — {results.split_title(node_id, lang)}" if results.several_splits else kind
+
         for test in results.ab_tests:
-            box = self._arms(self.tr("A/B test"), [test.a, test.b])
+            box = self._arms(titled(self.tr("A/B test"), test.node_id), [test.a, test.b])
             verdict = self._verdict(box, test.sentence(lang))
             buttons = QHBoxLayout()
             for arm in ("a", "b"):
@@ -95,7 +98,7 @@ class ResultsPanel(QWidget):
             self.verdicts.append(verdict)
             self.body.addWidget(box)
         for lift in results.lifts:
-            box = self._arms(self.tr("Holdout (no message)"), [lift.treated, lift.holdout])
+            box = self._arms(titled(self.tr("Holdout (no message)"), lift.node_id), [lift.treated, lift.holdout])
             self.verdicts.append(self._verdict(box, lift.sentence(lang)))
             self.body.addWidget(box)
         if not results.ab_tests and not results.lifts:

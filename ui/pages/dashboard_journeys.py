@@ -169,24 +169,30 @@ class JourneyResultsBox(QWidget):
                    self.tr("Revenue: %1").replace("%1", full_won(a.revenue, lang))]
         self.funnel.show_values(steps, ["\n".join(entered), "\n".join(sent), "\n".join(ordered)])
 
-    def arm_name(self, arm: Arm) -> str:
-        return self.tr("Holdout") if arm.name == "holdout" else arm.name.upper()
+    def arm_name(self, arm: Arm, number: int | None = None) -> str:
+        name = self.tr("Holdout") if arm.name == "holdout" else arm.name.upper()
+        return name if number is None else f"{number}·{name}"
 
-    def arms(self, results: JourneyResults) -> list[Arm]:
-        """The arms the A/B chart shows: each split's A and B, and its holdout when it has one."""
-        shown: list[Arm] = []
-        nodes = sorted({test.node_id for test in results.ab_tests} | {lift.node_id for lift in results.lifts})
+    def split_arms(self, results: JourneyResults) -> list[tuple[str, Arm]]:
+        """The arms the A/B chart shows with their split step: each split's A and B, and its holdout when it has
+        one, the splits in canvas order."""
+        shown: list[tuple[str, Arm]] = []
+        nodes = sorted({test.node_id for test in results.ab_tests} | {lift.node_id for lift in results.lifts},
+                       key=results.split_number)
         for node in nodes:
             test = next((test for test in results.ab_tests if test.node_id == node), None)
             lift = next((lift for lift in results.lifts if lift.node_id == node), None)
             if test is not None:
-                shown += [test.a, test.b]
+                shown += [(node, test.a), (node, test.b)]
             if lift is not None:
-                shown.append(lift.holdout)
+                shown.append((node, lift.holdout))
         return shown
 
+    def arms(self, results: JourneyResults) -> list[Arm]:
+        return [arm for _node, arm in self.split_arms(results)]
+
     def _ab(self, section: JourneySection, results: JourneyResults) -> None:
-        arms = self.arms(results)
+        arms = self.split_arms(results)
         self.ab_chart.setVisible(bool(arms))
         if not arms:
             self.no_split.setText(
@@ -196,26 +202,21 @@ class JourneyResultsBox(QWidget):
             self.verdicts.setVisible(False)
             return
         self.no_split.setVisible(False)
-        several = len({test.node_id for test in results.ab_tests} | {lift.node_id for lift in results.lifts}) > 1
+        several = results.several_splits
         values, lines = [], []
-        for arm in arms:
+        for node, arm in arms:
             interval = arm.interval
             rate = arm.rate or 0.0
             low, high = (interval.low, interval.high) if interval else (rate, rate)
-            label = self.arm_name(arm)
+            label = self.arm_name(arm, results.split_number(node) if several else None)
             values.append((label, ARM_COLORS.get(arm.name, "grey"), rate, low, high))
             lines.append("\n".join([
-                label,
+                f"{results.split_title(node, self.ctx.lang)} · {self.arm_name(arm)}" if several else label,
                 self.tr("Customers: %1").replace("%1", f"{arm.customers:,}"),
                 self.tr("Conversions: %1").replace("%1", f"{arm.conversions:,}"),
                 self.tr("Conversion rate: %1").replace("%1", f"{rate * 100:.1f}%"),
                 self.tr("95% interval: %1 – %2").replace("%1", f"{low * 100:.1f}%").replace("%2", f"{high * 100:.1f}%"),
             ]))
         self.ab_chart.show_values(values, lines)
-        sentences = [test.sentence(self.ctx.lang) for test in results.ab_tests] + \
-            [lift.sentence(self.ctx.lang) for lift in results.lifts]
-        if several:
-            sentences = [f"({test.node_id}) {text}" for test, text in zip(
-                [*results.ab_tests, *results.lifts], sentences, strict=True)]
-        self.verdicts.setText("\n".join(f"• {text}" for text in sentences))
+        self.verdicts.setText("\n".join(f"• {text}" for text in results.split_sentences(self.ctx.lang)))
         self.verdicts.setVisible(True)
