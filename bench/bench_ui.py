@@ -239,31 +239,55 @@ def canvas_figures() -> dict[str, float]:
     return figures
 
 
-def app_start_figure(folder: Path) -> dict[str, float]:
-    """`main.py --demo` to a usable window (the demo shop already made), measured in a fresh process."""
+START_PROBE = """
+import sys, time
+
+class _FirstFrame:
+    # once the app has imported QtWidgets itself (main.py's own import order: storage and engine first), make
+    # QApplication.exec paint the window once, print the moment, and return
+    done = False
+
+    def find_spec(self, name, path=None, target=None):
+        if not self.done and "PySide6.QtWidgets" in sys.modules:
+            self.done = True
+            from PySide6.QtWidgets import QApplication
+
+            def first_frame(self=None):
+                app = QApplication.instance()
+                app.processEvents()
+                for widget in app.topLevelWidgets():
+                    widget.grab()
+                print(f"FIRST_FRAME {time.time():.6f}", flush=True)
+                return 0
+
+            QApplication.exec = first_frame
+        return None
+
+sys.meta_path.insert(0, _FirstFrame())
+import main
+sys.exit(main.main(["--db", sys.argv[1]]))
+"""
+
+
+def app_start_figure(folder: Path, runs: int = 3) -> dict[str, float]:
+    """`main.py --db demo.db` (the demo shop already made) from launching the process to the window's first frame,
+    the best of `runs` launches after one launch that warms up: an owner's every launch after the first, with
+    Python's bytecode cache written (PYTHONDONTWRITEBYTECODE, set on some build machines, would compile every
+    module on every launch) and the files in the OS cache. Leaving the app afterwards is not counted."""
     env = {**os.environ, "DANGOL_HOME": str(folder), "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(folder / "demo.db"), "demo"], check=True,
                    env=env, capture_output=True)
-    probe = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "def first_frame(self=None):\n"
-        "    app = QApplication.instance()\n"
-        "    app.processEvents()\n"
-        "    for widget in app.topLevelWidgets():\n"
-        "        widget.grab()\n"
-        "    return 0\n"
-        "QApplication.exec = first_frame\n"
-        "import main\n"
-        "sys.exit(main.main(['--db', sys.argv[1]]))\n"
-    )
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", probe, str(folder / "demo.db")], env=env, capture_output=True,
-                         text=True, timeout=120, cwd=ROOT)
-    total = time.perf_counter() - started
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-2000:])
-    return {"app_start_s": round(total, 2)}
+    times = []
+    for _ in range(runs + 1):
+        started = time.time()  # wall clock on both sides: the child prints the moment of its first frame
+        out = subprocess.run([sys.executable, "-c", START_PROBE, str(folder / "demo.db")], env=env,
+                             capture_output=True, text=True, timeout=120, cwd=ROOT)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-2000:])
+        frame = next(float(line.split()[1]) for line in out.stdout.splitlines() if line.startswith("FIRST_FRAME"))
+        times.append(frame - started)
+    return {"app_start_s": round(min(times[1:]), 2)}
 
 
 def customers_figure(folder: Path) -> dict[str, float]:
