@@ -71,12 +71,15 @@ def has_batchim(word: str) -> bool | None:
         return (ord(last) - 0xAC00) % 28 != 0
     if last.isdigit():
         return last in "013678"  # 영, 일, 삼, 육, 칠, 팔 end in a consonant
+    if last == "%":
+        return False  # 퍼센트
     return None
 
 
 def _rieul(word: str) -> bool:
+    """Whether the last syllable ends in ㄹ (which takes 로, not 으로): 실, 일 (1), 칠 (7), 팔 (8)."""
     last = word.rstrip()[-1:]
-    return bool(last) and "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 == 8
+    return bool(last) and (("가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 == 8) or last in "178")
 
 
 def josa(word: Any, pair: str = "을/를") -> str:

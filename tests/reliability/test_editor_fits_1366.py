@@ -119,3 +119,35 @@ def test_problems_panel_is_one_line_when_there_are_none(qtbot, demo_db: Database
         window.doc.undo.setClean()
         window.close()
         window.deleteLater()
+
+
+def test_the_opening_view_follows_the_window_until_the_owner_moves_the_canvas(qtbot, demo_db: Database) -> None:
+    """A journey wider than the window opens with its start at the left edge, also when the window is resized
+    or its docks settle after the first view; once the owner zooms, the view stays where they put it."""
+    journey_id = _every_kind(demo_db)  # six columns: wider than the canvas at a readable zoom
+    window = EditorWindow(AppContext(demo_db, FixedClock(NOW), "ko", Bus()), journey_id)
+    view = window.view
+    try:
+        window.resize(900, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.wait(50)
+
+        def left_margin() -> float:
+            leftmost = min(item.sceneBoundingRect().left() for item in window.scene.nodes.values())
+            return view.mapFromScene(leftmost, 0).x()
+
+        assert view.follows_size and 0 <= left_margin() <= 80, left_margin()
+        for size in ((1366, 768), (1100, 740), (1366, 768)):
+            window.resize(*size)
+            qtbot.wait(30)
+            assert 0 <= left_margin() <= 80, (size, left_margin())
+        view.zoom_in()  # the owner's own view from here on
+        zoom = view.zoom()
+        window.resize(1000, 700)
+        qtbot.wait(30)
+        assert not view.follows_size and view.zoom() == zoom
+    finally:
+        window.doc.undo.setClean()
+        window.close()
+        window.deleteLater()

@@ -339,7 +339,7 @@ def test_review_request_two_days_after_purchase_confirmation(small: Shop) -> Non
     status(small, member, order, "confirmed", "2026-03-06 16:00")
     daily(small, "2026-03-06", 5, clock="17:00")
     assert got(small, member) == [("review_sms", "2026-03-09 10:00")]
-    assert "린넨 오버핏 셔츠은(는) 마음에 드셨나요?" in small.messages(member)[0].body
+    assert "린넨 오버핏 셔츠는 마음에 드셨나요?" in small.messages(member)[0].body
 
 
 def test_seasonal_chuseok_ten_days_before_its_first_day(small: Shop) -> None:

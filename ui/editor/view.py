@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QPixmapCache,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView
@@ -46,6 +47,11 @@ class JourneyView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setAcceptDrops(True)
         self._panning: QPointF | None = None
+        # the opening view follows the view's size (the window settling, docks taking their width, a maximise)
+        # until the owner first zooms, pans, scrolls, clicks or types on the canvas
+        self.follows_size = False
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.actionTriggered.connect(self._owner_moved)
         scene.doc.node_added.connect(lambda _: self.viewport().update())  # the empty-canvas hint comes and goes
         scene.doc.node_removed.connect(lambda _: self.viewport().update())
 
@@ -57,9 +63,11 @@ class JourneyView(QGraphicsView):
         self.scale(target / self.zoom(), target / self.zoom())
 
     def zoom_in(self) -> None:
+        self.follows_size = False
         self.zoom_by(1.25)
 
     def zoom_out(self) -> None:
+        self.follows_size = False
         self.zoom_by(0.8)
 
     def fit(self, rect: QRectF) -> None:
@@ -75,8 +83,23 @@ class JourneyView(QGraphicsView):
             rect = rect.united(item.sceneBoundingRect())
         self.fit(rect)
 
+    def show_all(self) -> None:
+        """'Fit all' asked for by the owner: it stays until they move the canvas, whatever the window does."""
+        self.follows_size = False
+        self.fit_all()
+
+    def _owner_moved(self, *_: object) -> None:
+        self.follows_size = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.follows_size:
+            self.first_view()
+
     def first_view(self) -> None:
-        """On opening: the whole journey when it fits readably, else its start at a readable scale."""
+        """On opening: the whole journey when it fits readably, else its start at a readable scale; again at
+        each change of the view's size until the owner moves the canvas."""
+        self.follows_size = True
         self.fit_all()
         if self.zoom() >= READABLE_ZOOM:
             return
@@ -88,6 +111,7 @@ class JourneyView(QGraphicsView):
         self.centerOn(QPointF(rect.left() - 40 + visible.width() / 2, rect.center().y()))
 
     def fit_selection(self) -> None:
+        self.follows_size = False
         rect = QRectF()
         for item in self.journey_scene.selectedItems():
             rect = rect.united(item.sceneBoundingRect())
@@ -96,6 +120,7 @@ class JourneyView(QGraphicsView):
     def center_on_node(self, node_id: str) -> None:
         item = self.journey_scene.nodes.get(node_id)
         if item is not None:
+            self.follows_size = False
             self.journey_scene.clearSelection()
             item.setSelected(True)
             self.centerOn(item)
@@ -103,9 +128,11 @@ class JourneyView(QGraphicsView):
     # --- input ------------------------------------------------------------------------------------
 
     def wheelEvent(self, event: QWheelEvent) -> None:
+        self.follows_size = False
         self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.follows_size = False
         if event.button() == Qt.MouseButton.MiddleButton:
             self._panning = event.position()
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -136,6 +163,7 @@ class JourneyView(QGraphicsView):
         super().mouseDoubleClickEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.follows_size = False
         if event.key() == Qt.Key.Key_Tab:
             self.quick_add.emit(self.mapToScene(self.viewport().rect().center()))
             return
@@ -201,6 +229,7 @@ class JourneyView(QGraphicsView):
             super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self.follows_size = False
         if not event.mimeData().hasFormat(KIND_MIME):
             super().dropEvent(event)
             return

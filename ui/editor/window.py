@@ -298,7 +298,7 @@ class EditorWindow(QMainWindow):
             ("layout", self.tr("Auto-layout"), QKeySequence("Ctrl+L"), self.auto_layout),
             ("zoom_in", self.tr("Zoom in"), QKeySequence.StandardKey.ZoomIn, self.view.zoom_in),
             ("zoom_out", self.tr("Zoom out"), QKeySequence.StandardKey.ZoomOut, self.view.zoom_out),
-            ("fit", self.tr("Fit all"), QKeySequence("Ctrl+0"), self.view.fit_all),
+            ("fit", self.tr("Fit all"), QKeySequence("Ctrl+0"), self.view.show_all),
             ("fit_selection", self.tr("Fit selection"), QKeySequence("Ctrl+9"), self.view.fit_selection),
             ("publish", self.tr("Publish"), QKeySequence("Ctrl+P"), self.publish),
             ("pause", self.tr("Pause"), None, self.toggle_pause),
@@ -383,7 +383,7 @@ class EditorWindow(QMainWindow):
 
     def auto_layout(self) -> None:
         self.doc.push(AutoLayout(self.doc))
-        self.view.fit_all()
+        self.view.show_all()
 
     def _refused(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
