@@ -13,6 +13,7 @@ from engine.customers.tiers import TIER_EVENT
 from engine.kinds.spec import OUT, Choice, Kind, NodeType, ParamSpec, ParamType, choice_label, ko_en
 from engine.kinds.triggers import ENTRY_RULES, EVENT_CHUNK, Occurrence, pass_through, until_now
 from engine.kinds.triggers.shop_events import RECENT
+from engine.messaging.render import josa
 from storage.models import Cursor, ShopEvent
 
 DIRECTIONS = (Choice("up", "올라가면", "goes up"), Choice("down", "내려가면", "goes down"),
@@ -51,7 +52,7 @@ def _scan(session: Session, state: Cursor, params: dict[str, Any], ctx: Any) -> 
 def _summary(p: Mapping[str, Any], lang: str) -> str:
     text = ko_en(lang, "멤버십 등급이 ", "tier ") + choice_label(DIRECTIONS, p.get("direction", "up"), lang)
     if p.get("tier"):
-        text += f" ({p['tier']})" if lang == "en" else f" ({p['tier']}(으)로)"
+        text += f" ({p['tier']})" if lang == "en" else f" ({josa(p['tier'], '으로/로')})"
     return text
 
 
