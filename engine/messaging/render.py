@@ -62,11 +62,26 @@ def first_name(name: str | None) -> str:
     return text.split()[0]
 
 
+# a measure after a number, as it is read: 200ml (밀리리터), 500g (그램), 30cm (센티미터)
+_UNIT = re.compile(r"\d\s*(ml|l|kg|mg|g|km|cm|mm|m|oz)$", re.IGNORECASE)
+_UNIT_SOUND = {"ml": "터", "l": "터", "kg": "램", "mg": "램", "g": "램", "km": "터", "cm": "터", "mm": "터", "m": "터",
+               "oz": "스"}
+
+
+def _last_sound(word: str) -> str:
+    """The syllable the particle follows: brackets and quotes at the end are not read ("토너 (200ml)")."""
+    text = word.rstrip().rstrip(")]}\"'」』”’").rstrip()
+    unit = _UNIT.search(text)
+    if unit:
+        return _UNIT_SOUND[unit.group(1).lower()]
+    return text[-1:]
+
+
 def has_batchim(word: str) -> bool | None:
-    """Whether the last syllable ends in a consonant (None when it is not Hangul or a digit)."""
-    if not word:
+    """Whether the last syllable ends in a consonant (None when it is not Hangul, a digit, % or a measure)."""
+    last = _last_sound(word or "")
+    if not last:
         return None
-    last = word.rstrip()[-1:]
     if "가" <= last <= "힣":
         return (ord(last) - 0xAC00) % 28 != 0
     if last.isdigit():
@@ -78,7 +93,7 @@ def has_batchim(word: str) -> bool | None:
 
 def _rieul(word: str) -> bool:
     """Whether the last syllable ends in ㄹ (which takes 로, not 으로): 실, 일 (1), 칠 (7), 팔 (8)."""
-    last = word.rstrip()[-1:]
+    last = _last_sound(word)
     return bool(last) and (("가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 == 8) or last in "178")
 
 

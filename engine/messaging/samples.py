@@ -54,3 +54,39 @@ def typical_sample(now: datetime) -> Sample:
 
 def default_samples(now: datetime) -> tuple[Sample, ...]:
     return (typical_sample(now), empty_sample(now))
+
+
+def example_data_for(journey: Any, node_id: str, now: datetime) -> dict[str, Any]:
+    """`example_data`, with what this message's journey would really hand it: the nearest coupon step's discount
+    and validity, the nearest points step's amount, and the tier a membership-tier trigger waits for. The editor's
+    preview shows "5,000원 할인 쿠폰" when the coupon step says 5,000원, not the example's 10 %."""
+    data = example_data(now)
+    graph = journey.graph()
+    if node_id not in graph:
+        return data
+    seen, frontier = {node_id}, [node_id]
+    nearest: dict[str, Any] = {}
+    while frontier:  # breadth first, backwards: the nearest step of each kind wins
+        step: list[str] = []
+        for current in frontier:
+            for before in graph.predecessors(current):
+                if before not in seen:
+                    seen.add(before)
+                    step.append(before)
+                    nearest.setdefault(journey.node(before).kind, journey.node(before))
+        frontier = step
+    coupon = nearest.get("action.coupon")
+    if coupon is not None:
+        params = coupon.effective_params()
+        data["coupon"] = {**data["coupon"], "discount_type": params.get("discount_type") or "percent",
+                          "amount": int(params.get("amount") or 0),
+                          "expires_at": (now + timedelta(days=int(params.get("valid_days") or 14))).isoformat()}
+    points = nearest.get("action.give_points")
+    if points is not None:
+        data["points"] = {"amount": int(points.effective_params().get("amount") or 0)}
+    tier = nearest.get("trigger.tier_changed")
+    if tier is not None:
+        data["tier"] = {"previous": "이전 등급", "direction": tier.effective_params().get("direction") or "up"}
+        if tier.effective_params().get("tier"):
+            data["tier"]["name"] = str(tier.effective_params()["tier"])
+    return data

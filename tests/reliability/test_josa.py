@@ -27,6 +27,12 @@ PARTICLE_AFTER_VARIABLE = re.compile(r"\{\{[^}]*\}\}(\(으\)로|을|를|이|가|
     ("5,000원", "을/를", "5,000원을"),
     ("help@shop.kr", "으로/로", "help@shop.kr(으)로"),  # unknown sound: both shown
     ("SMS", "을/를", "SMS을(를)"),
+    ("수분 진정 토너 200ml", "은/는", "수분 진정 토너 200ml는"),  # 밀리리터
+    ("쌀 10kg", "이/가", "쌀 10kg이"),  # 킬로그램
+    ("원두 500g", "으로/로", "원두 500g으로"),
+    ("토너 (200ml)", "을/를", "토너 (200ml)를"),  # the bracket is not read
+    ("크림 「대용량」", "을/를", "크림 「대용량」을"),
+    ("셔츠 (L)", "을/를", "셔츠 (L)을(를)"),
 ])
 def test_josa_fits_the_last_sound(word: str, pair: str, expected: str) -> None:
     assert josa(word, pair) == expected

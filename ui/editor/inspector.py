@@ -434,7 +434,7 @@ class Inspector(QWidget):
 
         from engine.customers.segments import thresholds
         from engine.messaging.render import Renderer, RenderError
-        from engine.messaging.samples import example_data
+        from engine.messaging.samples import example_data_for
         from engine.messaging.variables import message_variables
         from engine.runtime.facts import load_facts
 
@@ -443,7 +443,8 @@ class Inspector(QWidget):
             facts = load_facts(session, [sample.currentData()], now, thresholds(session)).get(sample.currentData())
         if facts is None:
             return None
-        variables = message_variables(facts, self.shop, example_data(now), ZoneInfo("Asia/Seoul"))
+        data = example_data_for(self.doc.journey, node.id, now)  # the coupon, points and tier this path gives
+        variables = message_variables(facts, self.shop, data, ZoneInfo("Asia/Seoul"))
         renderer = Renderer()
         try:
             return renderer.render(subject, variables), renderer.render(body, variables)
