@@ -18,6 +18,7 @@ from ui.app import Controller, make_application
 from ui.main_window import PAGE_IDS
 from ui.pages.customers import CustomersPage
 from ui.pages.gallery import GalleryPage
+from ui.pages.messages import REASON
 from ui.pages.settings import SettingsPage
 
 
@@ -248,7 +249,7 @@ def test_held_messages_can_be_sent_or_dropped(qtbot, demo_db: Database) -> None:
     assert "확인 기다리는 메시지 2건" in window.held_label.text()
     window.show_page("messages")
     page = window.pages["messages"]
-    assert page.model.rowCount() == 2 and "확인 필요" in page.model.index(0, 4).data()
+    assert page.model.rowCount() == 2 and "확인 필요" in page.model.index(0, REASON).data()
     page.table.selectRow(0)
     assert page.release_button.isEnabled()
     assert page.decide(True) == 1
