@@ -150,6 +150,10 @@ class NodeRef:
                 return port.label_ko if lang == "ko" else port.label_en
         return name
 
+    def has_port(self, name: str) -> bool:
+        spec = REGISTRY.get(self.kind)
+        return any(port.name == name for port in (spec.outputs if spec else ()))
+
 
 # how a decision is named beside its time: "planned 03-04 11:02, skipped 03-11 11:00: too late to send"
 DECISION_TEXT = {"skipped": "skipped", "deferred": "delayed", "held": "held", "failed": "failed"}
@@ -203,6 +207,8 @@ class TimelineEntry:
         why = reasons.get(self.reason or "", self.reason or "") if self.event not in {"branch", "split"} else ""
         if self.reason in reasons:  # a reason's text may name a time from the detail ("since")
             why = why.format(**values)
+        if self.event == "resumed" and self.node is not None and self.reason and self.node.has_port(self.reason):
+            why = self.node.port(self.reason, lang)  # the way it left a wait ("시간 초과"), not a reason code's text
         if self.node is not None:
             node = f" [{self.node.text(lang)}]"
         else:

@@ -375,8 +375,8 @@
     </message>
     <message>
         <location filename="../../ui/pages/customer_detail.py" line="149" />
-        <source>Grade</source>
-        <translation>등급</translation>
+        <source>Shop member grade</source>
+        <translation>쇼핑몰 회원등급</translation>
     </message>
     <message>
         <location filename="../../ui/pages/customer_detail.py" line="150" />
@@ -2854,137 +2854,137 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages.py" line="37" />
+        <location filename="../../ui/pages/messages.py" line="38" />
         <source>Message log</source>
         <translation>메시지 기록</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="40" />
+        <location filename="../../ui/pages/messages.py" line="41" />
         <source>All messages</source>
         <translation>전체 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="49" />
+        <location filename="../../ui/pages/messages.py" line="50" />
         <source>Send anyway</source>
         <translation>그래도 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="50" />
+        <location filename="../../ui/pages/messages.py" line="51" />
         <source>Do not send</source>
         <translation>보내지 않기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="58" />
+        <location filename="../../ui/pages/messages.py" line="59" />
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="58" />
+        <location filename="../../ui/pages/messages.py" line="59" />
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="58" />
+        <location filename="../../ui/pages/messages.py" line="59" />
         <source>Journey</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="59" />
+        <location filename="../../ui/pages/messages.py" line="60" />
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="59" />
+        <location filename="../../ui/pages/messages.py" line="60" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="59" />
+        <location filename="../../ui/pages/messages.py" line="60" />
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="60" />
+        <location filename="../../ui/pages/messages.py" line="61" />
         <source>Text</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="70" />
+        <location filename="../../ui/pages/messages.py" line="71" />
         <source>Select a message to read it whole here.</source>
         <translation>메시지를 고르면 여기에 전체 내용이 나옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="77" />
+        <location filename="../../ui/pages/messages.py" line="78" />
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="104" />
+        <location filename="../../ui/pages/messages.py" line="105" />
         <source>Ad</source>
         <translation>광고</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="104" />
+        <location filename="../../ui/pages/messages.py" line="105" />
         <source>Information</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="110" />
+        <location filename="../../ui/pages/messages.py" line="111" />
         <source>Reason: %1</source>
         <translation>이유: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="112" />
+        <location filename="../../ui/pages/messages.py" line="113" />
         <source>Subject: %1</source>
         <translation>제목: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="145" />
+        <location filename="../../ui/pages/messages.py" line="146" />
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="145" />
+        <location filename="../../ui/pages/messages.py" line="146" />
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="145" />
+        <location filename="../../ui/pages/messages.py" line="146" />
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="146" />
+        <location filename="../../ui/pages/messages.py" line="147" />
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="146" />
+        <location filename="../../ui/pages/messages.py" line="147" />
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="146" />
+        <location filename="../../ui/pages/messages.py" line="147" />
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="155" />
+        <location filename="../../ui/pages/messages.py" line="156" />
         <source>All journeys</source>
         <translation>모든 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="158" />
+        <location filename="../../ui/pages/messages.py" line="159" />
         <source>Deleted journeys</source>
         <translation>삭제된 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="192" />
+        <location filename="../../ui/pages/messages.py" line="193" />
         <source>(deleted)</source>
         <translation>(삭제됨)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="203" />
+        <location filename="../../ui/pages/messages.py" line="207" />
         <source>Showing the latest %1 of %2 messages; choose a status or a journey to see others.</source>
         <translation>전체 %2건 가운데 최근 %1건을 보여 줍니다. 다른 메시지는 상태나 여정을 골라 보세요.</translation>
     </message>

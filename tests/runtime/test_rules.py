@@ -124,6 +124,16 @@ def test_wait_for_event_with_timeout_both_exits(shop: Shop) -> None:
         ends = dict(session.execute(select(Enrollment.customer_id, Enrollment.end_reason)).all())
     assert ends[idle] == "end_of_path" and shop.messages(idle) == []
     assert ("resumed", "timeout") in logs(shop, idle)
+    from zoneinfo import ZoneInfo
+
+    from engine.timeline import timeline
+
+    with shop.db.session() as session:  # the timeline names the way out, not the delivery reason "timeout"
+        lines = {lang: [entry.text(ZoneInfo("Asia/Seoul"), lang) for entry in timeline(session, idle)]
+                 for lang in ("ko", "en")}
+    assert any(line.endswith("다음 단계로 (시간 초과)") for line in lines["ko"]), lines["ko"]
+    assert any(line.endswith("moved on (timed out)") for line in lines["en"]), lines["en"]
+    assert not any("서버" in line or "server" in line for line in lines["ko"] + lines["en"])
 
 
 def test_goal_exits_customers_wherever_they_are(shop: Shop) -> None:

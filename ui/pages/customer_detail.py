@@ -146,7 +146,7 @@ class CustomerDialog(QDialog):
             rows = [
                 (self.tr("Phone"), format_phone(customer.phone)), (self.tr("Email"), customer.email or ""),
                 (self.tr("Member id"), customer.external_id or self.tr("(guest)")),
-                (self.tr("Grade"), customer.grade or ""),
+                (self.tr("Shop member grade"), customer.grade or ""),  # the shop's own (Cafe24 회원등급 …)
                 (self.tr("Membership tier"), customer_tier(session, self.customer_id)),
                 (self.tr("Birthday"), customer.birthday.isoformat() if customer.birthday else ""),
                 (self.tr("Signed up"), local_time(customer.signed_up_at, with_time=False)),
@@ -158,7 +158,7 @@ class CustomerDialog(QDialog):
                 (self.tr("Fields"), ", ".join(f"{k}: {v}" for k, v in sorted((customer.attributes or {}).items()))),
             ]
             for label, value in rows:
-                self.form.addRow(label, QLabel(value))
+                self.form.addRow(label, QLabel(value or "—"))  # a dash, not a blank that looks like a fault
         self.orders.setRowCount(len(orders))
         for index, (at, number, amount, status) in enumerate(orders):
             shown = self.ctx.label(*ORDER_STATUS_LABELS.get(status, (status, status)))
