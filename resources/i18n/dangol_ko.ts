@@ -462,173 +462,173 @@
 <context>
     <name>CustomersPage</name>
     <message>
-        <location filename="../../ui/pages/customers.py" line="182" />
+        <location filename="../../ui/pages/customers.py" line="185" />
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="185" />
+        <location filename="../../ui/pages/customers.py" line="188" />
         <source>Search by name, phone number or email</source>
         <translation>이름, 전화번호, 이메일로 찾기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="188" />
+        <location filename="../../ui/pages/customers.py" line="191" />
         <source>All customers</source>
         <translation>전체 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="202" />
+        <location filename="../../ui/pages/customers.py" line="205" />
         <source>Show all customers</source>
         <translation>모든 고객 보기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="207" />
+        <location filename="../../ui/pages/customers.py" line="210" />
         <source>Add to a journey…</source>
         <translation>여정에 넣기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="208" />
+        <location filename="../../ui/pages/customers.py" line="211" />
         <source>The selected customers (or, with none selected, everyone listed) into a live journey that starts 'added by hand'</source>
         <translation>고른 고객을(고르지 않으면 목록의 모든 고객을) '직접 추가'로 시작하는 게시된 여정에 넣습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="212" />
+        <location filename="../../ui/pages/customers.py" line="215" />
         <source>Tag…</source>
         <translation>태그 붙이기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="213" />
+        <location filename="../../ui/pages/customers.py" line="216" />
         <source>Give the selected customers (or, with none selected, everyone listed) a tag, such as a persona</source>
         <translation>선택한 고객(선택이 없으면 목록의 모든 고객)에게 태그(예: 학부모, 패션 관심)를 붙입니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="217" />
+        <location filename="../../ui/pages/customers.py" line="220" />
         <source>Import tags…</source>
         <translation>태그 가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="218" />
+        <location filename="../../ui/pages/customers.py" line="221" />
         <source>A CSV file of (phone, email or id; tag) rows</source>
         <translation>(전화번호·이메일·ID, 태그) 두 열의 CSV 파일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="225" />
+        <location filename="../../ui/pages/customers.py" line="228" />
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="225" />
+        <location filename="../../ui/pages/customers.py" line="228" />
         <source>Phone</source>
         <translation>전화번호</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="225" />
+        <location filename="../../ui/pages/customers.py" line="228" />
         <source>Email</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="225" />
+        <location filename="../../ui/pages/customers.py" line="228" />
         <source>Stage</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="226" />
+        <location filename="../../ui/pages/customers.py" line="229" />
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="226" />
+        <location filename="../../ui/pages/customers.py" line="229" />
         <source>Total spent</source>
         <translation>총 구매액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="226" />
+        <location filename="../../ui/pages/customers.py" line="229" />
         <source>Last order</source>
         <translation>마지막 주문</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="227" />
-        <source>Tier</source>
-        <translation>등급</translation>
+        <location filename="../../ui/pages/customers.py" line="230" />
+        <source>Membership tier</source>
+        <translation>멤버십 등급</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="245" />
+        <location filename="../../ui/pages/customers.py" line="248" />
         <source>Click a column title to sort; click again to reverse</source>
         <translation>열 제목을 누르면 정렬하고, 한 번 더 누르면 거꾸로 정렬합니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="317" />
+        <location filename="../../ui/pages/customers.py" line="320" />
         <source>No live journey starts 'added by hand'. Make one (trigger: Added by hand) and publish it first.</source>
         <translation>'직접 추가'로 시작하는 게시된 여정이 없습니다. 시작 조건을 '직접 추가'로 한 여정을 만들어 먼저 게시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="319" />
-        <location filename="../../ui/pages/customers.py" line="325" />
+        <location filename="../../ui/pages/customers.py" line="322" />
+        <location filename="../../ui/pages/customers.py" line="328" />
         <source>Add to a journey</source>
         <translation>여정에 넣기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="324" />
+        <location filename="../../ui/pages/customers.py" line="327" />
         <source>Add %1 customers to which journey?</source>
         <translation>고객 %1명을 어느 여정에 넣을까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="335" />
+        <location filename="../../ui/pages/customers.py" line="338" />
         <source>Added %1 of %2 customers to '%3'.</source>
         <translation>고객 %2명 중 %1명을 '%3'에 넣었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="338" />
+        <location filename="../../ui/pages/customers.py" line="341" />
         <source>%1 were not added (already in it, or its entry rules left them out).</source>
         <translation>%1명은 넣지 않았습니다(이미 들어 있거나 여정의 진입 규칙에 걸림).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="353" />
+        <location filename="../../ui/pages/customers.py" line="356" />
         <source>Tag for %1 customers:</source>
         <translation>고객 %1명에게 붙일 태그:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="354" />
+        <location filename="../../ui/pages/customers.py" line="357" />
         <source>Tag customers</source>
         <translation>태그 붙이기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="361" />
+        <location filename="../../ui/pages/customers.py" line="364" />
         <source>A tag needs 1 to 80 characters.</source>
         <translation>태그는 1~80자여야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="363" />
+        <location filename="../../ui/pages/customers.py" line="366" />
         <source>Tagged %1 customers '%2' (%3 had it already).</source>
         <translation>고객 %1명에게 '%2' 태그를 붙였습니다 (%3명은 이미 있음).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="380" />
+        <location filename="../../ui/pages/customers.py" line="383" />
         <source>Import tags</source>
         <translation>태그 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="380" />
+        <location filename="../../ui/pages/customers.py" line="383" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="387" />
+        <location filename="../../ui/pages/customers.py" line="390" />
         <source>Tags not imported: %1</source>
         <translation>태그를 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="389" />
+        <location filename="../../ui/pages/customers.py" line="392" />
         <source>Tags added: %1, already there: %2, customers not found: %3.</source>
         <translation>태그 추가 %1건, 이미 있음 %2건, 찾지 못한 고객 %3건.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="399" />
+        <location filename="../../ui/pages/customers.py" line="406" />
         <source>%1 customers</source>
         <translation>고객 %1명</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/customers.py" line="402" />
+        <location filename="../../ui/pages/customers.py" line="409" />
         <source>· only the segment '%1'</source>
         <translation>· '%1' 세그먼트만</translation>
     </message>

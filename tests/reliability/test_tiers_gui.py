@@ -24,6 +24,8 @@ def test_the_tiers_editor_counts_live_saves_and_the_list_shows_tiers(qtbot, demo
     _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
     window.show()
+    window.show_page("customers")  # no ladder yet: no column of blanks
+    assert window.pages["customers"].table.isColumnHidden(window.pages["customers"].model.columnCount() - 1)
     window.show_page("segments")
     page = window.pages["segments"]
     assert isinstance(page, SegmentsPage)
@@ -48,7 +50,8 @@ def test_the_tiers_editor_counts_live_saves_and_the_list_shows_tiers(qtbot, demo
     customers = window.pages["customers"]
     assert isinstance(customers, CustomersPage)
     column = customers.model.columnCount() - 1
-    assert customers.model.headerData(column, Qt.Orientation.Horizontal) == "등급"
+    assert customers.model.headerData(column, Qt.Orientation.Horizontal) == "멤버십 등급"
+    assert not customers.table.isColumnHidden(column)
     tiers = {customers.model.data(customers.model.index(row, column)) for row in range(50)}
     assert tiers <= {"일반", "실버", "골드", "VIP", ""} and tiers & {"일반", "실버", "골드", "VIP"}
 

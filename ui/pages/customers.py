@@ -38,6 +38,9 @@ PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
 
 
+TIER_COLUMN = 7  # the membership tier, shown once the shop has a tier ladder (Settings)
+
+
 class CustomerTableModel(QAbstractTableModel):
     """Holds the matching ids; fetches 200 rows at a time as the view scrolls to them."""
 
@@ -224,7 +227,7 @@ class CustomersPage(QWidget):
         layout.addWidget(self.enrol_note)
         self.model = CustomerTableModel(ctx, [self.tr("Name"), self.tr("Phone"), self.tr("Email"), self.tr("Stage"),
                                               self.tr("Orders"), self.tr("Total spent"), self.tr("Last order"),
-                                              self.tr("Tier")])
+                                              self.tr("Membership tier")])
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -395,7 +398,11 @@ class CustomersPage(QWidget):
         return text
 
     def refresh(self) -> None:
+        from engine.customers.tiers import load_tiers
+
         self.model.load(self.search.text(), self.segment.currentData() or "")
+        with self.ctx.db.session() as session:  # no ladder in Settings: no column of blanks
+            self.table.setColumnHidden(TIER_COLUMN, not load_tiers(session))
         self.count.setText(self.tr("%1 customers").replace("%1", f"{self.model.rowCount():,}"))
         segment = self.segment.currentData() or ""
         if segment:
