@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -105,6 +106,46 @@ def test_gallery_makes_a_draft(qtbot, demo_db: Database, monkeypatch) -> None:
         rows = list(session.scalars(select(JourneyRow)))
     assert [(r.status, r.template_id) for r in rows] == [("draft", "welcome_coupon")]
     assert window.pages["journeys"].model.rowCount() == 1
+
+
+def test_gallery_cards_are_drawn_once_and_again_only_when_the_templates_change(
+        qtbot, demo_db: Database, monkeypatch, tmp_path: Path) -> None:
+    """Opening the gallery again (or a sync while it is shown) keeps its cards: drawing them costs ≈ 150 ms and
+    the old ones showed through the new until the event loop deleted them."""
+    import shutil
+
+    from PySide6.QtWidgets import QFrame
+
+    from engine import gallery
+
+    folder = tmp_path / "journeys"
+    shutil.copytree(gallery.TEMPLATES_DIR, folder)
+    monkeypatch.setattr(gallery, "TEMPLATES_DIR", folder)
+    _controller, window = open_window(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("gallery")
+    page = window.pages["gallery"]
+
+    def cards() -> list[QFrame]:
+        return [page.grid.itemAt(index).widget() for index in range(page.grid.count())]
+
+    qtbot.wait(10)  # a widget added to a shown page shows at the next turn of the event loop
+    first = cards()
+    assert len(first) >= 14 and all(card.isVisible() for card in first)
+    window.show_page("journeys")
+    window.show_page("gallery")
+    window.ctx.bus.data_changed.emit()
+    assert cards() == first  # the same cards, not drawn again
+    path = sorted(folder.glob("*.json"))[0]
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")  # a template file changed (a new mtime)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    page.refresh()
+    again = cards()
+    assert again and not set(again) & set(first)
+    assert not any(card.isVisible() for card in first)  # hidden at once, before their deletion
+    qtbot.wait(10)
+    assert all(card.isVisible() for card in again)
 
 
 def test_settings_bad_value_saves_nothing(qtbot, demo_db: Database) -> None:
