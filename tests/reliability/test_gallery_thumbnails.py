@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from engine.journey import Journey
 from storage.db import Database
 from tests.ui.conftest import ARTIFACTS, _clipboard_released, _qsettings_in_tmp  # noqa: F401  (autouse: UI setup)
-from tests.ui.test_main_window import open_window
+from tests.ui.test_main_window import open_page
 from ui.pages.gallery import GalleryPage, flow_thumbnail
 
 READABLE_PX = 9  # a card title's height in the picture, in pixels
@@ -56,11 +56,7 @@ def test_the_gallery_page(qtbot, demo_db: Database, lang: str) -> None:
 
     with demo_db.session() as session:
         config.set_value(session, "ui.language", lang)
-    _controller, window = open_window(demo_db)
-    qtbot.addWidget(window)
-    window.show()
-    window.show_page("gallery")
-    page = window.pages["gallery"]
+    window, page = open_page(qtbot, demo_db, "gallery")
     assert isinstance(page, GalleryPage)
     winback = page.thumbnails["winback_90d"]  # ten steps with an A/B split
     assert winback.minimap is not None and title_px(winback.scale) >= READABLE_PX

@@ -31,6 +31,15 @@ def open_window(db: Database, is_demo: bool = True, open_demo=None):
     return controller, window
 
 
+def open_page(qtbot, db: Database, page_id: str):
+    """The main window on the demo shop, shown, at one page: (window, page)."""
+    _controller, window = open_window(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page(page_id)
+    return window, window.pages[page_id]
+
+
 def test_every_screen_opens_in_korean_and_is_saved_as_a_picture(qtbot, demo_db: Database, artifacts: Path) -> None:
     _controller, window = open_window(demo_db)
     qtbot.addWidget(window)
@@ -121,11 +130,7 @@ def test_gallery_cards_are_drawn_once_and_again_only_when_the_templates_change(
     folder = tmp_path / "journeys"
     shutil.copytree(gallery.TEMPLATES_DIR, folder)
     monkeypatch.setattr(gallery, "TEMPLATES_DIR", folder)
-    _controller, window = open_window(demo_db)
-    qtbot.addWidget(window)
-    window.show()
-    window.show_page("gallery")
-    page = window.pages["gallery"]
+    window, page = open_page(qtbot, demo_db, "gallery")
 
     def cards() -> list[QFrame]:
         return [page.grid.itemAt(index).widget() for index in range(page.grid.count())]
