@@ -97,6 +97,13 @@ def test_each_message_says_its_journey_and_the_list_filters_by_journey(qtbot, de
     cell = page.model.index(1, JOURNEY)
     assert len(cell.data()) == messages_page.JOURNEY_CHARS and cell.data().endswith("…")
     assert cell.data(Qt.ItemDataRole.ToolTipRole).startswith("가입 환영 쿠폰 아주 긴 이름")
+    # a header click sorts, and a refresh keeps the owner's sort
+    page.table.sortByColumn(JOURNEY, Qt.SortOrder.AscendingOrder)
+    names = [page.model.index(row, JOURNEY).data() for row in range(page.model.rowCount())]
+    assert names == sorted(names)
+    page.refresh()
+    assert [page.model.index(row, JOURNEY).data() for row in range(page.model.rowCount())] == names
+    page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     # more than the list holds: it says how many it shows of how many
     monkeypatch.setattr(messages_page, "LIMIT", 4)
     page.refresh()

@@ -66,6 +66,8 @@ class MessagesPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.setSortingEnabled(True)  # a click on a header sorts; the newest first to begin with
+        self.table.sortByColumn(TIME, Qt.SortOrder.DescendingOrder)
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
         self.detail.setPlaceholderText(self.tr("Select a message to read it whole here."))
@@ -185,6 +187,7 @@ class MessagesPage(QWidget):
         names = self.status_names()
         channels = self.channel_names()
         texts = REASON_TEXT if self.ctx.lang == "en" else REASON_TEXT_KO
+        self.table.setSortingEnabled(False)  # filled unsorted (a sort per added row would be slow), sorted once
         self.model.removeRows(0, self.model.rowCount())
         self.detail.clear()
         for message_id, created, sent, name, journey_name, channel, status, reason, subject, body, error in rows:
@@ -203,6 +206,7 @@ class MessagesPage(QWidget):
             items[TIME].setData(message_id, Qt.ItemDataRole.UserRole)
             items[TIME].setData(status, Qt.ItemDataRole.UserRole + 1)
             self.model.appendRow(items)
+        self.table.setSortingEnabled(True)  # sorts by the header's column and order, as the owner left them
         self.empty.setVisible(not rows)
         self.shown.setText(self.tr("Showing the latest %1 of %2 messages; choose a status or a journey to see "
                                    "others.").replace("%1", f"{len(rows):,}").replace("%2", f"{total:,}"))
