@@ -429,3 +429,37 @@ page.wait_idle()
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split("\n")[:3] == ["False False False", "DashboardPage True True True", "True"], out.stdout
+
+
+def test_journey_list_sorts_numbers_as_numbers(qtbot, demo_db: Database) -> None:
+    """A header click sorts; "Sent (30 days)" and the won columns by their numbers ("9" before "10")."""
+    from engine import gallery
+    from engine import journey_store as store
+    from engine.clock import FixedClock
+    from engine.journey_store import new_id
+    from storage.models import OutboxMessage
+    from ui.pages.journeys import SORT_ROLE
+
+    sent = {"welcome_coupon": 9, "winback_90d": 10, "cart_abandoned": 100}
+    with demo_db.write_session() as session:
+        customer = session.scalar(select(Customer.id).limit(1))
+        for template, count in sent.items():
+            journey = gallery.instantiate(gallery.template(template))
+            store.save_draft(session, journey, FixedClock(NOW))
+            for _ in range(count):
+                session.add(OutboxMessage(idem_key=new_id(), journey_id=journey.id, customer_id=customer,
+                                          channel="sms", recipient="+821012345678", body="안녕하세요", status="sent",
+                                          not_before=NOW, due_at=NOW, created_at=NOW, sent_at=NOW))
+    _window, page = open_page(qtbot, demo_db, "journeys")
+    column = 5  # Sent (30 days)
+
+    def shown() -> list[str]:
+        return [page.model.index(row, column).data() for row in range(page.model.rowCount())]
+
+    page.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    assert shown() == ["9", "10", "100"]
+    page.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    assert shown() == ["100", "10", "9"]
+    page.refresh()  # after a sync or a run: the owner's sort stays
+    assert shown() == ["100", "10", "9"]
+    assert page.model.index(0, column).data(SORT_ROLE) == 100

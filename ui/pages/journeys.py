@@ -28,6 +28,9 @@ from ui.context import AppContext
 from ui.editor.window import EditorWindow
 from ui.widgets import local_time, muted_label, title_label
 
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # what a column sorts by: the number behind "1,234" or "56,000원"
+CHANGED = 9  # the "Changed" column
+
 
 def create_blank(ctx: AppContext, base_name: str) -> str:
     """Store an empty draft named `base_name` (or "`base_name` 2", 3 … when taken); returns its id."""
@@ -83,6 +86,9 @@ class JourneysPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.model.setSortRole(SORT_ROLE)  # numbers sort as numbers ("9" before "10"), won and % too
+        self.table.setSortingEnabled(True)  # a click on a header sorts; the last changed first to begin with
+        self.table.sortByColumn(CHANGED, Qt.SortOrder.DescendingOrder)
         layout.addWidget(self.table, 1)
         self.empty = muted_label(self.tr("No journeys yet. Pick one in the template gallery to begin."))
         layout.addWidget(self.empty)
@@ -114,6 +120,7 @@ class JourneysPage(QWidget):
             rows = store.list_journeys(session)
             converted = conversions(session, int(config.get(session, "rules.conversion_days")))
             recent = list_figures(session, self.ctx.clock.now(), days=30)
+        self.table.setSortingEnabled(False)  # filled unsorted, then sorted once as the owner left the header
         self.model.removeRows(0, self.model.rowCount())
         for row in rows:
             month = recent.get(row.id, ListFigures())
@@ -124,9 +131,17 @@ class JourneysPage(QWidget):
                      QStandardItem(won(month.revenue, self.ctx.lang)), QStandardItem(roi_text(month.roi)),
                      QStandardItem(local_time(row.updated_at))]
             items[0].setData(row.id, Qt.ItemDataRole.UserRole)
+            figures = converted.get(row.id)
+            rate = figures[1] / figures[0] if figures and figures[0] else -1.0
+            keys = (row.name or "", row.status, row.live_version or 0, row.active, rate, month.sent,
+                    month.conversions, month.revenue, month.roi if month.roi is not None else float("-inf"),
+                    row.updated_at.isoformat() if row.updated_at else "")
+            for item, key in zip(items, keys, strict=True):
+                item.setData(key, SORT_ROLE)
             for column in (3, 5, 6, 7, 8):
                 items[column].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow(items)
+        self.table.setSortingEnabled(True)
         self.empty.setVisible(not rows)
         self._update_buttons()
 
@@ -139,6 +154,7 @@ class JourneysPage(QWidget):
         for row in range(self.model.rowCount()):
             if self.model.item(row, 0).data(Qt.ItemDataRole.UserRole) == journey_id:
                 self.model.item(row, column).setText(text)
+                self.model.item(row, column).setData(value or "", SORT_ROLE)
 
     def _conversion_text(self, figures: tuple[int, int] | None) -> str:
         if not figures or not figures[0]:
