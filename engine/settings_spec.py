@@ -187,6 +187,13 @@ class SettingSpec:
     unit_ko: str = ""  # a number's unit as the settings page shows it after the value ("일", "원")
     unit_en: str = ""
     zero_off: bool = False  # 0 turns the feature off (the settings page shows "끄기" for 0)
+    # read only when one of these settings has one of these values (a provider's account: shown on the settings
+    # page only while some channel goes out by that provider); empty: always read
+    used_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def used(self, values: Callable[[str], Any]) -> bool:
+        """Whether the app reads this setting, given the other settings' values (`values(key)`)."""
+        return not self.used_when or any(str(values(key)) in wanted for key, wanted in self.used_when)
 
     @property
     def number_range(self) -> tuple[int, int] | None:

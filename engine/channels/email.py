@@ -6,6 +6,7 @@ Its ways out: a folder, the owner's webhook, or an SMTP server (engine/delivery/
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from engine.channels import ways
@@ -23,6 +24,7 @@ from engine.messaging.adlaw import label_email_ad
 from engine.settings_spec import SettingSpec, _email_or_empty, _int, _text, choice_setting
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+SMTP_USE = (("email.provider", ("smtp",)),)  # the SMTP account: read only while email goes out by SMTP
 SMTP_SECURITY = (("starttls", "STARTTLS (보통 587 포트)", "STARTTLS (usually port 587)"),
                  ("ssl", "SSL/TLS (보통 465 포트)", "SSL/TLS (usually port 465)"),
                  ("none", "암호화 없음 (이 PC의 중계 서버만)", "none (a relay on this PC only)"))
@@ -96,11 +98,12 @@ SPEC = ChannelSpec(
                        "이메일 보내는 방법", "How emails go out"),
         SettingSpec("email.from", "", _email_or_empty, "보내는 사람 이메일 (비우면 쇼핑몰 이메일)",
                     "From address (empty: the shop's email)"),
-        SettingSpec("smtp.host", "", _text(200), "SMTP 서버", "SMTP host"),
-        SettingSpec("smtp.port", 587, _int(1, 65535), "SMTP 포트", "SMTP port"),
-        choice_setting("smtp.security", "starttls", SMTP_SECURITY, "SMTP 보안", "SMTP security"),
-        SettingSpec("smtp.user", "", _text(254), "SMTP 사용자", "SMTP user"),
-        SettingSpec("smtp.password", "", _text(500), "SMTP 비밀번호", "SMTP password", secret=True),
+        SettingSpec("smtp.host", "", _text(200), "SMTP 서버", "SMTP host", used_when=SMTP_USE),
+        SettingSpec("smtp.port", 587, _int(1, 65535), "SMTP 포트", "SMTP port", used_when=SMTP_USE),
+        replace(choice_setting("smtp.security", "starttls", SMTP_SECURITY, "SMTP 보안", "SMTP security"),
+                used_when=SMTP_USE),
+        SettingSpec("smtp.user", "", _text(254), "SMTP 사용자", "SMTP user", used_when=SMTP_USE),
+        SettingSpec("smtp.password", "", _text(500), "SMTP 비밀번호", "SMTP password", secret=True, used_when=SMTP_USE),
     ),
     prices={"email": None}, subject=True,
     max_chars=100_000,  # an email body past 100,000 characters is a mistake

@@ -13,10 +13,12 @@ from engine.channels.spec import ChannelSetupError, CheckResult, Getter, Way, Wa
 from engine.delivery.adapters.base import Channel
 from engine.settings_spec import SettingSpec, _text
 
+SMS_USE = (("sms.provider", ("nhn",)),)  # read only while some channel goes out by NHN Cloud (settings page)
+KAKAO_USE = (("kakao.provider", ("nhn",)), ("kakao_brand.provider", ("nhn",)))
 SMS_SETTINGS = (
-    SettingSpec("sms.nhn_app_key", "", _text(100), "NHN Cloud 문자 앱 키", "NHN Cloud SMS app key"),
+    SettingSpec("sms.nhn_app_key", "", _text(100), "NHN Cloud 문자 앱 키", "NHN Cloud SMS app key", used_when=SMS_USE),
     SettingSpec("sms.nhn_secret_key", "", _text(200), "NHN Cloud 문자 시크릿 키", "NHN Cloud SMS secret key",
-                secret=True),
+                secret=True, used_when=SMS_USE),
 )
 # failure codes the NHN adapter reports → (Korean, English)
 REASONS: dict[str, tuple[str, str]] = {
@@ -37,10 +39,12 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 KAKAO_SETTINGS = (
-    SettingSpec("kakao.nhn_app_key", "", _text(100), "NHN Cloud 알림톡 앱 키", "NHN Cloud AlimTalk app key"),
+    SettingSpec("kakao.nhn_app_key", "", _text(100), "NHN Cloud 알림톡 앱 키", "NHN Cloud AlimTalk app key",
+                used_when=KAKAO_USE),
     SettingSpec("kakao.nhn_secret_key", "", _text(200), "NHN Cloud 알림톡 시크릿 키", "NHN Cloud AlimTalk secret key",
-                secret=True),
-    SettingSpec("kakao.nhn_sender_key", "", _text(100), "카카오 발신 키 (NHN Cloud)", "Kakao sender key (NHN Cloud)"),
+                secret=True, used_when=KAKAO_USE),
+    SettingSpec("kakao.nhn_sender_key", "", _text(100), "카카오 발신 키 (NHN Cloud)", "Kakao sender key (NHN Cloud)",
+                used_when=KAKAO_USE),
 )
 
 

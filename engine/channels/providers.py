@@ -26,9 +26,19 @@ REASONS: dict[str, tuple[str, str]] = {
     "no_template": ("알림톡 템플릿 코드가 없음", "no AlimTalk template code"),
 }
 
-ALIGO_USER = SettingSpec("aligo.user_id", "", _text(100), "알리고 아이디", "Aligo user ID")
+# which settings each provider's account reads (engine.settings_spec.SettingSpec.used_when): the settings page
+# shows a field only while some channel goes out by a provider that reads it
+SOLAPI_OR_ALIGO = (("sms.provider", ("solapi", "aligo")), ("kakao.provider", ("solapi", "aligo")),
+                   ("kakao_brand.provider", ("solapi",)))
+SOLAPI_ONLY = (("sms.provider", ("solapi",)), ("kakao.provider", ("solapi",)), ("kakao_brand.provider", ("solapi",)))
+ANY_TEXT_PROVIDER = (("sms.provider", ("solapi", "aligo", "nhn")), ("kakao.provider", ("solapi", "aligo", "nhn")),
+                     ("kakao_brand.provider", ("solapi", "nhn")))
+
+ALIGO_USER = SettingSpec("aligo.user_id", "", _text(100), "알리고 아이디", "Aligo user ID",
+                         used_when=(("sms.provider", ("aligo",)), ("kakao.provider", ("aligo",))))
 KAKAO_SENDER_KEY = SettingSpec("kakao.sender_key", "", _text(200), "카카오 발신 프로필 키 (솔라피 pfId, 알리고 senderkey)",
-                               "Kakao sending profile key (Solapi pfId, Aligo senderkey)")
+                               "Kakao sending profile key (Solapi pfId, Aligo senderkey)",
+                               used_when=(("kakao.provider", ("solapi", "aligo")), ("kakao_brand.provider", ("solapi",))))
 
 
 def _need(get: Getter, key: str, what_en: str, what_ko: str, provider: str) -> str:

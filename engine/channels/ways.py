@@ -12,7 +12,9 @@ from engine.settings_spec import SettingSpec, _web_address
 WEBHOOK_URL = SettingSpec("delivery.webhook_url", "",
                           _web_address("a webhook address", "웹훅 주소", "https://hooks.example.com/dangol",
                                        allow_userinfo=True),
-                          "웹훅 주소", "Webhook URL", secret=True)
+                          "웹훅 주소", "Webhook URL", secret=True,
+                          used_when=tuple((key, ("webhook",)) for key in ("sms.provider", "kakao.provider",
+                                                                          "kakao_brand.provider", "email.provider")))
 SETTINGS = (WEBHOOK_URL,)
 
 

@@ -125,3 +125,47 @@ def test_every_channel_section_keeps_its_test_buttons(qtbot, db: Database) -> No
         test, send = page.channel_buttons[name]
         assert (test.text(), send.text()) == ("연결 테스트", "나에게 테스트 보내기")
         assert page.groups["sending"].isAncestorOf(test)
+
+
+def test_only_the_chosen_providers_fields_show(qtbot, db: Database) -> None:
+    """A provider's account fields show while some channel goes out by it, as the choices on screen stand:
+    nothing of Solapi, Aligo, NHN Cloud, SMTP or the webhook while everything is saved as files."""
+    _window, page = settings_page(qtbot, db)
+
+    def shown() -> set[str]:
+        return {key for key, widget in page.fields.items() if widget.isVisibleTo(page)}
+
+    def choose(key: str, value: str) -> None:
+        combo = page.fields[key]
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findData(value))
+
+    accounts = {"sms.sender", "sms.api_key", "sms.api_secret", "aligo.user_id", "sms.nhn_app_key",
+                "sms.nhn_secret_key", "kakao.sender_key", "kakao.nhn_app_key", "kakao.nhn_secret_key",
+                "kakao.nhn_sender_key", "smtp.host", "smtp.port", "smtp.security", "smtp.user", "smtp.password",
+                "delivery.webhook_url"}
+    assert not shown() & accounts  # the defaults: every channel saved as files
+    assert {"sms.provider", "sms.cost_won", "kakao.provider", "email.provider", "email.from"} <= shown()
+    assert not page.sections["webhook"].isVisibleTo(page)
+    choose("sms.provider", "solapi")
+    assert shown() & accounts == {"sms.sender", "sms.api_key", "sms.api_secret"}
+    choose("kakao.provider", "aligo")  # Aligo's id shows for AlimTalk though text messages go by Solapi
+    assert shown() & accounts == {"sms.sender", "sms.api_key", "sms.api_secret", "aligo.user_id", "kakao.sender_key"}
+    choose("sms.provider", "nhn")
+    choose("kakao.provider", "file")
+    assert shown() & accounts == {"sms.sender", "sms.nhn_app_key", "sms.nhn_secret_key"}
+    choose("kakao_brand.provider", "nhn")  # Brand Messages by NHN read the AlimTalk (Bizmessage) account
+    assert {"kakao.nhn_app_key", "kakao.nhn_secret_key", "kakao.nhn_sender_key"} <= shown()
+    choose("email.provider", "smtp")
+    assert {"smtp.host", "smtp.port", "smtp.security", "smtp.user", "smtp.password"} <= shown()
+    choose("email.provider", "webhook")
+    assert "delivery.webhook_url" in shown() and page.sections["webhook"].isVisibleTo(page)
+    assert not shown() & {"smtp.host", "smtp.password"}
+    # a hidden field keeps its value: saved as it was
+    page.fields["smtp.host"].setText("mail.example.kr")  # type: ignore[attr-defined]
+    assert page.save()
+    with db.session() as session:
+        assert config.get(session, "smtp.host") == "mail.example.kr"
+        assert config.get(session, "email.provider") == "webhook"
+    page.refresh()  # shown as saved
+    assert "delivery.webhook_url" in shown() and "smtp.host" not in shown()

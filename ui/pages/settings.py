@@ -85,11 +85,15 @@ class SettingsPage(QWidget):
         self.keyring_note.setStyleSheet("color: #c62828;")
         self.keyring_note.setVisible(False)
 
+        self.rows: dict[str, QFormLayout] = {}  # each field's form, to show only what the chosen providers read
+        self.sections: dict[str, QGroupBox] = {}  # the sending group's sections, by channel ("webhook" too)
+
         def add_rows(form: QFormLayout, keys: list[str]) -> None:
             for key in keys:
                 item = config.spec(key)
                 widget = self._field(item)
                 self.fields[item.key] = widget
+                self.rows[item.key] = form
                 labels.append(QLabel(ctx.label(item.label_ko, item.label_en)))
                 labels[-1].setWordWrap(True)
                 form.addRow(labels[-1], widget)
@@ -114,6 +118,7 @@ class SettingsPage(QWidget):
                     add_rows(form, keys)
                     if channel is not None and channel in CHECKED_CHANNELS:
                         form.addRow(self._channel_row(channel))
+                    self.sections[channel or "webhook"] = section
                     column.addWidget(section)
             else:
                 form = QFormLayout()
@@ -136,6 +141,12 @@ class SettingsPage(QWidget):
         row.addWidget(save)
         outer.addLayout(row)
         self.channel_checked.connect(self._show_channel_result)
+        # a provider's account fields show while some channel goes out by that provider (SettingSpec.used_when)
+        for chooser in {wanted for key in self.fields for wanted, _ in config.spec(key).used_when}:
+            widget = self.fields.get(chooser)
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _: self.show_used())
+        self.show_used()
         self.language.currentIndexChanged.connect(lambda _: self._language())
         self.theme.currentIndexChanged.connect(lambda _: self._theme())
         # filled when first shown (the window refreshes the page it switches to): reading whether each secret
@@ -306,6 +317,23 @@ class SettingsPage(QWidget):
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
         self.theme.blockSignals(False)
         self.keyring_note.setVisible(keyring_missing)  # the save line below is left as it was
+        self.show_used()
+
+    def show_used(self) -> None:
+        """Show each provider's fields only while a channel goes out by it (Solapi's key and secret once text
+        messages or AlimTalk go by Solapi, the SMTP server once email goes by SMTP, the webhook address once any
+        channel goes to it), as the choices on screen stand, saved or not."""
+        def value(key: str) -> Any:
+            widget = self.fields.get(key)
+            return self._raw(widget) if widget is not None else config.spec(key).default
+
+        for key, form in self.rows.items():
+            spec = config.spec(key)
+            if spec.used_when:
+                form.setRowVisible(self.fields[key], spec.used(value))
+        webhook = self.sections.get("webhook")
+        if webhook is not None:
+            webhook.setVisible(channels.ways.WEBHOOK_URL.used(value))
 
     @staticmethod
     def _show(widget: QWidget, value: Any, secret: bool) -> None:
