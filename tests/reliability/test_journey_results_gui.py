@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QRectF, QSettings
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select, update
 
@@ -61,7 +62,9 @@ def test_cards_add_up_results_tab_and_only_path(qtbot, shop: Shop) -> None:
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.wait(100)  # the wires painted (and their pictures cached) before the numbers come
     window.show_numbers()
+    qtbot.wait(50)
     cards = window.cards
     split, wait = cards["split"], cards["ordered"]
     texts = [cards[node].skipped.get("no_consent", 0) for node in ("offer_a", "offer_b", "reminder")]
@@ -90,6 +93,30 @@ def test_cards_add_up_results_tab_and_only_path(qtbot, shop: Shop) -> None:
     assert "A " in window.scene.nodes["split"].stats and "제외 " in window.scene.nodes["split"].stats
     assert "수신 동의 없음" in window.scene.nodes["offer_b"].stats
     assert "고객" in window.statusBar().currentMessage()  # the summary line stays
+    # each arm's share is painted on its wire, legible (the A and holdout wires' cached pictures kept the old,
+    # label-less drawing: only B's showed)
+    view = window.view
+    for edge_id, item in window.scene.edges.items():
+        edge = window.journey.edges[edge_id]
+        if edge.source != "split":
+            continue
+        assert item.label.endswith("%"), (edge.source_port, item.label)
+        middle = item.mapToScene(item.path().pointAtPercent(0.5))
+        box = view.mapFromScene(QRectF(middle.x() - 30, middle.y() - 18, 60, 16)).boundingRect()
+        assert view.viewport().rect().contains(box), box  # the split's wires in the opening view
+
+        def dark() -> int:  # the text's strokes (the wire is lighter)
+            picture = view.viewport().grab(box).toImage()  # noqa: B023  (used at once, in this turn)
+            return sum(1 for x in range(picture.width()) for y in range(picture.height())
+                       if QColor(picture.pixel(x, y)).lightness() < 90)
+
+        label, with_label = item.label, dark()
+        item.label = ""
+        qtbot.wait(20)
+        without = dark()
+        item.label = label
+        qtbot.wait(20)
+        assert with_label - without >= 10, (edge.source_port, label, with_label, without)
 
     results = window.show_results()
     qtbot.wait(50)

@@ -394,6 +394,9 @@ class EdgeItem(QGraphicsPathItem):
             path = self.path()  # set again, so the bounding rect (taken from shape()) takes the label in or out
             self.setPath(QPainterPath())
             self.setPath(path)
+            # and the cached picture made again: a steep wire's bounding rect already held the label's box, so
+            # nothing above told the cache it changed and the share was never drawn (A and holdout, not B)
+            self.redraw()
 
     def shape(self) -> QPainterPath:
         """The 10-unit band a click picks the wire in, and the label's box: the cached picture is the
@@ -433,8 +436,16 @@ class EdgeItem(QGraphicsPathItem):
         painter.drawPath(path)
         if self.label:
             middle = path.pointAtPercent(0.5)
-            painter.setPen(item_palette(self).text().color())
-            painter.drawText(QRectF(middle.x() - 30, middle.y() - 18, 60, 16), Qt.AlignmentFlag.AlignCenter, self.label)
+            box = QRectF(middle.x() - 30, middle.y() - 18, 60, 16)
+            palette = item_palette(self)
+            width = painter.fontMetrics().horizontalAdvance(self.label) + 6
+            backing = palette.base().color()
+            backing.setAlpha(220)  # the wire shows faintly through, the figure stays legible where a steep wire
+            painter.setPen(Qt.PenStyle.NoPen)  # runs straight through the label
+            painter.setBrush(backing)
+            painter.drawRoundedRect(QRectF(middle.x() - width / 2, box.top(), width, box.height()), 3, 3)
+            painter.setPen(palette.text().color())
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.label)
 
 
 def item_palette(item: QGraphicsItem) -> QPalette:
