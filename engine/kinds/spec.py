@@ -238,7 +238,7 @@ def rule_text(rule: Mapping[str, Any], lang: str = "ko") -> str:
     if op in {"is_true", "is_false"}:
         return f"{label} {symbol}"
     if value_kind == "won":
-        shown = won(value)
+        shown = won(value, lang)
     elif value_kind == "days":
         shown = f"{value}일" if lang == "ko" else f"{value} days"
     elif field_id == "lifecycle":

@@ -155,3 +155,13 @@ def test_triggers_history_window_comes_from_each_kind() -> None:
     assert BY_KIND["trigger.order_placed"].lookback({}) == timedelta(hours=24)
     assert BY_KIND["trigger.cart_abandoned"].lookback({"hours": 5}) == timedelta(hours=1)
     assert BY_KIND["trigger.date"].lookback is None and BY_KIND["trigger.manual"].scan is None
+
+
+def test_card_summaries_say_won_in_each_language() -> None:
+    """A card's line in English says "5,000 won", not "5,000원" (the editor and the timeline show it)."""
+    coupon = {"discount_type": "won", "amount": 5000, "valid_days": 14}
+    assert summarize("action.coupon", coupon, "ko") == "5,000원 쿠폰, 14일"
+    assert summarize("action.coupon", coupon, "en") == "5,000 won coupon, 14 days"
+    assert summarize("trigger.order_placed", {"which": "any", "min_amount": 30000}, "en").endswith("≥ 30,000 won")
+    rule = {"rules": [{"field": "total_spent", "op": "gte", "value": 100000}]}
+    assert "100,000 won" in summarize("condition", rule, "en") and "100,000원" in summarize("condition", rule, "ko")

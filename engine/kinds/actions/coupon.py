@@ -67,7 +67,7 @@ def _step(run: Any, node: Any, visit: Any) -> tuple[Any, ...]:
 
 def _summary(p: Mapping[str, Any], lang: str) -> str:
     amount = p.get("amount", 0)
-    value = f"{amount}%" if p.get("discount_type") == "percent" else won(amount)
+    value = f"{amount}%" if p.get("discount_type") == "percent" else won(amount, lang)
     source = str(p.get("code_source") or "auto")
     where = {"pool": (f" · 묶음 {p.get('pool') or '?'}", f" · pool {p.get('pool') or '?'}"),
              "shared": (f" · {shared_code(p.get('shared_code')) or '?'}", f" · {shared_code(p.get('shared_code')) or '?'}"),

@@ -136,7 +136,7 @@ def _sum_order(p: Mapping[str, Any], lang: str) -> str:
     else:
         text = ko_en(lang, "주문할 때마다", "every order")
     if p.get("min_amount"):
-        text += f" ≥ {won(p['min_amount'])}"
+        text += f" ≥ {won(p['min_amount'], lang)}"
     if p.get("category"):
         text += f" ({p['category']})"
     return text
