@@ -266,8 +266,9 @@ class JourneyResults:
 
     def split_sentences(self, lang: str) -> list[str]:
         """Each A/B test's and holdout's verdict; with several splits each says which split it is about."""
-        pairs = [(test.node_id, test.sentence(lang)) for test in self.ab_tests] + \
-            [(lift.node_id, lift.sentence(lang)) for lift in self.lifts]
+        pairs = sorted([(test.node_id, test.sentence(lang)) for test in self.ab_tests] +
+                       [(lift.node_id, lift.sentence(lang)) for lift in self.lifts],
+                       key=lambda pair: self.split_number(pair[0]))  # per split in canvas order: A/B, then holdout
         if not self.several_splits:
             return [text for _, text in pairs]
         return [f"{self.split_title(node, lang)}: {text}" for node, text in pairs]

@@ -363,7 +363,7 @@ def test_several_splits_are_named_and_numbered_in_canvas_order(tmp_path: Path, q
     assert results.split_title("split", "en") == "2. A/B split"
     verdicts = results.split_sentences("ko")
     assert len(verdicts) == len(results.ab_tests) + len(results.lifts) == 3
-    assert [text.split(":")[0] for text in verdicts] == ["1. 쿠폰 문구", "2. A/B 테스트", "1. 쿠폰 문구"]
+    assert [text.split(":")[0] for text in verdicts] == ["1. 쿠폰 문구", "1. 쿠폰 문구", "2. A/B 테스트"]  # per split
     assert results.sentences("ko")[1:] == verdicts
     assert [test["node_title"] for test in results.to_json("en")["ab_tests"]] == ["1. 쿠폰 문구", "2. A/B split"]
     text = report_text(results, "ko")
@@ -375,7 +375,9 @@ def test_several_splits_are_named_and_numbered_in_canvas_order(tmp_path: Path, q
     panel.refresh()
     titles = [panel.body.itemAt(index).widget().title() for index in range(panel.body.count())
               if isinstance(panel.body.itemAt(index).widget(), QGroupBox)]
-    assert [title.split(" — ")[1] for title in titles[:3]] == ["1. 쿠폰 문구", "2. A/B 테스트", "1. 쿠폰 문구"]
+    ab, holdout = panel.tr("A/B test"), panel.tr("Holdout (no message)")  # as this worker's translation has them
+    assert [title.split(" — ") for title in titles[:3]] == [[ab, "1. 쿠폰 문구"], [holdout, "1. 쿠폰 문구"],
+                                                             [ab, "2. A/B 테스트"]]
 
     box = JourneyResultsBox(ctx)
     qtbot.addWidget(box)

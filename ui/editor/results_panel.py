@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.journey_store import StoreError
-from engine.results.journeys import Arm, JourneyResults, journey_results, reason_word, roi_text, won
+from engine.results.journeys import Arm, JourneyResults, Lift, journey_results, reason_word, roi_text, won
 from engine.results.only_path import publish_only_path
 from engine.runtime.publish import PublishError
 from ui.context import AppContext
@@ -80,7 +80,18 @@ class ResultsPanel(QWidget):
         def titled(kind: str, node_id: str) -> str:  # with several splits, which split the box is about
             return f"{kind} — {results.split_title(node_id, lang)}" if results.several_splits else kind
 
-        for test in results.ab_tests:
+        # per split in canvas order: its A/B test, then its holdout
+        shown = sorted([(results.split_number(test.node_id), 0, test) for test in results.ab_tests] +
+                       [(results.split_number(lift.node_id), 1, lift) for lift in results.lifts],
+                       key=lambda item: item[:2])
+        for _number, _kind, found in shown:
+            if isinstance(found, Lift):
+                box = self._arms(titled(self.tr("Holdout (no message)"), found.node_id), [found.treated,
+                                                                                          found.holdout])
+                self.verdicts.append(self._verdict(box, found.sentence(lang)))
+                self.body.addWidget(box)
+                continue
+            test = found
             box = self._arms(titled(self.tr("A/B test"), test.node_id), [test.a, test.b])
             verdict = self._verdict(box, test.sentence(lang))
             buttons = QHBoxLayout()
@@ -96,10 +107,6 @@ class ResultsPanel(QWidget):
             buttons.addStretch(1)
             box.layout().addLayout(buttons, box.layout().rowCount(), 0, 1, 6)
             self.verdicts.append(verdict)
-            self.body.addWidget(box)
-        for lift in results.lifts:
-            box = self._arms(titled(self.tr("Holdout (no message)"), lift.node_id), [lift.treated, lift.holdout])
-            self.verdicts.append(self._verdict(box, lift.sentence(lang)))
             self.body.addWidget(box)
         if not results.ab_tests and not results.lifts:
             self.body.addWidget(muted_label(self.tr(
