@@ -45,7 +45,7 @@ from engine.sync import UnreadableFile, generic
 from engine.sync.load import ImportSummary, import_file, write_rejects
 from engine.sync.mappings import list_mappings
 from engine.sync.parse import parse_file
-from engine.sync.records import ParsedOrder, ParseResult
+from engine.sync.records import ParsedOrder, ParseResult, Reject
 from engine.sync.sources import BY_NAME, header_keys
 from ui.context import AppContext
 from ui.widgets import muted_label, title_label
@@ -456,7 +456,7 @@ class ImportDialog(QDialog):
             "%1", f"{len(result.rejects):,}"))
         self.rejects.setRowCount(len(result.rejects))
         for row, reject in enumerate(result.rejects):
-            self._set(self.rejects, row, [str(reject.line), f"{self.reason(reject.reason_code)} ({reject.message})"])
+            self._set(self.rejects, row, [str(reject.line), self.reject_text(reject)])
 
     def _fill_preview(self, result: ParseResult) -> None:
         if result.kind == "orders":
@@ -503,7 +503,12 @@ class ImportDialog(QDialog):
                  "email": self.tr("Email"), "product_name": self.tr("Product name"), "option": self.tr("Option"),
                  "quantity": self.tr("Quantity"), "unit_price": self.tr("Unit price"),
                  "item_amount": self.tr("Item amount"), "category": self.tr("Category"),
-                 "coupon_code": self.tr("Coupon code"), "discount": self.tr("Discount"), "paid_at": self.tr("Paid at")}
+                 "coupon_code": self.tr("Coupon code"), "discount": self.tr("Discount"), "paid_at": self.tr("Paid at"),
+                 # and the other files' fields a rejected line can be about
+                 "order_amount": self.tr("Order amount"), "item_discount": self.tr("Item discount"),
+                 "cancelled_at": self.tr("Cancelled at"), "birthday": self.tr("Birthday"),
+                 "signed_up_at": self.tr("Signed up"), "sms_consent": self.tr("Text message consent"),
+                 "email_consent": self.tr("Email consent"), "at": self.tr("Opted out at")}
         return names.get(name, name)
 
     def requirement_name(self, group: str) -> str:
@@ -515,6 +520,15 @@ class ImportDialog(QDialog):
         return self.tr("Statuses read: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 and the like (or paid, shipped, "
                        "delivered, cancelled, refunded); any other is rejected. Without a status column every "
                        "order is paid.")
+
+    def reject_text(self, reject: Reject) -> str:
+        """Why a line was not taken, in the owner's words, with the cell it was about: "날짜를 읽을 수 없음
+        (주문일시: '어제쯤')". The file of rejected lines keeps the technical message too."""
+        reason = self.reason(reject.reason_code)
+        if not reject.field:
+            return reason
+        name = self.field_name(reject.field)
+        return f"{reason} ({name}: '{reject.value}')" if reject.value else f"{reason} ({name})"
 
     def reason(self, code: str) -> str:
         names = {"bad_date": self.tr("date not readable"), "bad_amount": self.tr("amount not readable"),
@@ -562,7 +576,7 @@ class ImportDialog(QDialog):
             "%1", f"{len(summary.rejects):,}"))
         self.rejects.setRowCount(len(summary.rejects))
         for row, reject in enumerate(summary.rejects):
-            self._set(self.rejects, row, [str(reject.line), f"{self.reason(reject.reason_code)} ({reject.message})"])
+            self._set(self.rejects, row, [str(reject.line), self.reject_text(reject)])
         self.save_rejects_button.setEnabled(bool(summary.rejects))
         self.message.setText(self.summary_text(summary))
         self.cancel_button.setText(self.tr("Close"))

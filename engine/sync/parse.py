@@ -34,10 +34,21 @@ _REASON_BY_FIELD = {
 
 
 class _LineError(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, field: str = "", value: object = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
+        self.value = "" if value is None else str(value)
+
+    def reject(self, line: int) -> Reject:
+        return Reject(line, self.code, self.message, self.field, self.value)
+
+
+def _raw(exc: ValueError) -> str:
+    """The cell an `Unreadable` was raised for, as text ("" for another ValueError)."""
+    raw = getattr(exc, "raw", None)
+    return "" if raw is None else str(raw)
 
 
 MappingArg = GenericMapping | Mapping[str, str] | None
@@ -212,7 +223,7 @@ def _value(parse: Any, get: _Getter, name: str, *args: Any) -> Any:
     try:
         return parse(get(name), *args)
     except ValueError as exc:
-        raise _LineError(_REASON_BY_FIELD.get(name, "bad_value"), f"{name}: {exc}") from None
+        raise _LineError(_REASON_BY_FIELD.get(name, "bad_value"), f"{name}: {exc}", name, _raw(exc)) from None
 
 
 class _Order:
@@ -250,8 +261,8 @@ def _status(source: Source, get: _Getter, raw: str | None) -> str:
     if status is None:
         if source.name == generic.SOURCE_NAME:
             raise _LineError("unknown_status", f"unknown order status {raw!r} (not a status word of a generic "
-                             "file: docs/file-formats.md)")
-        raise _LineError("unknown_status", f"unknown order status {raw!r}")
+                             "file: docs/file-formats.md)", "status", raw)
+        raise _LineError("unknown_status", f"unknown order status {raw!r}", "status", raw)
     return status
 
 
@@ -259,7 +270,7 @@ def _shopify_status(financial: str | None, fulfillment: str | None, cancelled_at
     """Shopify has two statuses (payment, fulfilment) and a cancel time; the app has one."""
     status = SHOPIFY.status(financial or "")
     if status is None:
-        raise _LineError("unknown_status", f"unknown order status {financial!r}")
+        raise _LineError("unknown_status", f"unknown order status {financial!r}", "status", financial)
     if cancelled_at and status != "refunded":
         return "cancelled"
     if status == "paid" and (fulfillment or "").lower() == "fulfilled":
@@ -385,7 +396,8 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
                 result.duplicate_lines += 1
                 continue
             if seen == "other":
-                reject = Reject(line, "conflicting_line", f"item {item_id} of order {order_id} appears again with other values")
+                reject = Reject(line, "conflicting_line", f"item {item_id} of order {order_id} appears again with other values",
+                                "order_id", order_id)
                 rejects.append(reject)
                 if order.bad is None:
                     order.bad = reject
@@ -455,11 +467,11 @@ def _parse_orders(source: Source, columns: Mapping[str, int], rows: Iterator[tup
                 None if category is None else intern(category, category), quantity, unit_price, amount, status))
             order.prints.append(fingerprint)
         except ValueError as exc:
-            order.bad = Reject(line, _REASON_BY_FIELD.get(field, "bad_value"), f"{field}: {exc}")
+            order.bad = Reject(line, _REASON_BY_FIELD.get(field, "bad_value"), f"{field}: {exc}", field, _raw(exc))
             rejects.append(order.bad)
             _later(order, line, item_id, fingerprint)
         except _LineError as error:
-            order.bad = Reject(line, error.code, error.message)
+            order.bad = error.reject(line)
             rejects.append(order.bad)
             _later(order, line, item_id, fingerprint)
     result.lines = lines
@@ -482,7 +494,8 @@ def _finish(source: Source, order: _Order, rejects: list[Reject]) -> ParsedOrder
         for line in sorted([item.line for item in order.items] + [later[0] for later in order.later]):
             if line != bad.line:
                 rejects.append(Reject(line, "order_rejected",
-                                      f"order {order.external_id} is not taken: line {bad.line} ({bad.reason_code})"))
+                                      f"order {order.external_id} is not taken: line {bad.line} ({bad.reason_code})",
+                                      "order_id", order.external_id))
         return None
     assert order.ordered_at is not None
     items = tuple(order.items)
@@ -556,14 +569,15 @@ def _parse_members(source: Source, columns: Mapping[str, int], rows: Iterator[tu
             if before == fingerprint:
                 result.duplicate_lines += 1
             else:
-                result.rejects.append(Reject(line, "conflicting_line", f"member {raw_id} appears again with other values"))
+                result.rejects.append(Reject(line, "conflicting_line", f"member {raw_id} appears again with other values",
+                                             "member_id", raw_id))
             continue
         seen[raw_id] = fingerprint
         try:
             try:
                 birthday, lunar = v.parse_birthday(get("birthday"), get("calendar"))
             except ValueError as exc:
-                raise _LineError("bad_date", f"birthday: {exc}") from None
+                raise _LineError("bad_date", f"birthday: {exc}", "birthday", _raw(exc)) from None
             result.customers.append(ParsedCustomer(
                 source=source.name, external_id=raw_id, line=line, name=v.text(get("name")),
                 phone=v.parse_phone(get("phone")), email=v.parse_email(get("email")),
@@ -573,7 +587,7 @@ def _parse_members(source: Source, columns: Mapping[str, int], rows: Iterator[tu
                 sms_consent=_value(v.parse_consent, get, "sms_consent"),
                 email_consent=_value(v.parse_consent, get, "email_consent")))
         except _LineError as error:
-            result.rejects.append(Reject(line, error.code, error.message))
+            result.rejects.append(error.reject(line))
 
 
 def _parse_optouts(columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], zone: tzinfo,
@@ -598,4 +612,4 @@ def _parse_optouts(columns: Mapping[str, int], rows: Iterator[tuple[int, Row]], 
             result.optouts.append(ParsedOptout(line=line, phone=phone, email=email,
                                                at=_value(v.parse_datetime, get, "at", zone)))
         except _LineError as error:
-            result.rejects.append(Reject(line, error.code, error.message))
+            result.rejects.append(error.reject(line))

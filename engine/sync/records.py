@@ -78,6 +78,8 @@ class Reject:
     line: int
     reason_code: str
     message: str
+    field: str = ""  # the field it was about ("ordered_at", "order_id"), when one
+    value: str = ""  # that field's cell as it was in the file ("어제쯤")
 
 
 @dataclass

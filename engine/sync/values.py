@@ -17,6 +17,14 @@ from engine.customers.phone import normalize_phone
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
+
+class Unreadable(ValueError):
+    """A cell the parser cannot read, with the cell as it was (the import shows it beside the reason)."""
+
+    def __init__(self, what: str, raw: object) -> None:
+        super().__init__(f"{what}: {raw!r}")
+        self.raw = raw
+
 _MONEY_NOISE = str.maketrans("", "", ",원₩ \u00a0")
 _DATE_SEPARATORS = str.maketrans("./", "--")
 _KOREAN_DATE = re.compile(
@@ -43,7 +51,7 @@ def parse_money(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"not an amount: {value!r}")
+        raise Unreadable("not an amount", value)
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -65,7 +73,7 @@ def money_text(raw: str) -> int | None:
         cleaned = cleaned[3:]
     if not cleaned:
         if raw.strip():
-            raise ValueError(f"not an amount: {raw!r}")
+            raise Unreadable("not an amount", raw)
         return None
     try:
         return int(cleaned)
@@ -74,7 +82,7 @@ def money_text(raw: str) -> int | None:
     try:
         return int(Decimal(cleaned).quantize(Decimal(1), ROUND_HALF_UP))
     except InvalidOperation:
-        raise ValueError(f"not an amount: {raw!r}") from None
+        raise Unreadable("not an amount", raw) from None
 
 
 def parse_quantity(value: object) -> int | None:
@@ -87,7 +95,10 @@ def parse_quantity(value: object) -> int | None:
 @lru_cache(maxsize=1024)
 def quantity_text(raw: str) -> int | None:
     """`parse_quantity` of a text cell (cached)."""
-    return _quantity(raw.replace("개", ""))
+    try:
+        return _quantity(raw.replace("개", ""))
+    except ValueError:
+        raise Unreadable("not a quantity", raw) from None  # the cell as written, "개" and all
 
 
 def _quantity(value: object) -> int | None:
@@ -95,7 +106,7 @@ def _quantity(value: object) -> int | None:
     if amount is None:
         return None
     if amount <= 0:
-        raise ValueError(f"not a quantity: {value!r}")
+        raise Unreadable("not a quantity", value)
     return amount
 
 
@@ -139,7 +150,7 @@ def _parse_datetime_text(raw: str) -> datetime:
         pass
     match = _KOREAN_DATE.match(raw)
     if match is None:
-        raise ValueError(f"not a date: {raw!r}")
+        raise Unreadable("not a date", raw)
     year, month, day, half, hour, minute, second = match.groups()
     h = int(hour or 0)
     if half in ("오후", "PM", "pm") and h < 12:
@@ -149,7 +160,7 @@ def _parse_datetime_text(raw: str) -> datetime:
     try:
         return datetime(int(year), int(month), int(day), h, int(minute or 0), int(second or 0))
     except ValueError:
-        raise ValueError(f"not a date: {raw!r}") from None
+        raise Unreadable("not a date", raw) from None
 
 
 @lru_cache(maxsize=65536)
@@ -245,4 +256,4 @@ def parse_consent(value: object) -> bool | None:
         return True
     if word in _NO:
         return False
-    raise ValueError(f"not a yes/no: {raw!r}")
+    raise Unreadable("not a yes/no", raw)

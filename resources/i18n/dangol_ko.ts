@@ -1321,29 +1321,29 @@
         <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/gallery.py" line="181" />
+        <location filename="../../ui/pages/gallery.py" line="189" />
         <source>%n step(s)</source>
         <translation>
             <numerusform>%n단계</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="183" />
+        <location filename="../../ui/pages/gallery.py" line="191" />
         <source>below: the whole flow</source>
         <translation>아래: 전체 흐름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="184" />
+        <location filename="../../ui/pages/gallery.py" line="192" />
         <source>The first steps are shown large; the strip below is the whole flow, the part shown large framed in blue.</source>
         <translation>앞 단계를 크게 보여 줍니다. 아래 띠는 전체 흐름이며, 크게 보이는 부분은 파란 테두리로 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="188" />
+        <location filename="../../ui/pages/gallery.py" line="196" />
         <source>Use this template</source>
         <translation>이 템플릿 쓰기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gallery.py" line="197" />
+        <location filename="../../ui/pages/gallery.py" line="205" />
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
@@ -1613,7 +1613,7 @@
     </message>
     <message>
         <location filename="../../ui/import_dialog.py" line="455" />
-        <location filename="../../ui/import_dialog.py" line="561" />
+        <location filename="../../ui/import_dialog.py" line="575" />
         <source>Rejected lines (not imported): %1</source>
         <translation>거부된 줄 (가져오지 않음): %1개</translation>
     </message>
@@ -1679,6 +1679,7 @@
     </message>
     <message>
         <location filename="../../ui/import_dialog.py" line="471" />
+        <location filename="../../ui/import_dialog.py" line="510" />
         <source>Signed up</source>
         <translation>가입일</translation>
     </message>
@@ -1739,6 +1740,7 @@
     </message>
     <message>
         <location filename="../../ui/import_dialog.py" line="501" />
+        <location filename="../../ui/import_dialog.py" line="508" />
         <source>Order amount</source>
         <translation>주문 금액</translation>
     </message>
@@ -1798,162 +1800,192 @@
         <translation>결제일시</translation>
     </message>
     <message>
+        <location filename="../../ui/import_dialog.py" line="508" />
+        <source>Item discount</source>
+        <translation>상품 할인</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="509" />
+        <source>Cancelled at</source>
+        <translation>취소 일시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="509" />
+        <source>Birthday</source>
+        <translation>생일</translation>
+    </message>
+    <message>
         <location filename="../../ui/import_dialog.py" line="510" />
+        <source>Text message consent</source>
+        <translation>문자 수신 동의</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="511" />
+        <source>Email consent</source>
+        <translation>이메일 수신 동의</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="511" />
+        <source>Opted out at</source>
+        <translation>수신거부 일시</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="515" />
         <source>order number</source>
         <translation>주문번호</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="510" />
+        <location filename="../../ui/import_dialog.py" line="515" />
         <source>order date</source>
         <translation>주문일시</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="511" />
+        <location filename="../../ui/import_dialog.py" line="516" />
         <source>an amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="511" />
+        <location filename="../../ui/import_dialog.py" line="516" />
         <source>member id, phone or email</source>
         <translation>회원 아이디·연락처·이메일 중 하나</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="515" />
+        <location filename="../../ui/import_dialog.py" line="520" />
         <source>Statuses read: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 and the like (or paid, shipped, delivered, cancelled, refunded); any other is rejected. Without a status column every order is paid.</source>
         <translation>읽는 상태: 결제완료, 배송중, 배송완료, 구매확정, 취소, 환불 등 (또는 paid, shipped, delivered, cancelled, refunded). 그 밖의 상태는 거부합니다. 상태 열이 없으면 모두 결제 완료로 봅니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="520" />
+        <location filename="../../ui/import_dialog.py" line="534" />
         <source>date not readable</source>
         <translation>날짜를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="520" />
+        <location filename="../../ui/import_dialog.py" line="534" />
         <source>amount not readable</source>
         <translation>금액을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="521" />
+        <location filename="../../ui/import_dialog.py" line="535" />
         <source>quantity not readable</source>
         <translation>수량을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="521" />
+        <location filename="../../ui/import_dialog.py" line="535" />
         <source>consent not readable</source>
         <translation>수신 동의 여부를 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="522" />
+        <location filename="../../ui/import_dialog.py" line="536" />
         <source>not a phone number or email</source>
         <translation>전화번호나 이메일이 아님</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="522" />
+        <location filename="../../ui/import_dialog.py" line="536" />
         <source>value not readable</source>
         <translation>값을 읽을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="523" />
+        <location filename="../../ui/import_dialog.py" line="537" />
         <source>no product name</source>
         <translation>상품명 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="523" />
+        <location filename="../../ui/import_dialog.py" line="537" />
         <source>no order status</source>
         <translation>주문 상태 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="524" />
+        <location filename="../../ui/import_dialog.py" line="538" />
         <source>unknown order status</source>
         <translation>알 수 없는 주문 상태</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="524" />
+        <location filename="../../ui/import_dialog.py" line="538" />
         <source>no order number</source>
         <translation>주문번호 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="525" />
+        <location filename="../../ui/import_dialog.py" line="539" />
         <source>appears again with other values</source>
         <translation>다른 값으로 다시 나옴</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="526" />
+        <location filename="../../ui/import_dialog.py" line="540" />
         <source>another line of this order was rejected</source>
         <translation>같은 주문의 다른 줄이 거부됨</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="527" />
+        <location filename="../../ui/import_dialog.py" line="541" />
         <source>no member id</source>
         <translation>회원 아이디 없음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="527" />
+        <location filename="../../ui/import_dialog.py" line="541" />
         <source>member id is masked</source>
         <translation>회원 아이디가 가려져 있음</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="545" />
+        <location filename="../../ui/import_dialog.py" line="559" />
         <source>Importing… (you can keep this window open)</source>
         <translation>가져오는 중… (잠시 기다려 주세요)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="555" />
+        <location filename="../../ui/import_dialog.py" line="569" />
         <source>Nothing was imported: </source>
         <translation>아무것도 가져오지 않았습니다: </translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="568" />
+        <location filename="../../ui/import_dialog.py" line="582" />
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="575" />
+        <location filename="../../ui/import_dialog.py" line="589" />
         <source>%1 new orders added and %2 updated.</source>
         <translation>주문 %1건을 새로 넣고 %2건을 고쳤습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="578" />
+        <location filename="../../ui/import_dialog.py" line="592" />
         <source>Customers: %1 new, %2 updated.</source>
         <translation>고객은 %1명이 새로 생기고 %2명이 고쳐졌습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="582" />
+        <location filename="../../ui/import_dialog.py" line="596" />
         <source>%1 opt-outs applied.</source>
         <translation>수신거부 %1건을 적용했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="584" />
+        <location filename="../../ui/import_dialog.py" line="598" />
         <source>%1 already stored as they are.</source>
         <translation>%1건은 이미 그대로 저장되어 있었습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="585" />
+        <location filename="../../ui/import_dialog.py" line="599" />
         <source>Rejected lines: %1.</source>
         <translation>거부된 줄 %1개.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="587" />
+        <location filename="../../ui/import_dialog.py" line="601" />
         <source>Column mapping saved as “%1”.</source>
         <translation>열 연결을 “%1”(으)로 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="595" />
+        <location filename="../../ui/import_dialog.py" line="609" />
         <source>Save rejected lines</source>
         <translation>거부된 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="596" />
+        <location filename="../../ui/import_dialog.py" line="610" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="602" />
+        <location filename="../../ui/import_dialog.py" line="616" />
         <source>The rejected lines could not be saved there.</source>
         <translation>그 위치에 거부된 줄을 저장하지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="605" />
+        <location filename="../../ui/import_dialog.py" line="619" />
         <source>Rejected lines saved to %1.</source>
         <translation>거부된 줄을 %1에 저장했습니다.</translation>
     </message>
@@ -2276,223 +2308,223 @@
 <context>
     <name>JourneysPage</name>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="70" />
+        <location filename="../../ui/pages/journeys.py" line="73" />
         <source>Sent (30 days)</source>
         <translation>보냄 (30일)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="70" />
+        <location filename="../../ui/pages/journeys.py" line="73" />
         <source>Ordered (30 days)</source>
         <translation>주문 고객 (30일)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="71" />
+        <location filename="../../ui/pages/journeys.py" line="74" />
         <source>Revenue (30 days)</source>
         <translation>매출 (30일)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="71" />
+        <location filename="../../ui/pages/journeys.py" line="74" />
         <source>ROI (30 days)</source>
         <translation>ROI (30일)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="72" />
+        <location filename="../../ui/pages/journeys.py" line="75" />
         <source>Messages sent in the last 30 days</source>
         <translation>최근 30일 동안 보낸 메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="73" />
+        <location filename="../../ui/pages/journeys.py" line="76" />
         <source>Customers whose order in the last 30 days counts for this journey (last touch, or its coupon code)</source>
         <translation>최근 30일 주문이 이 여정의 전환으로 셈해진 고객 (마지막 메시지, 또는 이 여정의 쿠폰 코드)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="75" />
+        <location filename="../../ui/pages/journeys.py" line="78" />
         <source>What those orders were paid</source>
         <translation>그 주문의 결제 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="76" />
+        <location filename="../../ui/pages/journeys.py" line="79" />
         <source>(revenue − message cost − discount) ÷ (message cost + discount)</source>
         <translation>(매출 − 메시지 비용 − 할인) ÷ (메시지 비용 + 할인)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="49" />
+        <location filename="../../ui/pages/journeys.py" line="52" />
         <source>Journeys</source>
         <translation>여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="51" />
+        <location filename="../../ui/pages/journeys.py" line="54" />
         <source>Each journey greets, thanks or wins back customers on its own. Start from the template gallery.</source>
         <translation>여정은 고객을 알아서 맞이하고, 감사 인사를 하고, 다시 불러옵니다. 템플릿 갤러리에서 시작해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="53" />
-        <location filename="../../ui/pages/journeys.py" line="170" />
+        <location filename="../../ui/pages/journeys.py" line="56" />
+        <location filename="../../ui/pages/journeys.py" line="186" />
         <source>Open editor</source>
         <translation>편집기 열기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="54" />
+        <location filename="../../ui/pages/journeys.py" line="57" />
         <source>New blank journey</source>
         <translation>빈 여정 만들기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="55" />
+        <location filename="../../ui/pages/journeys.py" line="58" />
         <source>An empty canvas: you pick how customers enter and build the steps.</source>
         <translation>빈 캔버스에서 시작합니다. 고객이 들어오는 방법을 고르고 단계를 직접 만듭니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="56" />
+        <location filename="../../ui/pages/journeys.py" line="59" />
         <source>New from template…</source>
         <translation>템플릿으로 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="57" />
+        <location filename="../../ui/pages/journeys.py" line="60" />
         <source>Duplicate</source>
         <translation>복제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="58" />
+        <location filename="../../ui/pages/journeys.py" line="61" />
         <source>Rename…</source>
         <translation>이름 바꾸기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="59" />
+        <location filename="../../ui/pages/journeys.py" line="62" />
         <source>Import…</source>
         <translation>가져오기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="60" />
+        <location filename="../../ui/pages/journeys.py" line="63" />
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="61" />
+        <location filename="../../ui/pages/journeys.py" line="64" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="69" />
-        <location filename="../../ui/pages/journeys.py" line="228" />
+        <location filename="../../ui/pages/journeys.py" line="72" />
+        <location filename="../../ui/pages/journeys.py" line="244" />
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="69" />
+        <location filename="../../ui/pages/journeys.py" line="72" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="69" />
+        <location filename="../../ui/pages/journeys.py" line="72" />
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="69" />
+        <location filename="../../ui/pages/journeys.py" line="72" />
         <source>Customers in it</source>
         <translation>진행 중인 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="71" />
+        <location filename="../../ui/pages/journeys.py" line="74" />
         <source>Changed</source>
         <translation>수정한 때</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="70" />
+        <location filename="../../ui/pages/journeys.py" line="73" />
         <source>Conversions</source>
         <translation>전환 (주문)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="87" />
+        <location filename="../../ui/pages/journeys.py" line="93" />
         <source>No journeys yet. Pick one in the template gallery to begin.</source>
         <translation>아직 여정이 없습니다. 템플릿 갤러리에서 하나 골라 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="105" />
+        <location filename="../../ui/pages/journeys.py" line="111" />
         <source>draft</source>
         <translation>초안</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="105" />
+        <location filename="../../ui/pages/journeys.py" line="111" />
         <source>live</source>
         <translation>운영 중</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="105" />
+        <location filename="../../ui/pages/journeys.py" line="111" />
         <source>paused</source>
         <translation>일시 중지</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="106" />
+        <location filename="../../ui/pages/journeys.py" line="112" />
         <source>archived</source>
         <translation>보관됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="120" />
-        <location filename="../../ui/pages/journeys.py" line="138" />
+        <location filename="../../ui/pages/journeys.py" line="127" />
+        <location filename="../../ui/pages/journeys.py" line="153" />
         <source>(no name)</source>
         <translation>(이름 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="193" />
+        <location filename="../../ui/pages/journeys.py" line="209" />
         <source>New journey</source>
         <translation>새 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="207" />
+        <location filename="../../ui/pages/journeys.py" line="223" />
         <source>%1 (copy)</source>
         <translation>%1 (사본)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="220" />
-        <location filename="../../ui/pages/journeys.py" line="225" />
-        <location filename="../../ui/pages/journeys.py" line="229" />
+        <location filename="../../ui/pages/journeys.py" line="236" />
+        <location filename="../../ui/pages/journeys.py" line="241" />
+        <location filename="../../ui/pages/journeys.py" line="245" />
         <source>Rename</source>
         <translation>이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="220" />
+        <location filename="../../ui/pages/journeys.py" line="236" />
         <source>New name</source>
         <translation>새 이름</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="225" />
+        <location filename="../../ui/pages/journeys.py" line="241" />
         <source>A journey needs a name.</source>
         <translation>여정 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="237" />
+        <location filename="../../ui/pages/journeys.py" line="253" />
         <source>Import a journey</source>
         <translation>여정 가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="237" />
-        <location filename="../../ui/pages/journeys.py" line="255" />
+        <location filename="../../ui/pages/journeys.py" line="253" />
+        <location filename="../../ui/pages/journeys.py" line="271" />
         <source>Journey files (*.json)</source>
         <translation>여정 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="244" />
+        <location filename="../../ui/pages/journeys.py" line="260" />
         <source>Import</source>
         <translation>가져오기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="254" />
+        <location filename="../../ui/pages/journeys.py" line="270" />
         <source>Export a journey</source>
         <translation>여정 내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="261" />
+        <location filename="../../ui/pages/journeys.py" line="277" />
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="271" />
+        <location filename="../../ui/pages/journeys.py" line="287" />
         <source>Delete journey</source>
         <translation>여정 삭제</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/journeys.py" line="272" />
+        <location filename="../../ui/pages/journeys.py" line="288" />
         <source>Delete '%1'? Its history and the customers in it are removed too. This cannot be undone.</source>
         <translation>'%1'을(를) 삭제할까요? 기록과 진행 중인 고객도 함께 지워지며 되돌릴 수 없습니다.</translation>
     </message>
@@ -2909,82 +2941,82 @@
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="71" />
+        <location filename="../../ui/pages/messages.py" line="73" />
         <source>Select a message to read it whole here.</source>
         <translation>메시지를 고르면 여기에 전체 내용이 나옵니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="78" />
+        <location filename="../../ui/pages/messages.py" line="80" />
         <source>No messages yet. They appear here once a published journey runs.</source>
         <translation>아직 메시지가 없습니다. 게시한 여정이 돌아가면 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105" />
+        <location filename="../../ui/pages/messages.py" line="107" />
         <source>Ad</source>
         <translation>광고</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="105" />
+        <location filename="../../ui/pages/messages.py" line="107" />
         <source>Information</source>
         <translation>정보</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="111" />
+        <location filename="../../ui/pages/messages.py" line="113" />
         <source>Reason: %1</source>
         <translation>이유: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="113" />
+        <location filename="../../ui/pages/messages.py" line="115" />
         <source>Subject: %1</source>
         <translation>제목: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="146" />
+        <location filename="../../ui/pages/messages.py" line="148" />
         <source>waiting</source>
         <translation>대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="146" />
+        <location filename="../../ui/pages/messages.py" line="148" />
         <source>sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="146" />
+        <location filename="../../ui/pages/messages.py" line="148" />
         <source>skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="147" />
+        <location filename="../../ui/pages/messages.py" line="149" />
         <source>held for review</source>
         <translation>확인 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="147" />
+        <location filename="../../ui/pages/messages.py" line="149" />
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="147" />
+        <location filename="../../ui/pages/messages.py" line="149" />
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="156" />
+        <location filename="../../ui/pages/messages.py" line="158" />
         <source>All journeys</source>
         <translation>모든 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="159" />
+        <location filename="../../ui/pages/messages.py" line="161" />
         <source>Deleted journeys</source>
         <translation>삭제된 여정</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="193" />
+        <location filename="../../ui/pages/messages.py" line="196" />
         <source>(deleted)</source>
         <translation>(삭제됨)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages.py" line="207" />
+        <location filename="../../ui/pages/messages.py" line="211" />
         <source>Showing the latest %1 of %2 messages; choose a status or a journey to see others.</source>
         <translation>전체 %2건 가운데 최근 %1건을 보여 줍니다. 다른 메시지는 상태나 여정을 골라 보세요.</translation>
     </message>
@@ -3224,187 +3256,187 @@
         <translation>새로 고침</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="121" />
-        <location filename="../../ui/editor/results_panel.py" line="153" />
+        <location filename="../../ui/editor/results_panel.py" line="128" />
+        <location filename="../../ui/editor/results_panel.py" line="160" />
         <source>Customers</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="122" />
+        <location filename="../../ui/editor/results_panel.py" line="129" />
         <source>Entered</source>
         <translation>들어옴</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="123" />
+        <location filename="../../ui/editor/results_panel.py" line="130" />
         <source>Waiting</source>
         <translation>대기 중</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="124" />
+        <location filename="../../ui/editor/results_panel.py" line="131" />
         <source>Finished</source>
         <translation>마침</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="125" />
+        <location filename="../../ui/editor/results_panel.py" line="132" />
         <source>Left</source>
         <translation>나감</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="126" />
         <location filename="../../ui/editor/results_panel.py" line="133" />
+        <location filename="../../ui/editor/results_panel.py" line="140" />
         <source>Failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="129" />
+        <location filename="../../ui/editor/results_panel.py" line="136" />
         <source>Messages</source>
         <translation>메시지</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="130" />
+        <location filename="../../ui/editor/results_panel.py" line="137" />
         <source>Sent</source>
         <translation>보냄</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="131" />
+        <location filename="../../ui/editor/results_panel.py" line="138" />
         <source>Skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="132" />
+        <location filename="../../ui/editor/results_panel.py" line="139" />
         <source>Not sent yet</source>
         <translation>발송 대기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="134" />
+        <location filename="../../ui/editor/results_panel.py" line="141" />
         <source>Cost</source>
         <translation>비용</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="108" />
+        <location filename="../../ui/editor/results_panel.py" line="115" />
         <source>Conversions</source>
         <translation>전환</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="109" />
+        <location filename="../../ui/editor/results_panel.py" line="116" />
         <source>Customers who ordered</source>
         <translation>주문한 고객</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="110" />
+        <location filename="../../ui/editor/results_panel.py" line="117" />
         <source>Orders</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="111" />
+        <location filename="../../ui/editor/results_panel.py" line="118" />
         <source>Revenue</source>
         <translation>매출</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="112" />
+        <location filename="../../ui/editor/results_panel.py" line="119" />
         <source>Coupons used</source>
         <translation>쿠폰 사용</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="113" />
+        <location filename="../../ui/editor/results_panel.py" line="120" />
         <source>Discount given</source>
         <translation>할인해 준 금액</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="114" />
+        <location filename="../../ui/editor/results_panel.py" line="121" />
         <source>Message cost</source>
         <translation>메시지 비용</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="115" />
+        <location filename="../../ui/editor/results_panel.py" line="122" />
         <source>Net result</source>
         <translation>순이익</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="116" />
+        <location filename="../../ui/editor/results_panel.py" line="123" />
         <source>ROI</source>
         <translation>ROI</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="84" />
+        <location filename="../../ui/editor/results_panel.py" line="95" />
         <source>A/B test</source>
         <translation>A/B 테스트</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="88" />
-        <location filename="../../ui/editor/results_panel.py" line="190" />
-        <location filename="../../ui/editor/results_panel.py" line="204" />
-        <location filename="../../ui/editor/results_panel.py" line="208" />
+        <location filename="../../ui/editor/results_panel.py" line="99" />
+        <location filename="../../ui/editor/results_panel.py" line="197" />
+        <location filename="../../ui/editor/results_panel.py" line="211" />
+        <location filename="../../ui/editor/results_panel.py" line="215" />
         <source>Make %1 the only path</source>
         <translation>%1만 남기기</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="89" />
+        <location filename="../../ui/editor/results_panel.py" line="100" />
         <source>Publishes a new version without this split: everyone goes this arm's way. Customers already on the other arm finish it.</source>
         <translation>이 나누기를 없앤 새 버전을 게시합니다: 모두 이쪽 길로 갑니다. 이미 다른 쪽에 있는 고객은 그 길을 마칩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="101" />
+        <location filename="../../ui/editor/results_panel.py" line="89" />
         <source>Holdout (no message)</source>
         <translation>비교군 (메시지 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="106" />
+        <location filename="../../ui/editor/results_panel.py" line="113" />
         <source>Add an A/B split to compare two versions, or give it a holdout share to see what the journey adds over sending nothing.</source>
         <translation>두 안을 비교하려면 A/B 테스트를 넣으세요. 비교군 비율을 주면 아무것도 보내지 않았을 때보다 여정이 얼마나 나은지 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="153" />
+        <location filename="../../ui/editor/results_panel.py" line="160" />
         <source>Group</source>
         <translation>그룹</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="153" />
+        <location filename="../../ui/editor/results_panel.py" line="160" />
         <source>Ordered</source>
         <translation>주문</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="153" />
+        <location filename="../../ui/editor/results_panel.py" line="160" />
         <source>Rate (95%)</source>
         <translation>전환율 (95% 구간)</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="154" />
+        <location filename="../../ui/editor/results_panel.py" line="161" />
         <source>Revenue per customer</source>
         <translation>1인당 매출</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="159" />
+        <location filename="../../ui/editor/results_panel.py" line="166" />
         <source>Holdout</source>
         <translation>비교군</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="159" />
+        <location filename="../../ui/editor/results_panel.py" line="166" />
         <source>With the journey</source>
         <translation>여정 받음</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="191" />
+        <location filename="../../ui/editor/results_panel.py" line="198" />
         <source>Publish a new version in which everyone goes the way of %1? The split and the steps only the other arm reached are removed; customers already on them finish on the old version.</source>
         <translation>모두 %1 쪽으로 가는 새 버전을 게시할까요? 나누기와 다른 쪽만 거치던 단계는 없어지고, 이미 그 단계에 있는 고객은 이전 버전에서 마칩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="200" />
+        <location filename="../../ui/editor/results_panel.py" line="207" />
         <source>The journey has changes that are not published yet: publish or undo them first.</source>
         <translation>게시하지 않은 변경이 있습니다: 먼저 게시하거나 되돌리세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="202" />
+        <location filename="../../ui/editor/results_panel.py" line="209" />
         <source>Publish the journey first.</source>
         <translation>여정을 먼저 게시하세요.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="203" />
+        <location filename="../../ui/editor/results_panel.py" line="210" />
         <source>This split is no longer in the journey.</source>
         <translation>이 A/B 테스트는 더 이상 여정에 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/editor/results_panel.py" line="209" />
+        <location filename="../../ui/editor/results_panel.py" line="216" />
         <source>The new version has problems to fix first (%1).</source>
         <translation>새 버전에 먼저 고칠 문제가 있습니다 (%1개).</translation>
     </message>
@@ -3712,67 +3744,67 @@
         <translation>테마</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="108" />
+        <location filename="../../ui/pages/settings.py" line="112" />
         <source>Webhook (for any channel set to it)</source>
         <translation>웹훅 (웹훅으로 보내도록 한 채널에 사용)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="132" />
+        <location filename="../../ui/pages/settings.py" line="137" />
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="173" />
+        <location filename="../../ui/pages/settings.py" line="184" />
         <source>off</source>
         <translation>끄기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="209" />
+        <location filename="../../ui/pages/settings.py" line="220" />
         <source>Test connection</source>
         <translation>연결 테스트</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="210" />
+        <location filename="../../ui/pages/settings.py" line="221" />
         <source>Send a test to me</source>
         <translation>나에게 테스트 보내기</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="218" />
+        <location filename="../../ui/pages/settings.py" line="229" />
         <source>my number (empty: the shop contact)</source>
         <translation>받을 번호 (비우면 쇼핑몰 연락처)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="237" />
+        <location filename="../../ui/pages/settings.py" line="248" />
         <source>Sending a test…</source>
         <translation>테스트 메시지를 보내는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="237" />
+        <location filename="../../ui/pages/settings.py" line="248" />
         <source>Connecting…</source>
         <translation>연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="300" />
+        <location filename="../../ui/pages/settings.py" line="311" />
         <source>saved in the system keyring; type to replace it</source>
         <translation>시스템 키체인에 저장됨 (바꾸려면 새로 입력)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="301" />
+        <location filename="../../ui/pages/settings.py" line="312" />
         <source>kept in the system keyring</source>
         <translation>시스템 키체인에 보관됩니다</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="353" />
+        <location filename="../../ui/pages/settings.py" line="381" />
         <source> and %1 more</source>
         <translation> 외 %1개</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="355" />
+        <location filename="../../ui/pages/settings.py" line="383" />
         <source>Saved: %1.</source>
         <translation>저장했습니다: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="357" />
+        <location filename="../../ui/pages/settings.py" line="385" />
         <source>Saved (nothing had changed).</source>
         <translation>저장했습니다 (바뀐 설정이 없습니다).</translation>
     </message>
@@ -3782,12 +3814,12 @@
         <translation>이 PC에는 시스템 키체인이 없어 비밀번호, API 키, 웹훅 주소를 저장할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="344" />
+        <location filename="../../ui/pages/settings.py" line="372" />
         <source>Not saved: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="373" />
+        <location filename="../../ui/pages/settings.py" line="401" />
         <source>Saved, but the start-up entry could not be changed: %1</source>
         <translation>저장했지만 PC 시작 항목을 바꾸지 못했습니다: %1</translation>
     </message>

@@ -165,6 +165,10 @@ def test_bad_rows_are_rejected_with_line_numbers_and_the_rest_is_read(tmp_path: 
         (3, "bad_date"), (4, "order_rejected"), (5, "bad_quantity"), (6, "unknown_status"), (7, "missing_order_id"),
         (8, "bad_amount")]
     assert result.lines == 8
+    # each says which field and which cell (the import window shows them beside the reason)
+    assert [(reject.field, reject.value) for reject in result.rejects] == [
+        ("ordered_at", "어제"), ("order_id", "A3"), ("quantity", "두 개"), ("status", "알 수 없음"), ("", ""),
+        ("unit_price", "공짜")]
 
 
 def test_duplicate_lines_count_once(tmp_path: Path) -> None:
@@ -226,6 +230,7 @@ def test_cafe24_members_with_consents_and_birthdays(tmp_path: Path) -> None:
     assert hong.signed_up_at == datetime(2025, 1, 2, 0, 0, tzinfo=UTC)
     assert (kim.sms_consent, kim.email_consent, kim.phone, kim.birthday) == (False, True, None, None)
     assert [(reject.line, reject.reason_code) for reject in result.rejects] == [(4, "masked_id"), (5, "bad_consent")]
+    assert (result.rejects[1].field, result.rejects[1].value) == ("sms_consent", "아마도")
 
 
 def test_optout_lists_with_and_without_header(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_preview_import_and_rejects_of_a_cafe24_csv(qtbot, tmp_path: Path, artif
     assert first == ["20260302-0000001", "2026-03-02 10:00", "홍길동", "45,000원", "배송 완료"]
     assert dialog.preview.item(1, 4).text() == "입금 전"
     assert dialog.rejects.rowCount() == 1 and dialog.rejects.item(0, 0).text() == "5"
-    assert "날짜" in dialog.rejects.item(0, 1).text()
+    assert dialog.rejects.item(0, 1).text() == "날짜를 읽을 수 없음 (주문일시: '어제쯤')"  # Korean, with the cell
     assert order_count(db) == 0 and not changed  # the preview writes nothing
     assert dialog.grab().save(str(artifacts / "import-preview.png"))
 
