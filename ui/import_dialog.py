@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine import config
+from engine.customers.phone import format_phone
 from engine.money import won
 from engine.sync import UnreadableFile, generic
 from engine.sync.load import ImportSummary, import_file, write_rejects
@@ -469,12 +470,12 @@ class ImportDialog(QDialog):
         elif result.kind == "members":
             headers = [self.tr("Member id"), self.tr("Name"), self.tr("Phone"), self.tr("Email"),
                        self.tr("Signed up"), self.tr("Grade")]
-            rows = [[c.external_id, c.name or "", c.phone or "", c.email or "", _local(c.signed_up_at, self.zone),
+            rows = [[c.external_id, c.name or "", format_phone(c.phone), c.email or "", _local(c.signed_up_at, self.zone),
                      c.grade or ""] for c in result.customers[:PREVIEW_ROWS]]
             shown, total = len(rows), len(result.customers)
         else:
             headers = [self.tr("Line"), self.tr("Phone"), self.tr("Email")]
-            rows = [[str(o.line), o.phone or "", o.email or ""] for o in result.optouts[:PREVIEW_ROWS]]
+            rows = [[str(o.line), format_phone(o.phone), o.email or ""] for o in result.optouts[:PREVIEW_ROWS]]
             shown, total = len(rows), len(result.optouts)
         self.preview_title.setText(self.tr("As it will be stored (first %1 of %2):")
                                    .replace("%1", f"{shown:,}").replace("%2", f"{total:,}"))
@@ -678,7 +679,7 @@ def _header_index(header: list[str], wanted: str) -> int:
 
 def _customer_key(order: ParsedOrder) -> str:
     """How the order finds its customer: the member id, else the phone, else the email."""
-    return order.customer_external_id or order.buyer_phone or order.buyer_email or ""
+    return order.customer_external_id or format_phone(order.buyer_phone) or order.buyer_email or ""  # 010-…, as written
 
 
 def dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:

@@ -55,7 +55,7 @@ def test_the_mapping_step_suggests_blocks_with_a_reason_and_imports(qtbot, tmp_p
     assert "직접 만든 주문 파일" in dialog.source_label.text() and "cp949" in dialog.source_label.text()
     assert dialog.preview.rowCount() == 3
     first = [dialog.preview.item(0, column).text() for column in range(7)]
-    assert first == ["1001", "2026-03-01 10:00", "홍길동", "45,000원", "결제 완료", "2", "+821012345678"]
+    assert first == ["1001", "2026-03-01 10:00", "홍길동", "45,000원", "결제 완료", "2", "010-1234-5678"]  # as an owner writes it
     assert [dialog.rejects.item(row, 0).text() for row in range(dialog.rejects.rowCount())] == ["6", "7"]
     assert "알 수 없는 주문 상태" in dialog.rejects.item(0, 1).text()
     assert dialog.import_button.isEnabled() and dialog.import_reason.text() == ""
