@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import itertools
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -205,10 +206,18 @@ def test_the_pdf_is_text_not_a_picture_and_no_page_cuts_a_card_or_chart(qtbot, d
     reader = PdfReader(str(pdf))
     assert len(reader.pages) == pages >= 2
     text = "\n".join(sheet.extract_text() for sheet in reader.pages)
-    # the words (Qt maps the spaces and punctuation of an OpenType CJK font's subset to glyph numbers in the
-    # text layer, so a phrase with a space is not searched for here; on screen and on paper they are right)
-    for word in ("단골여정", "리포트", "매출", "재구매율", "코호트", "세그먼트"):
+    # the words, the phrases and the figures copy out as they read (ui/pdf_text.py, dashboard._shaped_for_pdf)
+    for word in ("단골여정 리포트", "매출", "재구매율", "코호트", "세그먼트", "재구매 고객 매출", "구매 간격(일)"):
         assert word in text, word
+    assert re.search(r"\d{4}-\d{2}-\d{2} ~ \d{4}-\d{2}-\d{2}", text), text[:200]  # the period, with its dashes
+    assert re.search(r"\d{1,3}(,\d{3})+원", text)  # amounts with their commas
+    assert not re.findall(r"[\x00-\x08\x0b-\x1f]", text) and "\t" not in text  # no glyph numbers, no tabs
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QWidget
+
+    left = [widget for widget in page.content.findChildren(QWidget)  # the screen's fonts are put back
+            if QFont.Tag("locl") in widget.font().featureTags()]
+    assert not left
     assert all(sheet.extract_text().strip() for sheet in reader.pages)  # no blank page
     # not a picture of each page (as the PDF was before): the few pictures in it are a chart's small parts
     widths = [int(picture.get_object()["/Width"]) for sheet in reader.pages

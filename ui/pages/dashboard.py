@@ -66,6 +66,7 @@ from ui.charts import LinesChart, RevenueOrdersChart, StackedBarsChart, full_won
 from ui.context import AppContext
 from ui.pages.dashboard_journeys import JourneyResultsBox
 from ui.pages.dashboard_lists import DashboardLists
+from ui.pdf_text import fix_spaces, plain_shaping
 from ui.widgets import FigureCard, muted_label, title_label
 
 CARD_COLUMNS = 5
@@ -584,7 +585,8 @@ class DashboardPage(QWidget):
         writer.setResolution(300)
         writer.setTitle(self.tr("Dangol report"))
         writer.setCreator("Dangol")
-        with self._laid_out_for_print() as content:
+        # the fonts made plain first, so the page is laid out with the widths it is drawn with
+        with plain_shaping(self.content), self._laid_out_for_print() as content:
             page = writer.pageLayout().paintRectPixels(writer.resolution())
             scale = page.width() / content.width()
             slices = page_slices(content, page.height() / scale)
@@ -603,6 +605,7 @@ class DashboardPage(QWidget):
                     painter.restore()
             finally:
                 painter.end()
+        fix_spaces(path)  # every space copies out as a space (Qt's map gives tabs, or nothing after Hangul)
         return len(slices)
 
     def sizeHint(self) -> QSize:
