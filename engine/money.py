@@ -6,12 +6,13 @@ from typing import Any
 
 
 def won(amount: Any, lang: str = "ko") -> str:
-    """"12,345원" for 12345, "30,000.00", "30,000원" ("12,345 won" in English); text that is not an amount comes
-    back as it was."""
-    unit = "원" if lang == "ko" else " won"
-    if amount is None or amount == "":
-        return f"0{unit}"
+    """"12,345원" for 12345, "30,000.00", "30,000원" ("₩12,345" in English, as the dashboard's charts and cards
+    write it); text that is not an amount comes back as it was."""
     try:
-        return f"{int(float(str(amount).replace(',', '').replace('원', '').strip())):,}{unit}"
+        value = 0 if amount is None or amount == "" else \
+            int(float(str(amount).replace(",", "").replace("원", "").replace("₩", "").strip()))
     except ValueError:
         return str(amount)
+    if lang == "ko":
+        return f"{value:,}원"
+    return f"-₩{-value:,}" if value < 0 else f"₩{value:,}"

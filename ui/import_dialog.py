@@ -464,7 +464,7 @@ class ImportDialog(QDialog):
             headers = [self.tr("Order no."), self.tr("Ordered at"), self.tr("Buyer"), self.tr("Amount"),
                        self.tr("Status"), self.tr("Items"), self.tr("Member id, phone or email")]
             rows = [[order.external_id, _local(order.ordered_at, self.zone), order.buyer_name or "",
-                     won(order.amount), self.status(order.status), str(len(order.items)), _customer_key(order)]
+                     won(order.amount, self.ctx.lang), self.status(order.status), str(len(order.items)), _customer_key(order)]
                     for order in result.orders[:PREVIEW_ROWS]]
             shown, total = len(rows), len(result.orders)
         elif result.kind == "members":

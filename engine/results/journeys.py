@@ -19,6 +19,7 @@ from engine import config
 from engine.customers.stats import COUNTED_STATUSES
 from engine.journey.registry import REGISTRY
 from engine.journey_store import find_row
+from engine.money import won as money_won
 from engine.results import stats
 from engine.runtime.writes import parse_utc, utc_text
 from storage.models import ACTIVE, SPLIT, Coupon, Enrollment, Order, OutboxMessage, StepLog
@@ -846,11 +847,12 @@ def _p_text(p: float) -> str:
 def _won_signed(value: float, lang: str = "ko") -> str:
     rounded = round(value)
     sign = "+" if rounded > 0 else "−" if rounded < 0 else ""
-    return f"{sign}{abs(rounded):,}원" if lang == "ko" else f"{sign}{abs(rounded):,} won"
+    return f"{sign}{abs(rounded):,}원" if lang == "ko" else f"{sign}₩{abs(rounded):,}"
 
 
 def won(value: int, lang: str = "ko") -> str:
-    return f"{value:,}원" if lang == "ko" else f"{value:,} won"
+    """12,345원; in English ₩12,345, as the dashboard writes it (engine.money.won)."""
+    return money_won(value, lang)
 
 
 def roi_text(roi: float | None) -> str:

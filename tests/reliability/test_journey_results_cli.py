@@ -39,7 +39,7 @@ def test_results_cli(tmp_path: Path) -> None:
     assert english.returncode == 0, english.stderr
     recent = _main(*base, "journey", "results", "jjjjjjjj", "--days", "5")
     assert recent.returncode == 0, recent.stderr
-    assert "A conversion is an order within 7 days" in recent.stdout and "revenue 8,000 won" in recent.stdout
+    assert "A conversion is an order within 7 days" in recent.stdout and "revenue ₩8,000" in recent.stdout
 
     for wrong, words in ((("journey", "results", "nothing-like-it"), "no journey"),
                          (("journey", "results", "jjjjjjjj", "--days", "0"), "--days")):

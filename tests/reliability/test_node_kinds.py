@@ -158,10 +158,10 @@ def test_triggers_history_window_comes_from_each_kind() -> None:
 
 
 def test_card_summaries_say_won_in_each_language() -> None:
-    """A card's line in English says "5,000 won", not "5,000원" (the editor and the timeline show it)."""
+    """A card's line in English says "₩5,000", not "5,000원" (the editor and the timeline show it)."""
     coupon = {"discount_type": "won", "amount": 5000, "valid_days": 14}
     assert summarize("action.coupon", coupon, "ko") == "5,000원 쿠폰, 14일"
-    assert summarize("action.coupon", coupon, "en") == "5,000 won coupon, 14 days"
-    assert summarize("trigger.order_placed", {"which": "any", "min_amount": 30000}, "en").endswith("≥ 30,000 won")
+    assert summarize("action.coupon", coupon, "en") == "₩5,000 coupon, 14 days"
+    assert summarize("trigger.order_placed", {"which": "any", "min_amount": 30000}, "en").endswith("≥ ₩30,000")
     rule = {"rules": [{"field": "total_spent", "op": "gte", "value": 100000}]}
-    assert "100,000 won" in summarize("condition", rule, "en") and "100,000원" in summarize("condition", rule, "ko")
+    assert "₩100,000" in summarize("condition", rule, "en") and "100,000원" in summarize("condition", rule, "ko")

@@ -150,8 +150,8 @@ class CustomerDialog(QDialog):
                 (self.tr("Membership tier"), customer_tier(session, self.customer_id)),
                 (self.tr("Birthday"), customer.birthday.isoformat() if customer.birthday else ""),
                 (self.tr("Signed up"), local_time(customer.signed_up_at, with_time=False)),
-                (self.tr("Orders"), f"{count:,}"), (self.tr("Total spent"), won(spent)),
-                (self.tr("Average order"), won(spent // count if count else 0)),
+                (self.tr("Orders"), f"{count:,}"), (self.tr("Total spent"), won(spent, self.ctx.lang)),
+                (self.tr("Average order"), won(spent // count if count else 0, self.ctx.lang)),
                 (self.tr("First order"), local_time(stats.first_order_at if stats else None, with_time=False)),
                 (self.tr("Last order"), local_time(last, with_time=False)),
                 (self.tr("Tags"), ", ".join(f"#{t}" for t in tags)),
@@ -162,7 +162,7 @@ class CustomerDialog(QDialog):
         self.orders.setRowCount(len(orders))
         for index, (at, number, amount, status) in enumerate(orders):
             shown = self.ctx.label(*ORDER_STATUS_LABELS.get(status, (status, status)))
-            for column, value in enumerate((local_time(at), number, won(amount), shown)):
+            for column, value in enumerate((local_time(at), number, won(amount, self.ctx.lang), shown)):
                 self.orders.setItem(index, column, QTableWidgetItem(value))
         for channel, (check, note) in self.consent_boxes.items():
             consent = consents.get(channel)

@@ -169,7 +169,7 @@ class CustomerTableModel(QAbstractTableModel):
         if column == 4:
             return f"{count or 0:,}"
         if column == 5:
-            return won(spent)
+            return won(spent, self.ctx.lang)
         if column == 6:
             return local_time(last, with_time=False)
         if column == 7:
