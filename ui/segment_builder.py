@@ -132,7 +132,9 @@ class RuleRow(QFrame):
             if kind == "won":
                 box.setSingleStep(10_000)
                 box.setGroupSeparatorShown(True)
-            if kind in UNITS:
+            if kind == "won" and self.ctx.lang != "ko":
+                box.setPrefix("₩")  # ₩300,000, as English money reads everywhere in the app
+            elif kind in UNITS:
                 ko, en = UNITS[kind]
                 box.setSuffix(self.ctx.label(ko, en))
             box.setValue(3 if kind in {"category", "product"} else 1)

@@ -93,7 +93,9 @@ class TemplateForm(QDialog):
             spin.setRange(-SPIN_LIMIT, SPIN_LIMIT)
             spin.setGroupSeparatorShown(field.unit == "won")
             suffix = field.suffix(self.lang)
-            if suffix:
+            if field.unit == "won" and self.lang != "ko":
+                spin.setPrefix("₩")  # ₩5,000, as money reads in English everywhere in the app
+            elif suffix:
                 spin.setSuffix(suffix if suffix == "%" else f" {suffix}")
             spin.setValue(int(field.default or 0))
             if field.minimum is not None and field.maximum is not None:

@@ -81,6 +81,11 @@ def test_inspector_whole_at_1366x768(qtbot, demo_db: Database, lang: str) -> Non
                     folder.mkdir(parents=True, exist_ok=True)
                     window.grab().save(str(folder / f"editor-1366-{lang}-{node.kind}.png"))
         assert not problems, problems
+        window.scene.clearSelection()  # money in the owner's language: 30,000 원, ₩30,000
+        window.scene.nodes[next(node_id for node_id, node in window.journey.nodes.items()
+                                if node.kind == "trigger.order_placed")].setSelected(True)
+        money = window.inspector.widgets["min_amount"]
+        assert (money.suffix(), money.prefix()) == ((" 원", "") if lang == "ko" else ("", "₩"))
         # with problems the list has room; with none it is one line, under the canvas only
         dock = window.problems_dock
         assert window.issues and dock.height() > 60

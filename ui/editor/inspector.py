@@ -177,8 +177,11 @@ class Inspector(QWidget):
             box = QSpinBox()
             box.setRange(int(param.minimum if param.minimum is not None else -10**9),
                          int(param.maximum if param.maximum is not None else 10**9))
-            if kind is ParamType.WON:
-                box.setSuffix(" 원")
+            if kind is ParamType.WON:  # 5,000 원; in English ₩5,000
+                if self.lang == "ko":
+                    box.setSuffix(" 원")
+                else:
+                    box.setPrefix("₩")
                 box.setSingleStep(1000)
                 box.setGroupSeparatorShown(True)
             if kind is ParamType.PERCENT:

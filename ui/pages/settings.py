@@ -178,7 +178,9 @@ class SettingsPage(QWidget):
             spin.setGroupSeparatorShown(True)
             spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
             unit = self.ctx.label(item.unit_ko, item.unit_en)
-            if unit:  # "90일", "90 days"
+            if unit == "won" and self.ctx.lang != "ko":
+                spin.setPrefix("₩")  # ₩20, as English money reads everywhere in the app
+            elif unit:  # "90일", "90 days"
                 spin.setSuffix(unit if self.ctx.lang == "ko" else " " + unit)
             if item.zero_off and lo == 0:
                 spin.setSpecialValueText(self.tr("off"))
