@@ -11,7 +11,7 @@ from storage.models import Customer, OutboxMessage
 from storage.models import Journey as JourneyRow
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import NOW, _clipboard_released, _qsettings_in_tmp  # noqa: F401  (autouse: the UI tests' setup)
-from tests.ui.test_main_window import open_window
+from tests.ui.test_main_window import open_page
 from ui.pages import messages as messages_page
 from ui.pages.messages import CUSTOMER, JOURNEY, REASON, TEXT, MessagesPage
 
@@ -27,11 +27,7 @@ def test_a_selected_message_is_shown_whole(qtbot, demo_db: Database) -> None:
         session.add(OutboxMessage(idem_key=new_id(), customer_id=customer, channel="email", recipient="a@b.kr",
                                   subject="(광고) 다시 만나요", body=BODY, is_ad=True, status="sent", not_before=NOW,
                                   due_at=NOW, created_at=NOW, sent_at=NOW))
-    _controller, window = open_window(demo_db)
-    qtbot.addWidget(window)
-    window.show()
-    window.show_page("messages")
-    page = window.pages["messages"]
+    _window, page = open_page(qtbot, demo_db, "messages")
     assert isinstance(page, MessagesPage)
     assert page.detail.toPlainText() == ""
     cell = page.model.index(0, TEXT)
@@ -67,11 +63,7 @@ def test_each_message_says_its_journey_and_the_list_filters_by_journey(qtbot, de
         session.add(OutboxMessage(idem_key=new_id(), journey_id=None, customer_id=customers[0], channel="sms",
                                   recipient="+821012345678", body="지운 여정의 메시지", status="sent", not_before=NOW,
                                   due_at=NOW, created_at=NOW, sent_at=NOW))
-    _controller, window = open_window(demo_db)
-    qtbot.addWidget(window)
-    window.show()
-    window.show_page("messages")
-    page = window.pages["messages"]
+    _window, page = open_page(qtbot, demo_db, "messages")
     column = [page.model.index(row, JOURNEY).data() for row in range(page.model.rowCount())]
     assert column == ["(삭제됨)", "가입 환영 쿠폰", "가입 환영 쿠폰", "90일 윈백 A/B", "90일 윈백 A/B", "90일 윈백 A/B"]
     assert not page.shown.isVisibleTo(page)
